@@ -1,0 +1,166 @@
+//! The live catalog: the handbook as last read, the index that mirrors it, and the snapshot
+//! that searches see. Changes come in as sets of paths (from the file watcher or a test); each
+//! set is applied as one index commit, and a new snapshot is published only after the commit is
+//! searchable. A broken edit never removes anything: the file's last good version stays.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Diagnostic;
+use crate::entry::Entry;
+use crate::handbook::{self, Handbook, LoadError};
+use crate::index::{IndexError, Opened, SearchIndex};
+use crate::search::Snapshot;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// What changed on disk, as far as the handbook is concerned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub vocabulary: bool,
+    /// Entry files that were created, changed or removed.
+    pub entries: BTreeSet<PathBuf>,
+    /// Something happened that names no single entry (a folder moved, events were lost):
+    /// compare the whole `measures/` folder with what is known.
+    pub rescan: bool,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        !self.vocabulary && !self.rescan && self.entries.is_empty()
+    }
+}
+
+/// The current snapshot, shared between the catalog (which replaces it) and the web server
+/// (which reads it). Readers clone the `Arc` and never wait on an index commit.
+#[derive(Clone)]
+pub struct SnapshotHandle(Arc<RwLock<Arc<Snapshot>>>);
+
+impl SnapshotHandle {
+    pub fn get(&self) -> Arc<Snapshot> {
+        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    fn set(&self, snapshot: Snapshot) {
+        *self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+    }
+}
+
+/// What one `apply` did, for the log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    pub upserted: Vec<String>,
+    pub deleted: Vec<String>,
+    pub problems: usize,
+}
+
+pub struct Catalog {
+    handbook: Handbook,
+    index: SearchIndex,
+    /// What the index holds now, by id.
+    indexed: BTreeMap<String, Arc<Entry>>,
+    /// Problems with `vocabulary.toml` after a bad edit; the previous vocabulary stays in use.
+    vocabulary_problems: Vec<Diagnostic>,
+    handle: SnapshotHandle,
+    generation: u64,
+}
+
+impl Catalog {
+    /// Reads the handbook and opens (or rebuilds) the index. `index_dir: None` keeps the index
+    /// in memory, for one-off commands and tests.
+    pub fn open(root: &Path, index_dir: Option<&Path>, today: NaiveDate) -> Result<(Catalog, Opened), CatalogError> {
+        let handbook = Handbook::load(root, today)?;
+        let resolved = handbook.resolve();
+        let (index, opened) = match index_dir {
+            Some(dir) => SearchIndex::open(dir, &resolved, &handbook.vocabulary)?,
+            None => (SearchIndex::in_memory(&resolved, &handbook.vocabulary)?, Opened::Rebuilt("in memory".into())),
+        };
+        let indexed = resolved.entries.clone();
+        let snapshot = Snapshot::new(index.searcher(), index.fields, resolved, handbook.vocabulary.clone(), 1)?;
+        let handle = SnapshotHandle(Arc::new(RwLock::new(Arc::new(snapshot))));
+        let catalog = Catalog { handbook, index, indexed, vocabulary_problems: Vec::new(), handle, generation: 1 };
+        Ok((catalog, opened))
+    }
+
+    pub fn handle(&self) -> SnapshotHandle {
+        self.handle.clone()
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.handbook.root
+    }
+
+    /// Applies a set of changes as one commit and publishes the new snapshot.
+    pub fn apply(&mut self, changes: &Changes, today: NaiveDate) -> Result<Applied, CatalogError> {
+        let mut full_rebuild = false;
+        if changes.vocabulary {
+            match self.handbook.reload_vocabulary(today) {
+                Ok(()) => {
+                    self.vocabulary_problems.clear();
+                    full_rebuild = true;
+                }
+                Err(LoadError::Vocabulary { diagnostics, .. }) => self.vocabulary_problems = diagnostics,
+                Err(e @ LoadError::Io { .. }) => {
+                    self.vocabulary_problems = vec![Diagnostic::file(
+                        &Handbook::vocabulary_path(&self.handbook.root),
+                        "unreadable",
+                        e.to_string(),
+                    )];
+                }
+            }
+        }
+        if changes.rescan && !full_rebuild {
+            let (found, _) = handbook::discover(&self.handbook.root);
+            let known: Vec<PathBuf> = self.handbook.files.keys().cloned().collect();
+            for path in known.iter().chain(found.iter()).collect::<BTreeSet<_>>() {
+                self.handbook.refresh(path, today);
+            }
+        }
+        for path in &changes.entries {
+            self.handbook.refresh(path, today);
+        }
+        self.publish(full_rebuild)
+    }
+
+    /// Resolves the handbook, brings the index in line with it, and swaps in a new snapshot.
+    fn publish(&mut self, full_rebuild: bool) -> Result<Applied, CatalogError> {
+        let mut resolved = self.handbook.resolve();
+        resolved.problems.splice(0..0, self.vocabulary_problems.iter().cloned());
+        let vocabulary = self.handbook.vocabulary.clone();
+        let mut applied = Applied { problems: resolved.problems.len(), ..Applied::default() };
+        if full_rebuild {
+            self.index.rebuild(&resolved, &vocabulary)?;
+            applied.upserted = resolved.entries.keys().cloned().collect();
+        } else {
+            let upserts: Vec<Arc<Entry>> = resolved
+                .entries
+                .values()
+                .filter(|e| self.indexed.get(&e.id).is_none_or(|old| old != *e))
+                .cloned()
+                .collect();
+            let deletes: Vec<String> =
+                self.indexed.keys().filter(|id| !resolved.entries.contains_key(*id)).cloned().collect();
+            if !upserts.is_empty() || !deletes.is_empty() {
+                self.index.apply(&upserts, &deletes, &resolved, &vocabulary)?;
+            }
+            applied.upserted = upserts.iter().map(|e| e.id.clone()).collect();
+            applied.deleted = deletes;
+        }
+        self.indexed = resolved.entries.clone();
+        self.generation += 1;
+        let snapshot = Snapshot::new(self.index.searcher(), self.index.fields, resolved, vocabulary, self.generation)?;
+        self.handle.set(snapshot);
+        Ok(applied)
+    }
+}

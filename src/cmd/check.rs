@@ -1,0 +1,45 @@
+//! `handbook check`: every problem in the handbook, in one run.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostic::{self, Diagnostic};
+use crate::handbook::{Handbook, LoadError};
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let root = &args.handbook.dir;
+    anyhow::ensure!(root.is_dir(), "{} is not a folder; pass the handbook folder with --handbook DIR", root.display());
+    let (diagnostics, entries) = match Handbook::load(root, crate::today()) {
+        Ok(handbook) => {
+            let resolved = handbook.resolve();
+            let valid = handbook.files.values().filter(|f| f.current.is_ok()).count();
+            (resolved.problems, valid)
+        }
+        Err(LoadError::Vocabulary { diagnostics, .. }) => (diagnostics, 0),
+        Err(e @ LoadError::Io { .. }) => return Err(e).context("cannot check the handbook"),
+    };
+    print(&diagnostics, args.format, entries);
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
+    match format {
+        Format::Json => {
+            for d in diagnostics {
+                println!("{}", serde_json::to_string(d).unwrap_or_default());
+            }
+        }
+        Format::Human => {
+            for d in diagnostics {
+                println!("{d}");
+            }
+            if diagnostics.is_empty() {
+                println!("ok: {valid_entries} entries, no problems");
+            } else {
+                println!("{} ({valid_entries} valid entries)", diagnostic::summary(diagnostics));
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `handbook serve`: open the catalog, watch the handbook, serve the web until asked to stop.
+
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context;
+
+use crate::catalog::Catalog;
+use crate::cli::ServeArgs;
+use crate::index::Opened;
+use crate::web::{self, AppState, WebConfig};
+
+pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tantivy=warn,tower_http=warn".into()),
+        )
+        .init();
+    let root = &args.handbook.dir;
+    anyhow::ensure!(
+        root.is_dir(),
+        "{} is not a folder; run from the project folder or pass --handbook DIR",
+        root.display()
+    );
+    let (catalog, opened) = Catalog::open(root, Some(&args.index), crate::today())
+        .with_context(|| format!("cannot open the handbook in {}", root.display()))?;
+    match opened {
+        Opened::Reused => tracing::info!(index = %args.index.display(), "reusing the index"),
+        Opened::Rebuilt(why) => tracing::info!(index = %args.index.display(), %why, "rebuilt the index"),
+    }
+    let snapshot = catalog.handle().get();
+    let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
+    tracing::info!(entries = snapshot.entries.len(), problems, "handbook loaded");
+    if problems > 0 {
+        tracing::warn!("{problems} problems in the handbook; see /status or run `handbook check`");
+    }
+    let handle = catalog.handle();
+    let catalog = Arc::new(Mutex::new(catalog));
+    let _watching = if args.no_watch {
+        None
+    } else {
+        Some(crate::watch::spawn(root, catalog.clone(), crate::today).context("cannot watch the handbook for changes")?)
+    };
+    let base_url = args.base_url.clone().unwrap_or_else(|| format!("http://{}", args.addr));
+    let state = AppState::new(handle, WebConfig { base_url: base_url.trim_end_matches('/').to_string(), today: None });
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {} (is another server using it? try --addr 127.0.0.1:3001)", args.addr))?;
+        let local = listener.local_addr()?;
+        println!("Serving the handbook at http://{local}/");
+        web::serve(listener, state).await.context("the server stopped with an error")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,434 @@
+//! One measure of the handbook, as an editor writes it in `measures/**/<id>.toml`: the fields,
+//! how they are read and checked against the vocabulary, and the status of its call on a day.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use toml::Spanned;
+use toml::de::DeTable;
+
+use crate::analysis;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::toml_reader::{self, Reader};
+use crate::vocabulary::{Dimension, Vocabulary};
+
+/// Every field an entry may have, in the order the editors' guide lists them.
+pub const FIELDS: [&str; 19] = [
+    "title",
+    "summary",
+    "municipalities",
+    "types",
+    "sources",
+    "beneficiaries",
+    "provider",
+    "updated",
+    "url",
+    "open_from",
+    "open_until",
+    "until_funds_run_out",
+    "budget_eur",
+    "max_amount_eur",
+    "cofinancing_percent",
+    "legal_basis",
+    "gazette",
+    "aliases",
+    "body",
+];
+
+/// The largest amount in euro we accept; anything above is a typo (an extra zero or two).
+const MAX_EUR: i64 = 100_000_000_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub municipalities: Vec<String>,
+    pub types: Vec<String>,
+    pub sources: Vec<String>,
+    pub beneficiaries: Vec<String>,
+    pub provider: String,
+    pub updated: NaiveDate,
+    pub url: Option<String>,
+    pub open_from: Option<NaiveDate>,
+    pub open_until: Option<NaiveDate>,
+    pub until_funds_run_out: bool,
+    pub budget_eur: Option<i64>,
+    pub max_amount_eur: Option<i64>,
+    pub cofinancing_percent: Option<i64>,
+    pub legal_basis: Vec<String>,
+    pub gazette: Option<String>,
+    pub aliases: Vec<String>,
+    /// Markdown; rendered with raw HTML shown as text.
+    pub body: Option<String>,
+}
+
+/// Where a call stands on a given day. Computed when asked, never stored: it changes at midnight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Upcoming,
+    Ongoing,
+    Closed,
+}
+
+impl Status {
+    /// In the order a person scanning results cares about: what can be applied for first.
+    pub const ALL: [Status; 4] = [Status::Open, Status::Upcoming, Status::Ongoing, Status::Closed];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Upcoming => "upcoming",
+            Status::Ongoing => "ongoing",
+            Status::Closed => "closed",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "Odprto",
+            Status::Upcoming => "Kmalu",
+            Status::Ongoing => "Stalno",
+            Status::Closed => "Zaprto",
+        }
+    }
+}
+
+impl Entry {
+    /// No dates → ongoing; before `open_from` → upcoming; after `open_until` → closed; else open.
+    pub fn status(&self, today: NaiveDate) -> Status {
+        match (self.open_from, self.open_until) {
+            (None, None) => Status::Ongoing,
+            (Some(from), _) if today < from => Status::Upcoming,
+            (_, Some(until)) if today > until => Status::Closed,
+            _ => Status::Open,
+        }
+    }
+
+    /// The permalink path of the entry.
+    pub fn permalink(&self) -> String {
+        format!("/measures/{}", self.id)
+    }
+
+    /// The text of the body as plain words, for the index.
+    pub fn body_text(&self) -> String {
+        self.body.as_deref().map(crate::markdown::plain_text).unwrap_or_default()
+    }
+}
+
+/// An id is the file stem: lowercase ascii letters, digits and single hyphens, not at either end.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 120
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--")
+}
+
+/// Suggests a valid id for an invalid one: "Kranj_Najem 2020" → `kranj-najem-2020`.
+pub fn suggest_id(id: &str) -> String {
+    analysis::slug(&id.replace('_', " "))
+}
+
+/// Reads and checks one entry. `today` is used to refuse `updated` dates in the future.
+pub fn parse(
+    file: &Path,
+    id: &str,
+    source: &str,
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> Result<Entry, Vec<Diagnostic>> {
+    let source = analysis::normalize(source);
+    let doc = toml_reader::parse(file, &source)?;
+    let mut r = Reader::new(file, &source);
+    if !is_valid_id(id) {
+        r.diagnostics.push(
+            Diagnostic::file(file, "invalid-id", format!("`{id}` is not a valid id (the file name is the id)"))
+                .with_help(format!(
+                    "rename the file to `{}.toml`: lowercase ascii letters, digits and single hyphens",
+                    suggest_id(id)
+                )),
+        );
+    }
+    let t: &DeTable<'_> = doc.get_ref();
+    r.check_keys(t, &FIELDS, "in a measure");
+
+    let start = 0..0;
+    let required_string = |r: &mut Reader<'_>, key: &str, example: &str| {
+        let v = r.string(t, key);
+        if v.is_none() && !t.contains_key(key) {
+            r.missing(start.clone(), key, example);
+        }
+        v.map(|s| s.into_inner().trim().to_string())
+    };
+    let title = required_string(&mut r, "title", "\"Subvencije najemnin v starem mestnem jedru\"");
+    let summary = required_string(&mut r, "summary", "\"Kratek opis ukrepa v enem ali dveh stavkih.\"");
+    let provider = required_string(&mut r, "provider", "\"Mestna občina Kranj\"");
+
+    let municipalities = keys(&mut r, t, "municipalities", Dimension::Municipality, vocabulary, true);
+    let types = keys(&mut r, t, "types", Dimension::Type, vocabulary, true);
+    let sources = keys(&mut r, t, "sources", Dimension::Source, vocabulary, true);
+    let beneficiaries = keys(&mut r, t, "beneficiaries", Dimension::Beneficiary, vocabulary, false);
+
+    let updated = r.date(t, "updated");
+    if updated.is_none() && !t.contains_key("updated") {
+        r.missing(0..0, "updated", &today.to_string());
+    }
+    if let Some(u) = &updated
+        && *u.get_ref() > today
+    {
+        r.error(u.span(), "updated-in-future", format!("`updated` is {}, which is in the future", u.get_ref()))
+            .help = Some(format!("`updated` is the day an editor last checked the entry; use today's date, {today}"));
+    }
+
+    let url = r.string(t, "url").and_then(|u| check_url(&mut r, u));
+    let open_from = r.date(t, "open_from");
+    let open_until = r.date(t, "open_until");
+    if let (Some(from), Some(until)) = (&open_from, &open_until)
+        && until.get_ref() < from.get_ref()
+    {
+        r.error(until.span(), "dates-reversed", format!(
+            "`open_until` ({}) is before `open_from` ({})", until.get_ref(), from.get_ref()
+        )).help = Some("swap the two dates, or correct the one that is wrong".into());
+    }
+    let until_funds_run_out = r.boolean(t, "until_funds_run_out").is_some_and(|b| b.into_inner());
+    let budget_eur = r.integer(t, "budget_eur", 0..MAX_EUR, "euro").map(Spanned::into_inner);
+    let max_amount_eur = r.integer(t, "max_amount_eur", 0..MAX_EUR, "euro").map(Spanned::into_inner);
+    let cofinancing_percent = r.integer(t, "cofinancing_percent", 0..101, "percent").map(Spanned::into_inner);
+    let legal_basis = r.string_list(t, "legal_basis").map(|l| strings(l.into_inner())).unwrap_or_default();
+    let gazette = r.string(t, "gazette").map(Spanned::into_inner);
+    let body = r.string(t, "body").map(Spanned::into_inner);
+    let mut aliases = Vec::new();
+    for alias in r.string_list(t, "aliases").map(Spanned::into_inner).unwrap_or_default() {
+        if !is_valid_id(alias.get_ref()) {
+            r.error(alias.span(), "invalid-id", format!("alias `{}` is not a valid id", alias.get_ref()))
+                .help = Some(format!("a former id looks like `{}`", suggest_id(alias.get_ref())));
+        } else if alias.get_ref() == id {
+            r.error(alias.span(), "alias-is-id", "an alias cannot be the entry's own id")
+                .help = Some("aliases list former ids of this entry; remove this one".into());
+        } else {
+            aliases.push(alias.into_inner());
+        }
+    }
+
+    if r.diagnostics.is_empty() {
+        Ok(Entry {
+            id: id.to_string(),
+            title: title.expect("checked"),
+            summary: summary.expect("checked"),
+            municipalities,
+            types,
+            sources,
+            beneficiaries,
+            provider: provider.expect("checked"),
+            updated: updated.expect("checked").into_inner(),
+            url,
+            open_from: open_from.map(Spanned::into_inner),
+            open_until: open_until.map(Spanned::into_inner),
+            until_funds_run_out,
+            budget_eur,
+            max_amount_eur,
+            cofinancing_percent,
+            legal_basis,
+            gazette,
+            aliases,
+            body,
+        })
+    } else {
+        Err(r.diagnostics)
+    }
+}
+
+fn strings(list: Vec<Spanned<String>>) -> Vec<String> {
+    list.into_iter().map(|s| s.into_inner().trim().to_string()).collect()
+}
+
+/// A list of vocabulary keys; each must exist in the vocabulary.
+fn keys(
+    r: &mut Reader<'_>,
+    t: &DeTable<'_>,
+    field: &str,
+    dimension: Dimension,
+    vocabulary: &Vocabulary,
+    required: bool,
+) -> Vec<String> {
+    let Some(list) = r.string_list(t, field) else {
+        if required && !t.contains_key(field) {
+            let example = vocabulary.terms(dimension).keys().next().map_or("key", String::as_str);
+            r.missing(0..0, field, &format!("[\"{example}\"]"));
+        }
+        return Vec::new();
+    };
+    if required && list.get_ref().is_empty() {
+        r.error(list.span(), "empty-value", format!("`{field}` must list at least one key"))
+            .help = Some(format!("add the {} keys from vocabulary.toml that apply", dimension.name()));
+    }
+    let terms = vocabulary.terms(dimension);
+    let mut out: Vec<String> = Vec::new();
+    for key in list.into_inner() {
+        let k = key.get_ref().trim();
+        if terms.contains_key(k) {
+            if !out.iter().any(|o| o == k) {
+                out.push(k.to_string());
+            }
+            continue;
+        }
+        // Editors often type the label ("Novo mesto") where the key (`novo-mesto`) belongs.
+        let by_label = terms.values().find(|term| analysis::fold(&term.label) == analysis::fold(k));
+        let help = match by_label.map(|t| t.key.as_str()).or_else(|| did_you_mean(k, terms.keys().map(String::as_str))) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("use a key from [{}.*] in vocabulary.toml, or add this one there", dimension.name()),
+        };
+        r.error(key.span(), "unknown-value", format!("unknown {} `{k}`", dimension.name()))
+            .help = Some(help);
+    }
+    out
+}
+
+fn check_url(r: &mut Reader<'_>, value: Spanned<String>) -> Option<String> {
+    let text = value.get_ref().trim();
+    match url::Url::parse(text) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {
+            Some(text.to_string())
+        }
+        Ok(_) => {
+            r.error(value.span(), "bad-url", "`url` must be a web address starting with http:// or https://")
+                .help = Some("copy the address of the official page from the browser's address bar".into());
+            None
+        }
+        Err(e) => {
+            r.error(value.span(), "bad-url", format!("`url` is not a valid web address: {e}"))
+                .help = Some("copy the address of the official page from the browser's address bar, e.g. https://www.kranj.si/...".into());
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        Vocabulary::parse(
+            Path::new("vocabulary.toml"),
+            r#"
+[municipality.ljubljana]
+label = "Ljubljana"
+region = "Osrednjeslovenska"
+[municipality.novo-mesto]
+label = "Novo mesto"
+[type.subvencija-najemnine]
+label = "Subvencija najemnine"
+[source.obcinski-proracun]
+label = "Občinski proračun"
+[beneficiary.mikro-podjetja]
+label = "Mikro podjetja"
+"#,
+        )
+        .unwrap()
+    }
+
+    const GOOD: &str = r#"title = "Subvencije najemnin"
+summary = "Pomoč pri najemnini."
+municipalities = ["ljubljana"]
+types = ["subvencija-najemnine"]
+sources = ["obcinski-proracun"]
+provider = "Mestna občina Ljubljana"
+updated = 2024-01-10
+open_from = 2024-02-01
+open_until = 2024-03-01
+"#;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 2, 15).unwrap()
+    }
+
+    fn parse_str(src: &str) -> Result<Entry, Vec<Diagnostic>> {
+        parse(Path::new("m/a.toml"), "a", src, &vocab(), today())
+    }
+
+    fn codes(src: &str) -> Vec<(usize, usize, &'static str)> {
+        parse_str(src).unwrap_err().iter().map(|d| (d.line, d.column, d.code)).collect()
+    }
+
+    #[test]
+    fn a_complete_entry_parses() {
+        let e = parse_str(GOOD).unwrap();
+        assert_eq!(e.municipalities, ["ljubljana"]);
+        assert_eq!(e.status(today()), Status::Open);
+    }
+
+    #[test]
+    fn status_follows_the_dates() {
+        let mut e = parse_str(GOOD).unwrap();
+        let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d).unwrap();
+        assert_eq!(e.status(day(1, 31)), Status::Upcoming);
+        assert_eq!(e.status(day(2, 1)), Status::Open);
+        assert_eq!(e.status(day(3, 1)), Status::Open);
+        assert_eq!(e.status(day(3, 2)), Status::Closed);
+        e.open_from = None;
+        assert_eq!(e.status(day(1, 1)), Status::Open);
+        e.open_until = None;
+        assert_eq!(e.status(day(1, 1)), Status::Ongoing);
+    }
+
+    #[test]
+    fn an_unknown_municipality_suggests_the_right_key() {
+        let src = GOOD.replace("[\"ljubljana\"]", "[\"lubljana\"]");
+        let errs = parse_str(&src).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column, errs[0].code), (3, 19, "unknown-value"));
+        assert_eq!(errs[0].message, "unknown municipality `lubljana`");
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `ljubljana`?"));
+    }
+
+    #[test]
+    fn a_label_written_where_the_key_belongs_suggests_the_key() {
+        let src = GOOD.replace("[\"ljubljana\"]", "[\"Novo mesto\"]");
+        let errs = parse_str(&src).unwrap_err();
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean `novo-mesto`?"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_one_pass() {
+        let src = GOOD
+            .replace("title = \"Subvencije najemnin\"\n", "")
+            .replace("open_from = 2024-02-01", "open_from = 2024-04-01")
+            .replace("updated = 2024-01-10", "updated = 2025-01-10\nbudget_eur = -5\ncofinancing_percent = 150\nurl = \"ftp://x\"\ncolour = 1");
+        let found = codes(&src);
+        for code in ["missing-field", "updated-in-future", "out-of-range", "bad-url", "unknown-key", "dates-reversed"] {
+            assert!(found.iter().any(|(_, _, c)| *c == code), "{code} not in {found:?}");
+        }
+        assert_eq!(found.iter().filter(|(_, _, c)| *c == "out-of-range").count(), 2);
+    }
+
+    #[test]
+    fn reversed_dates_point_at_open_until() {
+        let src = GOOD.replace("open_until = 2024-03-01", "open_until = 2024-01-01");
+        assert_eq!(codes(&src), [(9, 14, "dates-reversed")]);
+    }
+
+    #[test]
+    fn empty_strings_and_empty_required_lists_are_errors() {
+        let src = GOOD.replace("\"Pomoč pri najemnini.\"", "\"  \"").replace("[\"obcinski-proracun\"]", "[]");
+        assert_eq!(codes(&src), [(2, 11, "empty-value"), (5, 11, "empty-value")]);
+    }
+
+    #[test]
+    fn ids_follow_the_file_name_rule() {
+        for good in ["a", "kranj-2020", "p2"] {
+            assert!(is_valid_id(good), "{good}");
+        }
+        for bad in ["", "A", "a--b", "-a", "a-", "a_b", "č", "a b", "../x"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+        assert_eq!(suggest_id("Kranj_Najem 2020"), "kranj-najem-2020");
+    }
+}

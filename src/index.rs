@@ -1,0 +1,233 @@
+//! The Tantivy index on disk (or in memory for one-off commands and tests): opening it, deciding
+//! whether it can be reused, rebuilding it from the handbook when it cannot (missing, stale,
+//! written by another schema, corrupt), and applying changes entry by entry. The index is
+//! always derived: `handbook/` is the only source of truth, so any doubt means a rebuild.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tantivy::directory::error::LockError;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
+
+use crate::analysis;
+use crate::entry::Entry;
+use crate::handbook::Resolved;
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::vocabulary::Vocabulary;
+
+/// One indexing thread is plenty for a handbook and leaves the other core to search.
+const WRITER_THREADS: usize = 1;
+const WRITER_MEMORY: usize = 50_000_000;
+const PAYLOAD_PREFIX: &str = "handbook-index";
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the index in {0} is in use by another handbook process (is `handbook serve` running?)")]
+    Locked(PathBuf),
+    #[error("cannot prepare the index folder {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("index error: {0}")]
+    Tantivy(#[from] TantivyError),
+}
+
+/// Why the index was rebuilt at start, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    Reused,
+    Rebuilt(String),
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: IndexWriter,
+    pub fields: Fields,
+    dir: Option<PathBuf>,
+}
+
+/// A stable digest of what the index should hold: schema, analyser, vocabulary and entries.
+/// FNV-1a, written out because std's hasher is not guaranteed stable across Rust releases.
+pub fn fingerprint(resolved: &Resolved, vocabulary: &Vocabulary) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    };
+    eat(&SCHEMA_VERSION.to_le_bytes());
+    eat(&analysis::ANALYZER_VERSION.to_le_bytes());
+    eat(format!("{vocabulary:?}").as_bytes());
+    for entry in resolved.entries.values() {
+        eat(serde_json::to_string(&**entry).unwrap_or_default().as_bytes());
+    }
+    format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} {h:016x} {}", resolved.entries.len())
+}
+
+impl SearchIndex {
+    /// An index in memory, built from `resolved`.
+    pub fn in_memory(resolved: &Resolved, vocabulary: &Vocabulary) -> Result<SearchIndex, IndexError> {
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_ram(schema);
+        let mut me = SearchIndex::from_index(index, fields, None)?;
+        me.rebuild(resolved, vocabulary)?;
+        Ok(me)
+    }
+
+    /// Opens the index in `dir`, reusing it when it holds exactly `resolved` under this schema,
+    /// and rebuilding it otherwise. Never fails because of what is in the folder, only when the
+    /// folder cannot be written or another process holds the index.
+    pub fn open(dir: &Path, resolved: &Resolved, vocabulary: &Vocabulary) -> Result<(SearchIndex, Opened), IndexError> {
+        fs::create_dir_all(dir).map_err(|source| IndexError::Folder { path: dir.to_path_buf(), source })?;
+        let expected = fingerprint(resolved, vocabulary);
+        let reason = match Self::try_reuse(dir, &expected) {
+            Ok(Some(me)) => return Ok((me, Opened::Reused)),
+            Ok(None) => unreachable!("try_reuse returns a reason when it cannot reuse"),
+            Err(Reuse::Locked) => return Err(IndexError::Locked(dir.to_path_buf())),
+            Err(Reuse::No(reason)) => reason,
+        };
+        wipe(dir).map_err(|source| IndexError::Folder { path: dir.to_path_buf(), source })?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        let mut me = SearchIndex::from_index(index, fields, Some(dir.to_path_buf()))?;
+        me.rebuild(resolved, vocabulary)?;
+        Ok((me, Opened::Rebuilt(reason)))
+    }
+
+    fn try_reuse(dir: &Path, expected: &str) -> Result<Option<SearchIndex>, Reuse> {
+        if !dir.join("meta.json").exists() {
+            return Err(Reuse::No("there was no index yet".into()));
+        }
+        let index = Index::open_in_dir(dir).map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
+        let (schema, fields) = schema::build();
+        if index.schema() != schema {
+            return Err(Reuse::No("it was written with another schema".into()));
+        }
+        let payload = index.load_metas().ok().and_then(|m| m.payload).unwrap_or_default();
+        if payload != expected {
+            return Err(Reuse::No(if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
+                "the handbook changed since it was written".into()
+            } else {
+                "it was written by another version".into()
+            }));
+        }
+        match index.validate_checksum() {
+            Ok(bad) if bad.is_empty() => {}
+            Ok(bad) => return Err(Reuse::No(format!("{} of its files are corrupt", bad.len()))),
+            Err(e) => return Err(Reuse::No(format!("its files could not be checked ({e})"))),
+        }
+        match SearchIndex::from_index(index, fields, Some(dir.to_path_buf())) {
+            Ok(me) => Ok(Some(me)),
+            Err(IndexError::Locked(_)) => Err(Reuse::Locked),
+            Err(e) => Err(Reuse::No(format!("it could not be read ({e})"))),
+        }
+    }
+
+    fn from_index(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<SearchIndex, IndexError> {
+        analysis::register(&index);
+        let writer = index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+            .map_err(|e| match e {
+                TantivyError::LockFailure(LockError::LockBusy, _) => {
+                    IndexError::Locked(dir.clone().unwrap_or_default())
+                }
+                other => IndexError::Tantivy(other),
+            })?;
+        // Manual reloads: a change must be searchable the moment `apply` returns, not "soon".
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer, fields, dir })
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// A searcher over the last commit.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Replaces the whole content with `resolved`.
+    pub fn rebuild(&mut self, resolved: &Resolved, vocabulary: &Vocabulary) -> Result<(), IndexError> {
+        self.writer.delete_all_documents()?;
+        for entry in resolved.entries.values() {
+            self.writer.add_document(schema::document(&self.fields, entry, vocabulary))?;
+        }
+        self.commit(&fingerprint(resolved, vocabulary))
+    }
+
+    /// Upserts and deletes entries by id (delete by id term, then add), in one commit.
+    pub fn apply(
+        &mut self,
+        upserts: &[Arc<Entry>],
+        deletes: &[String],
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<(), IndexError> {
+        for id in deletes.iter().chain(upserts.iter().map(|e| &e.id)) {
+            self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+        }
+        for entry in upserts {
+            self.writer.add_document(schema::document(&self.fields, entry, vocabulary))?;
+        }
+        self.commit(&fingerprint(resolved, vocabulary))
+    }
+
+    fn commit(&mut self, payload: &str) -> Result<(), IndexError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+}
+
+enum Reuse {
+    Locked,
+    No(String),
+}
+
+/// Removes Tantivy's files from `dir`, and only those: the folder may hold a README or, if a
+/// user pointed `--index` at the wrong place, files that are not ours to delete.
+fn wipe(dir: &Path) -> std::io::Result<()> {
+    for item in fs::read_dir(dir)? {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        if is_tantivy_file(&name) && item.file_type()?.is_file() {
+            fs::remove_file(item.path())?;
+        }
+    }
+    Ok(())
+}
+
+fn is_tantivy_file(name: &str) -> bool {
+    if matches!(name, "meta.json" | ".managed.json") || name.starts_with(".tantivy-") {
+        return true;
+    }
+    // Segment files are named by a 32-hex-digit segment id, with an extension (and a delete
+    // opstamp for `.del` files).
+    let stem = name.split('.').next().unwrap_or("");
+    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit()) && name.len() > 33
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tantivy_files_are_wiped() {
+        for name in ["meta.json", ".managed.json", ".tantivy-writer.lock", "0123456789abcdef0123456789abcdef.idx", "0123456789abcdef0123456789abcdef.12.del"] {
+            assert!(is_tantivy_file(name), "{name}");
+        }
+        for name in ["README.md", "notes.txt", "0123.idx", "0123456789abcdef0123456789abcdef"] {
+            assert!(!is_tantivy_file(name), "{name}");
+        }
+    }
+}

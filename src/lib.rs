@@ -1,0 +1,27 @@
+//! handbook: a searchable handbook of entrepreneurship measures for Slovenian town centres.
+//!
+//! The data flows one way, one module each: files (`handbook`, `vocabulary`, `entry`, read with
+//! `toml_reader` and reported with `diagnostic`) → index (`analysis`, `schema`, `index`) →
+//! search (`search`, kept live by `catalog` and `watch`) → web (`web`), with the command line
+//! in `cli` and `cmd`.
+
+pub mod analysis;
+pub mod catalog;
+pub mod cli;
+pub mod cmd;
+pub mod diagnostic;
+pub mod entry;
+pub mod handbook;
+pub mod index;
+pub mod markdown;
+pub mod schema;
+pub mod search;
+pub mod toml_reader;
+pub mod vocabulary;
+pub mod watch;
+pub mod web;
+
+/// Today's date where the server runs; statuses are computed against it on every request.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}

@@ -1,0 +1,607 @@
+//! Searching one consistent snapshot of the handbook: full-text matching and BM25 ranking in
+//! Tantivy, then filters, disjunctive facet counts, status, sorting and paging over the matches
+//! in memory. Status depends on today's date and facet counts on every filter but their own, so
+//! both are computed per request from the entries rather than stored in the index.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Local, NaiveDate};
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use crate::analysis;
+use crate::diagnostic::Diagnostic;
+use crate::entry::{Entry, Status};
+use crate::handbook::Resolved;
+use crate::schema::Fields;
+use crate::vocabulary::{Dimension, Vocabulary};
+
+/// A facet of the search page: the five vocabulary dimensions and the computed status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facet {
+    Region,
+    Municipality,
+    Type,
+    Source,
+    Beneficiary,
+    Status,
+}
+
+impl Facet {
+    pub const ALL: [Facet; 6] =
+        [Facet::Status, Facet::Region, Facet::Municipality, Facet::Type, Facet::Source, Facet::Beneficiary];
+
+    pub fn name(self) -> &'static str {
+        match self.dimension() {
+            Some(d) => d.name(),
+            None => "status",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self.dimension() {
+            Some(d) => d.title(),
+            None => "Stanje razpisa",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn dimension(self) -> Option<Dimension> {
+        match self {
+            Facet::Region => Some(Dimension::Region),
+            Facet::Municipality => Some(Dimension::Municipality),
+            Facet::Type => Some(Dimension::Type),
+            Facet::Source => Some(Dimension::Source),
+            Facet::Beneficiary => Some(Dimension::Beneficiary),
+            Facet::Status => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Deadline,
+    Updated,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Deadline, Sort::Updated];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Deadline => "deadline",
+            Sort::Updated => "updated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Relevance => "ustreznosti",
+            Sort::Deadline => "roku prijave",
+            Sort::Updated => "zadnjem preverjanju",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.key() == key)
+    }
+}
+
+pub const DEFAULT_PER_PAGE: usize = 20;
+pub const MAX_PER_PAGE: usize = 100;
+
+/// What a person asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub text: String,
+    pub filters: BTreeMap<Facet, Vec<String>>,
+    pub sort: Sort,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Default for SearchQuery {
+    fn default() -> Self {
+        SearchQuery {
+            text: String::new(),
+            filters: BTreeMap::new(),
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl SearchQuery {
+    pub fn selected(&self, facet: Facet) -> &[String] {
+        self.filters.get(&facet).map_or(&[], Vec::as_slice)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacetValue {
+    pub value: String,
+    pub label: String,
+    pub count: usize,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub entry: Arc<Entry>,
+    pub status: Status,
+    pub score: Score,
+    /// HTML: escaped text with `<mark>` around matched words.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Results {
+    pub total: usize,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Vec<(Facet, Vec<FacetValue>)>,
+}
+
+/// How strongly each field counts. The title names the measure, so a match there is the best
+/// evidence; the summary is the editor's own précis; facet labels ("Subvencija najemnine") say
+/// what the measure is but are shared by many entries; body, provider and legal basis are long
+/// or formulaic and count least.
+const FIELD_BOOSTS: [(fn(&Fields) -> Field, Score); 6] = [
+    (|f| f.title, 3.0),
+    (|f| f.summary, 1.5),
+    (|f| f.tags, 1.2),
+    (|f| f.provider, 1.0),
+    (|f| f.body, 1.0),
+    (|f| f.legal, 0.7),
+];
+
+const SNIPPET_CHARS: usize = 220;
+
+/// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
+/// that were committed with it. Swapped whole after each change; requests hold an `Arc`.
+pub struct Snapshot {
+    pub searcher: Searcher,
+    pub fields: Fields,
+    pub entries: BTreeMap<String, Arc<Entry>>,
+    pub aliases: BTreeMap<String, String>,
+    pub vocabulary: Arc<Vocabulary>,
+    /// Every problem in the handbook right now, for `/status`.
+    pub problems: Vec<Diagnostic>,
+    pub paths: HashMap<String, std::path::PathBuf>,
+    pub generation: u64,
+    pub loaded_at: DateTime<Local>,
+    /// `docs[segment][doc]` → the entry that document is, resolved once per snapshot so the hot
+    /// path never reads stored fields.
+    docs: Vec<Vec<Option<Arc<Entry>>>>,
+}
+
+impl Snapshot {
+    pub fn new(
+        searcher: Searcher,
+        fields: Fields,
+        resolved: Resolved,
+        vocabulary: Arc<Vocabulary>,
+        generation: u64,
+    ) -> tantivy::Result<Snapshot> {
+        let mut docs = Vec::with_capacity(searcher.segment_readers().len());
+        let mut id = String::new();
+        for segment in searcher.segment_readers() {
+            let column = segment
+                .fast_fields()
+                .str("id")?
+                .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
+            let mut table = vec![None; segment.max_doc() as usize];
+            for doc in segment.doc_ids_alive() {
+                if let Some(ord) = column.term_ords(doc).next() {
+                    id.clear();
+                    column.ord_to_str(ord, &mut id)?;
+                    table[doc as usize] = resolved.entries.get(&id).cloned();
+                }
+            }
+            docs.push(table);
+        }
+        Ok(Snapshot {
+            searcher,
+            fields,
+            entries: resolved.entries,
+            aliases: resolved.aliases,
+            problems: resolved.problems,
+            paths: resolved.paths,
+            vocabulary,
+            generation,
+            loaded_at: Local::now(),
+            docs,
+        })
+    }
+
+    /// The entry with this id, or, for a former id, the id it now has.
+    pub fn lookup(&self, id: &str) -> Lookup<'_> {
+        if let Some(e) = self.entries.get(id) {
+            Lookup::Found(e)
+        } else if let Some(current) = self.aliases.get(id) {
+            Lookup::Moved(current)
+        } else {
+            Lookup::Missing
+        }
+    }
+
+    pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> tantivy::Result<Results> {
+        let clauses = parse_text(&query.text);
+        let mut matches = self.matches(&clauses, Occur::Must)?;
+        if matches.is_empty() && clauses.len() > 1 {
+            // Nothing has every word: show what has some, best first, rather than nothing.
+            matches = self.matches(&clauses, Occur::Should)?;
+        }
+        let filters = Filters::new(query, self);
+        let mut counts: HashMap<Facet, HashMap<String, usize>> = HashMap::new();
+        let mut kept: Vec<(Score, &Arc<Entry>, Status)> = Vec::new();
+        for (score, entry) in matches {
+            let status = entry.status(today);
+            let values = FacetValues::of(entry, status, &self.vocabulary);
+            let failing: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !filters.passes(*f, &values)).collect();
+            // Disjunctive counting: each facet counts what every *other* filter lets through.
+            let counted: &[Facet] = match failing.as_slice() {
+                [] => &Facet::ALL,
+                [one] => std::slice::from_ref(one),
+                _ => &[],
+            };
+            for facet in counted {
+                let c = counts.entry(*facet).or_default();
+                for v in values.get(*facet) {
+                    *c.entry(v.to_string()).or_default() += 1;
+                }
+            }
+            if failing.is_empty() {
+                kept.push((score, entry, status));
+            }
+        }
+        sort(&mut kept, query.sort, clauses.is_empty(), today);
+        let total = kept.len();
+        let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
+        let snippets = self.snippet_generators(&clauses);
+        let hits = kept
+            .into_iter()
+            .skip(start)
+            .take(query.per_page)
+            .map(|(score, entry, status)| Hit {
+                snippet: snippet(&snippets, entry),
+                entry: entry.clone(),
+                status,
+                score,
+            })
+            .collect();
+        let facets = Facet::ALL
+            .into_iter()
+            .map(|f| (f, self.facet_values(f, counts.remove(&f).unwrap_or_default(), query.selected(f))))
+            .collect();
+        Ok(Results { total, page: query.page, per_page: query.per_page, hits, facets })
+    }
+
+    fn facet_values(&self, facet: Facet, counts: HashMap<String, usize>, selected: &[String]) -> Vec<FacetValue> {
+        let mut values: Vec<FacetValue> = counts
+            .into_iter()
+            .map(|(value, count)| FacetValue { label: self.label(facet, &value), selected: selected.contains(&value), value, count })
+            .collect();
+        for s in selected {
+            if !values.iter().any(|v| &v.value == s) {
+                values.push(FacetValue { value: s.clone(), label: self.label(facet, s), count: 0, selected: true });
+            }
+        }
+        if facet == Facet::Status {
+            let rank = |v: &FacetValue| Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize);
+            values.sort_by_key(rank);
+        } else {
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| collate(&a.label, &b.label)));
+        }
+        values
+    }
+
+    pub fn label(&self, facet: Facet, key: &str) -> String {
+        match facet.dimension() {
+            Some(d) => self.vocabulary.label(d, key).to_string(),
+            None => Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string()),
+        }
+    }
+
+    /// Every entry the text matches, with its score. No text: every entry.
+    fn matches(&self, clauses: &[Clause], occur: Occur) -> tantivy::Result<Vec<(Score, &Arc<Entry>)>> {
+        let query: Box<dyn Query> = if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses.iter().map(|c| (occur, self.clause_query(c))).collect()))
+        };
+        let found = self.searcher.search(&*query, &AllMatches)?;
+        Ok(found
+            .into_iter()
+            .filter_map(|(score, seg, doc)| {
+                self.docs.get(seg as usize)?.get(doc as usize)?.as_ref().map(|e| (score, e))
+            })
+            .collect())
+    }
+
+    fn clause_query(&self, clause: &Clause) -> Box<dyn Query> {
+        let per_field = FIELD_BOOSTS.iter().map(|(field, boost)| {
+            let field = field(&self.fields);
+            let q: Box<dyn Query> = match clause.terms.as_slice() {
+                [one] => Box::new(TermQuery::new(Term::from_field_text(field, one), IndexRecordOption::WithFreqs)),
+                many => Box::new(PhraseQuery::new(many.iter().map(|t| Term::from_field_text(field, t)).collect())),
+            };
+            (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
+        });
+        Box::new(BooleanQuery::new(per_field.collect()))
+    }
+
+    fn snippet_generators(&self, clauses: &[Clause]) -> Vec<SnippetGenerator> {
+        if clauses.is_empty() {
+            return Vec::new();
+        }
+        let terms: BTreeMap<String, Score> = clauses.iter().flat_map(|c| c.terms.iter()).map(|t| (t.clone(), 1.0)).collect();
+        [self.fields.summary, self.fields.body]
+            .into_iter()
+            .map(|field| SnippetGenerator::new(terms.clone(), analysis::analyzer(), field, SNIPPET_CHARS))
+            .collect()
+    }
+}
+
+pub enum Lookup<'a> {
+    Found(&'a Arc<Entry>),
+    Moved(&'a str),
+    Missing,
+}
+
+/// The summary with the matched words marked, or the best passage of the body if only the
+/// body matched, or else the plain summary.
+fn snippet(generators: &[SnippetGenerator], entry: &Entry) -> String {
+    let texts = [entry.summary.clone(), entry.body_text()];
+    for (generator, text) in generators.iter().zip(texts.iter()) {
+        let s = generator.snippet(text);
+        if !s.highlighted().is_empty() {
+            let at = s.fragment_range().start;
+            let marks: Vec<_> = s.highlighted().iter().map(|r| r.start + at..r.end + at).collect();
+            // A short text is shown whole; Tantivy's fragment would cut its last word's
+            // punctuation. A long one is shown as the fragment, with ellipses where cut.
+            let window = if text.chars().count() <= SNIPPET_CHARS { 0..text.len() } else { s.fragment_range() };
+            return mark(text, &marks, window);
+        }
+    }
+    maud::html!((entry.summary)).into_string()
+}
+
+/// HTML of `text[window]`, escaped, with `<mark>` around `marks` (byte ranges of `text`).
+fn mark(text: &str, marks: &[std::ops::Range<usize>], window: std::ops::Range<usize>) -> String {
+    let esc = |s: &str| maud::html!((s)).into_string();
+    let mut out = String::new();
+    if window.start > 0 {
+        out.push('…');
+    }
+    let mut pos = window.start;
+    for m in marks.iter().filter(|m| m.start >= window.start && m.end <= window.end) {
+        if m.start < pos || !text.is_char_boundary(m.start) || !text.is_char_boundary(m.end) {
+            continue;
+        }
+        out.push_str(&esc(&text[pos..m.start]));
+        out.push_str("<mark>");
+        out.push_str(&esc(&text[m.clone()]));
+        out.push_str("</mark>");
+        pos = m.end;
+    }
+    out.push_str(&esc(&text[pos..window.end]));
+    if window.end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// A word or a quoted phrase of the query, as analysed terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Clause {
+    terms: Vec<String>,
+}
+
+/// Splits the query into words and "quoted phrases". An unbalanced quote is ignored, and every
+/// other character is plain text: there is no query syntax to get wrong.
+fn parse_text(text: &str) -> Vec<Clause> {
+    let mut clauses = Vec::new();
+    let mut stop_only = Vec::new();
+    let quotes = text.matches('"').count();
+    let usable_quotes = quotes - quotes % 2;
+    let mut in_phrase = false;
+    let mut seen_quotes = 0;
+    let mut buf = String::new();
+    let mut flush = |buf: &mut String, phrase: bool, clauses: &mut Vec<Clause>| {
+        let terms = analysis::terms(buf);
+        buf.clear();
+        if phrase {
+            if !terms.is_empty() {
+                clauses.push(Clause { terms });
+            }
+            return;
+        }
+        for word in terms {
+            if analysis::is_stop_word(&word) {
+                stop_only.push(Clause { terms: vec![word] });
+            } else {
+                clauses.push(Clause { terms: vec![word] });
+            }
+        }
+    };
+    for ch in text.chars() {
+        if ch == '"' && seen_quotes < usable_quotes {
+            seen_quotes += 1;
+            flush(&mut buf, in_phrase, &mut clauses);
+            in_phrase = !in_phrase;
+        } else if ch == '"' {
+            buf.push(' ');
+        } else {
+            buf.push(ch);
+        }
+    }
+    flush(&mut buf, in_phrase, &mut clauses);
+    if clauses.is_empty() { stop_only } else { clauses }
+}
+
+/// The values an entry has in each facet.
+struct FacetValues<'a> {
+    entry: &'a Entry,
+    regions: Vec<&'a str>,
+    status: Status,
+}
+
+impl<'a> FacetValues<'a> {
+    fn of(entry: &'a Entry, status: Status, vocabulary: &'a Vocabulary) -> Self {
+        FacetValues { entry, regions: vocabulary.regions_of(&entry.municipalities), status }
+    }
+
+    fn get(&self, facet: Facet) -> Vec<&str> {
+        let keys = |v: &'a [String]| v.iter().map(String::as_str).collect();
+        match facet {
+            Facet::Region => self.regions.clone(),
+            Facet::Municipality => keys(&self.entry.municipalities),
+            Facet::Type => keys(&self.entry.types),
+            Facet::Source => keys(&self.entry.sources),
+            Facet::Beneficiary => keys(&self.entry.beneficiaries),
+            Facet::Status => vec![self.status.key()],
+        }
+    }
+}
+
+/// The selected values per facet: OR within a facet, AND across facets.
+struct Filters<'q> {
+    selected: Vec<(Facet, &'q [String])>,
+}
+
+impl<'q> Filters<'q> {
+    fn new(query: &'q SearchQuery, _snapshot: &Snapshot) -> Self {
+        Filters {
+            selected: query.filters.iter().filter(|(_, v)| !v.is_empty()).map(|(f, v)| (*f, v.as_slice())).collect(),
+        }
+    }
+
+    fn passes(&self, facet: Facet, values: &FacetValues<'_>) -> bool {
+        match self.selected.iter().find(|(f, _)| *f == facet) {
+            None => true,
+            Some((_, wanted)) => values.get(facet).iter().any(|v| wanted.iter().any(|w| w == v)),
+        }
+    }
+}
+
+/// Compares labels the way a Slovenian reader expects: by folded letters first (č with c), then
+/// exactly, so the order is stable.
+fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    analysis::fold(a).cmp(&analysis::fold(b)).then_with(|| a.cmp(b))
+}
+
+fn sort(hits: &mut [(Score, &Arc<Entry>, Status)], sort: Sort, no_text: bool, today: NaiveDate) {
+    let by_title = |a: &Entry, b: &Entry| collate(&a.title, &b.title).then_with(|| a.id.cmp(&b.id));
+    match sort {
+        Sort::Relevance if no_text => {
+            // Browsing without words: what can be applied for now first, soonest deadline first.
+            hits.sort_by(|(_, a, sa), (_, b, sb)| {
+                sa.cmp(sb)
+                    .then_with(|| deadline_key(a, today).cmp(&deadline_key(b, today)))
+                    .then_with(|| by_title(a, b))
+            });
+        }
+        Sort::Relevance => hits.sort_by(|(sa, a, _), (sb, b, _)| {
+            sb.total_cmp(sa).then_with(|| b.updated.cmp(&a.updated)).then_with(|| by_title(a, b))
+        }),
+        Sort::Deadline => hits.sort_by(|(_, a, _), (_, b, _)| {
+            deadline_key(a, today).cmp(&deadline_key(b, today)).then_with(|| by_title(a, b))
+        }),
+        Sort::Updated => hits.sort_by(|(_, a, _), (_, b, _)| b.updated.cmp(&a.updated).then_with(|| by_title(a, b))),
+    }
+}
+
+/// Deadlines still ahead first (soonest first), then past ones (most recent first), then none.
+fn deadline_key(e: &Entry, today: NaiveDate) -> (u8, i64) {
+    match e.open_until {
+        Some(d) if d >= today => (0, (d - today).num_days()),
+        Some(d) => (1, (today - d).num_days()),
+        None => (2, 0),
+    }
+}
+
+/// Collects every matching document with its score; paging happens after filtering.
+struct AllMatches;
+
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    found: Vec<(Score, SegmentOrdinal, DocId)>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<(Score, SegmentOrdinal, DocId)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches { segment, found: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(Score, SegmentOrdinal, DocId)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.found.push((score, self.segment, doc));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<Vec<String>> {
+        parse_text(text).into_iter().map(|c| c.terms).collect()
+    }
+
+    #[test]
+    fn quoted_phrases_stay_together_and_stray_quotes_are_text() {
+        assert_eq!(terms("\"mestno jedro\" Kranj"), [vec!["mestno", "jedro"], vec!["kranj"]]);
+        assert_eq!(terms("mestno \"jedro"), [vec!["mestno"], vec!["jedro"]]);
+        assert_eq!(terms("a:b (c) [d] *"), [vec!["b"], vec!["c"], vec!["d"]]);
+    }
+
+    #[test]
+    fn marks_are_escaped_and_placed_on_the_original_text() {
+        let text = "Najem <b>lokala</b> & pročelja";
+        let at = text.find("pročelja").unwrap();
+        assert_eq!(
+            mark(text, &[0..5, at..text.len()], 0..text.len()),
+            "<mark>Najem</mark> &lt;b&gt;lokala&lt;/b&gt; &amp; <mark>pročelja</mark>"
+        );
+        assert_eq!(mark(text, &[0..5], 0..5), "<mark>Najem</mark>…");
+    }
+
+    #[test]
+    fn stop_words_are_dropped_unless_nothing_else_is_left() {
+        assert_eq!(terms("najem za lokal v centru"), [vec!["najem"], vec!["lokal"], vec!["centru"]]);
+        assert_eq!(terms("za"), [vec!["za"]]);
+    }
+}

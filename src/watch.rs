@@ -1,0 +1,166 @@
+//! Live reload: a debounced `notify` watcher on the handbook folder. Editors save in many ways
+//! (in place, write-and-rename, with swap and backup files, in bursts when a `git checkout`
+//! touches hundreds of files), so the watcher never trusts exact event kinds: every path that
+//! could be an entry is simply re-read, and each debounced batch is applied as one commit.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode, EventKind};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::catalog::{Catalog, Changes};
+use crate::handbook;
+
+/// Long enough to fold an editor's save (write temp, rename, delete backup) into one batch,
+/// short enough that a save is searchable well within a second.
+pub const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// Keeps the watcher alive; dropping it stops watching.
+pub struct Watching {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+}
+
+/// Which handbook changes a batch of file events means. Pure, so it is tested without a disk.
+///
+/// `root` is the handbook folder as the catalog knows it and `abs_root` the same folder as the
+/// operating system reports it (absolute, symlinks resolved); event paths are mapped back to
+/// `root` so they name the same files as the catalog's.
+pub fn classify<'a>(
+    root: &Path,
+    abs_root: &Path,
+    events: impl IntoIterator<Item = (&'a EventKind, &'a [PathBuf])>,
+) -> Changes {
+    let mut changes = Changes::default();
+    let measures = Path::new(handbook::MEASURES_DIR);
+    for (kind, paths) in events {
+        // Reading a file (ours included) is not a change; reacting to it would loop forever.
+        if matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write))) {
+            continue;
+        }
+        for path in paths {
+            let Ok(rel) = path.strip_prefix(abs_root).or_else(|_| path.strip_prefix(root)) else {
+                continue;
+            };
+            if rel == Path::new(handbook::VOCABULARY_FILE) {
+                changes.vocabulary = true;
+            } else if rel.starts_with(measures) {
+                if handbook::is_entry_file(rel) {
+                    changes.entries.insert(root.join(rel));
+                } else if rel.extension().is_none() && !is_hidden(rel) {
+                    // Probably a folder that was created, moved or deleted with entries in it.
+                    changes.rescan = true;
+                }
+            } else if rel.as_os_str().is_empty() || rel == Path::new(handbook::MEASURES_DIR) {
+                changes.rescan = true;
+            }
+        }
+    }
+    changes
+}
+
+fn is_hidden(rel: &Path) -> bool {
+    rel.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+}
+
+/// Starts watching `root` and applying changes to `catalog` on a background thread.
+pub fn spawn(root: &Path, catalog: Arc<Mutex<Catalog>>, today: fn() -> chrono::NaiveDate) -> notify::Result<Watching> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
+    debouncer.watch(root, notify::RecursiveMode::Recursive)?;
+    let root = root.to_path_buf();
+    let abs_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+    std::thread::Builder::new()
+        .name("handbook-watch".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                // A burst may arrive as several batches; take whatever is already waiting too.
+                let mut batches = vec![first];
+                batches.extend(rx.try_iter());
+                let mut changes = Changes::default();
+                for batch in batches {
+                    match batch {
+                        Ok(events) => {
+                            let c = classify(&root, &abs_root, events.iter().map(|e| (&e.event.kind, e.event.paths.as_slice())));
+                            changes.vocabulary |= c.vocabulary;
+                            changes.rescan |= c.rescan || events.iter().any(|e| e.event.need_rescan());
+                            changes.entries.extend(c.entries);
+                        }
+                        Err(errors) => {
+                            for e in errors {
+                                tracing::warn!(error = %e, "file watcher error; rescanning the handbook");
+                            }
+                            changes.rescan = true;
+                        }
+                    }
+                }
+                if changes.is_empty() {
+                    continue;
+                }
+                let mut catalog = catalog.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match catalog.apply(&changes, today()) {
+                    Ok(applied) => tracing::info!(
+                        upserted = applied.upserted.len(),
+                        deleted = applied.deleted.len(),
+                        problems = applied.problems,
+                        "handbook reloaded"
+                    ),
+                    Err(e) => tracing::error!(error = %e, "could not apply handbook changes; still serving the previous version"),
+                }
+            }
+        })
+        .map_err(notify::Error::io)?;
+    Ok(Watching { _debouncer: debouncer })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind, RemoveKind};
+
+    fn run(events: &[(EventKind, &str)]) -> Changes {
+        let owned: Vec<(EventKind, Vec<PathBuf>)> = events.iter().map(|(k, p)| (*k, vec![PathBuf::from(p)])).collect();
+        classify(Path::new("hb"), Path::new("/abs/hb"), owned.iter().map(|(k, p)| (k, p.as_slice())))
+    }
+
+    #[test]
+    fn a_vim_save_touches_only_the_entry() {
+        let c = run(&[
+            (EventKind::Create(CreateKind::File), "/abs/hb/measures/kranj/.a.toml.swp"),
+            (EventKind::Create(CreateKind::File), "/abs/hb/measures/kranj/a.toml"),
+            (EventKind::Access(AccessKind::Close(AccessMode::Write)), "/abs/hb/measures/kranj/a.toml"),
+            (EventKind::Remove(RemoveKind::File), "/abs/hb/measures/kranj/a.toml~"),
+            (EventKind::Remove(RemoveKind::File), "/abs/hb/measures/kranj/4913"),
+        ]);
+        assert_eq!(c.entries.into_iter().collect::<Vec<_>>(), [PathBuf::from("hb/measures/kranj/a.toml")]);
+        assert!(!c.vocabulary);
+    }
+
+    #[test]
+    fn reading_a_file_is_not_a_change() {
+        let c = run(&[
+            (EventKind::Access(AccessKind::Open(AccessMode::Any)), "/abs/hb/measures/a.toml"),
+            (EventKind::Access(AccessKind::Close(AccessMode::Read)), "/abs/hb/vocabulary.toml"),
+        ]);
+        assert!(c.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn the_vocabulary_and_folders_are_recognised() {
+        let c = run(&[
+            (EventKind::Modify(ModifyKind::Any), "/abs/hb/vocabulary.toml"),
+            (EventKind::Remove(RemoveKind::Folder), "/abs/hb/measures/old-folder"),
+            (EventKind::Modify(ModifyKind::Any), "/abs/hb/README.md"),
+            (EventKind::Modify(ModifyKind::Any), "/elsewhere/measures/x.toml"),
+        ]);
+        assert!(c.vocabulary && c.rescan && c.entries.is_empty(), "{c:?}");
+    }
+
+    #[test]
+    fn relative_event_paths_are_understood_too() {
+        let c = run(&[(EventKind::Create(CreateKind::File), "hb/measures/b.toml")]);
+        assert_eq!(c.entries.len(), 1);
+    }
+}

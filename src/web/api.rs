@@ -1,0 +1,93 @@
+//! The JSON API: `/api/search` and `/api/measures/{id}`, the same data as the pages.
+
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Map, Value, json};
+
+use super::error::{ApiError, AppError};
+use super::params;
+use super::AppState;
+use crate::entry::Entry;
+use crate::search::{Lookup, Results, Snapshot};
+use crate::vocabulary::Dimension;
+
+pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    let query = params::parse_search(raw.as_deref())?;
+    let snapshot = state.snapshots.get();
+    let results = snapshot.search(&query, state.today())?;
+    Ok(Json(results_json(&results)))
+}
+
+pub fn results_json(results: &Results) -> Value {
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|h| {
+            let e = &h.entry;
+            json!({
+                "id": e.id,
+                "title": e.title,
+                "snippet": h.snippet,
+                "summary": e.summary,
+                "provider": e.provider,
+                "municipalities": e.municipalities,
+                "types": e.types,
+                "sources": e.sources,
+                "beneficiaries": e.beneficiaries,
+                "status": h.status,
+                "open_from": e.open_from,
+                "open_until": e.open_until,
+                "until_funds_run_out": e.until_funds_run_out,
+                "updated": e.updated,
+                "url": e.permalink(),
+                "source_url": e.url,
+                "score": h.score,
+            })
+        })
+        .collect();
+    let facets: Map<String, Value> = results
+        .facets
+        .iter()
+        .map(|(facet, values)| (facet.name().to_string(), json!(values)))
+        .collect();
+    json!({
+        "total": results.total,
+        "page": results.page,
+        "per_page": results.per_page,
+        "hits": hits,
+        "facets": facets,
+    })
+}
+
+pub async fn measure(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let snapshot = state.snapshots.get();
+    match snapshot.lookup(&id) {
+        Lookup::Found(entry) => Ok(Json(entry_json(entry, &snapshot, &state)).into_response()),
+        Lookup::Moved(current) => Ok(Redirect::permanent(&format!("/api/measures/{current}")).into_response()),
+        Lookup::Missing => Err(AppError::NotFound(format!("no measure has the id `{}`", id.chars().take(80).collect::<String>())).into()),
+    }
+}
+
+fn entry_json(entry: &Entry, snapshot: &Snapshot, state: &AppState) -> Value {
+    let mut v = serde_json::to_value(entry).unwrap_or_default();
+    let labels = |d: Dimension, keys: &[String]| -> Vec<Value> {
+        keys.iter().map(|k| json!({"value": k, "label": snapshot.vocabulary.label(d, k)})).collect()
+    };
+    if let Value::Object(m) = &mut v {
+        m.insert("permalink".into(), json!(format!("{}{}", state.config.base_url, entry.permalink())));
+        m.insert("status".into(), json!(entry.status(state.today())));
+        let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities).into_iter().map(String::from).collect();
+        m.insert(
+            "labels".into(),
+            json!({
+                "region": labels(Dimension::Region, &regions),
+                "municipality": labels(Dimension::Municipality, &entry.municipalities),
+                "type": labels(Dimension::Type, &entry.types),
+                "source": labels(Dimension::Source, &entry.sources),
+                "beneficiary": labels(Dimension::Beneficiary, &entry.beneficiaries),
+            }),
+        );
+    }
+    v
+}

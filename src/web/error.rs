@@ -1,0 +1,87 @@
+//! The one error type of the web layer and how it becomes a response: JSON for the API, a page
+//! for people. Internal errors are logged in full and shown as a generic message; details of the
+//! machine never reach a client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::views;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the client may see.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::BadRequest(m) | AppError::NotFound(m) => m.clone(),
+            AppError::Internal(detail) => {
+                tracing::error!(%detail, "internal error while answering a request");
+                "Something went wrong on our side; please try again.".into()
+            }
+        }
+    }
+}
+
+impl From<tantivy::TantivyError> for AppError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<super::params::ParamError> for AppError {
+    fn from(e: super::params::ParamError) -> Self {
+        AppError::BadRequest(e.0)
+    }
+}
+
+/// An error answered as JSON: `{"error": "...", "status": 400}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        (status, Json(json!({"error": self.0.public_message(), "status": status.as_u16()}))).into_response()
+    }
+}
+
+/// An error answered as an HTML page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        (status, views::error_page(status, &self.0.public_message())).into_response()
+    }
+}

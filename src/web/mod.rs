@@ -1,0 +1,118 @@
+//! The HTTP server: routes, shared state, middleware and graceful shutdown. `router` is apart
+//! from `serve` so tests drive it with `oneshot` and no network.
+
+mod api;
+mod error;
+mod pages;
+pub mod params;
+mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::NaiveDate;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::catalog::SnapshotHandle;
+
+pub use error::AppError;
+
+/// Settings resolved once at start and passed to every handler.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public address of the site, for permalinks in citations (no trailing slash).
+    pub base_url: String,
+    /// Pins "today" for status computation; for tests and for reproducing a past view.
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub snapshots: SnapshotHandle,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(snapshots: SnapshotHandle, config: WebConfig) -> Self {
+        AppState { snapshots, config: Arc::new(config) }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.config.today.unwrap_or_else(crate::today)
+    }
+}
+
+const STYLE: &str = include_str!("static/style.css");
+const SCRIPT: &str = include_str!("static/app.js");
+
+/// A slow client must not hold a worker forever; a search takes milliseconds.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::search))
+        .route("/measures/{id}", get(pages::measure))
+        .route("/status", get(pages::status))
+        .route("/api/search", get(api::search))
+        .route("/api/measures/{id}", get(api::measure))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
+        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

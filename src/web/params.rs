@@ -1,0 +1,162 @@
+//! The query string of `/`, `/api/search` and friends, parsed by hand so that every mistake
+//! gets a clear 400 and nothing else can go wrong: repeated keys are facet values, unknown keys
+//! are ignored (trackers add them), empty values are skipped.
+
+use std::collections::BTreeMap;
+
+use crate::search::{DEFAULT_PER_PAGE, Facet, MAX_PER_PAGE, SearchQuery, Sort};
+
+/// Longest query text accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// Most values selected in one facet; a person ticks a handful, a script thousands.
+pub const MAX_FILTER_VALUES: usize = 64;
+/// Pages beyond this are refused rather than computed: no person pages that far.
+pub const MAX_PAGE: usize = 100_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParamError(pub String);
+
+/// Parses a raw query string (without `?`).
+pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
+    let mut q = SearchQuery::default();
+    let mut filters: BTreeMap<Facet, Vec<String>> = BTreeMap::new();
+    let mut seen_q = false;
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        let value = value.trim();
+        match key.as_ref() {
+            "q" => {
+                if value.len() > MAX_QUERY_BYTES {
+                    return Err(ParamError(format!("the search text is too long (at most {MAX_QUERY_BYTES} bytes)")));
+                }
+                if seen_q && !value.is_empty() && !q.text.is_empty() {
+                    q.text.push(' ');
+                }
+                q.text.push_str(value);
+                if q.text.len() > MAX_QUERY_BYTES {
+                    return Err(ParamError(format!("the search text is too long (at most {MAX_QUERY_BYTES} bytes)")));
+                }
+                seen_q = true;
+            }
+            "sort" if !value.is_empty() => {
+                q.sort = Sort::from_key(value).ok_or_else(|| {
+                    ParamError(format!(
+                        "unknown sort `{}`; use one of: {}",
+                        shorten(value),
+                        Sort::ALL.map(Sort::key).join(", ")
+                    ))
+                })?;
+            }
+            "page" if !value.is_empty() => {
+                q.page = number(value, "page", 1, MAX_PAGE)?;
+            }
+            "per_page" if !value.is_empty() => {
+                q.per_page = number(value, "per_page", 1, MAX_PER_PAGE)?;
+            }
+            name => {
+                let Some(facet) = Facet::from_name(name) else { continue };
+                if value.is_empty() {
+                    continue;
+                }
+                let values = filters.entry(facet).or_default();
+                if values.len() >= MAX_FILTER_VALUES {
+                    return Err(ParamError(format!("too many `{name}` values (at most {MAX_FILTER_VALUES})")));
+                }
+                if value.len() > 200 {
+                    return Err(ParamError(format!("a `{name}` value is too long")));
+                }
+                if !values.iter().any(|v| v == value) {
+                    values.push(value.to_string());
+                }
+            }
+        }
+    }
+    q.filters = filters;
+    if q.per_page == 0 {
+        q.per_page = DEFAULT_PER_PAGE;
+    }
+    Ok(q)
+}
+
+fn number(value: &str, name: &str, min: usize, max: usize) -> Result<usize, ParamError> {
+    match value.parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ParamError(format!("`{name}` must be a whole number from {min} to {max}, not `{}`", shorten(value)))),
+    }
+}
+
+/// Echoing user input in an error is useful, echoing a megabyte of it is not.
+fn shorten(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_string(),
+    }
+}
+
+/// The query string that reproduces `q`, optionally on another page; for links and sharing.
+pub fn to_query_string(q: &SearchQuery, page: usize) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !q.text.is_empty() {
+        s.append_pair("q", &q.text);
+    }
+    for (facet, values) in &q.filters {
+        for v in values {
+            s.append_pair(facet.name(), v);
+        }
+    }
+    if q.sort != Sort::Relevance {
+        s.append_pair("sort", q.sort.key());
+    }
+    if page > 1 {
+        s.append_pair("page", &page.to_string());
+    }
+    if q.per_page != DEFAULT_PER_PAGE {
+        s.append_pair("per_page", &q.per_page.to_string());
+    }
+    s.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_keys_are_or_ed_values_of_one_facet() {
+        let q = parse_search(Some("q=najem&municipality=kranj&municipality=koper&type=x&utm_source=news")).unwrap();
+        assert_eq!(q.text, "najem");
+        assert_eq!(q.selected(Facet::Municipality), ["kranj", "koper"]);
+        assert_eq!(q.selected(Facet::Type), ["x"]);
+    }
+
+    #[test]
+    fn bad_numbers_and_sorts_are_refused_with_a_message() {
+        for raw in ["page=0", "page=abc", "per_page=101", "per_page=-1", "sort=price", "page=99999999999999999999"] {
+            let err = parse_search(Some(raw)).unwrap_err();
+            assert!(!err.0.is_empty(), "{raw}");
+        }
+        assert_eq!(parse_search(Some("page=3&per_page=100")).unwrap().per_page, 100);
+    }
+
+    #[test]
+    fn an_overlong_query_is_refused() {
+        let raw = format!("q={}", "a".repeat(MAX_QUERY_BYTES + 1));
+        assert!(parse_search(Some(&raw)).is_err());
+        let raw = format!("q={}", "a".repeat(MAX_QUERY_BYTES));
+        assert!(parse_search(Some(&raw)).is_ok());
+    }
+
+    #[test]
+    fn invalid_utf8_and_empty_values_do_not_break_parsing() {
+        let q = parse_search(Some("q=%FF%FEnajem&municipality=&status=open")).unwrap();
+        assert!(q.text.ends_with("najem"));
+        assert!(q.selected(Facet::Municipality).is_empty());
+        assert_eq!(q.selected(Facet::Status), ["open"]);
+    }
+
+    #[test]
+    fn the_query_string_round_trips() {
+        let raw = "q=mestno+jedro&municipality=kranj&status=open&sort=deadline&page=2";
+        let q = parse_search(Some(raw)).unwrap();
+        assert_eq!(parse_search(Some(&to_query_string(&q, 2))).unwrap(), q);
+    }
+}

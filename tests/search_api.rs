@@ -1,0 +1,312 @@
+//! The JSON API and the pages over the fixture handbook, with hand-computed expectations.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TempHandbook, counts, facet_counts};
+
+#[tokio::test]
+async fn an_empty_query_lists_every_entry_with_facet_counts() {
+    let hb = TempHandbook::fixture();
+    let app = hb.app();
+    let v = app.json("/api/search").await;
+    assert_eq!(v["total"], 6);
+    assert_eq!(v["page"], 1);
+    assert_eq!(v["per_page"], 20);
+    assert_eq!(
+        facet_counts(&v, "municipality"),
+        counts(&[("kranj", 2), ("koper", 2), ("piran", 1), ("maribor", 1), ("slovenija", 1)])
+    );
+    assert_eq!(facet_counts(&v, "region"), counts(&[("gorenjska", 2), ("obalno-kraska", 3), ("podravska", 1)]));
+    assert_eq!(
+        facet_counts(&v, "type"),
+        counts(&[("subvencija-najemnine", 2), ("sofinanciranje-fasad", 3), ("vavcer", 1)])
+    );
+    assert_eq!(facet_counts(&v, "source"), counts(&[("obcinski-proracun", 5), ("evropski-skladi", 2)]));
+    assert_eq!(facet_counts(&v, "beneficiary"), counts(&[("mikro-podjetja", 2), ("lastniki-stavb", 2)]));
+    assert_eq!(facet_counts(&v, "status"), counts(&[("open", 3), ("closed", 1), ("upcoming", 1), ("ongoing", 1)]));
+}
+
+#[tokio::test]
+async fn facet_values_carry_their_vocabulary_labels() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/search").await;
+    let regions = v["facets"]["region"].as_array().unwrap();
+    let coast = regions.iter().find(|r| r["value"] == "obalno-kraska").unwrap();
+    assert_eq!(coast["label"], "Obalno-kraška");
+    assert_eq!(coast["count"], 3);
+    // Most frequent first.
+    assert_eq!(regions[0]["value"], "obalno-kraska");
+}
+
+#[tokio::test]
+async fn a_hit_has_the_documented_fields() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/search?q=Piranu").await;
+    assert_eq!(v["total"], 1);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["id"], "piran-fasade");
+    assert_eq!(hit["title"], "Obnova fasad v Piranu");
+    assert_eq!(hit["municipalities"], serde_json::json!(["piran"]));
+    assert_eq!(hit["types"], serde_json::json!(["sofinanciranje-fasad"]));
+    assert_eq!(hit["sources"], serde_json::json!(["obcinski-proracun", "evropski-skladi"]));
+    assert_eq!(hit["status"], "upcoming");
+    assert_eq!(hit["open_until"], "2024-10-01");
+    assert_eq!(hit["url"], "/measures/piran-fasade");
+}
+
+#[tokio::test]
+async fn within_a_facet_values_are_or_ed_and_across_facets_and_ed() {
+    let app = TempHandbook::fixture().app();
+    let fasade = app.json("/api/search?type=sofinanciranje-fasad").await;
+    assert_eq!(fasade["total"], 3);
+    let either = app.json("/api/search?type=sofinanciranje-fasad&type=vavcer").await;
+    assert_eq!(either["total"], 4);
+    let both = app.json("/api/search?type=sofinanciranje-fasad&municipality=kranj").await;
+    assert_eq!(both["total"], 1);
+    assert_eq!(both["hits"][0]["id"], "fasade-kranj-koper");
+}
+
+#[tokio::test]
+async fn each_facet_counts_with_every_filter_but_its_own() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/search?type=sofinanciranje-fasad&municipality=kranj").await;
+    // type counts ignore the type filter but apply municipality=kranj: entries a and f.
+    assert_eq!(facet_counts(&v, "type"), counts(&[("subvencija-najemnine", 1), ("sofinanciranje-fasad", 1)]));
+    // municipality counts ignore municipality=kranj but apply the type filter: c, d, f.
+    assert_eq!(
+        facet_counts(&v, "municipality"),
+        counts(&[("kranj", 1), ("koper", 1), ("piran", 1), ("maribor", 1)])
+    );
+    // Other facets apply both filters: only f.
+    assert_eq!(facet_counts(&v, "status"), counts(&[("open", 1)]));
+    assert_eq!(facet_counts(&v, "region"), counts(&[("gorenjska", 1), ("obalno-kraska", 1)]));
+    let selected: Vec<_> = v["facets"]["municipality"].as_array().unwrap().iter().filter(|f| f["selected"] == true).collect();
+    assert_eq!(selected.len(), 1);
+    assert_eq!(selected[0]["value"], "kranj");
+}
+
+#[tokio::test]
+async fn regions_filter_through_their_municipalities() {
+    let app = TempHandbook::fixture().app();
+    let mut ids = app.ids("region=obalno-kraska").await;
+    ids.sort();
+    assert_eq!(ids, ["fasade-kranj-koper", "koper-najemnine", "piran-fasade"]);
+}
+
+#[tokio::test]
+async fn status_is_computed_against_today() {
+    let app = TempHandbook::fixture().app();
+    let mut open = app.ids("status=open").await;
+    open.sort();
+    assert_eq!(open, ["fasade-kranj-koper", "kranj-najemnine", "vavcerji-digitalni-marketing"]);
+    assert_eq!(app.ids("status=closed").await, ["koper-najemnine"]);
+    assert_eq!(app.ids("status=upcoming").await, ["piran-fasade"]);
+    assert_eq!(app.ids("status=ongoing").await, ["maribor-procelja"]);
+    assert_eq!(app.ids("status=upcoming&status=ongoing").await.len(), 2);
+}
+
+#[tokio::test]
+async fn unknown_facet_keys_give_an_empty_result_not_an_error() {
+    let app = TempHandbook::fixture().app();
+    for q in ["municipality=atlantida", "status=someday", "type=%3Cscript%3E"] {
+        let v = app.json(&format!("/api/search?{q}")).await;
+        assert_eq!(v["total"], 0, "{q}");
+        let facet = q.split('=').next().unwrap();
+        let selected = v["facets"][facet].as_array().unwrap();
+        assert!(selected.iter().any(|f| f["selected"] == true && f["count"] == 0), "{q}: {v}");
+    }
+}
+
+#[tokio::test]
+async fn sort_by_deadline_puts_the_soonest_open_deadline_first() {
+    let app = TempHandbook::fixture().app();
+    assert_eq!(
+        app.ids("sort=deadline").await,
+        [
+            "fasade-kranj-koper",           // 2024-06-20
+            "kranj-najemnine",              // 2024-06-30
+            "vavcerji-digitalni-marketing", // 2024-07-15
+            "piran-fasade",                 // 2024-10-01
+            "koper-najemnine",              // passed on 2024-01-31
+            "maribor-procelja",             // no deadline
+        ]
+    );
+}
+
+#[tokio::test]
+async fn sort_by_updated_puts_the_most_recently_checked_first() {
+    let app = TempHandbook::fixture().app();
+    assert_eq!(
+        app.ids("sort=updated").await,
+        [
+            "vavcerji-digitalni-marketing",
+            "piran-fasade",
+            "kranj-najemnine",
+            "fasade-kranj-koper",
+            "koper-najemnine",
+            "maribor-procelja"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn pages_split_the_results_and_a_page_past_the_end_is_empty() {
+    let app = TempHandbook::fixture().app();
+    let all = app.ids("sort=updated&per_page=100").await;
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let v = app.json(&format!("/api/search?sort=updated&per_page=2&page={page}")).await;
+        assert_eq!(v["total"], 6);
+        assert_eq!(v["per_page"], 2);
+        paged.extend(v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()));
+    }
+    assert_eq!(paged, all);
+    let past = app.json("/api/search?per_page=2&page=4").await;
+    assert_eq!(past["total"], 6);
+    assert_eq!(past["hits"].as_array().unwrap().len(), 0);
+    let far = app.json("/api/search?page=100000").await;
+    assert_eq!(far["hits"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn text_matches_any_field_and_facet_labels() {
+    let app = TempHandbook::fixture().app();
+    // Without diacritics.
+    assert_eq!(app.ids("q=vavcerji").await, ["vavcerji-digitalni-marketing"]);
+    // Bilingual municipality name from the vocabulary.
+    let mut koper = app.ids("q=Capodistria").await;
+    koper.sort();
+    assert_eq!(koper, ["fasade-kranj-koper", "koper-najemnine"]);
+    // The Markdown body.
+    assert_eq!(app.ids("q=dediščine").await, ["maribor-procelja"]);
+}
+
+#[tokio::test]
+async fn a_title_match_ranks_above_a_summary_match() {
+    let app = TempHandbook::fixture().app();
+    // "pročelij" is in the Maribor title; "pročelja" in other summaries is another word form.
+    let ids = app.ids("q=sofinanciranje").await;
+    assert_eq!(ids.first().map(String::as_str), Some("maribor-procelja"), "{ids:?}");
+}
+
+#[tokio::test]
+async fn every_word_must_match_before_partial_matches_are_shown() {
+    let app = TempHandbook::fixture().app();
+    assert_eq!(app.ids("q=fasade+kranju").await, ["fasade-kranj-koper"]);
+    // No entry has both words: the ones with either are shown rather than nothing.
+    let some = app.ids("q=piranu+vavcerji").await;
+    assert_eq!(some.len(), 2, "{some:?}");
+}
+
+#[tokio::test]
+async fn quoted_phrases_match_words_in_order() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/search?q=%22starem+mestnem+jedru%22").await;
+    let mut ids: Vec<_> = v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    ids.sort();
+    assert_eq!(ids, ["koper-najemnine", "kranj-najemnine"]);
+    assert_eq!(app.ids("q=%22jedru+mestnem%22").await.len(), 0);
+}
+
+#[tokio::test]
+async fn query_syntax_characters_are_searched_as_text() {
+    let app = TempHandbook::fixture().app();
+    for q in ["%22", "Piranu%22", "title%3APiranu", "(Piranu", "Piranu]", "*", "%2B%2D%21", "AND+OR+NOT", "%5C", "~2", "%7B%7D"] {
+        let a = app.get(&format!("/api/search?q={q}")).await;
+        assert_eq!(a.status, StatusCode::OK, "{q}: {}", a.body);
+    }
+    assert_eq!(app.ids("q=title%3APiranu").await, ["piran-fasade"]);
+}
+
+#[tokio::test]
+async fn snippets_mark_the_matched_words() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/search?q=najemnino").await;
+    assert_eq!(v["hits"][0]["snippet"], "Najemniki občinskih prostorov plačajo nižjo <mark>najemnino</mark>.");
+}
+
+#[tokio::test]
+async fn bad_parameters_get_a_400_with_a_message() {
+    let app = TempHandbook::fixture().app();
+    let long = "a".repeat(1025);
+    for uri in [
+        "/api/search?page=0".to_string(),
+        "/api/search?page=x".to_string(),
+        "/api/search?per_page=101".to_string(),
+        "/api/search?sort=price".to_string(),
+        format!("/api/search?q={long}"),
+    ] {
+        let a = app.get(&uri).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(!a.json()["error"].as_str().unwrap().is_empty(), "{uri}");
+        let page = app.get(&uri.replace("/api/search", "/")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(page.body.contains("<h1>"), "{uri}");
+    }
+    assert_eq!(app.get(&format!("/api/search?q={}", "a".repeat(1024))).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_measure_has_a_json_view_and_a_page() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/measures/maribor-procelja").await;
+    assert_eq!(v["id"], "maribor-procelja");
+    assert_eq!(v["status"], "ongoing");
+    assert_eq!(v["until_funds_run_out"], true);
+    assert_eq!(v["permalink"], "https://prirocnik.example/measures/maribor-procelja");
+    assert_eq!(v["labels"]["region"][0]["label"], "Podravska");
+
+    let page = app.get("/measures/maribor-procelja").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for expected in [
+        "<h1>Sofinanciranje pročelij v Mariboru</h1>",
+        "Zadnje preverjeno",
+        "1. 12. 2023",
+        "https://prirocnik.example/measures/maribor-procelja",
+        "do porabe sredstev",
+        "<strong>mestnem jedru</strong>",
+        "Podravska",
+    ] {
+        assert!(page.body.contains(expected), "missing {expected}");
+    }
+}
+
+#[tokio::test]
+async fn a_former_id_redirects_permanently_to_the_current_one() {
+    let app = TempHandbook::fixture().app();
+    let page = app.get("/measures/stari-kranj").await;
+    assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(page.headers["location"], "/measures/kranj-najemnine");
+    let api = app.get("/api/measures/stari-kranj").await;
+    assert_eq!(api.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(api.headers["location"], "/api/measures/kranj-najemnine");
+}
+
+#[tokio::test]
+async fn unknown_measures_and_pages_are_404() {
+    let app = TempHandbook::fixture().app();
+    assert_eq!(app.get("/measures/ni-ga").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/measures/..%2F..%2Fetc%2Fpasswd").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/measures/ni-ga").await.json()["status"], 404);
+    assert_eq!(app.get("/nowhere").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_search_page_shows_results_facets_and_counts() {
+    let app = TempHandbook::fixture().app();
+    let page = app.get("/?q=fasad&status=upcoming").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<html lang=\"sl\">"));
+    assert!(page.body.contains("href=\"/measures/piran-fasade\""), "{}", page.body);
+    assert!(page.body.contains("<legend>Občina</legend>"));
+    assert!(page.body.contains("name=\"status\" value=\"upcoming\" checked"), "{}", page.body);
+    assert!(page.body.contains("Kmalu"));
+}
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = TempHandbook::fixture().app();
+    let a = app.get("/healthz").await;
+    assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, "ok"));
+}
