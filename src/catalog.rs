@@ -49,11 +49,17 @@ pub struct SnapshotHandle(Arc<RwLock<Arc<Snapshot>>>);
 
 impl SnapshotHandle {
     pub fn get(&self) -> Arc<Snapshot> {
-        self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn set(&self, snapshot: Snapshot) {
-        *self.0.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+        *self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
     }
 }
 
@@ -79,17 +85,37 @@ pub struct Catalog {
 impl Catalog {
     /// Reads the handbook and opens (or rebuilds) the index. `index_dir: None` keeps the index
     /// in memory, for one-off commands and tests.
-    pub fn open(root: &Path, index_dir: Option<&Path>, today: NaiveDate) -> Result<(Catalog, Opened), CatalogError> {
+    pub fn open(
+        root: &Path,
+        index_dir: Option<&Path>,
+        today: NaiveDate,
+    ) -> Result<(Catalog, Opened), CatalogError> {
         let handbook = Handbook::load(root, today)?;
         let resolved = handbook.resolve();
         let (index, opened) = match index_dir {
             Some(dir) => SearchIndex::open(dir, &resolved, &handbook.vocabulary)?,
-            None => (SearchIndex::in_memory(&resolved, &handbook.vocabulary)?, Opened::Rebuilt("in memory".into())),
+            None => (
+                SearchIndex::in_memory(&resolved, &handbook.vocabulary)?,
+                Opened::Rebuilt("in memory".into()),
+            ),
         };
         let indexed = resolved.entries.clone();
-        let snapshot = Snapshot::new(index.searcher(), index.fields, resolved, handbook.vocabulary.clone(), 1)?;
+        let snapshot = Snapshot::new(
+            index.searcher(),
+            index.fields,
+            resolved,
+            handbook.vocabulary.clone(),
+            1,
+        )?;
         let handle = SnapshotHandle(Arc::new(RwLock::new(Arc::new(snapshot))));
-        let catalog = Catalog { handbook, index, indexed, vocabulary_problems: Vec::new(), handle, generation: 1 };
+        let catalog = Catalog {
+            handbook,
+            index,
+            indexed,
+            vocabulary_problems: Vec::new(),
+            handle,
+            generation: 1,
+        };
         Ok((catalog, opened))
     }
 
@@ -110,7 +136,9 @@ impl Catalog {
                     self.vocabulary_problems.clear();
                     full_rebuild = true;
                 }
-                Err(LoadError::Vocabulary { diagnostics, .. }) => self.vocabulary_problems = diagnostics,
+                Err(LoadError::Vocabulary { diagnostics, .. }) => {
+                    self.vocabulary_problems = diagnostics
+                }
                 Err(e @ LoadError::Io { .. }) => {
                     self.vocabulary_problems = vec![Diagnostic::file(
                         &Handbook::vocabulary_path(&self.handbook.root),
@@ -136,9 +164,14 @@ impl Catalog {
     /// Resolves the handbook, brings the index in line with it, and swaps in a new snapshot.
     fn publish(&mut self, full_rebuild: bool) -> Result<Applied, CatalogError> {
         let mut resolved = self.handbook.resolve();
-        resolved.problems.splice(0..0, self.vocabulary_problems.iter().cloned());
+        resolved
+            .problems
+            .splice(0..0, self.vocabulary_problems.iter().cloned());
         let vocabulary = self.handbook.vocabulary.clone();
-        let mut applied = Applied { problems: resolved.problems.len(), ..Applied::default() };
+        let mut applied = Applied {
+            problems: resolved.problems.len(),
+            ..Applied::default()
+        };
         if full_rebuild {
             self.index.rebuild(&resolved, &vocabulary)?;
             applied.upserted = resolved.entries.keys().cloned().collect();
@@ -149,17 +182,28 @@ impl Catalog {
                 .filter(|e| self.indexed.get(&e.id).is_none_or(|old| old != *e))
                 .cloned()
                 .collect();
-            let deletes: Vec<String> =
-                self.indexed.keys().filter(|id| !resolved.entries.contains_key(*id)).cloned().collect();
+            let deletes: Vec<String> = self
+                .indexed
+                .keys()
+                .filter(|id| !resolved.entries.contains_key(*id))
+                .cloned()
+                .collect();
             if !upserts.is_empty() || !deletes.is_empty() {
-                self.index.apply(&upserts, &deletes, &resolved, &vocabulary)?;
+                self.index
+                    .apply(&upserts, &deletes, &resolved, &vocabulary)?;
             }
             applied.upserted = upserts.iter().map(|e| e.id.clone()).collect();
             applied.deleted = deletes;
         }
         self.indexed = resolved.entries.clone();
         self.generation += 1;
-        let snapshot = Snapshot::new(self.index.searcher(), self.index.fields, resolved, vocabulary, self.generation)?;
+        let snapshot = Snapshot::new(
+            self.index.searcher(),
+            self.index.fields,
+            resolved,
+            vocabulary,
+            self.generation,
+        )?;
         self.handle.set(snapshot);
         Ok(applied)
     }

@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "handbook", version, about = "A searchable handbook of entrepreneurship measures for Slovenian town centres")]
+#[command(
+    name = "handbook",
+    version,
+    about = "A searchable handbook of entrepreneurship measures for Slovenian town centres"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -54,7 +58,9 @@ pub struct ServeArgs {
 impl Default for ServeArgs {
     fn default() -> Self {
         ServeArgs {
-            handbook: HandbookArg { dir: PathBuf::from("handbook") },
+            handbook: HandbookArg {
+                dir: PathBuf::from("handbook"),
+            },
             index: PathBuf::from("index"),
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             base_url: None,

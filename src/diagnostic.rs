@@ -58,8 +58,15 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let pos = Position::of(source, span.start);
-        let line_text = source[pos.line_start..].lines().next().unwrap_or("").to_string();
-        let end = span.end.min(pos.line_start + line_text.len()).max(span.start);
+        let line_text = source[pos.line_start..]
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let end = span
+            .end
+            .min(pos.line_start + line_text.len())
+            .max(span.start);
         let width = source
             .get(span.start..end)
             .map_or(1, |s| s.chars().count())
@@ -233,8 +240,14 @@ mod tests {
         .with_help("did you mean `ljubljana`?");
         let text = d.to_string();
         assert!(text.contains("--> m/a.toml:2:19"), "{text}");
-        assert!(text.contains("2 | municipalities = [\"lubljana\"]"), "{text}");
-        assert!(text.contains(&format!("| {}{}", " ".repeat(18), "^".repeat(10))), "{text}");
+        assert!(
+            text.contains("2 | municipalities = [\"lubljana\"]"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("| {}{}", " ".repeat(18), "^".repeat(10))),
+            "{text}"
+        );
         assert!(text.contains("= help: did you mean `ljubljana`?"), "{text}");
     }
 
@@ -250,6 +263,9 @@ mod tests {
     fn the_summary_counts_errors_warnings_and_files() {
         let a = Diagnostic::file(Path::new("a"), "x", "m");
         let b = Diagnostic::file(Path::new("b"), "x", "m").warning();
-        assert_eq!(summary(&[a.clone(), a, b]), "2 errors and 1 warning in 2 files");
+        assert_eq!(
+            summary(&[a.clone(), a, b]),
+            "2 errors and 1 warning in 2 files"
+        );
     }
 }

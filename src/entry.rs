@@ -76,7 +76,12 @@ pub enum Status {
 
 impl Status {
     /// In the order a person scanning results cares about: what can be applied for first.
-    pub const ALL: [Status; 4] = [Status::Open, Status::Upcoming, Status::Ongoing, Status::Closed];
+    pub const ALL: [Status; 4] = [
+        Status::Open,
+        Status::Upcoming,
+        Status::Ongoing,
+        Status::Closed,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -119,7 +124,10 @@ impl Entry {
 
     /// The text of the body as plain words, for the index.
     pub fn body_text(&self) -> String {
-        self.body.as_deref().map(crate::markdown::plain_text).unwrap_or_default()
+        self.body
+            .as_deref()
+            .map(crate::markdown::plain_text)
+            .unwrap_or_default()
     }
 }
 
@@ -127,7 +135,9 @@ impl Entry {
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 120
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--")
@@ -151,11 +161,15 @@ pub fn parse(
     let mut r = Reader::new(file, &source);
     if !is_valid_id(id) {
         r.diagnostics.push(
-            Diagnostic::file(file, "invalid-id", format!("`{id}` is not a valid id (the file name is the id)"))
-                .with_help(format!(
-                    "rename the file to `{}.toml`: lowercase ascii letters, digits and single hyphens",
-                    suggest_id(id)
-                )),
+            Diagnostic::file(
+                file,
+                "invalid-id",
+                format!("`{id}` is not a valid id (the file name is the id)"),
+            )
+            .with_help(format!(
+                "rename the file to `{}.toml`: lowercase ascii letters, digits and single hyphens",
+                suggest_id(id)
+            )),
         );
     }
     let t: &DeTable<'_> = doc.get_ref();
@@ -169,14 +183,36 @@ pub fn parse(
         }
         v.map(|s| s.into_inner().trim().to_string())
     };
-    let title = required_string(&mut r, "title", "\"Subvencije najemnin v starem mestnem jedru\"");
-    let summary = required_string(&mut r, "summary", "\"Kratek opis ukrepa v enem ali dveh stavkih.\"");
+    let title = required_string(
+        &mut r,
+        "title",
+        "\"Subvencije najemnin v starem mestnem jedru\"",
+    );
+    let summary = required_string(
+        &mut r,
+        "summary",
+        "\"Kratek opis ukrepa v enem ali dveh stavkih.\"",
+    );
     let provider = required_string(&mut r, "provider", "\"Mestna občina Kranj\"");
 
-    let municipalities = keys(&mut r, t, "municipalities", Dimension::Municipality, vocabulary, true);
+    let municipalities = keys(
+        &mut r,
+        t,
+        "municipalities",
+        Dimension::Municipality,
+        vocabulary,
+        true,
+    );
     let types = keys(&mut r, t, "types", Dimension::Type, vocabulary, true);
     let sources = keys(&mut r, t, "sources", Dimension::Source, vocabulary, true);
-    let beneficiaries = keys(&mut r, t, "beneficiaries", Dimension::Beneficiary, vocabulary, false);
+    let beneficiaries = keys(
+        &mut r,
+        t,
+        "beneficiaries",
+        Dimension::Beneficiary,
+        vocabulary,
+        false,
+    );
 
     let updated = r.date(t, "updated");
     if updated.is_none() && !t.contains_key("updated") {
@@ -185,8 +221,14 @@ pub fn parse(
     if let Some(u) = &updated
         && *u.get_ref() > today
     {
-        r.error(u.span(), "updated-in-future", format!("`updated` is {}, which is in the future", u.get_ref()))
-            .help = Some(format!("`updated` is the day an editor last checked the entry; use today's date, {today}"));
+        r.error(
+            u.span(),
+            "updated-in-future",
+            format!("`updated` is {}, which is in the future", u.get_ref()),
+        )
+        .help = Some(format!(
+            "`updated` is the day an editor last checked the entry; use today's date, {today}"
+        ));
     }
 
     let url = r.string(t, "url").and_then(|u| check_url(&mut r, u));
@@ -195,25 +237,58 @@ pub fn parse(
     if let (Some(from), Some(until)) = (&open_from, &open_until)
         && until.get_ref() < from.get_ref()
     {
-        r.error(until.span(), "dates-reversed", format!(
-            "`open_until` ({}) is before `open_from` ({})", until.get_ref(), from.get_ref()
-        )).help = Some("swap the two dates, or correct the one that is wrong".into());
+        r.error(
+            until.span(),
+            "dates-reversed",
+            format!(
+                "`open_until` ({}) is before `open_from` ({})",
+                until.get_ref(),
+                from.get_ref()
+            ),
+        )
+        .help = Some("swap the two dates, or correct the one that is wrong".into());
     }
-    let until_funds_run_out = r.boolean(t, "until_funds_run_out").is_some_and(|b| b.into_inner());
-    let budget_eur = r.integer(t, "budget_eur", 0..MAX_EUR, "euro").map(Spanned::into_inner);
-    let max_amount_eur = r.integer(t, "max_amount_eur", 0..MAX_EUR, "euro").map(Spanned::into_inner);
-    let cofinancing_percent = r.integer(t, "cofinancing_percent", 0..101, "percent").map(Spanned::into_inner);
-    let legal_basis = r.string_list(t, "legal_basis").map(|l| strings(l.into_inner())).unwrap_or_default();
+    let until_funds_run_out = r
+        .boolean(t, "until_funds_run_out")
+        .is_some_and(|b| b.into_inner());
+    let budget_eur = r
+        .integer(t, "budget_eur", 0..MAX_EUR, "euro")
+        .map(Spanned::into_inner);
+    let max_amount_eur = r
+        .integer(t, "max_amount_eur", 0..MAX_EUR, "euro")
+        .map(Spanned::into_inner);
+    let cofinancing_percent = r
+        .integer(t, "cofinancing_percent", 0..101, "percent")
+        .map(Spanned::into_inner);
+    let legal_basis = r
+        .string_list(t, "legal_basis")
+        .map(|l| strings(l.into_inner()))
+        .unwrap_or_default();
     let gazette = r.string(t, "gazette").map(Spanned::into_inner);
     let body = r.string(t, "body").map(Spanned::into_inner);
     let mut aliases = Vec::new();
-    for alias in r.string_list(t, "aliases").map(Spanned::into_inner).unwrap_or_default() {
+    for alias in r
+        .string_list(t, "aliases")
+        .map(Spanned::into_inner)
+        .unwrap_or_default()
+    {
         if !is_valid_id(alias.get_ref()) {
-            r.error(alias.span(), "invalid-id", format!("alias `{}` is not a valid id", alias.get_ref()))
-                .help = Some(format!("a former id looks like `{}`", suggest_id(alias.get_ref())));
+            r.error(
+                alias.span(),
+                "invalid-id",
+                format!("alias `{}` is not a valid id", alias.get_ref()),
+            )
+            .help = Some(format!(
+                "a former id looks like `{}`",
+                suggest_id(alias.get_ref())
+            ));
         } else if alias.get_ref() == id {
-            r.error(alias.span(), "alias-is-id", "an alias cannot be the entry's own id")
-                .help = Some("aliases list former ids of this entry; remove this one".into());
+            r.error(
+                alias.span(),
+                "alias-is-id",
+                "an alias cannot be the entry's own id",
+            )
+            .help = Some("aliases list former ids of this entry; remove this one".into());
         } else {
             aliases.push(alias.into_inner());
         }
@@ -248,7 +323,9 @@ pub fn parse(
 }
 
 fn strings(list: Vec<Spanned<String>>) -> Vec<String> {
-    list.into_iter().map(|s| s.into_inner().trim().to_string()).collect()
+    list.into_iter()
+        .map(|s| s.into_inner().trim().to_string())
+        .collect()
 }
 
 /// A list of vocabulary keys; each must exist in the vocabulary.
@@ -262,14 +339,25 @@ fn keys(
 ) -> Vec<String> {
     let Some(list) = r.string_list(t, field) else {
         if required && !t.contains_key(field) {
-            let example = vocabulary.terms(dimension).keys().next().map_or("key", String::as_str);
+            let example = vocabulary
+                .terms(dimension)
+                .keys()
+                .next()
+                .map_or("key", String::as_str);
             r.missing(0..0, field, &format!("[\"{example}\"]"));
         }
         return Vec::new();
     };
     if required && list.get_ref().is_empty() {
-        r.error(list.span(), "empty-value", format!("`{field}` must list at least one key"))
-            .help = Some(format!("add the {} keys from vocabulary.toml that apply", dimension.name()));
+        r.error(
+            list.span(),
+            "empty-value",
+            format!("`{field}` must list at least one key"),
+        )
+        .help = Some(format!(
+            "add the {} keys from vocabulary.toml that apply",
+            dimension.name()
+        ));
     }
     let terms = vocabulary.terms(dimension);
     let mut out: Vec<String> = Vec::new();
@@ -282,13 +370,25 @@ fn keys(
             continue;
         }
         // Editors often type the label ("Novo mesto") where the key (`novo-mesto`) belongs.
-        let by_label = terms.values().find(|term| analysis::fold(&term.label) == analysis::fold(k));
-        let help = match by_label.map(|t| t.key.as_str()).or_else(|| did_you_mean(k, terms.keys().map(String::as_str))) {
+        let by_label = terms
+            .values()
+            .find(|term| analysis::fold(&term.label) == analysis::fold(k));
+        let help = match by_label
+            .map(|t| t.key.as_str())
+            .or_else(|| did_you_mean(k, terms.keys().map(String::as_str)))
+        {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("use a key from [{}.*] in vocabulary.toml, or add this one there", dimension.name()),
+            None => format!(
+                "use a key from [{}.*] in vocabulary.toml, or add this one there",
+                dimension.name()
+            ),
         };
-        r.error(key.span(), "unknown-value", format!("unknown {} `{k}`", dimension.name()))
-            .help = Some(help);
+        r.error(
+            key.span(),
+            "unknown-value",
+            format!("unknown {} `{k}`", dimension.name()),
+        )
+        .help = Some(help);
     }
     out
 }
@@ -296,12 +396,20 @@ fn keys(
 fn check_url(r: &mut Reader<'_>, value: Spanned<String>) -> Option<String> {
     let text = value.get_ref().trim();
     match url::Url::parse(text) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty()) => {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
             Some(text.to_string())
         }
         Ok(_) => {
-            r.error(value.span(), "bad-url", "`url` must be a web address starting with http:// or https://")
-                .help = Some("copy the address of the official page from the browser's address bar".into());
+            r.error(
+                value.span(),
+                "bad-url",
+                "`url` must be a web address starting with http:// or https://",
+            )
+            .help =
+                Some("copy the address of the official page from the browser's address bar".into());
             None
         }
         Err(e) => {
@@ -356,7 +464,11 @@ open_until = 2024-03-01
     }
 
     fn codes(src: &str) -> Vec<(usize, usize, &'static str)> {
-        parse_str(src).unwrap_err().iter().map(|d| (d.line, d.column, d.code)).collect()
+        parse_str(src)
+            .unwrap_err()
+            .iter()
+            .map(|d| (d.line, d.column, d.code))
+            .collect()
     }
 
     #[test]
@@ -384,7 +496,10 @@ open_until = 2024-03-01
     fn an_unknown_municipality_suggests_the_right_key() {
         let src = GOOD.replace("[\"ljubljana\"]", "[\"lubljana\"]");
         let errs = parse_str(&src).unwrap_err();
-        assert_eq!((errs[0].line, errs[0].column, errs[0].code), (3, 19, "unknown-value"));
+        assert_eq!(
+            (errs[0].line, errs[0].column, errs[0].code),
+            (3, 19, "unknown-value")
+        );
         assert_eq!(errs[0].message, "unknown municipality `lubljana`");
         assert_eq!(errs[0].help.as_deref(), Some("did you mean `ljubljana`?"));
     }
@@ -403,10 +518,26 @@ open_until = 2024-03-01
             .replace("open_from = 2024-02-01", "open_from = 2024-04-01")
             .replace("updated = 2024-01-10", "updated = 2025-01-10\nbudget_eur = -5\ncofinancing_percent = 150\nurl = \"ftp://x\"\ncolour = 1");
         let found = codes(&src);
-        for code in ["missing-field", "updated-in-future", "out-of-range", "bad-url", "unknown-key", "dates-reversed"] {
-            assert!(found.iter().any(|(_, _, c)| *c == code), "{code} not in {found:?}");
+        for code in [
+            "missing-field",
+            "updated-in-future",
+            "out-of-range",
+            "bad-url",
+            "unknown-key",
+            "dates-reversed",
+        ] {
+            assert!(
+                found.iter().any(|(_, _, c)| *c == code),
+                "{code} not in {found:?}"
+            );
         }
-        assert_eq!(found.iter().filter(|(_, _, c)| *c == "out-of-range").count(), 2);
+        assert_eq!(
+            found
+                .iter()
+                .filter(|(_, _, c)| *c == "out-of-range")
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -417,8 +548,13 @@ open_until = 2024-03-01
 
     #[test]
     fn empty_strings_and_empty_required_lists_are_errors() {
-        let src = GOOD.replace("\"Pomoč pri najemnini.\"", "\"  \"").replace("[\"obcinski-proracun\"]", "[]");
-        assert_eq!(codes(&src), [(2, 11, "empty-value"), (5, 11, "empty-value")]);
+        let src = GOOD
+            .replace("\"Pomoč pri najemnini.\"", "\"  \"")
+            .replace("[\"obcinski-proracun\"]", "[]");
+        assert_eq!(
+            codes(&src),
+            [(2, 11, "empty-value"), (5, 11, "empty-value")]
+        );
     }
 
     #[test]

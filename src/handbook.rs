@@ -25,14 +25,22 @@ pub const MEASURES_DIR: &str = "measures";
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{} has problems; the handbook cannot be read without a valid vocabulary", path.display())]
-    Vocabulary { path: PathBuf, diagnostics: Vec<Diagnostic> },
+    Vocabulary {
+        path: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 /// Is this path an entry file rather than an editor's temporary, swap or backup file?
 pub fn is_entry_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else { return false };
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
     name.ends_with(".toml")
         && name.len() > ".toml".len()
         && !name.starts_with('.')
@@ -42,7 +50,9 @@ pub fn is_entry_file(path: &Path) -> bool {
 
 /// The id of an entry file: its stem.
 pub fn id_of(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// One entry file as last read.
@@ -101,10 +111,21 @@ impl Handbook {
             .into_iter()
             .map(|p| {
                 let current = read_entry(&p, &vocabulary, today);
-                (p, FileState { last_good: None, current })
+                (
+                    p,
+                    FileState {
+                        last_good: None,
+                        current,
+                    },
+                )
             })
             .collect();
-        Ok(Handbook { root: root.to_path_buf(), vocabulary, files, skipped })
+        Ok(Handbook {
+            root: root.to_path_buf(),
+            vocabulary,
+            files,
+            skipped,
+        })
     }
 
     /// Re-reads one entry file (it was created, changed or removed), keeping its last good
@@ -121,7 +142,8 @@ impl Handbook {
             (Err(_), Some(prev)) => prev.serving().cloned(),
             (Err(_), None) => None,
         };
-        self.files.insert(path.to_path_buf(), FileState { current, last_good });
+        self.files
+            .insert(path.to_path_buf(), FileState { current, last_good });
     }
 
     /// Re-reads the vocabulary and every entry against it. Entries that the new vocabulary
@@ -143,12 +165,17 @@ impl Handbook {
     /// Resolves the files into the set of entries to serve. Files are taken in path order, so
     /// of two files with the same id the first keeps it, whatever order they were read in.
     pub fn resolve(&self) -> Resolved {
-        let mut out = Resolved { problems: self.skipped.clone(), ..Resolved::default() };
+        let mut out = Resolved {
+            problems: self.skipped.clone(),
+            ..Resolved::default()
+        };
         for (path, state) in &self.files {
             if let Err(diagnostics) = &state.current {
                 out.problems.extend(diagnostics.iter().cloned());
             }
-            let Some(entry) = state.serving() else { continue };
+            let Some(entry) = state.serving() else {
+                continue;
+            };
             if let Some(first) = out.paths.get(&entry.id) {
                 out.problems.push(
                     Diagnostic::file(path, "duplicate-id", format!(
@@ -168,9 +195,14 @@ impl Handbook {
             for alias in &entry.aliases {
                 if let Some(live) = out.paths.get(alias) {
                     out.problems.push(
-                        Diagnostic::file(path, "alias-is-live-id", format!(
-                            "the alias `{alias}` is the id of a live entry, {}", live.display()
-                        ))
+                        Diagnostic::file(
+                            path,
+                            "alias-is-live-id",
+                            format!(
+                                "the alias `{alias}` is the id of a live entry, {}",
+                                live.display()
+                            ),
+                        )
                         .with_help("an alias is a former id; remove it, or rename the other entry"),
                     );
                 } else if let Some(owner) = alias_owner.get(alias) {
@@ -193,10 +225,17 @@ impl Handbook {
 fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {
     let path = Handbook::vocabulary_path(root);
     let source = read_text(&path).map_err(|e| match e {
-        ReadError::Io(source) => LoadError::Io { path: path.clone(), source },
-        ReadError::Invalid(d) => LoadError::Vocabulary { path: path.clone(), diagnostics: vec![d] },
+        ReadError::Io(source) => LoadError::Io {
+            path: path.clone(),
+            source,
+        },
+        ReadError::Invalid(d) => LoadError::Vocabulary {
+            path: path.clone(),
+            diagnostics: vec![*d],
+        },
     })?;
-    Vocabulary::parse(&path, &source).map_err(|diagnostics| LoadError::Vocabulary { path, diagnostics })
+    Vocabulary::parse(&path, &source)
+        .map_err(|diagnostics| LoadError::Vocabulary { path, diagnostics })
 }
 
 /// Finds the entry files under `measures/`, in path order. Symbolic links are not followed: a
@@ -208,7 +247,10 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
     if !measures.is_dir() {
         return (files, skipped);
     }
-    for item in WalkDir::new(&measures).follow_links(false).sort_by_file_name() {
+    for item in WalkDir::new(&measures)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
         match item {
             Ok(item) if item.path_is_symlink() => {
                 if is_entry_file(item.path()) {
@@ -225,7 +267,11 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().unwrap_or(&measures).to_path_buf();
-                skipped.push(Diagnostic::file(&path, "unreadable", format!("cannot read: {e}")));
+                skipped.push(Diagnostic::file(
+                    &path,
+                    "unreadable",
+                    format!("cannot read: {e}"),
+                ));
             }
         }
     }
@@ -234,19 +280,21 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
 
 enum ReadError {
     Io(std::io::Error),
-    Invalid(Diagnostic),
+    Invalid(Box<Diagnostic>),
 }
 
 /// Reads a text file, refusing huge and non-UTF-8 ones with a diagnostic.
 fn read_text(path: &Path) -> Result<String, ReadError> {
     let file = fs::File::open(path).map_err(ReadError::Io)?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::Invalid(
+        return Err(ReadError::Invalid(Box::new(
             Diagnostic::file(path, "file-too-large", format!("the file is larger than {} KiB", MAX_FILE_BYTES / 1024))
                 .with_help("an entry is a short text; keep long documents on the official site and link them with `url`"),
-        ));
+        )));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -257,16 +305,26 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
             .with_help("save the file as UTF-8 (in most editors: Save with encoding → UTF-8)");
         d.line = line;
         d.column = column;
-        ReadError::Invalid(d)
+        ReadError::Invalid(Box::new(d))
     })
 }
 
 /// Reads and checks one entry file.
-pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Result<Arc<Entry>, Vec<Diagnostic>> {
+pub fn read_entry(
+    path: &Path,
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> Result<Arc<Entry>, Vec<Diagnostic>> {
     let source = match read_text(path) {
         Ok(s) => s,
-        Err(ReadError::Invalid(d)) => return Err(vec![d]),
-        Err(ReadError::Io(e)) => return Err(vec![Diagnostic::file(path, "unreadable", format!("cannot read the file: {e}"))]),
+        Err(ReadError::Invalid(d)) => return Err(vec![*d]),
+        Err(ReadError::Io(e)) => {
+            return Err(vec![Diagnostic::file(
+                path,
+                "unreadable",
+                format!("cannot read the file: {e}"),
+            )]);
+        }
     };
     entry::parse(path, &id_of(path), &source, vocabulary, today).map(Arc::new)
 }
@@ -280,7 +338,18 @@ mod tests {
         for name in ["a.toml", "sub/kranj-2020.toml"] {
             assert!(is_entry_file(Path::new(name)), "{name}");
         }
-        for name in [".a.toml.swp", "a.toml~", ".#a.toml", "#a.toml#", "a.toml.tmp", ".a.toml", "a.md", ".toml", "a.toml___jb_tmp___", "4913"] {
+        for name in [
+            ".a.toml.swp",
+            "a.toml~",
+            ".#a.toml",
+            "#a.toml#",
+            "a.toml.tmp",
+            ".a.toml",
+            "a.md",
+            ".toml",
+            "a.toml___jb_tmp___",
+            "4913",
+        ] {
             assert!(!is_entry_file(Path::new(name)), "{name}");
         }
     }

@@ -23,10 +23,15 @@ const PAYLOAD_PREFIX: &str = "handbook-index";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("the index in {0} is in use by another handbook process (is `handbook serve` running?)")]
+    #[error(
+        "the index in {0} is in use by another handbook process (is `handbook serve` running?)"
+    )]
     Locked(PathBuf),
     #[error("cannot prepare the index folder {path}: {source}")]
-    Folder { path: PathBuf, source: std::io::Error },
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("index error: {0}")]
     Tantivy(#[from] TantivyError),
 }
@@ -62,14 +67,22 @@ pub fn fingerprint(resolved: &Resolved, vocabulary: &Vocabulary) -> String {
     eat(&analysis::ANALYZER_VERSION.to_le_bytes());
     eat(format!("{vocabulary:?}").as_bytes());
     for entry in resolved.entries.values() {
-        eat(serde_json::to_string(&**entry).unwrap_or_default().as_bytes());
+        eat(serde_json::to_string(&**entry)
+            .unwrap_or_default()
+            .as_bytes());
     }
-    format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} {h:016x} {}", resolved.entries.len())
+    format!(
+        "{PAYLOAD_PREFIX} v{SCHEMA_VERSION} {h:016x} {}",
+        resolved.entries.len()
+    )
 }
 
 impl SearchIndex {
     /// An index in memory, built from `resolved`.
-    pub fn in_memory(resolved: &Resolved, vocabulary: &Vocabulary) -> Result<SearchIndex, IndexError> {
+    pub fn in_memory(
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::build();
         let index = Index::create_in_ram(schema);
         let mut me = SearchIndex::from_index(index, fields, None)?;
@@ -80,8 +93,15 @@ impl SearchIndex {
     /// Opens the index in `dir`, reusing it when it holds exactly `resolved` under this schema,
     /// and rebuilding it otherwise. Never fails because of what is in the folder, only when the
     /// folder cannot be written or another process holds the index.
-    pub fn open(dir: &Path, resolved: &Resolved, vocabulary: &Vocabulary) -> Result<(SearchIndex, Opened), IndexError> {
-        fs::create_dir_all(dir).map_err(|source| IndexError::Folder { path: dir.to_path_buf(), source })?;
+    pub fn open(
+        dir: &Path,
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<(SearchIndex, Opened), IndexError> {
+        fs::create_dir_all(dir).map_err(|source| IndexError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let expected = fingerprint(resolved, vocabulary);
         let reason = match Self::try_reuse(dir, &expected) {
             Ok(Some(me)) => return Ok((me, Opened::Reused)),
@@ -89,7 +109,10 @@ impl SearchIndex {
             Err(Reuse::Locked) => return Err(IndexError::Locked(dir.to_path_buf())),
             Err(Reuse::No(reason)) => reason,
         };
-        wipe(dir).map_err(|source| IndexError::Folder { path: dir.to_path_buf(), source })?;
+        wipe(dir).map_err(|source| IndexError::Folder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
         let (schema, fields) = schema::build();
         let index = Index::create_in_dir(dir, schema)?;
         let mut me = SearchIndex::from_index(index, fields, Some(dir.to_path_buf()))?;
@@ -101,18 +124,25 @@ impl SearchIndex {
         if !dir.join("meta.json").exists() {
             return Err(Reuse::No("there was no index yet".into()));
         }
-        let index = Index::open_in_dir(dir).map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
+        let index = Index::open_in_dir(dir)
+            .map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
         let (schema, fields) = schema::build();
         if index.schema() != schema {
             return Err(Reuse::No("it was written with another schema".into()));
         }
-        let payload = index.load_metas().ok().and_then(|m| m.payload).unwrap_or_default();
+        let payload = index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .unwrap_or_default();
         if payload != expected {
-            return Err(Reuse::No(if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
-                "the handbook changed since it was written".into()
-            } else {
-                "it was written by another version".into()
-            }));
+            return Err(Reuse::No(
+                if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
+                    "the handbook changed since it was written".into()
+                } else {
+                    "it was written by another version".into()
+                },
+            ));
         }
         match index.validate_checksum() {
             Ok(bad) if bad.is_empty() => {}
@@ -126,7 +156,11 @@ impl SearchIndex {
         }
     }
 
-    fn from_index(index: Index, fields: Fields, dir: Option<PathBuf>) -> Result<SearchIndex, IndexError> {
+    fn from_index(
+        index: Index,
+        fields: Fields,
+        dir: Option<PathBuf>,
+    ) -> Result<SearchIndex, IndexError> {
         analysis::register(&index);
         let writer = index
             .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
@@ -137,8 +171,17 @@ impl SearchIndex {
                 other => IndexError::Tantivy(other),
             })?;
         // Manual reloads: a change must be searchable the moment `apply` returns, not "soon".
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer, fields, dir })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer,
+            fields,
+            dir,
+        })
     }
 
     pub fn dir(&self) -> Option<&Path> {
@@ -155,10 +198,15 @@ impl SearchIndex {
     }
 
     /// Replaces the whole content with `resolved`.
-    pub fn rebuild(&mut self, resolved: &Resolved, vocabulary: &Vocabulary) -> Result<(), IndexError> {
+    pub fn rebuild(
+        &mut self,
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<(), IndexError> {
         self.writer.delete_all_documents()?;
         for entry in resolved.entries.values() {
-            self.writer.add_document(schema::document(&self.fields, entry, vocabulary))?;
+            self.writer
+                .add_document(schema::document(&self.fields, entry, vocabulary))?;
         }
         self.commit(&fingerprint(resolved, vocabulary))
     }
@@ -172,10 +220,12 @@ impl SearchIndex {
         vocabulary: &Vocabulary,
     ) -> Result<(), IndexError> {
         for id in deletes.iter().chain(upserts.iter().map(|e| &e.id)) {
-            self.writer.delete_term(Term::from_field_text(self.fields.id, id));
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.id, id));
         }
         for entry in upserts {
-            self.writer.add_document(schema::document(&self.fields, entry, vocabulary))?;
+            self.writer
+                .add_document(schema::document(&self.fields, entry, vocabulary))?;
         }
         self.commit(&fingerprint(resolved, vocabulary))
     }
@@ -223,10 +273,21 @@ mod tests {
 
     #[test]
     fn only_tantivy_files_are_wiped() {
-        for name in ["meta.json", ".managed.json", ".tantivy-writer.lock", "0123456789abcdef0123456789abcdef.idx", "0123456789abcdef0123456789abcdef.12.del"] {
+        for name in [
+            "meta.json",
+            ".managed.json",
+            ".tantivy-writer.lock",
+            "0123456789abcdef0123456789abcdef.idx",
+            "0123456789abcdef0123456789abcdef.12.del",
+        ] {
             assert!(is_tantivy_file(name), "{name}");
         }
-        for name in ["README.md", "notes.txt", "0123.idx", "0123456789abcdef0123456789abcdef"] {
+        for name in [
+            "README.md",
+            "notes.txt",
+            "0123.idx",
+            "0123456789abcdef0123456789abcdef",
+        ] {
             assert!(!is_tantivy_file(name), "{name}");
         }
     }

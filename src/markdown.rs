@@ -31,7 +31,9 @@ pub fn to_html(markdown: &str) -> String {
             dropped_links -= 1;
             None
         }
-        Event::Start(Tag::Image { dest_url, title, .. }) => {
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) => {
             // Images would load third-party content into an official page; show a link instead.
             Some(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
@@ -65,11 +67,7 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::CodeBlock
                 | TagEnd::BlockQuote(_)
                 | TagEnd::TableCell,
-            ) => {
-                if !out.ends_with([' ', '\n']) {
-                    out.push('\n');
-                }
-            }
+            ) if !out.ends_with([' ', '\n']) => out.push('\n'),
             _ => {}
         }
     }
@@ -93,11 +91,17 @@ mod tests {
         let html = to_html("[klik](javascript:alert(1)) in [vir](https://www.kranj.si)");
         assert!(!html.contains("javascript"), "{html}");
         assert!(html.contains("klik"), "{html}");
-        assert!(html.contains("<a href=\"https://www.kranj.si\">vir</a>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://www.kranj.si\">vir</a>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn plain_text_keeps_the_words_only() {
-        assert_eq!(plain_text("# Pogoji\n\n- **najem** lokala\n- rok"), "Pogoji\nnajem lokala\nrok");
+        assert_eq!(
+            plain_text("# Pogoji\n\n- **najem** lokala\n- rok"),
+            "Pogoji\nnajem lokala\nrok"
+        );
     }
 }

@@ -43,7 +43,14 @@ pub struct Fields {
 impl Fields {
     /// The full-text fields, in the order snippets prefer them.
     pub fn text_fields(&self) -> [Field; 6] {
-        [self.title, self.summary, self.body, self.provider, self.legal, self.tags]
+        [
+            self.title,
+            self.summary,
+            self.body,
+            self.provider,
+            self.legal,
+            self.tags,
+        ]
     }
 
     fn facet(&self, dimension: Dimension) -> Field {
@@ -87,7 +94,12 @@ pub fn build() -> (Schema, Fields) {
 }
 
 fn to_datetime(d: NaiveDate) -> DateTime {
-    DateTime::from_timestamp_secs(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp())
+    DateTime::from_timestamp_secs(
+        d.and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc()
+            .timestamp(),
+    )
 }
 
 /// The document for one entry. Facet labels come from the vocabulary, so a vocabulary change
@@ -104,7 +116,11 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         d.add_text(f.legal, text);
     }
-    let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities).into_iter().map(String::from).collect();
+    let regions: Vec<String> = vocabulary
+        .regions_of(&entry.municipalities)
+        .into_iter()
+        .map(String::from)
+        .collect();
     let keyed = [
         (Dimension::Region, &regions),
         (Dimension::Municipality, &entry.municipalities),

@@ -34,8 +34,14 @@ pub enum Facet {
 }
 
 impl Facet {
-    pub const ALL: [Facet; 6] =
-        [Facet::Status, Facet::Region, Facet::Municipality, Facet::Type, Facet::Source, Facet::Beneficiary];
+    pub const ALL: [Facet; 6] = [
+        Facet::Status,
+        Facet::Region,
+        Facet::Municipality,
+        Facet::Type,
+        Facet::Source,
+        Facet::Beneficiary,
+    ];
 
     pub fn name(self) -> &'static str {
         match self.dimension() {
@@ -161,7 +167,9 @@ pub struct Results {
 /// evidence; the summary is the editor's own précis; facet labels ("Subvencija najemnine") say
 /// what the measure is but are shared by many entries; body, provider and legal basis are long
 /// or formulaic and count least.
-const FIELD_BOOSTS: [(fn(&Fields) -> Field, Score); 6] = [
+type FieldOf = fn(&Fields) -> Field;
+
+const FIELD_BOOSTS: [(FieldOf, Score); 6] = [
     (|f| f.title, 3.0),
     (|f| f.summary, 1.5),
     (|f| f.tags, 1.2),
@@ -253,7 +261,10 @@ impl Snapshot {
         for (score, entry) in matches {
             let status = entry.status(today);
             let values = FacetValues::of(entry, status, &self.vocabulary);
-            let failing: Vec<Facet> = Facet::ALL.into_iter().filter(|f| !filters.passes(*f, &values)).collect();
+            let failing: Vec<Facet> = Facet::ALL
+                .into_iter()
+                .filter(|f| !filters.passes(*f, &values))
+                .collect();
             // Disjunctive counting: each facet counts what every *other* filter lets through.
             let counted: &[Facet] = match failing.as_slice() {
                 [] => &Facet::ALL,
@@ -287,26 +298,57 @@ impl Snapshot {
             .collect();
         let facets = Facet::ALL
             .into_iter()
-            .map(|f| (f, self.facet_values(f, counts.remove(&f).unwrap_or_default(), query.selected(f))))
+            .map(|f| {
+                (
+                    f,
+                    self.facet_values(f, counts.remove(&f).unwrap_or_default(), query.selected(f)),
+                )
+            })
             .collect();
-        Ok(Results { total, page: query.page, per_page: query.per_page, hits, facets })
+        Ok(Results {
+            total,
+            page: query.page,
+            per_page: query.per_page,
+            hits,
+            facets,
+        })
     }
 
-    fn facet_values(&self, facet: Facet, counts: HashMap<String, usize>, selected: &[String]) -> Vec<FacetValue> {
+    fn facet_values(
+        &self,
+        facet: Facet,
+        counts: HashMap<String, usize>,
+        selected: &[String],
+    ) -> Vec<FacetValue> {
         let mut values: Vec<FacetValue> = counts
             .into_iter()
-            .map(|(value, count)| FacetValue { label: self.label(facet, &value), selected: selected.contains(&value), value, count })
+            .map(|(value, count)| FacetValue {
+                label: self.label(facet, &value),
+                selected: selected.contains(&value),
+                value,
+                count,
+            })
             .collect();
         for s in selected {
             if !values.iter().any(|v| &v.value == s) {
-                values.push(FacetValue { value: s.clone(), label: self.label(facet, s), count: 0, selected: true });
+                values.push(FacetValue {
+                    value: s.clone(),
+                    label: self.label(facet, s),
+                    count: 0,
+                    selected: true,
+                });
             }
         }
         if facet == Facet::Status {
-            let rank = |v: &FacetValue| Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize);
+            let rank =
+                |v: &FacetValue| Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize);
             values.sort_by_key(rank);
         } else {
-            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| collate(&a.label, &b.label)));
+            values.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then_with(|| collate(&a.label, &b.label))
+            });
         }
         values
     }
@@ -314,22 +356,37 @@ impl Snapshot {
     pub fn label(&self, facet: Facet, key: &str) -> String {
         match facet.dimension() {
             Some(d) => self.vocabulary.label(d, key).to_string(),
-            None => Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string()),
+            None => {
+                Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string())
+            }
         }
     }
 
     /// Every entry the text matches, with its score. No text: every entry.
-    fn matches(&self, clauses: &[Clause], occur: Occur) -> tantivy::Result<Vec<(Score, &Arc<Entry>)>> {
+    fn matches(
+        &self,
+        clauses: &[Clause],
+        occur: Occur,
+    ) -> tantivy::Result<Vec<(Score, &Arc<Entry>)>> {
         let query: Box<dyn Query> = if clauses.is_empty() {
             Box::new(AllQuery)
         } else {
-            Box::new(BooleanQuery::new(clauses.iter().map(|c| (occur, self.clause_query(c))).collect()))
+            Box::new(BooleanQuery::new(
+                clauses
+                    .iter()
+                    .map(|c| (occur, self.clause_query(c)))
+                    .collect(),
+            ))
         };
         let found = self.searcher.search(&*query, &AllMatches)?;
         Ok(found
             .into_iter()
             .filter_map(|(score, seg, doc)| {
-                self.docs.get(seg as usize)?.get(doc as usize)?.as_ref().map(|e| (score, e))
+                self.docs
+                    .get(seg as usize)?
+                    .get(doc as usize)?
+                    .as_ref()
+                    .map(|e| (score, e))
             })
             .collect())
     }
@@ -338,10 +395,20 @@ impl Snapshot {
         let per_field = FIELD_BOOSTS.iter().map(|(field, boost)| {
             let field = field(&self.fields);
             let q: Box<dyn Query> = match clause.terms.as_slice() {
-                [one] => Box::new(TermQuery::new(Term::from_field_text(field, one), IndexRecordOption::WithFreqs)),
-                many => Box::new(PhraseQuery::new(many.iter().map(|t| Term::from_field_text(field, t)).collect())),
+                [one] => Box::new(TermQuery::new(
+                    Term::from_field_text(field, one),
+                    IndexRecordOption::WithFreqs,
+                )),
+                many => Box::new(PhraseQuery::new(
+                    many.iter()
+                        .map(|t| Term::from_field_text(field, t))
+                        .collect(),
+                )),
             };
-            (Occur::Should, Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>)
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>,
+            )
         });
         Box::new(BooleanQuery::new(per_field.collect()))
     }
@@ -350,10 +417,16 @@ impl Snapshot {
         if clauses.is_empty() {
             return Vec::new();
         }
-        let terms: BTreeMap<String, Score> = clauses.iter().flat_map(|c| c.terms.iter()).map(|t| (t.clone(), 1.0)).collect();
+        let terms: BTreeMap<String, Score> = clauses
+            .iter()
+            .flat_map(|c| c.terms.iter())
+            .map(|t| (t.clone(), 1.0))
+            .collect();
         [self.fields.summary, self.fields.body]
             .into_iter()
-            .map(|field| SnippetGenerator::new(terms.clone(), analysis::analyzer(), field, SNIPPET_CHARS))
+            .map(|field| {
+                SnippetGenerator::new(terms.clone(), analysis::analyzer(), field, SNIPPET_CHARS)
+            })
             .collect()
     }
 }
@@ -372,10 +445,18 @@ fn snippet(generators: &[SnippetGenerator], entry: &Entry) -> String {
         let s = generator.snippet(text);
         if !s.highlighted().is_empty() {
             let at = s.fragment_range().start;
-            let marks: Vec<_> = s.highlighted().iter().map(|r| r.start + at..r.end + at).collect();
+            let marks: Vec<_> = s
+                .highlighted()
+                .iter()
+                .map(|r| r.start + at..r.end + at)
+                .collect();
             // A short text is shown whole; Tantivy's fragment would cut its last word's
             // punctuation. A long one is shown as the fragment, with ellipses where cut.
-            let window = if text.chars().count() <= SNIPPET_CHARS { 0..text.len() } else { s.fragment_range() };
+            let window = if text.chars().count() <= SNIPPET_CHARS {
+                0..text.len()
+            } else {
+                s.fragment_range()
+            };
             return mark(text, &marks, window);
         }
     }
@@ -390,7 +471,10 @@ fn mark(text: &str, marks: &[std::ops::Range<usize>], window: std::ops::Range<us
         out.push('…');
     }
     let mut pos = window.start;
-    for m in marks.iter().filter(|m| m.start >= window.start && m.end <= window.end) {
+    for m in marks
+        .iter()
+        .filter(|m| m.start >= window.start && m.end <= window.end)
+    {
         if m.start < pos || !text.is_char_boundary(m.start) || !text.is_char_boundary(m.end) {
             continue;
         }
@@ -452,7 +536,11 @@ fn parse_text(text: &str) -> Vec<Clause> {
         }
     }
     flush(&mut buf, in_phrase, &mut clauses);
-    if clauses.is_empty() { stop_only } else { clauses }
+    if clauses.is_empty() {
+        stop_only
+    } else {
+        clauses
+    }
 }
 
 /// The values an entry has in each facet.
@@ -464,7 +552,11 @@ struct FacetValues<'a> {
 
 impl<'a> FacetValues<'a> {
     fn of(entry: &'a Entry, status: Status, vocabulary: &'a Vocabulary) -> Self {
-        FacetValues { entry, regions: vocabulary.regions_of(&entry.municipalities), status }
+        FacetValues {
+            entry,
+            regions: vocabulary.regions_of(&entry.municipalities),
+            status,
+        }
     }
 
     fn get(&self, facet: Facet) -> Vec<&str> {
@@ -488,14 +580,22 @@ struct Filters<'q> {
 impl<'q> Filters<'q> {
     fn new(query: &'q SearchQuery, _snapshot: &Snapshot) -> Self {
         Filters {
-            selected: query.filters.iter().filter(|(_, v)| !v.is_empty()).map(|(f, v)| (*f, v.as_slice())).collect(),
+            selected: query
+                .filters
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(f, v)| (*f, v.as_slice()))
+                .collect(),
         }
     }
 
     fn passes(&self, facet: Facet, values: &FacetValues<'_>) -> bool {
         match self.selected.iter().find(|(f, _)| *f == facet) {
             None => true,
-            Some((_, wanted)) => values.get(facet).iter().any(|v| wanted.iter().any(|w| w == v)),
+            Some((_, wanted)) => values
+                .get(facet)
+                .iter()
+                .any(|v| wanted.iter().any(|w| w == v)),
         }
     }
 }
@@ -503,7 +603,9 @@ impl<'q> Filters<'q> {
 /// Compares labels the way a Slovenian reader expects: by folded letters first (č with c), then
 /// exactly, so the order is stable.
 fn collate(a: &str, b: &str) -> std::cmp::Ordering {
-    analysis::fold(a).cmp(&analysis::fold(b)).then_with(|| a.cmp(b))
+    analysis::fold(a)
+        .cmp(&analysis::fold(b))
+        .then_with(|| a.cmp(b))
 }
 
 fn sort(hits: &mut [(Score, &Arc<Entry>, Status)], sort: Sort, no_text: bool, today: NaiveDate) {
@@ -518,12 +620,17 @@ fn sort(hits: &mut [(Score, &Arc<Entry>, Status)], sort: Sort, no_text: bool, to
             });
         }
         Sort::Relevance => hits.sort_by(|(sa, a, _), (sb, b, _)| {
-            sb.total_cmp(sa).then_with(|| b.updated.cmp(&a.updated)).then_with(|| by_title(a, b))
+            sb.total_cmp(sa)
+                .then_with(|| b.updated.cmp(&a.updated))
+                .then_with(|| by_title(a, b))
         }),
         Sort::Deadline => hits.sort_by(|(_, a, _), (_, b, _)| {
-            deadline_key(a, today).cmp(&deadline_key(b, today)).then_with(|| by_title(a, b))
+            deadline_key(a, today)
+                .cmp(&deadline_key(b, today))
+                .then_with(|| by_title(a, b))
         }),
-        Sort::Updated => hits.sort_by(|(_, a, _), (_, b, _)| b.updated.cmp(&a.updated).then_with(|| by_title(a, b))),
+        Sort::Updated => hits
+            .sort_by(|(_, a, _), (_, b, _)| b.updated.cmp(&a.updated).then_with(|| by_title(a, b))),
     }
 }
 
@@ -548,8 +655,15 @@ impl Collector for AllMatches {
     type Fruit = Vec<(Score, SegmentOrdinal, DocId)>;
     type Child = SegmentMatches;
 
-    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches { segment, found: Vec::new() })
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches {
+            segment,
+            found: Vec::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -583,7 +697,10 @@ mod tests {
 
     #[test]
     fn quoted_phrases_stay_together_and_stray_quotes_are_text() {
-        assert_eq!(terms("\"mestno jedro\" Kranj"), [vec!["mestno", "jedro"], vec!["kranj"]]);
+        assert_eq!(
+            terms("\"mestno jedro\" Kranj"),
+            [vec!["mestno", "jedro"], vec!["kranj"]]
+        );
         assert_eq!(terms("mestno \"jedro"), [vec!["mestno"], vec!["jedro"]]);
         assert_eq!(terms("a:b (c) [d] *"), [vec!["b"], vec!["c"], vec!["d"]]);
     }
@@ -596,12 +713,19 @@ mod tests {
             mark(text, &[0..5, at..text.len()], 0..text.len()),
             "<mark>Najem</mark> &lt;b&gt;lokala&lt;/b&gt; &amp; <mark>pročelja</mark>"
         );
-        assert_eq!(mark(text, &[0..5], 0..5), "<mark>Najem</mark>…");
+        let first = 0..5;
+        assert_eq!(
+            mark(text, std::slice::from_ref(&first), 0..5),
+            "<mark>Najem</mark>…"
+        );
     }
 
     #[test]
     fn stop_words_are_dropped_unless_nothing_else_is_left() {
-        assert_eq!(terms("najem za lokal v centru"), [vec!["najem"], vec!["lokal"], vec!["centru"]]);
+        assert_eq!(
+            terms("najem za lokal v centru"),
+            [vec!["najem"], vec!["lokal"], vec!["centru"]]
+        );
         assert_eq!(terms("za"), [vec!["za"]]);
     }
 }

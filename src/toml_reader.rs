@@ -45,11 +45,21 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub fn new(file: &'a Path, source: &'a str) -> Self {
-        Reader { file, source, diagnostics: Vec::new() }
+        Reader {
+            file,
+            source,
+            diagnostics: Vec::new(),
+        }
     }
 
-    pub fn error(&mut self, span: Range<usize>, code: &'static str, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic::at(self.file, self.source, span, code, message));
+    pub fn error(
+        &mut self,
+        span: Range<usize>,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diagnostics
+            .push(Diagnostic::at(self.file, self.source, span, code, message));
         self.diagnostics.last_mut().expect("just pushed")
     }
 
@@ -64,18 +74,32 @@ impl<'a> Reader<'a> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("the fields {what} may have are: {}", allowed.join(", ")),
             };
-            self.error(key.span(), "unknown-key", format!("unknown field `{name}` {what}"))
-                .help = Some(help);
+            self.error(
+                key.span(),
+                "unknown-key",
+                format!("unknown field `{name}` {what}"),
+            )
+            .help = Some(help);
         }
     }
 
     /// Reports a missing required field, pointing at `at` (the table's header or the file start).
     pub fn missing(&mut self, at: Range<usize>, key: &str, example: &str) {
-        self.error(at, "missing-field", format!("missing required field `{key}`"))
-            .help = Some(format!("add a line such as `{key} = {example}`"));
+        self.error(
+            at,
+            "missing-field",
+            format!("missing required field `{key}`"),
+        )
+        .help = Some(format!("add a line such as `{key} = {example}`"));
     }
 
-    fn wrong_type(&mut self, value: &Spanned<DeValue<'_>>, key: &str, expected: &str, example: &str) {
+    fn wrong_type(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        key: &str,
+        expected: &str,
+        example: &str,
+    ) {
         let found = type_name(value.get_ref());
         let d = self.error(
             value.span(),
@@ -94,14 +118,20 @@ impl<'a> Reader<'a> {
         };
         if s.trim().is_empty() {
             self.error(value.span(), "empty-value", format!("`{key}` is empty"))
-                .help = Some(format!("write the {key}, or remove the line if the field is optional"));
+                .help = Some(format!(
+                "write the {key}, or remove the line if the field is optional"
+            ));
             return None;
         }
         Some(Spanned::new(value.span(), s.to_string()))
     }
 
     /// A list of non-empty strings.
-    pub fn string_list(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<Vec<Spanned<String>>>> {
+    pub fn string_list(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+    ) -> Option<Spanned<Vec<Spanned<String>>>> {
         let value = table.get(key)?;
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong_type(value, key, "a list of strings", "[\"...\"]");
@@ -110,15 +140,25 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref().as_str() {
-                Some(s) if !s.trim().is_empty() => out.push(Spanned::new(item.span(), s.to_string())),
+                Some(s) if !s.trim().is_empty() => {
+                    out.push(Spanned::new(item.span(), s.to_string()))
+                }
                 Some(_) => {
-                    self.error(item.span(), "empty-value", format!("`{key}` has an empty item"))
-                        .help = Some("remove the empty string \"\" from the list".into());
+                    self.error(
+                        item.span(),
+                        "empty-value",
+                        format!("`{key}` has an empty item"),
+                    )
+                    .help = Some("remove the empty string \"\" from the list".into());
                 }
                 None => {
                     let found = type_name(item.get_ref());
-                    self.error(item.span(), "wrong-type", format!("the items of `{key}` must be strings, not {found}"))
-                        .help = Some(format!("write it as `{key} = [\"...\"]`"));
+                    self.error(
+                        item.span(),
+                        "wrong-type",
+                        format!("the items of `{key}` must be strings, not {found}"),
+                    )
+                    .help = Some(format!("write it as `{key} = [\"...\"]`"));
                 }
             }
         }
@@ -131,22 +171,38 @@ impl<'a> Reader<'a> {
         match value.get_ref() {
             DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
                 let d = dt.date.expect("a TOML datetime without time has a date");
-                match NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)) {
+                match NaiveDate::from_ymd_opt(
+                    i32::from(d.year),
+                    u32::from(d.month),
+                    u32::from(d.day),
+                ) {
                     Some(date) => Some(Spanned::new(value.span(), date)),
                     None => {
-                        self.error(value.span(), "invalid-date", format!("`{key}` is not a real calendar date"));
+                        self.error(
+                            value.span(),
+                            "invalid-date",
+                            format!("`{key}` is not a real calendar date"),
+                        );
                         None
                     }
                 }
             }
             DeValue::Datetime(_) => {
-                self.error(value.span(), "wrong-type", format!("`{key}` must be a date without a time"))
-                    .help = Some(format!("write only the date, e.g. `{key} = 2024-05-31`"));
+                self.error(
+                    value.span(),
+                    "wrong-type",
+                    format!("`{key}` must be a date without a time"),
+                )
+                .help = Some(format!("write only the date, e.g. `{key} = 2024-05-31`"));
                 None
             }
             DeValue::String(s) if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => {
-                self.error(value.span(), "wrong-type", format!("`{key}` must be a date, not a string"))
-                    .help = Some(format!("remove the quotes: `{key} = {s}`"));
+                self.error(
+                    value.span(),
+                    "wrong-type",
+                    format!("`{key}` must be a date, not a string"),
+                )
+                .help = Some(format!("remove the quotes: `{key} = {s}`"));
                 None
             }
             _ => {
@@ -157,7 +213,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number within `range`.
-    pub fn integer(&mut self, table: &DeTable<'_>, key: &str, range: Range<i64>, unit: &str) -> Option<Spanned<i64>> {
+    pub fn integer(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        range: Range<i64>,
+        unit: &str,
+    ) -> Option<Spanned<i64>> {
         let value = table.get(key)?;
         let n = match value.get_ref() {
             DeValue::Integer(i) => {
@@ -171,8 +233,12 @@ impl<'a> Reader<'a> {
                     #[allow(clippy::cast_possible_truncation)]
                     Some(v as i64)
                 } else {
-                    self.error(value.span(), "wrong-type", format!("`{key}` must be a whole number of {unit}"))
-                        .help = Some(format!("round it, e.g. `{key} = {}`", v.round()));
+                    self.error(
+                        value.span(),
+                        "wrong-type",
+                        format!("`{key}` must be a whole number of {unit}"),
+                    )
+                    .help = Some(format!("round it, e.g. `{key} = {}`", v.round()));
                     return None;
                 }
             }
@@ -184,7 +250,15 @@ impl<'a> Reader<'a> {
         match n {
             Some(n) if range.contains(&n) => Some(Spanned::new(value.span(), n)),
             _ => {
-                self.error(value.span(), "out-of-range", format!("`{key}` must be between {} and {}", range.start, range.end - 1));
+                self.error(
+                    value.span(),
+                    "out-of-range",
+                    format!(
+                        "`{key}` must be between {} and {}",
+                        range.start,
+                        range.end - 1
+                    ),
+                );
                 None
             }
         }
@@ -202,7 +276,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A sub-table, e.g. `[municipality]` in the vocabulary.
-    pub fn table<'t, 's>(&mut self, table: &'t DeTable<'s>, key: &str) -> Option<&'t Spanned<DeValue<'s>>> {
+    pub fn table<'t, 's>(
+        &mut self,
+        table: &'t DeTable<'s>,
+        key: &str,
+    ) -> Option<&'t Spanned<DeValue<'s>>> {
         let value = table.get(key)?;
         if matches!(value.get_ref(), DeValue::Table(_)) {
             Some(value)
@@ -236,7 +314,11 @@ mod tests {
 
     #[test]
     fn syntax_errors_point_at_the_broken_spot() {
-        let errs = parse(Path::new("t.toml"), "title = \"x\"\nsummary = \"unterminated\n").unwrap_err();
+        let errs = parse(
+            Path::new("t.toml"),
+            "title = \"x\"\nsummary = \"unterminated\n",
+        )
+        .unwrap_err();
         assert_eq!(errs[0].line, 2, "{errs:?}");
         assert_eq!(errs[0].code, "toml-syntax");
     }
@@ -248,7 +330,10 @@ mod tests {
         assert!(r.date(doc.get_ref(), "updated").is_none());
         let d = &r.diagnostics[0];
         assert_eq!((d.line, d.column, d.code), (1, 11, "wrong-type"));
-        assert_eq!(d.help.as_deref(), Some("remove the quotes: `updated = 2024-01-02`"));
+        assert_eq!(
+            d.help.as_deref(),
+            Some("remove the quotes: `updated = 2024-01-02`")
+        );
     }
 
     #[test]
@@ -257,7 +342,11 @@ mod tests {
         let (mut r, doc) = read(src);
         assert!(r.integer(doc.get_ref(), "a", 0..101, "percent").is_none());
         assert!(r.integer(doc.get_ref(), "b", 0..101, "percent").is_none());
-        assert_eq!(r.integer(doc.get_ref(), "c", 0..101, "percent").map(|s| s.into_inner()), Some(40));
+        assert_eq!(
+            r.integer(doc.get_ref(), "c", 0..101, "percent")
+                .map(|s| s.into_inner()),
+            Some(40)
+        );
         let codes: Vec<_> = r.diagnostics.iter().map(|d| (d.line, d.code)).collect();
         assert_eq!(codes, [(1, "out-of-range"), (2, "wrong-type")]);
     }
@@ -266,6 +355,9 @@ mod tests {
     fn unknown_keys_get_a_suggestion() {
         let (mut r, doc) = read("titel = \"x\"\n");
         r.check_keys(doc.get_ref(), &["title", "summary"], "in a measure");
-        assert_eq!(r.diagnostics[0].help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(
+            r.diagnostics[0].help.as_deref(),
+            Some("did you mean `title`?")
+        );
     }
 }

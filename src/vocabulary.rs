@@ -101,7 +101,9 @@ impl Vocabulary {
     /// The label of a key, or the key itself when the vocabulary no longer has it (an entry's last
     /// good version may still use a key that an editor has just removed).
     pub fn label<'a>(&'a self, dimension: Dimension, key: &'a str) -> &'a str {
-        self.terms(dimension).get(key).map_or(key, |t| t.label.as_str())
+        self.terms(dimension)
+            .get(key)
+            .map_or(key, |t| t.label.as_str())
     }
 
     /// The region keys of the given municipalities, without duplicates, in order.
@@ -133,7 +135,9 @@ impl Vocabulary {
                 }
                 continue;
             };
-            let DeValue::Table(entries) = table.get_ref() else { unreachable!("checked by table()") };
+            let DeValue::Table(entries) = table.get_ref() else {
+                unreachable!("checked by table()")
+            };
             for (key, value) in entries.iter() {
                 let key_text = key.get_ref().to_string();
                 if !crate::entry::is_valid_id(&key_text) {
@@ -141,11 +145,21 @@ impl Vocabulary {
                         .help = Some("keys use lowercase ascii letters, digits and single hyphens, e.g. `novo-mesto`".into());
                 }
                 let DeValue::Table(t) = value.get_ref() else {
-                    r.error(value.span(), "wrong-type", format!("`{name}.{key_text}` must be a table with a label"))
-                        .help = Some(format!("write it as [{name}.{key_text}] followed by label = \"...\""));
+                    r.error(
+                        value.span(),
+                        "wrong-type",
+                        format!("`{name}.{key_text}` must be a table with a label"),
+                    )
+                    .help = Some(format!(
+                        "write it as [{name}.{key_text}] followed by label = \"...\""
+                    ));
                     continue;
                 };
-                let allowed: &[&str] = if name == "municipality" { &MUNICIPALITY_KEYS } else { &TERM_KEYS };
+                let allowed: &[&str] = if name == "municipality" {
+                    &MUNICIPALITY_KEYS
+                } else {
+                    &TERM_KEYS
+                };
                 r.check_keys(t, allowed, &format!("in [{name}.{key_text}]"));
                 let label = r.string(t, "label");
                 if label.is_none() && !t.contains_key("label") {
@@ -153,7 +167,9 @@ impl Vocabulary {
                 }
                 let mut term = Term {
                     key: key_text.clone(),
-                    label: label.map(|l| l.into_inner()).unwrap_or_else(|| key_text.clone()),
+                    label: label
+                        .map(|l| l.into_inner())
+                        .unwrap_or_else(|| key_text.clone()),
                     label_en: r.string(t, "label_en").map(|s| s.into_inner()),
                     region: None,
                     code: None,
@@ -164,14 +180,17 @@ impl Vocabulary {
                     term.urban = r.boolean(t, "urban").is_some_and(|b| b.into_inner());
                     if let Some(region) = r.string(t, "region") {
                         let region_key = analysis::slug(region.get_ref());
-                        vocab.region.entry(region_key.clone()).or_insert_with(|| Term {
-                            key: region_key.clone(),
-                            label: region.get_ref().trim().to_string(),
-                            label_en: None,
-                            region: None,
-                            code: None,
-                            urban: false,
-                        });
+                        vocab
+                            .region
+                            .entry(region_key.clone())
+                            .or_insert_with(|| Term {
+                                key: region_key.clone(),
+                                label: region.get_ref().trim().to_string(),
+                                label_en: None,
+                                region: None,
+                                code: None,
+                                urban: false,
+                            });
                         term.region = Some(region_key);
                     }
                 }
@@ -184,7 +203,11 @@ impl Vocabulary {
                 map.insert(key_text, term);
             }
         }
-        if r.diagnostics.is_empty() { Ok(vocab) } else { Err(r.diagnostics) }
+        if r.diagnostics.is_empty() {
+            Ok(vocab)
+        } else {
+            Err(r.diagnostics)
+        }
     }
 }
 
@@ -211,9 +234,15 @@ label = "Občinski proračun"
     fn regions_come_from_municipalities_with_slug_keys() {
         let v = Vocabulary::parse(Path::new("v.toml"), VOCAB).unwrap();
         assert_eq!(v.region["obalno-kraska"].label, "Obalno-kraška");
-        assert_eq!(v.municipality["koper"].region.as_deref(), Some("obalno-kraska"));
+        assert_eq!(
+            v.municipality["koper"].region.as_deref(),
+            Some("obalno-kraska")
+        );
         assert!(v.municipality["koper"].urban);
-        assert_eq!(v.label(Dimension::Type, "subvencija-najemnine"), "Subvencija najemnine");
+        assert_eq!(
+            v.label(Dimension::Type, "subvencija-najemnine"),
+            "Subvencija najemnine"
+        );
         assert_eq!(v.label(Dimension::Type, "gone"), "gone");
         assert!(v.beneficiary.is_empty());
     }
@@ -227,6 +256,9 @@ label = "Občinski proračun"
         assert!(codes.contains(&(1, "invalid-key")), "{codes:?}");
         assert!(codes.contains(&(2, "unknown-key")), "{codes:?}");
         assert!(codes.contains(&(4, "wrong-type")), "{codes:?}");
-        assert!(errs.iter().any(|d| d.help.as_deref() == Some("did you mean `label`?")));
+        assert!(
+            errs.iter()
+                .any(|d| d.help.as_deref() == Some("did you mean `label`?"))
+        );
     }
 }

@@ -37,11 +37,15 @@ pub fn classify<'a>(
     let measures = Path::new(handbook::MEASURES_DIR);
     for (kind, paths) in events {
         // Reading a file (ours included) is not a change; reacting to it would loop forever.
-        if matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write))) {
+        if matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
+        {
             continue;
         }
         for path in paths {
-            let Ok(rel) = path.strip_prefix(abs_root).or_else(|_| path.strip_prefix(root)) else {
+            let Ok(rel) = path
+                .strip_prefix(abs_root)
+                .or_else(|_| path.strip_prefix(root))
+            else {
                 continue;
             };
             if rel == Path::new(handbook::VOCABULARY_FILE) {
@@ -62,11 +66,17 @@ pub fn classify<'a>(
 }
 
 fn is_hidden(rel: &Path) -> bool {
-    rel.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+    rel.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
 /// Starts watching `root` and applying changes to `catalog` on a background thread.
-pub fn spawn(root: &Path, catalog: Arc<Mutex<Catalog>>, today: fn() -> chrono::NaiveDate) -> notify::Result<Watching> {
+pub fn spawn(
+    root: &Path,
+    catalog: Arc<Mutex<Catalog>>,
+    today: fn() -> chrono::NaiveDate,
+) -> notify::Result<Watching> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut debouncer = new_debouncer(DEBOUNCE, None, tx)?;
     debouncer.watch(root, notify::RecursiveMode::Recursive)?;
@@ -112,7 +122,9 @@ pub fn spawn(root: &Path, catalog: Arc<Mutex<Catalog>>, today: fn() -> chrono::N
             }
         })
         .map_err(notify::Error::io)?;
-    Ok(Watching { _debouncer: debouncer })
+    Ok(Watching {
+        _debouncer: debouncer,
+    })
 }
 
 #[cfg(test)]
@@ -121,28 +133,59 @@ mod tests {
     use notify::event::{CreateKind, ModifyKind, RemoveKind};
 
     fn run(events: &[(EventKind, &str)]) -> Changes {
-        let owned: Vec<(EventKind, Vec<PathBuf>)> = events.iter().map(|(k, p)| (*k, vec![PathBuf::from(p)])).collect();
-        classify(Path::new("hb"), Path::new("/abs/hb"), owned.iter().map(|(k, p)| (k, p.as_slice())))
+        let owned: Vec<(EventKind, Vec<PathBuf>)> = events
+            .iter()
+            .map(|(k, p)| (*k, vec![PathBuf::from(p)]))
+            .collect();
+        classify(
+            Path::new("hb"),
+            Path::new("/abs/hb"),
+            owned.iter().map(|(k, p)| (k, p.as_slice())),
+        )
     }
 
     #[test]
     fn a_vim_save_touches_only_the_entry() {
         let c = run(&[
-            (EventKind::Create(CreateKind::File), "/abs/hb/measures/kranj/.a.toml.swp"),
-            (EventKind::Create(CreateKind::File), "/abs/hb/measures/kranj/a.toml"),
-            (EventKind::Access(AccessKind::Close(AccessMode::Write)), "/abs/hb/measures/kranj/a.toml"),
-            (EventKind::Remove(RemoveKind::File), "/abs/hb/measures/kranj/a.toml~"),
-            (EventKind::Remove(RemoveKind::File), "/abs/hb/measures/kranj/4913"),
+            (
+                EventKind::Create(CreateKind::File),
+                "/abs/hb/measures/kranj/.a.toml.swp",
+            ),
+            (
+                EventKind::Create(CreateKind::File),
+                "/abs/hb/measures/kranj/a.toml",
+            ),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                "/abs/hb/measures/kranj/a.toml",
+            ),
+            (
+                EventKind::Remove(RemoveKind::File),
+                "/abs/hb/measures/kranj/a.toml~",
+            ),
+            (
+                EventKind::Remove(RemoveKind::File),
+                "/abs/hb/measures/kranj/4913",
+            ),
         ]);
-        assert_eq!(c.entries.into_iter().collect::<Vec<_>>(), [PathBuf::from("hb/measures/kranj/a.toml")]);
+        assert_eq!(
+            c.entries.into_iter().collect::<Vec<_>>(),
+            [PathBuf::from("hb/measures/kranj/a.toml")]
+        );
         assert!(!c.vocabulary);
     }
 
     #[test]
     fn reading_a_file_is_not_a_change() {
         let c = run(&[
-            (EventKind::Access(AccessKind::Open(AccessMode::Any)), "/abs/hb/measures/a.toml"),
-            (EventKind::Access(AccessKind::Close(AccessMode::Read)), "/abs/hb/vocabulary.toml"),
+            (
+                EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                "/abs/hb/measures/a.toml",
+            ),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Read)),
+                "/abs/hb/vocabulary.toml",
+            ),
         ]);
         assert!(c.is_empty(), "{c:?}");
     }
@@ -150,10 +193,19 @@ mod tests {
     #[test]
     fn the_vocabulary_and_folders_are_recognised() {
         let c = run(&[
-            (EventKind::Modify(ModifyKind::Any), "/abs/hb/vocabulary.toml"),
-            (EventKind::Remove(RemoveKind::Folder), "/abs/hb/measures/old-folder"),
+            (
+                EventKind::Modify(ModifyKind::Any),
+                "/abs/hb/vocabulary.toml",
+            ),
+            (
+                EventKind::Remove(RemoveKind::Folder),
+                "/abs/hb/measures/old-folder",
+            ),
             (EventKind::Modify(ModifyKind::Any), "/abs/hb/README.md"),
-            (EventKind::Modify(ModifyKind::Any), "/elsewhere/measures/x.toml"),
+            (
+                EventKind::Modify(ModifyKind::Any),
+                "/elsewhere/measures/x.toml",
+            ),
         ]);
         assert!(c.vocabulary && c.rescan && c.entries.is_empty(), "{c:?}");
     }

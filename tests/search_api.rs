@@ -15,16 +15,38 @@ async fn an_empty_query_lists_every_entry_with_facet_counts() {
     assert_eq!(v["per_page"], 20);
     assert_eq!(
         facet_counts(&v, "municipality"),
-        counts(&[("kranj", 2), ("koper", 2), ("piran", 1), ("maribor", 1), ("slovenija", 1)])
+        counts(&[
+            ("kranj", 2),
+            ("koper", 2),
+            ("piran", 1),
+            ("maribor", 1),
+            ("slovenija", 1)
+        ])
     );
-    assert_eq!(facet_counts(&v, "region"), counts(&[("gorenjska", 2), ("obalno-kraska", 3), ("podravska", 1)]));
+    assert_eq!(
+        facet_counts(&v, "region"),
+        counts(&[("gorenjska", 2), ("obalno-kraska", 3), ("podravska", 1)])
+    );
     assert_eq!(
         facet_counts(&v, "type"),
-        counts(&[("subvencija-najemnine", 2), ("sofinanciranje-fasad", 3), ("vavcer", 1)])
+        counts(&[
+            ("subvencija-najemnine", 2),
+            ("sofinanciranje-fasad", 3),
+            ("vavcer", 1)
+        ])
     );
-    assert_eq!(facet_counts(&v, "source"), counts(&[("obcinski-proracun", 5), ("evropski-skladi", 2)]));
-    assert_eq!(facet_counts(&v, "beneficiary"), counts(&[("mikro-podjetja", 2), ("lastniki-stavb", 2)]));
-    assert_eq!(facet_counts(&v, "status"), counts(&[("open", 3), ("closed", 1), ("upcoming", 1), ("ongoing", 1)]));
+    assert_eq!(
+        facet_counts(&v, "source"),
+        counts(&[("obcinski-proracun", 5), ("evropski-skladi", 2)])
+    );
+    assert_eq!(
+        facet_counts(&v, "beneficiary"),
+        counts(&[("mikro-podjetja", 2), ("lastniki-stavb", 2)])
+    );
+    assert_eq!(
+        facet_counts(&v, "status"),
+        counts(&[("open", 3), ("closed", 1), ("upcoming", 1), ("ongoing", 1)])
+    );
 }
 
 #[tokio::test]
@@ -32,7 +54,10 @@ async fn facet_values_carry_their_vocabulary_labels() {
     let app = TempHandbook::fixture().app();
     let v = app.json("/api/search").await;
     let regions = v["facets"]["region"].as_array().unwrap();
-    let coast = regions.iter().find(|r| r["value"] == "obalno-kraska").unwrap();
+    let coast = regions
+        .iter()
+        .find(|r| r["value"] == "obalno-kraska")
+        .unwrap();
     assert_eq!(coast["label"], "Obalno-kraška");
     assert_eq!(coast["count"], 3);
     // Most frequent first.
@@ -49,7 +74,10 @@ async fn a_hit_has_the_documented_fields() {
     assert_eq!(hit["title"], "Obnova fasad v Piranu");
     assert_eq!(hit["municipalities"], serde_json::json!(["piran"]));
     assert_eq!(hit["types"], serde_json::json!(["sofinanciranje-fasad"]));
-    assert_eq!(hit["sources"], serde_json::json!(["obcinski-proracun", "evropski-skladi"]));
+    assert_eq!(
+        hit["sources"],
+        serde_json::json!(["obcinski-proracun", "evropski-skladi"])
+    );
     assert_eq!(hit["status"], "upcoming");
     assert_eq!(hit["open_until"], "2024-10-01");
     assert_eq!(hit["url"], "/measures/piran-fasade");
@@ -60,9 +88,13 @@ async fn within_a_facet_values_are_or_ed_and_across_facets_and_ed() {
     let app = TempHandbook::fixture().app();
     let fasade = app.json("/api/search?type=sofinanciranje-fasad").await;
     assert_eq!(fasade["total"], 3);
-    let either = app.json("/api/search?type=sofinanciranje-fasad&type=vavcer").await;
+    let either = app
+        .json("/api/search?type=sofinanciranje-fasad&type=vavcer")
+        .await;
     assert_eq!(either["total"], 4);
-    let both = app.json("/api/search?type=sofinanciranje-fasad&municipality=kranj").await;
+    let both = app
+        .json("/api/search?type=sofinanciranje-fasad&municipality=kranj")
+        .await;
     assert_eq!(both["total"], 1);
     assert_eq!(both["hits"][0]["id"], "fasade-kranj-koper");
 }
@@ -70,9 +102,14 @@ async fn within_a_facet_values_are_or_ed_and_across_facets_and_ed() {
 #[tokio::test]
 async fn each_facet_counts_with_every_filter_but_its_own() {
     let app = TempHandbook::fixture().app();
-    let v = app.json("/api/search?type=sofinanciranje-fasad&municipality=kranj").await;
+    let v = app
+        .json("/api/search?type=sofinanciranje-fasad&municipality=kranj")
+        .await;
     // type counts ignore the type filter but apply municipality=kranj: entries a and f.
-    assert_eq!(facet_counts(&v, "type"), counts(&[("subvencija-najemnine", 1), ("sofinanciranje-fasad", 1)]));
+    assert_eq!(
+        facet_counts(&v, "type"),
+        counts(&[("subvencija-najemnine", 1), ("sofinanciranje-fasad", 1)])
+    );
     // municipality counts ignore municipality=kranj but apply the type filter: c, d, f.
     assert_eq!(
         facet_counts(&v, "municipality"),
@@ -80,8 +117,16 @@ async fn each_facet_counts_with_every_filter_but_its_own() {
     );
     // Other facets apply both filters: only f.
     assert_eq!(facet_counts(&v, "status"), counts(&[("open", 1)]));
-    assert_eq!(facet_counts(&v, "region"), counts(&[("gorenjska", 1), ("obalno-kraska", 1)]));
-    let selected: Vec<_> = v["facets"]["municipality"].as_array().unwrap().iter().filter(|f| f["selected"] == true).collect();
+    assert_eq!(
+        facet_counts(&v, "region"),
+        counts(&[("gorenjska", 1), ("obalno-kraska", 1)])
+    );
+    let selected: Vec<_> = v["facets"]["municipality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["selected"] == true)
+        .collect();
     assert_eq!(selected.len(), 1);
     assert_eq!(selected[0]["value"], "kranj");
 }
@@ -91,7 +136,10 @@ async fn regions_filter_through_their_municipalities() {
     let app = TempHandbook::fixture().app();
     let mut ids = app.ids("region=obalno-kraska").await;
     ids.sort();
-    assert_eq!(ids, ["fasade-kranj-koper", "koper-najemnine", "piran-fasade"]);
+    assert_eq!(
+        ids,
+        ["fasade-kranj-koper", "koper-najemnine", "piran-fasade"]
+    );
 }
 
 #[tokio::test]
@@ -99,7 +147,14 @@ async fn status_is_computed_against_today() {
     let app = TempHandbook::fixture().app();
     let mut open = app.ids("status=open").await;
     open.sort();
-    assert_eq!(open, ["fasade-kranj-koper", "kranj-najemnine", "vavcerji-digitalni-marketing"]);
+    assert_eq!(
+        open,
+        [
+            "fasade-kranj-koper",
+            "kranj-najemnine",
+            "vavcerji-digitalni-marketing"
+        ]
+    );
     assert_eq!(app.ids("status=closed").await, ["koper-najemnine"]);
     assert_eq!(app.ids("status=upcoming").await, ["piran-fasade"]);
     assert_eq!(app.ids("status=ongoing").await, ["maribor-procelja"]);
@@ -109,12 +164,21 @@ async fn status_is_computed_against_today() {
 #[tokio::test]
 async fn unknown_facet_keys_give_an_empty_result_not_an_error() {
     let app = TempHandbook::fixture().app();
-    for q in ["municipality=atlantida", "status=someday", "type=%3Cscript%3E"] {
+    for q in [
+        "municipality=atlantida",
+        "status=someday",
+        "type=%3Cscript%3E",
+    ] {
         let v = app.json(&format!("/api/search?{q}")).await;
         assert_eq!(v["total"], 0, "{q}");
         let facet = q.split('=').next().unwrap();
         let selected = v["facets"][facet].as_array().unwrap();
-        assert!(selected.iter().any(|f| f["selected"] == true && f["count"] == 0), "{q}: {v}");
+        assert!(
+            selected
+                .iter()
+                .any(|f| f["selected"] == true && f["count"] == 0),
+            "{q}: {v}"
+        );
     }
 }
 
@@ -156,10 +220,18 @@ async fn pages_split_the_results_and_a_page_past_the_end_is_empty() {
     let all = app.ids("sort=updated&per_page=100").await;
     let mut paged = Vec::new();
     for page in 1..=3 {
-        let v = app.json(&format!("/api/search?sort=updated&per_page=2&page={page}")).await;
+        let v = app
+            .json(&format!("/api/search?sort=updated&per_page=2&page={page}"))
+            .await;
         assert_eq!(v["total"], 6);
         assert_eq!(v["per_page"], 2);
-        paged.extend(v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()));
+        paged.extend(
+            v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["id"].as_str().unwrap().to_string()),
+        );
     }
     assert_eq!(paged, all);
     let past = app.json("/api/search?per_page=2&page=4").await;
@@ -173,7 +245,10 @@ async fn pages_split_the_results_and_a_page_past_the_end_is_empty() {
 async fn text_matches_any_field_and_facet_labels() {
     let app = TempHandbook::fixture().app();
     // Without diacritics.
-    assert_eq!(app.ids("q=vavcerji").await, ["vavcerji-digitalni-marketing"]);
+    assert_eq!(
+        app.ids("q=vavcerji").await,
+        ["vavcerji-digitalni-marketing"]
+    );
     // Bilingual municipality name from the vocabulary.
     let mut koper = app.ids("q=Capodistria").await;
     koper.sort();
@@ -187,7 +262,11 @@ async fn a_title_match_ranks_above_a_summary_match() {
     let app = TempHandbook::fixture().app();
     // "pročelij" is in the Maribor title; "pročelja" in other summaries is another word form.
     let ids = app.ids("q=sofinanciranje").await;
-    assert_eq!(ids.first().map(String::as_str), Some("maribor-procelja"), "{ids:?}");
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("maribor-procelja"),
+        "{ids:?}"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +282,12 @@ async fn every_word_must_match_before_partial_matches_are_shown() {
 async fn quoted_phrases_match_words_in_order() {
     let app = TempHandbook::fixture().app();
     let v = app.json("/api/search?q=%22starem+mestnem+jedru%22").await;
-    let mut ids: Vec<_> = v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let mut ids: Vec<_> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
     ids.sort();
     assert_eq!(ids, ["koper-najemnine", "kranj-najemnine"]);
     assert_eq!(app.ids("q=%22jedru+mestnem%22").await.len(), 0);
@@ -212,7 +296,19 @@ async fn quoted_phrases_match_words_in_order() {
 #[tokio::test]
 async fn query_syntax_characters_are_searched_as_text() {
     let app = TempHandbook::fixture().app();
-    for q in ["%22", "Piranu%22", "title%3APiranu", "(Piranu", "Piranu]", "*", "%2B%2D%21", "AND+OR+NOT", "%5C", "~2", "%7B%7D"] {
+    for q in [
+        "%22",
+        "Piranu%22",
+        "title%3APiranu",
+        "(Piranu",
+        "Piranu]",
+        "*",
+        "%2B%2D%21",
+        "AND+OR+NOT",
+        "%5C",
+        "~2",
+        "%7B%7D",
+    ] {
         let a = app.get(&format!("/api/search?q={q}")).await;
         assert_eq!(a.status, StatusCode::OK, "{q}: {}", a.body);
     }
@@ -223,7 +319,10 @@ async fn query_syntax_characters_are_searched_as_text() {
 async fn snippets_mark_the_matched_words() {
     let app = TempHandbook::fixture().app();
     let v = app.json("/api/search?q=najemnino").await;
-    assert_eq!(v["hits"][0]["snippet"], "Najemniki občinskih prostorov plačajo nižjo <mark>najemnino</mark>.");
+    assert_eq!(
+        v["hits"][0]["snippet"],
+        "Najemniki občinskih prostorov plačajo nižjo <mark>najemnino</mark>."
+    );
 }
 
 #[tokio::test]
@@ -244,7 +343,12 @@ async fn bad_parameters_get_a_400_with_a_message() {
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{uri}");
         assert!(page.body.contains("<h1>"), "{uri}");
     }
-    assert_eq!(app.get(&format!("/api/search?q={}", "a".repeat(1024))).await.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/api/search?q={}", "a".repeat(1024)))
+            .await
+            .status,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -254,7 +358,10 @@ async fn a_measure_has_a_json_view_and_a_page() {
     assert_eq!(v["id"], "maribor-procelja");
     assert_eq!(v["status"], "ongoing");
     assert_eq!(v["until_funds_run_out"], true);
-    assert_eq!(v["permalink"], "https://prirocnik.example/measures/maribor-procelja");
+    assert_eq!(
+        v["permalink"],
+        "https://prirocnik.example/measures/maribor-procelja"
+    );
     assert_eq!(v["labels"]["region"][0]["label"], "Podravska");
 
     let page = app.get("/measures/maribor-procelja").await;
@@ -276,18 +383,24 @@ async fn a_measure_has_a_json_view_and_a_page() {
 async fn a_former_id_redirects_permanently_to_the_current_one() {
     let app = TempHandbook::fixture().app();
     let page = app.get("/measures/stari-kranj").await;
-    assert_eq!(page.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(page.headers["location"], "/measures/kranj-najemnine");
     let api = app.get("/api/measures/stari-kranj").await;
-    assert_eq!(api.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(api.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(api.headers["location"], "/api/measures/kranj-najemnine");
 }
 
 #[tokio::test]
 async fn unknown_measures_and_pages_are_404() {
     let app = TempHandbook::fixture().app();
-    assert_eq!(app.get("/measures/ni-ga").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/measures/..%2F..%2Fetc%2Fpasswd").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/measures/ni-ga").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/measures/..%2F..%2Fetc%2Fpasswd").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.get("/api/measures/ni-ga").await.json()["status"], 404);
     assert_eq!(app.get("/nowhere").await.status, StatusCode::NOT_FOUND);
 }
@@ -298,9 +411,18 @@ async fn the_search_page_shows_results_facets_and_counts() {
     let page = app.get("/?q=fasad&status=upcoming").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<html lang=\"sl\">"));
-    assert!(page.body.contains("href=\"/measures/piran-fasade\""), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/measures/piran-fasade\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("<legend>Občina</legend>"));
-    assert!(page.body.contains("name=\"status\" value=\"upcoming\" checked"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("name=\"status\" value=\"upcoming\" checked"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Kmalu"));
 }
 

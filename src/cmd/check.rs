@@ -10,18 +10,30 @@ use crate::handbook::{Handbook, LoadError};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let root = &args.handbook.dir;
-    anyhow::ensure!(root.is_dir(), "{} is not a folder; pass the handbook folder with --handbook DIR", root.display());
+    anyhow::ensure!(
+        root.is_dir(),
+        "{} is not a folder; pass the handbook folder with --handbook DIR",
+        root.display()
+    );
     let (diagnostics, entries) = match Handbook::load(root, crate::today()) {
         Ok(handbook) => {
             let resolved = handbook.resolve();
-            let valid = handbook.files.values().filter(|f| f.current.is_ok()).count();
+            let valid = handbook
+                .files
+                .values()
+                .filter(|f| f.current.is_ok())
+                .count();
             (resolved.problems, valid)
         }
         Err(LoadError::Vocabulary { diagnostics, .. }) => (diagnostics, 0),
         Err(e @ LoadError::Io { .. }) => return Err(e).context("cannot check the handbook"),
     };
     print(&diagnostics, args.format, entries);
-    Ok(if diagnostics.iter().any(Diagnostic::is_error) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
@@ -38,7 +50,10 @@ fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
             if diagnostics.is_empty() {
                 println!("ok: {valid_entries} entries, no problems");
             } else {
-                println!("{} ({valid_entries} valid entries)", diagnostic::summary(diagnostics));
+                println!(
+                    "{} ({valid_entries} valid entries)",
+                    diagnostic::summary(diagnostics)
+                );
             }
         }
     }

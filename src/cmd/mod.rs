@@ -12,7 +12,10 @@ use crate::cli::{Cli, Command, ServeArgs};
 
 /// Runs a parsed command line. `Err` means the command could not run (exit 2).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command.unwrap_or_else(|| Command::Serve(ServeArgs::default())) {
+    match cli
+        .command
+        .unwrap_or_else(|| Command::Serve(ServeArgs::default()))
+    {
         Command::Serve(args) => serve::run(&args),
         Command::Check(args) => check::run(&args),
         Command::New(args) => new::run(&args),

@@ -22,11 +22,22 @@ pub fn run(args: &NewArgs) -> anyhow::Result<ExitCode> {
     }
     let handbook = Handbook::load(root, crate::today()).context("cannot read the handbook")?;
     let resolved = handbook.resolve();
-    if let Some(existing) = handbook.files.keys().find(|p| handbook::id_of(p) == args.id) {
-        bail!("the id `{}` is already used by {}", args.id, existing.display());
+    if let Some(existing) = handbook
+        .files
+        .keys()
+        .find(|p| handbook::id_of(p) == args.id)
+    {
+        bail!(
+            "the id `{}` is already used by {}",
+            args.id,
+            existing.display()
+        );
     }
     if let Some(owner) = resolved.aliases.get(&args.id) {
-        bail!("`{}` is a former id of `{owner}` and still redirects there; choose another id", args.id);
+        bail!(
+            "`{}` is a former id of `{owner}` and still redirects there; choose another id",
+            args.id
+        );
     }
     let v = &handbook.vocabulary;
     check_key(v, Dimension::Municipality, args.municipality.as_deref())?;
@@ -47,7 +58,9 @@ pub fn run(args: &NewArgs) -> anyhow::Result<ExitCode> {
     file.write_all(template(args, crate::today()).as_bytes())?;
     println!("{}", path.display());
     if args.municipality.is_none() || args.r#type.is_none() || args.source.is_none() {
-        eprintln!("note: fill in the empty lists, then run `handbook check` (or pass --municipality, --type and --source)");
+        eprintln!(
+            "note: fill in the empty lists, then run `handbook check` (or pass --municipality, --type and --source)"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,8 @@ use crate::index::SearchIndex;
 
 pub fn run(args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let handbook = Handbook::load(&args.handbook.dir, crate::today()).context("cannot read the handbook")?;
+    let handbook =
+        Handbook::load(&args.handbook.dir, crate::today()).context("cannot read the handbook")?;
     let resolved = handbook.resolve();
     let (mut index, _) = SearchIndex::open(&args.index, &resolved, &handbook.vocabulary)?;
     index.rebuild(&resolved, &handbook.vocabulary)?;

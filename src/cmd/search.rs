@@ -10,11 +10,19 @@ use crate::search::{Facet, SearchQuery};
 use crate::web::params::MAX_QUERY_BYTES;
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.query.len() <= MAX_QUERY_BYTES, "the search text is too long (at most {MAX_QUERY_BYTES} bytes)");
+    anyhow::ensure!(
+        args.query.len() <= MAX_QUERY_BYTES,
+        "the search text is too long (at most {MAX_QUERY_BYTES} bytes)"
+    );
     let today = crate::today();
-    let (catalog, _) = Catalog::open(&args.handbook.dir, None, today).context("cannot read the handbook")?;
+    let (catalog, _) =
+        Catalog::open(&args.handbook.dir, None, today).context("cannot read the handbook")?;
     let snapshot = catalog.handle().get();
-    let mut query = SearchQuery { text: args.query.clone(), per_page: args.limit.clamp(1, 10_000), ..SearchQuery::default() };
+    let mut query = SearchQuery {
+        text: args.query.clone(),
+        per_page: args.limit.clamp(1, 10_000),
+        ..SearchQuery::default()
+    };
     for (facet, values) in [
         (Facet::Municipality, &args.municipality),
         (Facet::Type, &args.r#type),
@@ -29,9 +37,23 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let results = snapshot.search(&query, today)?;
     for hit in &results.hits {
         let e = &hit.entry;
-        let deadline = e.open_until.map(|d| format!(", rok {d}")).unwrap_or_default();
-        println!("{}  [{}{}]\n    {}\n    /measures/{}\n", e.title, hit.status.label(), deadline, e.summary, e.id);
+        let deadline = e
+            .open_until
+            .map(|d| format!(", rok {d}"))
+            .unwrap_or_default();
+        println!(
+            "{}  [{}{}]\n    {}\n    /measures/{}\n",
+            e.title,
+            hit.status.label(),
+            deadline,
+            e.summary,
+            e.id
+        );
     }
     println!("{} of {} hits", results.hits.len(), results.total);
-    Ok(if results.total == 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if results.total == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

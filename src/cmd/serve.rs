@@ -27,11 +27,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot open the handbook in {}", root.display()))?;
     match opened {
         Opened::Reused => tracing::info!(index = %args.index.display(), "reusing the index"),
-        Opened::Rebuilt(why) => tracing::info!(index = %args.index.display(), %why, "rebuilt the index"),
+        Opened::Rebuilt(why) => {
+            tracing::info!(index = %args.index.display(), %why, "rebuilt the index")
+        }
     }
     let snapshot = catalog.handle().get();
     let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
-    tracing::info!(entries = snapshot.entries.len(), problems, "handbook loaded");
+    tracing::info!(
+        entries = snapshot.entries.len(),
+        problems,
+        "handbook loaded"
+    );
     if problems > 0 {
         tracing::warn!("{problems} problems in the handbook; see /status or run `handbook check`");
     }
@@ -40,18 +46,39 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let _watching = if args.no_watch {
         None
     } else {
-        Some(crate::watch::spawn(root, catalog.clone(), crate::today).context("cannot watch the handbook for changes")?)
+        Some(
+            crate::watch::spawn(root, catalog.clone(), crate::today)
+                .context("cannot watch the handbook for changes")?,
+        )
     };
-    let base_url = args.base_url.clone().unwrap_or_else(|| format!("http://{}", args.addr));
-    let state = AppState::new(handle, WebConfig { base_url: base_url.trim_end_matches('/').to_string(), today: None });
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let base_url = args
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.addr));
+    let state = AppState::new(
+        handle,
+        WebConfig {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            today: None,
+        },
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
-            .with_context(|| format!("cannot listen on {} (is another server using it? try --addr 127.0.0.1:3001)", args.addr))?;
+            .with_context(|| {
+                format!(
+                    "cannot listen on {} (is another server using it? try --addr 127.0.0.1:3001)",
+                    args.addr
+                )
+            })?;
         let local = listener.local_addr()?;
         println!("Serving the handbook at http://{local}/");
-        web::serve(listener, state).await.context("the server stopped with an error")
+        web::serve(listener, state)
+            .await
+            .context("the server stopped with an error")
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,17 +2,20 @@
 
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::AppState;
 use super::error::{ApiError, AppError};
 use super::params;
-use super::AppState;
 use crate::entry::Entry;
 use crate::search::{Lookup, Results, Snapshot};
 use crate::vocabulary::Dimension;
 
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, ApiError> {
     let query = params::parse_search(raw.as_deref())?;
     let snapshot = state.snapshots.get();
     let results = snapshot.search(&query, state.today())?;
@@ -60,24 +63,43 @@ pub fn results_json(results: &Results) -> Value {
     })
 }
 
-pub async fn measure(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn measure(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
         Lookup::Found(entry) => Ok(Json(entry_json(entry, &snapshot, &state)).into_response()),
-        Lookup::Moved(current) => Ok(Redirect::permanent(&format!("/api/measures/{current}")).into_response()),
-        Lookup::Missing => Err(AppError::NotFound(format!("no measure has the id `{}`", id.chars().take(80).collect::<String>())).into()),
+        Lookup::Moved(current) => Ok(super::moved_permanently(&format!(
+            "/api/measures/{current}"
+        ))),
+        Lookup::Missing => Err(AppError::NotFound(format!(
+            "no measure has the id `{}`",
+            id.chars().take(80).collect::<String>()
+        ))
+        .into()),
     }
 }
 
 fn entry_json(entry: &Entry, snapshot: &Snapshot, state: &AppState) -> Value {
     let mut v = serde_json::to_value(entry).unwrap_or_default();
     let labels = |d: Dimension, keys: &[String]| -> Vec<Value> {
-        keys.iter().map(|k| json!({"value": k, "label": snapshot.vocabulary.label(d, k)})).collect()
+        keys.iter()
+            .map(|k| json!({"value": k, "label": snapshot.vocabulary.label(d, k)}))
+            .collect()
     };
     if let Value::Object(m) = &mut v {
-        m.insert("permalink".into(), json!(format!("{}{}", state.config.base_url, entry.permalink())));
+        m.insert(
+            "permalink".into(),
+            json!(format!("{}{}", state.config.base_url, entry.permalink())),
+        );
         m.insert("status".into(), json!(entry.status(state.today())));
-        let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities).into_iter().map(String::from).collect();
+        let regions: Vec<String> = snapshot
+            .vocabulary
+            .regions_of(&entry.municipalities)
+            .into_iter()
+            .map(String::from)
+            .collect();
         m.insert(
             "labels".into(),
             json!({

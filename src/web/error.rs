@@ -65,7 +65,11 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        (status, Json(json!({"error": self.0.public_message(), "status": status.as_u16()}))).into_response()
+        (
+            status,
+            Json(json!({"error": self.0.public_message(), "status": status.as_u16()})),
+        )
+            .into_response()
     }
 }
 

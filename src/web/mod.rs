@@ -41,7 +41,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(snapshots: SnapshotHandle, config: WebConfig) -> Self {
-        AppState { snapshots, config: Arc::new(config) }
+        AppState {
+            snapshots,
+            config: Arc::new(config),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -86,13 +89,30 @@ pub fn router(state: AppState) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
+/// 301, not axum's 308: old links to a renamed measure are permanent and plain GETs, and 301
+/// is what crawlers and link checkers know best.
+fn moved_permanently(location: &str) -> axum::response::Response {
+    match HeaderValue::from_str(location) {
+        Ok(v) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, v)]).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
 }
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

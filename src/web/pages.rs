@@ -2,33 +2,54 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::error::{AppError, PageError};
 use super::{AppState, params, views};
 use crate::search::Lookup;
 
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Markup, PageError> {
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Markup, PageError> {
     let query = params::parse_search(raw.as_deref())?;
     let snapshot = state.snapshots.get();
     let results = snapshot.search(&query, state.today())?;
     Ok(views::search_page(&query, &results, &snapshot))
 }
 
-pub async fn measure(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn measure(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
         Lookup::Found(entry) => {
             let problems: Vec<_> = snapshot
                 .paths
                 .get(&entry.id)
-                .map(|path| snapshot.problems.iter().filter(|d| &d.file == path && d.is_error()).collect())
+                .map(|path| {
+                    snapshot
+                        .problems
+                        .iter()
+                        .filter(|d| &d.file == path && d.is_error())
+                        .collect()
+                })
                 .unwrap_or_default();
-            Ok(views::measure_page(entry, &snapshot, &state.config.base_url, state.today(), &problems).into_response())
+            Ok(views::measure_page(
+                entry,
+                &snapshot,
+                &state.config.base_url,
+                state.today(),
+                &problems,
+            )
+            .into_response())
         }
-        Lookup::Moved(current) => Ok(Redirect::permanent(&format!("/measures/{current}")).into_response()),
-        Lookup::Missing => Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into()),
+        Lookup::Moved(current) => Ok(super::moved_permanently(&format!("/measures/{current}"))),
+        Lookup::Missing => {
+            Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into())
+        }
     }
 }
 
@@ -37,5 +58,8 @@ pub async fn status(State(state): State<AppState>) -> Markup {
 }
 
 pub async fn not_found() -> impl IntoResponse {
-    (StatusCode::NOT_FOUND, views::error_page(StatusCode::NOT_FOUND, "Te strani ni."))
+    (
+        StatusCode::NOT_FOUND,
+        views::error_page(StatusCode::NOT_FOUND, "Te strani ni."),
+    )
 }

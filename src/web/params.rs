@@ -27,14 +27,18 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
         match key.as_ref() {
             "q" => {
                 if value.len() > MAX_QUERY_BYTES {
-                    return Err(ParamError(format!("the search text is too long (at most {MAX_QUERY_BYTES} bytes)")));
+                    return Err(ParamError(format!(
+                        "the search text is too long (at most {MAX_QUERY_BYTES} bytes)"
+                    )));
                 }
                 if seen_q && !value.is_empty() && !q.text.is_empty() {
                     q.text.push(' ');
                 }
                 q.text.push_str(value);
                 if q.text.len() > MAX_QUERY_BYTES {
-                    return Err(ParamError(format!("the search text is too long (at most {MAX_QUERY_BYTES} bytes)")));
+                    return Err(ParamError(format!(
+                        "the search text is too long (at most {MAX_QUERY_BYTES} bytes)"
+                    )));
                 }
                 seen_q = true;
             }
@@ -54,13 +58,17 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
                 q.per_page = number(value, "per_page", 1, MAX_PER_PAGE)?;
             }
             name => {
-                let Some(facet) = Facet::from_name(name) else { continue };
+                let Some(facet) = Facet::from_name(name) else {
+                    continue;
+                };
                 if value.is_empty() {
                     continue;
                 }
                 let values = filters.entry(facet).or_default();
                 if values.len() >= MAX_FILTER_VALUES {
-                    return Err(ParamError(format!("too many `{name}` values (at most {MAX_FILTER_VALUES})")));
+                    return Err(ParamError(format!(
+                        "too many `{name}` values (at most {MAX_FILTER_VALUES})"
+                    )));
                 }
                 if value.len() > 200 {
                     return Err(ParamError(format!("a `{name}` value is too long")));
@@ -81,7 +89,10 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
 fn number(value: &str, name: &str, min: usize, max: usize) -> Result<usize, ParamError> {
     match value.parse::<usize>() {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
-        _ => Err(ParamError(format!("`{name}` must be a whole number from {min} to {max}, not `{}`", shorten(value)))),
+        _ => Err(ParamError(format!(
+            "`{name}` must be a whole number from {min} to {max}, not `{}`",
+            shorten(value)
+        ))),
     }
 }
 
@@ -122,7 +133,10 @@ mod tests {
 
     #[test]
     fn repeated_keys_are_or_ed_values_of_one_facet() {
-        let q = parse_search(Some("q=najem&municipality=kranj&municipality=koper&type=x&utm_source=news")).unwrap();
+        let q = parse_search(Some(
+            "q=najem&municipality=kranj&municipality=koper&type=x&utm_source=news",
+        ))
+        .unwrap();
         assert_eq!(q.text, "najem");
         assert_eq!(q.selected(Facet::Municipality), ["kranj", "koper"]);
         assert_eq!(q.selected(Facet::Type), ["x"]);
@@ -130,11 +144,21 @@ mod tests {
 
     #[test]
     fn bad_numbers_and_sorts_are_refused_with_a_message() {
-        for raw in ["page=0", "page=abc", "per_page=101", "per_page=-1", "sort=price", "page=99999999999999999999"] {
+        for raw in [
+            "page=0",
+            "page=abc",
+            "per_page=101",
+            "per_page=-1",
+            "sort=price",
+            "page=99999999999999999999",
+        ] {
             let err = parse_search(Some(raw)).unwrap_err();
             assert!(!err.0.is_empty(), "{raw}");
         }
-        assert_eq!(parse_search(Some("page=3&per_page=100")).unwrap().per_page, 100);
+        assert_eq!(
+            parse_search(Some("page=3&per_page=100")).unwrap().per_page,
+            100
+        );
     }
 
     #[test]

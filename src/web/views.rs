@@ -50,7 +50,7 @@ pub fn eur(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -84,7 +84,11 @@ fn deadline(entry: &Entry) -> Markup {
 }
 
 pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) -> Markup {
-    let title = if query.text.is_empty() { "Iskanje".to_string() } else { format!("Iskanje: {}", query.text) };
+    let title = if query.text.is_empty() {
+        "Iskanje".to_string()
+    } else {
+        format!("Iskanje: {}", query.text)
+    };
     let last_page = results.total.div_ceil(results.per_page).max(1);
     let main = html! {
         form #search action="/" method="get" {
@@ -167,7 +171,10 @@ pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) 
 }
 
 fn labels(snapshot: &Snapshot, dimension: Dimension, keys: &[String]) -> String {
-    keys.iter().map(|k| snapshot.vocabulary.label(dimension, k)).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| snapshot.vocabulary.label(dimension, k))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The citation of an entry as a person would write it in a report.
@@ -180,20 +187,33 @@ pub fn citation(entry: &Entry, permalink: &str) -> String {
     parts.join(" ")
 }
 
-pub fn measure_page(entry: &Entry, snapshot: &Snapshot, base_url: &str, today: NaiveDate, problems: &[&Diagnostic]) -> Markup {
+pub fn measure_page(
+    entry: &Entry,
+    snapshot: &Snapshot,
+    base_url: &str,
+    today: NaiveDate,
+    problems: &[&Diagnostic],
+) -> Markup {
     let permalink = format!("{base_url}{}", entry.permalink());
     let status = entry.status(today);
     let facet_link = |facet: Facet, key: &str| format!("/?{}={}", facet.name(), key);
-    let row = |name: &str, dimension: Dimension, facet: Facet, keys: &[String]| html! {
-        @if !keys.is_empty() {
-            dt { (name) }
-            dd { @for (i, k) in keys.iter().enumerate() {
-                @if i > 0 { ", " }
-                a href=(facet_link(facet, k)) { (snapshot.vocabulary.label(dimension, k)) }
-            } }
+    let row = |name: &str, dimension: Dimension, facet: Facet, keys: &[String]| {
+        html! {
+            @if !keys.is_empty() {
+                dt { (name) }
+                dd { @for (i, k) in keys.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href=(facet_link(facet, k)) { (snapshot.vocabulary.label(dimension, k)) }
+                } }
+            }
         }
     };
-    let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities).into_iter().map(String::from).collect();
+    let regions: Vec<String> = snapshot
+        .vocabulary
+        .regions_of(&entry.municipalities)
+        .into_iter()
+        .map(String::from)
+        .collect();
     let main = html! {
         article.measure {
             @if !problems.is_empty() {
@@ -290,6 +310,9 @@ mod tests {
 
     #[test]
     fn dates_are_written_the_slovenian_way() {
-        assert_eq!(date(NaiveDate::from_ymd_opt(2019, 4, 16).unwrap()), "16. 4. 2019");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2019, 4, 16).unwrap()),
+            "16. 4. 2019"
+        );
     }
 }

@@ -54,7 +54,10 @@ pub fn today() -> NaiveDate {
 
 /// (folder, id, extra fields) of the fixture; see `fixture_entry` for the common fields.
 pub const FIXTURE: &[(&str, &str, &str)] = &[
-    ("kranj", "kranj-najemnine", r#"title = "Subvencije najemnin v starem Kranju"
+    (
+        "kranj",
+        "kranj-najemnine",
+        r#"title = "Subvencije najemnin v starem Kranju"
 summary = "Občina krije del najemnine za nove trgovine v starem mestnem jedru."
 municipalities = ["kranj"]
 types = ["subvencija-najemnine"]
@@ -64,16 +67,24 @@ updated = 2024-05-01
 open_from = 2024-06-01
 open_until = 2024-06-30
 aliases = ["stari-kranj"]
-"#),
-    ("koper", "koper-najemnine", r#"title = "Znižana najemnina v starem mestnem jedru Kopra"
+"#,
+    ),
+    (
+        "koper",
+        "koper-najemnine",
+        r#"title = "Znižana najemnina v starem mestnem jedru Kopra"
 summary = "Najemniki občinskih prostorov plačajo nižjo najemnino."
 municipalities = ["koper"]
 types = ["subvencija-najemnine"]
 sources = ["obcinski-proracun"]
 updated = 2024-02-01
 open_until = 2024-01-31
-"#),
-    ("piran", "piran-fasade", r#"title = "Obnova fasad v Piranu"
+"#,
+    ),
+    (
+        "piran",
+        "piran-fasade",
+        r#"title = "Obnova fasad v Piranu"
 summary = "Lastniki stavb dobijo sofinanciranje obnove pročelij."
 municipalities = ["piran"]
 types = ["sofinanciranje-fasad"]
@@ -82,8 +93,12 @@ beneficiaries = ["lastniki-stavb"]
 updated = 2024-06-01
 open_from = 2024-09-01
 open_until = 2024-10-01
-"#),
-    ("maribor", "maribor-procelja", r#"title = "Sofinanciranje pročelij v Mariboru"
+"#,
+    ),
+    (
+        "maribor",
+        "maribor-procelja",
+        r#"title = "Sofinanciranje pročelij v Mariboru"
 summary = "Stalna pomoč za urejena pročelja v središče mesta."
 municipalities = ["maribor"]
 types = ["sofinanciranje-fasad"]
@@ -96,8 +111,12 @@ body = """
 - stavba v **mestnem jedru**
 - obnova po pravilih varstva dediščine
 """
-"#),
-    ("slovenija", "vavcerji-digitalni-marketing", r#"title = "Vavčerji za digitalni marketing"
+"#,
+    ),
+    (
+        "slovenija",
+        "vavcerji-digitalni-marketing",
+        r#"title = "Vavčerji za digitalni marketing"
 summary = "Sofinanciranje storitev digitalnega marketinga za mala podjetja."
 municipalities = ["slovenija"]
 types = ["vavcer"]
@@ -106,15 +125,20 @@ beneficiaries = ["mikro-podjetja"]
 updated = 2024-06-10
 open_from = 2024-01-01
 open_until = 2024-07-15
-"#),
-    ("kranj", "fasade-kranj-koper", r#"title = "Fasade v Kranju in Kopru"
+"#,
+    ),
+    (
+        "kranj",
+        "fasade-kranj-koper",
+        r#"title = "Fasade v Kranju in Kopru"
 summary = "Skupni poziv dveh mest za lepša pročelja."
 municipalities = ["kranj", "koper"]
 types = ["sofinanciranje-fasad"]
 sources = ["obcinski-proracun"]
 updated = 2024-03-01
 open_until = 2024-06-20
-"#),
+"#,
+    ),
 ];
 
 pub struct TempHandbook {
@@ -134,7 +158,10 @@ impl TempHandbook {
     pub fn fixture() -> Self {
         let hb = Self::empty();
         for (folder, id, fields) in FIXTURE {
-            hb.write(&format!("measures/{folder}/{id}.toml"), &fixture_entry(fields));
+            hb.write(
+                &format!("measures/{folder}/{id}.toml"),
+                &fixture_entry(fields),
+            );
         }
         hb
     }
@@ -195,18 +222,31 @@ impl App {
     pub fn new(catalog: &Catalog) -> Self {
         let state = AppState::new(
             catalog.handle(),
-            WebConfig { base_url: "https://prirocnik.example".into(), today: Some(today()) },
+            WebConfig {
+                base_url: "https://prirocnik.example".into(),
+                today: Some(today()),
+            },
         );
-        App { router: router(state) }
+        App {
+            router: router(state),
+        }
     }
 
     pub async fn get(&self, uri: &str) -> Answer {
-        let res: Response<Body> =
-            self.router.clone().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let res: Response<Body> = self
+            .router
+            .clone()
+            .oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Answer {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn json(&self, uri: &str) -> serde_json::Value {
@@ -218,7 +258,12 @@ impl App {
     /// The ids of the hits of an API search, in order.
     pub async fn ids(&self, query: &str) -> Vec<String> {
         let v = self.json(&format!("/api/search?{query}")).await;
-        v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+        v["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
     }
 }
 
@@ -228,7 +273,12 @@ pub fn facet_counts(v: &serde_json::Value, facet: &str) -> std::collections::BTr
         .as_array()
         .unwrap_or_else(|| panic!("no facet {facet} in {v}"))
         .iter()
-        .map(|f| (f["value"].as_str().unwrap().to_string(), f["count"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["value"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 

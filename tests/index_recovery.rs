@@ -1,0 +1,106 @@
+//! The index on disk is derived and disposable: reused when it matches, rebuilt when it is
+//! missing, stale, from another schema, or corrupt; never a reason to fail.
+
+mod common;
+
+use std::fs;
+
+use common::{TempHandbook, simple_entry, today};
+use handbook::catalog::Catalog;
+use handbook::index::Opened;
+use handbook::search::SearchQuery;
+
+fn open(hb: &TempHandbook, index: &std::path::Path) -> (Catalog, Opened) {
+    Catalog::open(hb.root(), Some(index), today()).unwrap()
+}
+
+fn total(c: &Catalog) -> usize {
+    c.handle()
+        .get()
+        .search(&SearchQuery::default(), today())
+        .unwrap()
+        .total
+}
+
+#[test]
+fn an_unchanged_handbook_reuses_the_index_and_a_changed_one_rebuilds_it() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let (c, opened) = open(&hb, index.path());
+    assert!(matches!(opened, Opened::Rebuilt(_)));
+    assert_eq!(total(&c), 6);
+    drop(c);
+
+    let (c, opened) = open(&hb, index.path());
+    assert_eq!(opened, Opened::Reused);
+    assert_eq!(total(&c), 6);
+    drop(c);
+
+    hb.write("measures/x/nov.toml", &simple_entry("Nov"));
+    let (c, opened) = open(&hb, index.path());
+    assert_eq!(
+        opened,
+        Opened::Rebuilt("the handbook changed since it was written".into())
+    );
+    assert_eq!(total(&c), 7);
+}
+
+#[test]
+fn a_corrupt_or_truncated_index_is_rebuilt() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    drop(open(&hb, index.path()));
+    // Damage every segment file.
+    for e in fs::read_dir(index.path()).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name.len() > 33 && !name.starts_with('.') {
+            let len = fs::metadata(&p).unwrap().len();
+            fs::write(&p, vec![0x42; (len / 2) as usize]).unwrap();
+        }
+    }
+    let (c, opened) = open(&hb, index.path());
+    assert!(matches!(opened, Opened::Rebuilt(_)), "{opened:?}");
+    assert_eq!(total(&c), 6);
+}
+
+#[test]
+fn garbage_meta_json_is_rebuilt_and_other_files_are_left_alone() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    fs::write(index.path().join("meta.json"), "{not json").unwrap();
+    fs::write(index.path().join("README.md"), "keep me").unwrap();
+    let (c, opened) = open(&hb, index.path());
+    assert!(matches!(opened, Opened::Rebuilt(_)));
+    assert_eq!(total(&c), 6);
+    assert_eq!(
+        fs::read_to_string(index.path().join("README.md")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn a_lock_file_left_by_a_crash_does_not_block_a_restart() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    drop(open(&hb, index.path()));
+    fs::write(index.path().join(".tantivy-writer.lock"), "").unwrap();
+    let (c, opened) = open(&hb, index.path());
+    assert_eq!(opened, Opened::Reused);
+    assert_eq!(total(&c), 6);
+}
+
+#[test]
+fn a_second_process_on_the_same_index_is_refused_with_a_clear_error() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let (_first, _) = open(&hb, index.path());
+    let err = Catalog::open(hb.root(), Some(index.path()), today())
+        .err()
+        .expect("the index is in use");
+    assert!(
+        err.to_string()
+            .contains("in use by another handbook process"),
+        "{err}"
+    );
+}

@@ -1,0 +1,240 @@
+//! Live reload through the real file watcher: writes, changes, renames, deletes, broken edits
+//! and vocabulary changes in a temporary handbook show up in search. Every wait is bounded.
+
+mod common;
+
+use std::fs;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{App, TempHandbook, simple_entry};
+use handbook::catalog::Catalog;
+use handbook::watch;
+
+/// Polls until `check` holds, for at most ten seconds (the target is one; CI machines are slow).
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
+struct Live {
+    hb: TempHandbook,
+    app: App,
+    _watching: watch::Watching,
+}
+
+fn live(hb: TempHandbook) -> Live {
+    let catalog: Catalog = hb.catalog();
+    let app = App::new(&catalog);
+    let watching = watch::spawn(hb.root(), Arc::new(Mutex::new(catalog)), common::today).unwrap();
+    Live {
+        hb,
+        app,
+        _watching: watching,
+    }
+}
+
+async fn titles(app: &App, q: &str) -> Vec<String> {
+    let v = app.json(&format!("/api/search?q={q}")).await;
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn added_changed_renamed_and_deleted_entries_show_in_search() {
+    let l = live(TempHandbook::fixture());
+    let path = l.hb.write(
+        "measures/kranj/novi-ukrep.toml",
+        &simple_entry("Zeleni vavčer"),
+    );
+    eventually("a new file is searchable", || async {
+        titles(&l.app, "zeleni").await == ["Zeleni vavčer"]
+    })
+    .await;
+
+    fs::write(&path, simple_entry("Modri vavčer")).unwrap();
+    eventually("a change replaces the old version", || async {
+        titles(&l.app, "modri").await == ["Modri vavčer"]
+            && titles(&l.app, "zeleni").await.is_empty()
+    })
+    .await;
+
+    let renamed = l.hb.path("measures/kranj/preimenovan-ukrep.toml");
+    fs::rename(&path, &renamed).unwrap();
+    eventually("a renamed file has its new id", || async {
+        l.app.get("/api/measures/preimenovan-ukrep").await.status == 200
+            && l.app.get("/api/measures/novi-ukrep").await.status == 404
+    })
+    .await;
+
+    fs::remove_file(&renamed).unwrap();
+    eventually("a deleted file leaves search", || async {
+        titles(&l.app, "modri").await.is_empty()
+    })
+    .await;
+    assert_eq!(l.app.json("/api/search").await["total"], 6);
+}
+
+#[tokio::test]
+async fn an_atomic_save_with_backup_and_swap_files_is_one_change() {
+    let l = live(TempHandbook::fixture());
+    let target = l.hb.path("measures/kranj/kranj-najemnine.toml");
+    let content = fs::read_to_string(&target).unwrap().replace(
+        "Subvencije najemnin v starem Kranju",
+        "Najemnine v Kranju, nova različica",
+    );
+    // How vim and many editors save: swap file, backup, write a temp file, rename it over.
+    l.hb.write(
+        "measures/kranj/.kranj-najemnine.toml.swp",
+        "binary swap \u{0}",
+    );
+    fs::copy(&target, l.hb.path("measures/kranj/kranj-najemnine.toml~")).unwrap();
+    let tmp =
+        l.hb.write("measures/kranj/.kranj-najemnine.toml.tmp", &content);
+    fs::rename(&tmp, &target).unwrap();
+    fs::remove_file(l.hb.path("measures/kranj/kranj-najemnine.toml~")).unwrap();
+    eventually("the saved version is searchable", || async {
+        titles(&l.app, "razlicica").await == ["Najemnine v Kranju, nova različica"]
+    })
+    .await;
+    assert_eq!(
+        l.app.json("/api/search").await["total"],
+        6,
+        "swap and backup files are not entries"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_edit_keeps_the_last_good_version_and_shows_on_status() {
+    let l = live(TempHandbook::fixture());
+    let path = l.hb.path("measures/piran/piran-fasade.toml");
+    let good = fs::read_to_string(&path).unwrap();
+    fs::write(
+        &path,
+        good.replace(
+            "municipalities = [\"piran\"]",
+            "municipalities = [\"pirna\"]",
+        ),
+    )
+    .unwrap();
+    eventually("the problem is on /status", || async {
+        let page = l.app.get("/status").await.body;
+        page.contains("piran-fasade.toml:3:19") && page.contains("unknown municipality `pirna`")
+    })
+    .await;
+    assert_eq!(
+        titles(&l.app, "Piranu").await,
+        ["Obnova fasad v Piranu"],
+        "the last good version stays"
+    );
+    let page = l.app.get("/measures/piran-fasade").await.body;
+    assert!(
+        page.contains("Datoteka tega ukrepa ima napake"),
+        "the measure page says so"
+    );
+
+    fs::write(
+        &path,
+        good.replace("Obnova fasad v Piranu", "Obnova fasad v Piranu 2025"),
+    )
+    .unwrap();
+    eventually(
+        "the fixed version replaces it and the problem goes",
+        || async {
+            titles(&l.app, "Piranu").await == ["Obnova fasad v Piranu 2025"]
+                && l.app
+                    .get("/status")
+                    .await
+                    .body
+                    .contains("Vse datoteke so veljavne")
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_vocabulary_label_change_relabels_facets() {
+    let l = live(TempHandbook::fixture());
+    let vocab = fs::read_to_string(l.hb.path("vocabulary.toml")).unwrap();
+    fs::write(
+        l.hb.path("vocabulary.toml"),
+        vocab.replace("label = \"Vavčer\"", "label = \"Vavčer SPS\""),
+    )
+    .unwrap();
+    eventually("the facet has the new label", || async {
+        let v = l.app.json("/api/search").await;
+        v["facets"]["type"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["label"] == "Vavčer SPS")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_broken_vocabulary_keeps_the_old_one_and_is_reported() {
+    let l = live(TempHandbook::fixture());
+    fs::write(
+        l.hb.path("vocabulary.toml"),
+        "[municipality.kranj\nlabel = ",
+    )
+    .unwrap();
+    eventually("the vocabulary problem is on /status", || async {
+        l.app
+            .get("/status")
+            .await
+            .body
+            .contains("vocabulary.toml:1")
+    })
+    .await;
+    assert_eq!(l.app.json("/api/search").await["total"], 6);
+}
+
+#[tokio::test]
+async fn a_folder_of_entries_moved_in_is_picked_up() {
+    let l = live(TempHandbook::fixture());
+    let staging = tempfile::tempdir().unwrap();
+    fs::create_dir_all(staging.path().join("celje")).unwrap();
+    fs::write(
+        staging.path().join("celje/celje-a.toml"),
+        simple_entry("Celjski ukrep A"),
+    )
+    .unwrap();
+    fs::write(
+        staging.path().join("celje/celje-b.toml"),
+        simple_entry("Celjski ukrep B"),
+    )
+    .unwrap();
+    // Same filesystem for a rename: move it inside the handbook's own temp dir first.
+    let inside = l.hb.path("staging-celje");
+    copy_dir(&staging.path().join("celje"), &inside);
+    fs::rename(&inside, l.hb.path("measures/celje")).unwrap();
+    eventually(
+        "both entries of the moved folder are searchable",
+        || async { titles(&l.app, "celjski").await.len() == 2 },
+    )
+    .await;
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        fs::copy(e.path(), to.join(e.file_name())).unwrap();
+    }
+}
