@@ -14,7 +14,7 @@ use crate::toml_reader::{self, Reader};
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Every field an entry may have, in the order the editors' guide lists them.
-pub const FIELDS: [&str; 19] = [
+pub const FIELDS: [&str; 20] = [
     "title",
     "summary",
     "municipalities",
@@ -27,6 +27,7 @@ pub const FIELDS: [&str; 19] = [
     "open_from",
     "open_until",
     "until_funds_run_out",
+    "closed",
     "budget_eur",
     "max_amount_eur",
     "cofinancing_percent",
@@ -54,6 +55,9 @@ pub struct Entry {
     pub open_from: Option<NaiveDate>,
     pub open_until: Option<NaiveDate>,
     pub until_funds_run_out: bool,
+    /// The call has ended although `open_until` does not say so: its closing date is not
+    /// known, or it closed early (the funds ran out, it was withdrawn).
+    pub closed: bool,
     pub budget_eur: Option<i64>,
     pub max_amount_eur: Option<i64>,
     pub cofinancing_percent: Option<i64>,
@@ -107,8 +111,12 @@ impl Status {
 }
 
 impl Entry {
-    /// No dates → ongoing; before `open_from` → upcoming; after `open_until` → closed; else open.
+    /// `closed = true` → closed; no dates → ongoing; before `open_from` → upcoming; after
+    /// `open_until` → closed; otherwise open.
     pub fn status(&self, today: NaiveDate) -> Status {
+        if self.closed {
+            return Status::Closed;
+        }
         match (self.open_from, self.open_until) {
             (None, None) => Status::Ongoing,
             (Some(from), _) if today < from => Status::Upcoming,
@@ -251,6 +259,7 @@ pub fn parse(
     let until_funds_run_out = r
         .boolean(t, "until_funds_run_out")
         .is_some_and(|b| b.into_inner());
+    let closed = r.boolean(t, "closed").is_some_and(|b| b.into_inner());
     let budget_eur = r
         .integer(t, "budget_eur", 0..MAX_EUR, "euro")
         .map(Spanned::into_inner);
@@ -309,6 +318,7 @@ pub fn parse(
             open_from: open_from.map(Spanned::into_inner),
             open_until: open_until.map(Spanned::into_inner),
             until_funds_run_out,
+            closed,
             budget_eur,
             max_amount_eur,
             cofinancing_percent,
@@ -490,6 +500,8 @@ open_until = 2024-03-01
         assert_eq!(e.status(day(1, 1)), Status::Open);
         e.open_until = None;
         assert_eq!(e.status(day(1, 1)), Status::Ongoing);
+        e.closed = true;
+        assert_eq!(e.status(day(1, 1)), Status::Closed);
     }
 
     #[test]
