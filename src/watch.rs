@@ -85,6 +85,10 @@ pub fn spawn(
     std::thread::Builder::new()
         .name("handbook-watch".into())
         .spawn(move || {
+            // Files saved between reading the handbook and starting the watch raised no event;
+            // one rescan now, with the watch already in place, leaves no gap.
+            let rescan = Changes { rescan: true, ..Changes::default() };
+            apply(&catalog, &rescan, today());
             while let Ok(first) = rx.recv() {
                 // A burst may arrive as several batches; take whatever is already waiting too.
                 let mut batches = vec![first];
@@ -109,22 +113,31 @@ pub fn spawn(
                 if changes.is_empty() {
                     continue;
                 }
-                let mut catalog = catalog.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                match catalog.apply(&changes, today()) {
-                    Ok(applied) => tracing::info!(
-                        upserted = applied.upserted.len(),
-                        deleted = applied.deleted.len(),
-                        problems = applied.problems,
-                        "handbook reloaded"
-                    ),
-                    Err(e) => tracing::error!(error = %e, "could not apply handbook changes; still serving the previous version"),
-                }
+                apply(&catalog, &changes, today());
             }
         })
         .map_err(notify::Error::io)?;
     Ok(Watching {
         _debouncer: debouncer,
     })
+}
+
+fn apply(catalog: &Mutex<Catalog>, changes: &Changes, today: chrono::NaiveDate) {
+    let mut catalog = catalog
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match catalog.apply(changes, today) {
+        Ok(applied) if applied.upserted.is_empty() && applied.deleted.is_empty() => {}
+        Ok(applied) => tracing::info!(
+            upserted = applied.upserted.len(),
+            deleted = applied.deleted.len(),
+            problems = applied.problems,
+            "handbook reloaded"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "could not apply handbook changes; still serving the previous version")
+        }
+    }
 }
 
 #[cfg(test)]

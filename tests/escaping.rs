@@ -29,7 +29,13 @@ body = """
 }
 
 fn assert_no_live_markup(html: &str) {
-    for bad in ["<script>alert", "<img src=x", "javascript:alert", "<b>Odlok", "\"><script>"] {
+    for bad in [
+        "<script>alert",
+        "<img src=x",
+        "javascript:alert",
+        "<b>Odlok",
+        "\"><script>",
+    ] {
         assert!(!html.contains(bad), "unescaped `{bad}` in:\n{html}");
     }
 }
@@ -40,29 +46,58 @@ async fn entry_text_is_escaped_on_the_measure_page() {
     let page = app.get("/measures/hostile").await;
     assert_eq!(page.status, 200);
     assert_no_live_markup(&page.body);
-    assert!(page.body.contains("&lt;script&gt;alert('title')&lt;/script&gt; Najem"), "{}", page.body);
-    assert!(page.body.contains("&lt;script&gt;alert('body')&lt;/script&gt;"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert('title')&lt;/script&gt; Najem"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert('body')&lt;/script&gt;"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
 async fn entry_text_and_the_query_are_escaped_on_the_search_page() {
     let app = hostile().app();
-    for q in ["najem", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"] {
+    for q in [
+        "najem",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+    ] {
         let page = app.get(&format!("/?q={q}")).await;
         assert_eq!(page.status, 200, "{q}");
         assert_no_live_markup(&page.body);
     }
-    let page = app.get("/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
-    assert!(page.body.contains("value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""), "{}", page.body);
+    let page = app
+        .get("/?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+        .await;
+    assert!(
+        page.body
+            .contains("value=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\""),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
 async fn snippets_in_the_api_are_escaped_html_with_marks_only() {
     let app = hostile().app();
     let v = app.json("/api/search?q=najem").await;
-    let hit = v["hits"].as_array().unwrap().iter().find(|h| h["id"] == "hostile").unwrap();
+    let hit = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "hostile")
+        .unwrap();
     let snippet = hit["snippet"].as_str().unwrap();
-    assert_eq!(snippet, "Povzetek &lt;img src=x onerror=alert(1)&gt; <mark>najem</mark>");
+    assert_eq!(
+        snippet,
+        "Povzetek &lt;img src=x onerror=alert(1)&gt; <mark>najem</mark>"
+    );
 }
 
 #[tokio::test]
@@ -70,7 +105,10 @@ async fn pages_are_served_with_a_strict_content_security_policy() {
     let app = hostile().app();
     let page = app.get("/").await;
     let csp = page.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(page.headers["x-content-type-options"], "nosniff");
 }

@@ -16,6 +16,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,tantivy=warn,tower_http=warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let root = &args.handbook.dir;
     anyhow::ensure!(

@@ -14,7 +14,9 @@ use crate::vocabulary::Dimension;
 
 const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
 
-fn layout(title: &str, query_text: &str, main: Markup) -> Markup {
+/// The page frame. `quick_search` adds the search box to the header (not on the search page,
+/// which has its own).
+fn layout(title: &str, quick_search: bool, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sl" {
@@ -29,10 +31,12 @@ fn layout(title: &str, query_text: &str, main: Markup) -> Markup {
                 a.skip href="#main" { "Skoči na vsebino" }
                 header.site {
                     a.brand href="/" { (SITE) }
-                    form.quick role="search" action="/" method="get" {
-                        label for="top-q" class="visually-hidden" { "Iskanje" }
-                        input #top-q type="search" name="q" value=(query_text) placeholder="Išči ukrepe …";
-                        button type="submit" { "Išči" }
+                    @if quick_search {
+                        form.quick role="search" action="/" method="get" {
+                            label for="top-q" class="visually-hidden" { "Iskanje" }
+                            input #top-q type="search" name="q" placeholder="Išči ukrepe …";
+                            button type="submit" { "Išči" }
+                        }
                     }
                 }
                 main #main { (main) }
@@ -131,13 +135,10 @@ pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) 
                     }
                 }
                 section.results aria-live="polite" {
-                    p.total { @match results.total {
-                        0 => "Ni zadetkov. Poskusite z manj besedami ali brez filtrov.",
-                        1 => "1 ukrep",
-                        2 => "2 ukrepa",
-                        3 | 4 => { (results.total) " ukrepi" }
-                        n => { (n) " ukrepov" }
-                    } }
+                    p.total {
+                        @if results.total == 0 { "Ni zadetkov. Poskusite z manj besedami ali brez filtrov." }
+                        @else { (results.total) " " (measures_word(results.total)) }
+                    }
                     ol.hits {
                         @for hit in &results.hits {
                             li.hit {
@@ -167,7 +168,17 @@ pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) 
             }
         }
     };
-    layout(&title, &query.text, main)
+    layout(&title, false, main)
+}
+
+/// Slovenian has four number forms: 1 ukrep, 2 ukrepa, 3 ukrepi, 5 ukrepov (and 101 ukrep ...).
+pub fn measures_word(n: usize) -> &'static str {
+    match n % 100 {
+        1 => "ukrep",
+        2 => "ukrepa",
+        3 | 4 => "ukrepi",
+        _ => "ukrepov",
+    }
 }
 
 fn labels(snapshot: &Snapshot, dimension: Dimension, keys: &[String]) -> String {
@@ -257,7 +268,7 @@ pub fn measure_page(
             }
         }
     };
-    layout(&entry.title, "", main)
+    layout(&entry.title, true, main)
 }
 
 pub fn status_page(snapshot: &Snapshot) -> Markup {
@@ -285,7 +296,7 @@ pub fn status_page(snapshot: &Snapshot) -> Markup {
             }
         }
     };
-    layout("Stanje priročnika", "", main)
+    layout("Stanje priročnika", true, main)
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Markup {
@@ -294,7 +305,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
         p { (message) }
         p { a href="/" { "Na iskanje" } }
     };
-    layout("Napaka", "", main)
+    layout("Napaka", true, main)
 }
 
 #[cfg(test)]
@@ -306,6 +317,20 @@ mod tests {
         assert_eq!(eur(18300), "18.300 EUR");
         assert_eq!(eur(500), "500 EUR");
         assert_eq!(eur(1_200_000), "1.200.000 EUR");
+    }
+
+    #[test]
+    fn counts_use_the_four_slovenian_number_forms() {
+        let forms: Vec<_> = [1, 2, 3, 4, 5, 11, 101, 102, 104, 111]
+            .map(measures_word)
+            .into();
+        assert_eq!(
+            forms,
+            [
+                "ukrep", "ukrepa", "ukrepi", "ukrepi", "ukrepov", "ukrepov", "ukrep", "ukrepa",
+                "ukrepi", "ukrepov"
+            ]
+        );
     }
 
     #[test]
