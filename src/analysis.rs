@@ -1,7 +1,9 @@
 //! How text becomes search terms. Every full-text field and every query goes through the same
-//! analyser, so that "sredisce" finds "središče": Unicode NFC (editors paste decomposed letters
-//! from PDFs), lowercasing and folding of diacritics (č→c, š→s, ž→z, ć→c, đ→d and foreign
-//! letters).
+//! analysers, so that "sredisce" finds "središče" and "najemnino" finds "najemnine": Unicode NFC
+//! (editors paste decomposed letters from PDFs), lowercasing, folding of diacritics (č→c, š→s,
+//! ž→z, ć→c, đ→d and foreign letters), and, in the stemmed analyser, the Slovenian stemmer.
+//! Each text field is indexed twice, stemmed and exact (folded only), so an exact word can rank
+//! above another form of it.
 
 use tantivy::Index;
 use tantivy::tokenizer::{
@@ -9,16 +11,21 @@ use tantivy::tokenizer::{
 };
 use unicode_normalization::UnicodeNormalization;
 
-/// The name under which the analyser is registered in Tantivy.
-pub const ANALYZER: &str = "sl";
+use crate::stemmer::SlovenianStemmer;
 
-/// Bumped whenever the analyser changes what terms it makes, so stale indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+/// The stemmed analyser's name in Tantivy.
+pub const ANALYZER: &str = "sl";
+/// The exact (folded, not stemmed) analyser's name in Tantivy.
+pub const EXACT_ANALYZER: &str = "sl_exact";
+
+/// Bumped whenever an analyser changes what terms it makes, so stale indexes are rebuilt.
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Words longer than this are junk (hashes, URLs glued together) and are dropped.
 const MAX_TOKEN_BYTES: usize = 60;
 
-pub fn analyzer() -> TextAnalyzer {
+/// Folded words: lowercase, without diacritics.
+pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
@@ -26,9 +33,58 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyser; needed on every open of an index, before indexing or searching.
+/// Folded and stemmed words.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(SlovenianStemmer)
+        .build()
+}
+
+/// Registers the analysers; needed on every open of an index, before indexing or searching.
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
+    index
+        .tokenizers()
+        .register(EXACT_ANALYZER, exact_analyzer());
+}
+
+/// One word of a text as the analysers see it, for `/api/analyze` and `handbook analyze`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Analyzed {
+    /// The word as written.
+    pub text: String,
+    /// Byte offsets of the word in the (NFC-normalised) text.
+    pub start: usize,
+    pub end: usize,
+    /// Lowercase, without diacritics: the exact term.
+    pub folded: String,
+    /// The stemmed term.
+    pub stem: String,
+    /// Dropped from queries as too common.
+    pub stop: bool,
+}
+
+/// Every word of `text` with its exact and stemmed terms.
+pub fn analyze(text: &str) -> Vec<Analyzed> {
+    let normalized = normalize(text);
+    let mut analyzer = exact_analyzer();
+    let mut stream = analyzer.token_stream(&normalized);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        out.push(Analyzed {
+            text: normalized[t.offset_from..t.offset_to].to_string(),
+            start: t.offset_from,
+            end: t.offset_to,
+            folded: t.text.clone(),
+            stem: crate::stemmer::stem(&t.text),
+            stop: is_stop_word(&t.text),
+        });
+    }
+    out
 }
 
 /// Canonical Unicode form for all text that enters the handbook or a query.
@@ -36,9 +92,9 @@ pub fn normalize(text: &str) -> String {
     text.nfc().collect()
 }
 
-/// The terms the analyser makes of `text`, in order.
+/// The exact (folded) terms of `text`, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut analyzer = analyzer();
+    let mut analyzer = exact_analyzer();
     let normalized = normalize(text);
     let mut stream = analyzer.token_stream(&normalized);
     let mut out = Vec::new();
@@ -83,6 +139,24 @@ mod tests {
         // "č" as c + combining caron, as it comes out of some PDFs.
         assert_eq!(terms("proc\u{030c}elja"), terms("pročelja"));
         assert_eq!(terms("c\u{30c}asopis"), ["casopis"]);
+    }
+
+    #[test]
+    fn analysis_shows_exact_and_stemmed_terms_with_offsets() {
+        let a = analyze("Najemnine v središču");
+        let words: Vec<_> = a
+            .iter()
+            .map(|w| (w.text.as_str(), w.folded.as_str(), w.stem.as_str(), w.stop))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("Najemnine", "najemnine", "najemnin", false),
+                ("v", "v", "v", true),
+                ("središču", "srediscu", "sredisc", false)
+            ]
+        );
+        assert_eq!((a[2].start, a[2].end), (12, 22));
     }
 
     #[test]

@@ -14,20 +14,49 @@ use crate::entry::Entry;
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The full-text parts of an entry. Each is indexed twice: stemmed and exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    Title,
+    Summary,
+    Body,
+    Provider,
+    Legal,
+    /// Labels of the entry's municipalities, regions, types, sources and beneficiaries, so
+    /// that "Capodistria" or "najemnine" finds entries by what their facets are called.
+    Tags,
+}
+
+impl Text {
+    pub const ALL: [Text; 6] = [
+        Text::Title,
+        Text::Summary,
+        Text::Body,
+        Text::Provider,
+        Text::Legal,
+        Text::Tags,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Text::Title => "title",
+            Text::Summary => "summary",
+            Text::Body => "body",
+            Text::Provider => "provider",
+            Text::Legal => "legal",
+            Text::Tags => "tags",
+        }
+    }
+}
 
 /// Handles to every field, resolved once when the schema is built.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
-    pub title: Field,
-    pub summary: Field,
-    pub body: Field,
-    pub provider: Field,
-    pub legal: Field,
-    /// Labels of the entry's municipalities, regions, types, sources and beneficiaries, so
-    /// that "Capodistria" or "najemnine" finds entries by what their facets are called.
-    pub tags: Field,
+    /// Stemmed and exact field of each `Text`, in the order of `Text::ALL`.
+    text: [(Field, Field); 6],
     pub region: Field,
     pub municipality: Field,
     pub r#type: Field,
@@ -41,16 +70,14 @@ pub struct Fields {
 }
 
 impl Fields {
-    /// The full-text fields, in the order snippets prefer them.
-    pub fn text_fields(&self) -> [Field; 6] {
-        [
-            self.title,
-            self.summary,
-            self.body,
-            self.provider,
-            self.legal,
-            self.tags,
-        ]
+    /// The stemmed field of a text part.
+    pub fn stemmed(&self, t: Text) -> Field {
+        self.text[t as usize].0
+    }
+
+    /// The exact (folded, unstemmed) field of a text part.
+    pub fn exact(&self, t: Text) -> Field {
+        self.text[t as usize].1
     }
 
     fn facet(&self, dimension: Dimension) -> Field {
@@ -66,19 +93,26 @@ impl Fields {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(analysis::ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
+    let analysed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let id = b.add_text_field("id", STRING | STORED | FAST);
+    let text = Text::ALL.map(|t| {
+        (
+            b.add_text_field(t.name(), analysed(analysis::ANALYZER)),
+            b.add_text_field(
+                &format!("{}_exact", t.name()),
+                analysed(analysis::EXACT_ANALYZER),
+            ),
+        )
+    });
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED | FAST),
-        title: b.add_text_field("title", text.clone()),
-        summary: b.add_text_field("summary", text.clone()),
-        body: b.add_text_field("body", text.clone()),
-        provider: b.add_text_field("provider", text.clone()),
-        legal: b.add_text_field("legal", text.clone()),
-        tags: b.add_text_field("tags", text),
+        id,
+        text,
         region: b.add_facet_field("region", FacetOptions::default()),
         municipality: b.add_facet_field("municipality", FacetOptions::default()),
         r#type: b.add_facet_field("type", FacetOptions::default()),
@@ -105,16 +139,17 @@ fn to_datetime(d: NaiveDate) -> DateTime {
 /// The document for one entry. Facet labels come from the vocabulary, so a vocabulary change
 /// means re-indexing every entry (cheap at handbook sizes).
 pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDocument {
-    let mut d = doc!(
-        f.id => entry.id.as_str(),
-        f.title => entry.title.as_str(),
-        f.summary => entry.summary.as_str(),
-        f.body => entry.body_text(),
-        f.provider => entry.provider.as_str(),
-        f.updated => to_datetime(entry.updated),
-    );
+    let mut d = doc!(f.id => entry.id.as_str(), f.updated => to_datetime(entry.updated));
+    let mut add = |t: Text, text: &str| {
+        d.add_text(f.stemmed(t), text);
+        d.add_text(f.exact(t), text);
+    };
+    add(Text::Title, &entry.title);
+    add(Text::Summary, &entry.summary);
+    add(Text::Body, &entry.body_text());
+    add(Text::Provider, &entry.provider);
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
-        d.add_text(f.legal, text);
+        add(Text::Legal, text);
     }
     let regions: Vec<String> = vocabulary
         .regions_of(&entry.municipalities)
@@ -130,13 +165,17 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     ];
     for (dimension, keys) in keyed {
         for key in keys {
-            d.add_facet(f.facet(dimension), Facet::from_path([key.as_str()]));
             if let Some(term) = vocabulary.terms(dimension).get(key) {
-                d.add_text(f.tags, &term.label);
+                add(Text::Tags, &term.label);
                 if let Some(en) = &term.label_en {
-                    d.add_text(f.tags, en);
+                    add(Text::Tags, en);
                 }
             }
+        }
+    }
+    for (dimension, keys) in keyed {
+        for key in keys {
+            d.add_facet(f.facet(dimension), Facet::from_path([key.as_str()]));
         }
     }
     if let Some(v) = entry.open_from {

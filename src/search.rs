@@ -9,16 +9,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Local, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::query::AllQuery;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::analysis;
 use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
+use crate::query::{self, Highlighter};
 use crate::schema::Fields;
+use crate::snippet;
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// A facet of the search page: the five vocabulary dimensions and the computed status.
@@ -163,23 +163,6 @@ pub struct Results {
     pub facets: Vec<(Facet, Vec<FacetValue>)>,
 }
 
-/// How strongly each field counts. The title names the measure, so a match there is the best
-/// evidence; the summary is the editor's own précis; facet labels ("Subvencija najemnine") say
-/// what the measure is but are shared by many entries; body, provider and legal basis are long
-/// or formulaic and count least.
-type FieldOf = fn(&Fields) -> Field;
-
-const FIELD_BOOSTS: [(FieldOf, Score); 6] = [
-    (|f| f.title, 3.0),
-    (|f| f.summary, 1.5),
-    (|f| f.tags, 1.2),
-    (|f| f.provider, 1.0),
-    (|f| f.body, 1.0),
-    (|f| f.legal, 0.7),
-];
-
-const SNIPPET_CHARS: usize = 220;
-
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
 /// that were committed with it. Swapped whole after each change; requests hold an `Arc`.
 pub struct Snapshot {
@@ -249,13 +232,11 @@ impl Snapshot {
     }
 
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> tantivy::Result<Results> {
-        let clauses = parse_text(&query.text);
-        let mut matches = self.matches(&clauses, Occur::Must)?;
-        if matches.is_empty() && clauses.len() > 1 {
-            // Nothing has every word: show what has some, best first, rather than nothing.
-            matches = self.matches(&clauses, Occur::Should)?;
-        }
-        let filters = Filters::new(query, self);
+        let clauses = query::parse(&query.text);
+        let compiled =
+            (!clauses.is_empty()).then(|| query::compile(&clauses, &self.searcher, &self.fields));
+        let matches = self.matches(compiled.as_ref())?;
+        let filters = Filters::new(query);
         let mut counts: HashMap<Facet, HashMap<String, usize>> = HashMap::new();
         let mut kept: Vec<(Score, &Arc<Entry>, Status)> = Vec::new();
         for (score, entry) in matches {
@@ -281,16 +262,16 @@ impl Snapshot {
                 kept.push((score, entry, status));
             }
         }
-        sort(&mut kept, query.sort, clauses.is_empty(), today);
+        sort(&mut kept, query.sort, compiled.is_none(), today);
         let total = kept.len();
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
-        let snippets = self.snippet_generators(&clauses);
+        let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
             .into_iter()
             .skip(start)
             .take(query.per_page)
             .map(|(score, entry, status)| Hit {
-                snippet: snippet(&snippets, entry),
+                snippet: snippet_of(entry, &highlighter),
                 entry: entry.clone(),
                 status,
                 score,
@@ -362,24 +343,21 @@ impl Snapshot {
         }
     }
 
-    /// Every entry the text matches, with its score. No text: every entry.
+    /// The entries the text matches best, with their scores; no text: every entry.
+    ///
+    /// A document's score says how many clauses it matched (`score / COORDINATION`). Only the
+    /// documents that match the most clauses any document matches are kept, and, for queries of
+    /// three or more clauses, those that miss one more: a long query rarely has every word in
+    /// the right entry, and a short one should not drift.
     fn matches(
         &self,
-        clauses: &[Clause],
-        occur: Occur,
+        compiled: Option<&query::Compiled>,
     ) -> tantivy::Result<Vec<(Score, &Arc<Entry>)>> {
-        let query: Box<dyn Query> = if clauses.is_empty() {
-            Box::new(AllQuery)
-        } else {
-            Box::new(BooleanQuery::new(
-                clauses
-                    .iter()
-                    .map(|c| (occur, self.clause_query(c)))
-                    .collect(),
-            ))
+        let found = match compiled {
+            None => self.searcher.search(&AllQuery, &AllMatches)?,
+            Some(c) => self.searcher.search(&*c.query, &AllMatches)?,
         };
-        let found = self.searcher.search(&*query, &AllMatches)?;
-        Ok(found
+        let mut out: Vec<(Score, &Arc<Entry>)> = found
             .into_iter()
             .filter_map(|(score, seg, doc)| {
                 self.docs
@@ -388,47 +366,30 @@ impl Snapshot {
                     .as_ref()
                     .map(|e| (score, e))
             })
-            .collect())
-    }
-
-    fn clause_query(&self, clause: &Clause) -> Box<dyn Query> {
-        let per_field = FIELD_BOOSTS.iter().map(|(field, boost)| {
-            let field = field(&self.fields);
-            let q: Box<dyn Query> = match clause.terms.as_slice() {
-                [one] => Box::new(TermQuery::new(
-                    Term::from_field_text(field, one),
-                    IndexRecordOption::WithFreqs,
-                )),
-                many => Box::new(PhraseQuery::new(
-                    many.iter()
-                        .map(|t| Term::from_field_text(field, t))
-                        .collect(),
-                )),
-            };
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>,
-            )
-        });
-        Box::new(BooleanQuery::new(per_field.collect()))
-    }
-
-    fn snippet_generators(&self, clauses: &[Clause]) -> Vec<SnippetGenerator> {
-        if clauses.is_empty() {
-            return Vec::new();
-        }
-        let terms: BTreeMap<String, Score> = clauses
-            .iter()
-            .flat_map(|c| c.terms.iter())
-            .map(|t| (t.clone(), 1.0))
             .collect();
-        [self.fields.summary, self.fields.body]
-            .into_iter()
-            .map(|field| {
-                SnippetGenerator::new(terms.clone(), analysis::analyzer(), field, SNIPPET_CHARS)
-            })
-            .collect()
+        if let Some(c) = compiled {
+            let best = out
+                .iter()
+                .map(|(s, _)| matched_clauses(*s))
+                .max()
+                .unwrap_or(0);
+            let needed = if c.clauses >= 3 {
+                best.saturating_sub(1).max(1)
+            } else {
+                best.max(1)
+            };
+            out.retain(|(s, _)| matched_clauses(*s) >= needed);
+        }
+        Ok(out)
     }
+}
+
+/// How many clauses a document with this score matched.
+fn matched_clauses(score: Score) -> u32 {
+    // Scores are non-negative and far below u32::MAX * COORDINATION.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let n = (score / query::COORDINATION).floor() as u32;
+    n
 }
 
 pub enum Lookup<'a> {
@@ -437,110 +398,17 @@ pub enum Lookup<'a> {
     Missing,
 }
 
-/// The summary with the matched words marked, or the best passage of the body if only the
-/// body matched, or else the plain summary.
-fn snippet(generators: &[SnippetGenerator], entry: &Entry) -> String {
-    let texts = [entry.summary.clone(), entry.body_text()];
-    for (generator, text) in generators.iter().zip(texts.iter()) {
-        let s = generator.snippet(text);
-        if !s.highlighted().is_empty() {
-            let at = s.fragment_range().start;
-            let marks: Vec<_> = s
-                .highlighted()
-                .iter()
-                .map(|r| r.start + at..r.end + at)
-                .collect();
-            // A short text is shown whole; Tantivy's fragment would cut its last word's
-            // punctuation. A long one is shown as the fragment, with ellipses where cut.
-            let window = if text.chars().count() <= SNIPPET_CHARS {
-                0..text.len()
-            } else {
-                s.fragment_range()
-            };
-            return mark(text, &marks, window);
+/// The summary with the matched words marked, or the part of the body that matched, or else
+/// the plain summary.
+fn snippet_of(entry: &Entry, highlighter: &Highlighter) -> String {
+    if !highlighter.is_empty() {
+        for text in [entry.summary.clone(), entry.body_text()] {
+            if let Some(s) = snippet::snippet(&text, highlighter) {
+                return s;
+            }
         }
     }
     maud::html!((entry.summary)).into_string()
-}
-
-/// HTML of `text[window]`, escaped, with `<mark>` around `marks` (byte ranges of `text`).
-fn mark(text: &str, marks: &[std::ops::Range<usize>], window: std::ops::Range<usize>) -> String {
-    let esc = |s: &str| maud::html!((s)).into_string();
-    let mut out = String::new();
-    if window.start > 0 {
-        out.push('…');
-    }
-    let mut pos = window.start;
-    for m in marks
-        .iter()
-        .filter(|m| m.start >= window.start && m.end <= window.end)
-    {
-        if m.start < pos || !text.is_char_boundary(m.start) || !text.is_char_boundary(m.end) {
-            continue;
-        }
-        out.push_str(&esc(&text[pos..m.start]));
-        out.push_str("<mark>");
-        out.push_str(&esc(&text[m.clone()]));
-        out.push_str("</mark>");
-        pos = m.end;
-    }
-    out.push_str(&esc(&text[pos..window.end]));
-    if window.end < text.len() {
-        out.push('…');
-    }
-    out
-}
-
-/// A word or a quoted phrase of the query, as analysed terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Clause {
-    terms: Vec<String>,
-}
-
-/// Splits the query into words and "quoted phrases". An unbalanced quote is ignored, and every
-/// other character is plain text: there is no query syntax to get wrong.
-fn parse_text(text: &str) -> Vec<Clause> {
-    let mut clauses = Vec::new();
-    let mut stop_only = Vec::new();
-    let quotes = text.matches('"').count();
-    let usable_quotes = quotes - quotes % 2;
-    let mut in_phrase = false;
-    let mut seen_quotes = 0;
-    let mut buf = String::new();
-    let mut flush = |buf: &mut String, phrase: bool, clauses: &mut Vec<Clause>| {
-        let terms = analysis::terms(buf);
-        buf.clear();
-        if phrase {
-            if !terms.is_empty() {
-                clauses.push(Clause { terms });
-            }
-            return;
-        }
-        for word in terms {
-            if analysis::is_stop_word(&word) {
-                stop_only.push(Clause { terms: vec![word] });
-            } else {
-                clauses.push(Clause { terms: vec![word] });
-            }
-        }
-    };
-    for ch in text.chars() {
-        if ch == '"' && seen_quotes < usable_quotes {
-            seen_quotes += 1;
-            flush(&mut buf, in_phrase, &mut clauses);
-            in_phrase = !in_phrase;
-        } else if ch == '"' {
-            buf.push(' ');
-        } else {
-            buf.push(ch);
-        }
-    }
-    flush(&mut buf, in_phrase, &mut clauses);
-    if clauses.is_empty() {
-        stop_only
-    } else {
-        clauses
-    }
 }
 
 /// The values an entry has in each facet.
@@ -578,7 +446,7 @@ struct Filters<'q> {
 }
 
 impl<'q> Filters<'q> {
-    fn new(query: &'q SearchQuery, _snapshot: &Snapshot) -> Self {
+    fn new(query: &'q SearchQuery) -> Self {
         Filters {
             selected: query
                 .filters
@@ -684,48 +552,5 @@ impl SegmentCollector for SegmentMatches {
 
     fn harvest(self) -> Self::Fruit {
         self.found
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn terms(text: &str) -> Vec<Vec<String>> {
-        parse_text(text).into_iter().map(|c| c.terms).collect()
-    }
-
-    #[test]
-    fn quoted_phrases_stay_together_and_stray_quotes_are_text() {
-        assert_eq!(
-            terms("\"mestno jedro\" Kranj"),
-            [vec!["mestno", "jedro"], vec!["kranj"]]
-        );
-        assert_eq!(terms("mestno \"jedro"), [vec!["mestno"], vec!["jedro"]]);
-        assert_eq!(terms("a:b (c) [d] *"), [vec!["b"], vec!["c"], vec!["d"]]);
-    }
-
-    #[test]
-    fn marks_are_escaped_and_placed_on_the_original_text() {
-        let text = "Najem <b>lokala</b> & pročelja";
-        let at = text.find("pročelja").unwrap();
-        assert_eq!(
-            mark(text, &[0..5, at..text.len()], 0..text.len()),
-            "<mark>Najem</mark> &lt;b&gt;lokala&lt;/b&gt; &amp; <mark>pročelja</mark>"
-        );
-        let first = 0..5;
-        assert_eq!(
-            mark(text, std::slice::from_ref(&first), 0..5),
-            "<mark>Najem</mark>…"
-        );
-    }
-
-    #[test]
-    fn stop_words_are_dropped_unless_nothing_else_is_left() {
-        assert_eq!(
-            terms("najem za lokal v centru"),
-            [vec!["najem"], vec!["lokal"], vec!["centru"]]
-        );
-        assert_eq!(terms("za"), [vec!["za"]]);
     }
 }

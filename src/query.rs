@@ -1,0 +1,427 @@
+//! From what a person typed to a Tantivy query, and to the rules for marking matched words.
+//!
+//! Each word (or "quoted phrase") becomes a clause that matches, best first:
+//! the exact word (folded, so "sredisce" is exact for "središče") → another form of it (same
+//! stem) → for a word the index does not know at all, a typo (one edit from 5 letters, two from
+//! 9) or, for the last word while it is being typed, a prefix ("podjetn" → podjetnik).
+//!
+//! Scores are built so that ranking reads as a list of rules:
+//! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
+//!    far above any text score, so the number of matched clauses is `score / COORDINATION`;
+//! 2. then where and how well they matched: BM25 per field, weighted by `FIELD_BOOSTS` and by
+//!    how exact the match was (`EXACT`, `STEMMED`, `PREFIX`, `TYPO`);
+//! 3. then closeness: words near each other in the title or summary get `PROXIMITY`.
+
+use std::collections::HashSet;
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Score, Searcher, Term};
+
+use crate::analysis;
+use crate::schema::{Fields, Text};
+use crate::stemmer;
+
+/// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
+pub const COORDINATION: Score = 1000.0;
+
+/// How strongly a match in each part counts. The title names the measure, so a match there is
+/// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
+/// najemnine", "Koper/Capodistria") say what the measure is and where, but are shared by many
+/// entries; the body is long, and provider and legal basis are formulaic.
+const FIELD_BOOSTS: [(Text, Score); 6] = [
+    (Text::Title, 3.0),
+    (Text::Summary, 1.5),
+    (Text::Tags, 1.2),
+    (Text::Body, 0.8),
+    (Text::Provider, 0.8),
+    (Text::Legal, 0.5),
+];
+
+/// The word as typed (folded) counts on top of the stemmed match, so it ranks first.
+const EXACT: Score = 1.5;
+const STEMMED: Score = 1.0;
+/// Prefix and typo matches are constant-scored by Tantivy: a fraction of the field's weight,
+/// below any real match of the word.
+const PREFIX: Score = 0.5;
+const TYPO: Score = 0.3;
+/// A phrase typed in quotes that matches as written.
+const PHRASE: Score = 2.0;
+/// Query words within a few positions of each other in the title or summary.
+const PROXIMITY: Score = 1.0;
+const PROXIMITY_SLOP: u32 = 3;
+
+/// Prefix matching starts at this many letters: fewer would match half the dictionary.
+const MIN_PREFIX: usize = 2;
+
+/// One part of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clause {
+    /// A word; `open` when it is the last one and the person may still be typing it.
+    Word {
+        folded: String,
+        stem: String,
+        open: bool,
+    },
+    /// Words in quotes, matched in order; a single quoted word matches only exactly.
+    Phrase {
+        folded: Vec<String>,
+        stems: Vec<String>,
+    },
+}
+
+/// Splits the query into words and "quoted phrases". An unbalanced quote is ignored, and every
+/// other character is plain text: there is no query syntax to get wrong. Stop words are
+/// dropped unless nothing else is left.
+pub fn parse(text: &str) -> Vec<Clause> {
+    let quotes = text.matches('"').count();
+    let usable = quotes - quotes % 2;
+    let (mut seen, mut in_phrase) = (0, false);
+    let mut clauses = Vec::new();
+    let mut stop_only = Vec::new();
+    let mut buf = String::new();
+    let flush =
+        |buf: &mut String, phrase: bool, clauses: &mut Vec<Clause>, stop_only: &mut Vec<Clause>| {
+            let words = analysis::analyze(buf);
+            buf.clear();
+            if phrase {
+                if !words.is_empty() {
+                    clauses.push(Clause::Phrase {
+                        folded: words.iter().map(|w| w.folded.clone()).collect(),
+                        stems: words.iter().map(|w| w.stem.clone()).collect(),
+                    });
+                }
+                return;
+            }
+            for w in words {
+                let clause = Clause::Word {
+                    folded: w.folded,
+                    stem: w.stem,
+                    open: false,
+                };
+                if w.stop {
+                    stop_only.push(clause)
+                } else {
+                    clauses.push(clause)
+                }
+            }
+        };
+    for ch in text.chars() {
+        if ch == '"' && seen < usable {
+            seen += 1;
+            flush(&mut buf, in_phrase, &mut clauses, &mut stop_only);
+            in_phrase = !in_phrase;
+        } else {
+            buf.push(if ch == '"' { ' ' } else { ch });
+        }
+    }
+    flush(&mut buf, in_phrase, &mut clauses, &mut stop_only);
+    let mut clauses = if clauses.is_empty() {
+        stop_only
+    } else {
+        clauses
+    };
+    // The last word is still being typed unless the text ends with a space or a quote.
+    let typing = text.chars().last().is_some_and(|c| c.is_alphanumeric());
+    if typing && let Some(Clause::Word { open, .. }) = clauses.last_mut() {
+        *open = true;
+    }
+    clauses
+}
+
+/// Decides which words of a text to mark as matches, the same way the query matched them.
+#[derive(Debug, Clone, Default)]
+pub struct Highlighter {
+    exact: HashSet<String>,
+    stems: HashSet<String>,
+    prefixes: Vec<String>,
+    typos: Vec<(String, usize)>,
+}
+
+impl Highlighter {
+    /// Does this word (folded) match the query?
+    pub fn matches(&self, folded: &str) -> bool {
+        if self.exact.contains(folded)
+            || self.prefixes.iter().any(|p| folded.starts_with(p.as_str()))
+        {
+            return true;
+        }
+        let stem = stemmer::stem(folded);
+        self.stems.contains(&stem)
+            || self
+                .typos
+                .iter()
+                .any(|(t, d)| strsim::damerau_levenshtein(t, &stem) <= *d)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty()
+            && self.stems.is_empty()
+            && self.prefixes.is_empty()
+            && self.typos.is_empty()
+    }
+}
+
+/// A query ready to run.
+pub struct Compiled {
+    pub query: Box<dyn Query>,
+    /// How many clauses the query has; a document matched `score / COORDINATION` of them.
+    pub clauses: usize,
+    pub highlighter: Highlighter,
+}
+
+/// How many edits a word of this many letters may have and still match.
+fn typo_distance(letters: usize) -> Option<u8> {
+    match letters {
+        0..=4 => None,
+        5..=8 => Some(1),
+        _ => Some(2),
+    }
+}
+
+fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &str) -> bool {
+    fields.into_iter().any(|f| {
+        searcher
+            .doc_freq(&Term::from_field_text(f, text))
+            .unwrap_or(0)
+            > 0
+    })
+}
+
+/// Does any term of `field` start with `prefix`? Walks the term dictionary from the prefix.
+fn has_prefix(searcher: &Searcher, field: Field, prefix: &str) -> bool {
+    searcher.segment_readers().iter().any(|segment| {
+        let Ok(index) = segment.inverted_index(field) else {
+            return false;
+        };
+        let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() else {
+            return false;
+        };
+        stream.advance() && stream.key().starts_with(prefix.as_bytes())
+    })
+}
+
+fn term_query(field: Field, text: &str, boost: Score) -> (Occur, Box<dyn Query>) {
+    let q = TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    );
+    (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+}
+
+fn phrase_query(
+    field: Field,
+    words: &[String],
+    slop: u32,
+    boost: Score,
+) -> (Occur, Box<dyn Query>) {
+    let mut q = PhraseQuery::new(
+        words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect(),
+    );
+    q.set_slop(slop);
+    (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+}
+
+/// Builds the query for `clauses` against the index behind `searcher`.
+pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Compiled {
+    let mut hl = Highlighter::default();
+    let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for clause in clauses {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match clause {
+            Clause::Word { folded, stem, open } => {
+                for (t, boost) in FIELD_BOOSTS {
+                    parts.push(term_query(fields.exact(t), folded, boost * EXACT));
+                    parts.push(term_query(fields.stemmed(t), stem, boost * STEMMED));
+                }
+                hl.exact.insert(folded.clone());
+                hl.stems.insert(stem.clone());
+                let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+                    || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
+                if !is_known {
+                    let letters = folded.chars().count();
+                    let prefix_fields = FIELD_BOOSTS.map(|(t, b)| (fields.exact(t), b));
+                    if *open
+                        && letters >= MIN_PREFIX
+                        && prefix_fields
+                            .iter()
+                            .any(|(f, _)| has_prefix(searcher, *f, folded))
+                    {
+                        for (field, boost) in prefix_fields {
+                            let q = FuzzyTermQuery::new_prefix(
+                                Term::from_field_text(field, folded),
+                                0,
+                                false,
+                            );
+                            parts.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(q), boost * PREFIX)),
+                            ));
+                        }
+                        hl.prefixes.push(folded.clone());
+                    } else if let Some(d) = typo_distance(letters) {
+                        for (t, boost) in FIELD_BOOSTS {
+                            let q = FuzzyTermQuery::new(
+                                Term::from_field_text(fields.stemmed(t), stem),
+                                d,
+                                true,
+                            );
+                            parts.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
+                            ));
+                        }
+                        hl.typos.push((stem.clone(), usize::from(d)));
+                    }
+                }
+            }
+            Clause::Phrase { folded, stems } if folded.len() == 1 => {
+                for (t, boost) in FIELD_BOOSTS {
+                    parts.push(term_query(
+                        fields.exact(t),
+                        &folded[0],
+                        boost * (EXACT + STEMMED),
+                    ));
+                }
+                hl.exact.insert(folded[0].clone());
+                let _ = stems;
+            }
+            Clause::Phrase { folded, stems } => {
+                for (t, boost) in FIELD_BOOSTS {
+                    parts.push(phrase_query(
+                        fields.exact(t),
+                        folded,
+                        0,
+                        boost * PHRASE * EXACT,
+                    ));
+                    parts.push(phrase_query(fields.stemmed(t), stems, 0, boost * PHRASE));
+                }
+                hl.exact.extend(folded.iter().cloned());
+                hl.stems.extend(stems.iter().cloned());
+            }
+        }
+        let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
+        let coordination: Box<dyn Query> =
+            Box::new(ConstScoreQuery::new(matched.box_clone(), COORDINATION));
+        top.push((
+            Occur::Should,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, coordination),
+                (Occur::Should, matched),
+            ])),
+        ));
+    }
+    let words: Vec<String> = clauses
+        .iter()
+        .filter_map(|c| match c {
+            Clause::Word { stem, .. } => Some(stem.clone()),
+            Clause::Phrase { .. } => None,
+        })
+        .collect();
+    if words.len() >= 2 && words.len() == clauses.len() {
+        for (t, boost) in [(Text::Title, 2.0), (Text::Summary, 1.0)] {
+            top.push(phrase_query(
+                fields.stemmed(t),
+                &words,
+                PROXIMITY_SLOP,
+                boost * PROXIMITY,
+            ));
+        }
+    }
+    Compiled {
+        query: Box::new(BooleanQuery::new(top)),
+        clauses: clauses.len(),
+        highlighter: hl,
+    }
+}
+
+/// A highlighter for these words as exact and stemmed matches, for other modules' tests.
+#[cfg(test)]
+pub fn compile_highlighter_for_tests(words: &[&str]) -> Highlighter {
+    let mut hl = Highlighter::default();
+    for w in words {
+        let folded = analysis::fold(w);
+        hl.stems.insert(stemmer::stem(&folded));
+        hl.exact.insert(folded);
+    }
+    hl
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<(String, bool)> {
+        parse(text)
+            .into_iter()
+            .map(|c| match c {
+                Clause::Word { folded, open, .. } => (folded, open),
+                Clause::Phrase { folded, .. } => (format!("\"{}\"", folded.join(" ")), false),
+            })
+            .collect()
+    }
+
+    fn w(s: &str, open: bool) -> (String, bool) {
+        (s.to_string(), open)
+    }
+
+    #[test]
+    fn quoted_phrases_stay_together_and_stray_quotes_are_text() {
+        assert_eq!(
+            words("\"mestno jedro\" Kranj"),
+            [w("\"mestno jedro\"", false), w("kranj", true)]
+        );
+        assert_eq!(
+            words("mestno \"jedro"),
+            [w("mestno", false), w("jedro", true)]
+        );
+        assert_eq!(
+            words("a:b (c) [d] *"),
+            [w("b", false), w("c", false), w("d", false)]
+        );
+    }
+
+    #[test]
+    fn stop_words_are_dropped_unless_nothing_else_is_left() {
+        assert_eq!(
+            words("najem za lokal v centru "),
+            [w("najem", false), w("lokal", false), w("centru", false)]
+        );
+        assert_eq!(words("za"), [w("za", true)]);
+    }
+
+    #[test]
+    fn only_a_last_word_still_being_typed_is_open() {
+        assert_eq!(words("Novo mes"), [w("novo", false), w("mes", true)]);
+        assert_eq!(words("Novo mesto "), [w("novo", false), w("mesto", false)]);
+    }
+
+    #[test]
+    fn typo_tolerance_grows_with_word_length() {
+        assert_eq!(
+            [3, 4, 5, 8, 9, 15].map(typo_distance),
+            [None, None, Some(1), Some(1), Some(2), Some(2)]
+        );
+    }
+
+    #[test]
+    fn the_highlighter_matches_forms_prefixes_and_typos() {
+        let hl = Highlighter {
+            exact: HashSet::from(["sredisce".into()]),
+            stems: HashSet::from(["najemnin".into()]),
+            prefixes: vec!["podjetn".into()],
+            typos: vec![(stemmer::stem("ljubjana"), 1)],
+        };
+        for word in ["sredisce", "najemnino", "podjetniki", "ljubljani"] {
+            assert!(hl.matches(word), "{word}");
+        }
+        for word in ["najem", "podjetje", "maribor"] {
+            assert!(!hl.matches(word), "{word}");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! The passage shown under each result: the summary, or the part of the body that matched,
+//! with matched words marked. Marking follows the query's own rules (`query::Highlighter`), so
+//! "najemnine" is marked for the query "najemnino" and "Ljubljani" for "ljubjana".
+
+use std::ops::Range;
+
+use crate::analysis;
+use crate::query::Highlighter;
+
+/// Longest passage, in characters.
+pub const MAX_CHARS: usize = 220;
+/// How much text to show before the first match when a long text is cut.
+const LEAD_CHARS: usize = 50;
+
+/// The passage of `text` with matches marked, as HTML; `None` when nothing in it matched.
+pub fn snippet(text: &str, highlighter: &Highlighter) -> Option<String> {
+    let text = analysis::normalize(text);
+    let marks: Vec<Range<usize>> = analysis::analyze(&text)
+        .into_iter()
+        .filter(|w| highlighter.matches(&w.folded))
+        .map(|w| w.start..w.end)
+        .collect();
+    let first = marks.first()?.start;
+    Some(mark(&text, &marks, window(&text, first)))
+}
+
+/// The whole text if short, else about `MAX_CHARS` around `first`, cut at spaces.
+fn window(text: &str, first: usize) -> Range<usize> {
+    if text.chars().count() <= MAX_CHARS {
+        return 0..text.len();
+    }
+    let before: Vec<(usize, char)> = text[..first].char_indices().collect();
+    let mut start = before
+        .len()
+        .checked_sub(LEAD_CHARS)
+        .map_or(0, |i| before[i].0);
+    if start > 0 {
+        start = text[start..first]
+            .find(' ')
+            .map_or(start, |i| start + i + 1);
+    }
+    let mut end = text[start..]
+        .char_indices()
+        .nth(MAX_CHARS)
+        .map_or(text.len(), |(i, _)| start + i);
+    if end < text.len() {
+        end = text[start..end]
+            .rfind(' ')
+            .map_or(end, |i| start + i)
+            .max(first + 1)
+            .min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+    }
+    start..end
+}
+
+/// HTML of `text[window]`, escaped, with `<mark>` around `marks` (byte ranges of `text`).
+pub fn mark(text: &str, marks: &[Range<usize>], window: Range<usize>) -> String {
+    let esc = |s: &str| maud::html!((s)).into_string();
+    let mut out = String::new();
+    if window.start > 0 {
+        out.push('…');
+    }
+    let mut pos = window.start;
+    for m in marks
+        .iter()
+        .filter(|m| m.start >= window.start && m.end <= window.end)
+    {
+        if m.start < pos {
+            continue;
+        }
+        out.push_str(&esc(&text[pos..m.start]));
+        out.push_str("<mark>");
+        out.push_str(&esc(&text[m.clone()]));
+        out.push_str("</mark>");
+        pos = m.end;
+    }
+    out.push_str(&esc(&text[pos..window.end]));
+    if window.end < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{Highlighter, compile_highlighter_for_tests};
+
+    fn hl(words: &[&str]) -> Highlighter {
+        compile_highlighter_for_tests(words)
+    }
+
+    #[test]
+    fn marks_are_escaped_and_placed_on_the_original_text() {
+        let text = "Najem <b>lokala</b> & pročelja";
+        let at = text.find("pročelja").unwrap();
+        assert_eq!(
+            mark(text, &[0..5, at..text.len()], 0..text.len()),
+            "<mark>Najem</mark> &lt;b&gt;lokala&lt;/b&gt; &amp; <mark>pročelja</mark>"
+        );
+    }
+
+    #[test]
+    fn other_forms_of_the_word_are_marked() {
+        let s = snippet(
+            "Občina krije del najemnine za nove trgovine.",
+            &hl(&["najemnino", "obcina"]),
+        )
+        .unwrap();
+        assert_eq!(
+            s,
+            "<mark>Občina</mark> krije del <mark>najemnine</mark> za nove trgovine."
+        );
+    }
+
+    #[test]
+    fn a_long_text_is_cut_around_the_first_match() {
+        let text = format!(
+            "{} Podjetniški inkubator v središču. {}",
+            "uvod ".repeat(60),
+            "konec ".repeat(60)
+        );
+        let s = snippet(&text, &hl(&["inkubator"])).unwrap();
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.contains("<mark>inkubator</mark>"), "{s}");
+        assert!(s.chars().count() < MAX_CHARS + 30, "{s}");
+    }
+
+    #[test]
+    fn nothing_matched_means_no_snippet() {
+        assert_eq!(snippet("Brez ujemanja.", &hl(&["najemnina"])), None);
+    }
+}
