@@ -28,6 +28,8 @@ pub enum Command {
     Reindex(ReindexArgs),
     /// Search the handbook from the terminal
     Search(SearchArgs),
+    /// Show the search terms the analysers make of a text
+    Analyze(AnalyzeArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -132,6 +134,14 @@ pub struct SearchArgs {
     /// How many hits to show
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// The text to analyse
+    pub text: String,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[cfg(test)]

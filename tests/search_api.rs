@@ -432,3 +432,14 @@ async fn healthz_answers_ok() {
     let a = app.get("/healthz").await;
     assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, "ok"));
 }
+
+#[tokio::test]
+async fn analyze_shows_the_terms_of_a_text() {
+    let app = TempHandbook::fixture().app();
+    let v = app.json("/api/analyze?text=Najemnine+v+sredi%C5%A1%C4%8Du").await;
+    let terms = v["terms"].as_array().unwrap();
+    let triples: Vec<_> = terms.iter().map(|t| (t["folded"].as_str().unwrap(), t["stem"].as_str().unwrap(), t["stop"].as_bool().unwrap())).collect();
+    assert_eq!(triples, [("najemnine", "najemnin", false), ("v", "v", true), ("srediscu", "sredisc", false)]);
+    let too_long = app.get(&format!("/api/analyze?text={}", "a".repeat(17 * 1024))).await;
+    assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches and returns the exit code.
 
+mod analyze;
 mod check;
 mod new;
 mod reindex;
@@ -21,5 +22,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::New(args) => new::run(&args),
         Command::Reindex(args) => reindex::run(&args),
         Command::Search(args) => search::run(&args),
+        Command::Analyze(args) => analyze::run(&args),
     }
 }

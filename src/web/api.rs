@@ -63,6 +63,27 @@ pub fn results_json(results: &Results) -> Value {
     })
 }
 
+/// Longest text `/api/analyze` takes: enough for an entry's summary and body.
+const MAX_ANALYZE_BYTES: usize = 16 * 1024;
+
+/// The terms the analysers make of `text`: for editors checking why a word does or does not
+/// match, and for debugging relevance.
+pub async fn analyze(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
+    let text = form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "text")
+        .map(|(_, v)| v.into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.len() > MAX_ANALYZE_BYTES {
+        return Err(AppError::BadRequest(format!("the text is too long (at most {MAX_ANALYZE_BYTES} bytes)")).into());
+    }
+    Ok(Json(json!({
+        "text": text,
+        "analyzer": {"exact": crate::analysis::EXACT_ANALYZER, "stemmed": crate::analysis::ANALYZER},
+        "terms": crate::analysis::analyze(&text),
+    })))
+}
+
 pub async fn measure(
     State(state): State<AppState>,
     Path(id): Path<String>,

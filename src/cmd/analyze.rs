@@ -1,0 +1,22 @@
+//! `handbook analyze "text"`: the terms the analysers make of a text, one word a line.
+
+use std::process::ExitCode;
+
+use crate::analysis;
+use crate::cli::{AnalyzeArgs, Format};
+
+pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let words = analysis::analyze(&args.text);
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&words)?),
+        Format::Human => {
+            let width = words.iter().map(|w| w.text.chars().count()).max().unwrap_or(4).max(4);
+            println!("{:width$}  {:width$}  stem", "word", "exact");
+            for w in &words {
+                let note = if w.stop { "  (stop word: left out of queries)" } else { "" };
+                println!("{:width$}  {:width$}  {}{note}", w.text, w.folded, w.stem);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
