@@ -19,6 +19,7 @@ pub mod schema;
 pub mod search;
 pub mod snippet;
 pub mod stemmer;
+pub mod synonyms;
 pub mod toml_reader;
 pub mod vocabulary;
 pub mod watch;

@@ -2,8 +2,9 @@
 //!
 //! Each word (or "quoted phrase") becomes a clause that matches, best first:
 //! the exact word (folded, so "sredisce" is exact for "središče") → another form of it (same
-//! stem) → for a word the index does not know at all, a typo (one edit from 5 letters, two from
-//! 9) or, for the last word while it is being typed, a prefix ("podjetn" → podjetnik).
+//! stem) → a synonym (`synonyms`) → for a word the index does not know at all, the words it
+//! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo
+//! (one edit from 5 letters, two from 9).
 //!
 //! Scores are built so that ranking reads as a list of rules:
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
@@ -15,7 +16,8 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
@@ -23,6 +25,7 @@ use tantivy::{Score, Searcher, Term};
 use crate::analysis;
 use crate::schema::{Fields, Text};
 use crate::stemmer;
+use crate::synonyms;
 
 /// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
 pub const COORDINATION: Score = 1000.0;
@@ -40,21 +43,30 @@ const FIELD_BOOSTS: [(Text, Score); 6] = [
     (Text::Legal, 0.5),
 ];
 
-/// The word as typed (folded) counts on top of the stemmed match, so it ranks first.
-const EXACT: Score = 1.5;
+/// The word as typed (folded) counts on top of the stemmed match, so it ranks first; not by
+/// so much that the exact form of a common word outweighs another form of a rare one.
+const EXACT: Score = 0.5;
 const STEMMED: Score = 1.0;
-/// Prefix and typo matches are constant-scored by Tantivy: a fraction of the field's weight,
-/// below any real match of the word.
-const PREFIX: Score = 0.5;
+/// A synonym ("pročelje" for "fasada") counts a little less than the word itself.
+const SYNONYM: Score = 0.6;
+/// A completion of a word being typed, scored like the word it may become, but less.
+const PREFIX: Score = 0.7;
+/// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
+/// real match of the word.
 const TYPO: Score = 0.3;
+/// How much the other fields add to a word's best field.
+const TIE_BREAKER: Score = 0.2;
 /// A phrase typed in quotes that matches as written.
 const PHRASE: Score = 2.0;
-/// Query words within a few positions of each other in the title or summary.
+/// Query words within a few positions of each other in the title, summary or labels.
 const PROXIMITY: Score = 1.0;
 const PROXIMITY_SLOP: u32 = 3;
 
 /// Prefix matching starts at this many letters: fewer would match half the dictionary.
 const MIN_PREFIX: usize = 2;
+/// Most completions of a word being typed, and most dictionary words looked at to find them.
+const MAX_COMPLETIONS: usize = 32;
+const MAX_SCANNED: usize = 2000;
 
 /// One part of the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,20 +202,54 @@ fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &st
     })
 }
 
-/// Does any term of `field` start with `prefix`? Walks the term dictionary from the prefix.
-fn has_prefix(searcher: &Searcher, field: Field, prefix: &str) -> bool {
-    searcher.segment_readers().iter().any(|segment| {
-        let Ok(index) = segment.inverted_index(field) else {
-            return false;
-        };
-        let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() else {
-            return false;
-        };
-        stream.advance() && stream.key().starts_with(prefix.as_bytes())
-    })
+/// The words of `fields` that start with `prefix`, the most frequent first, at most
+/// `MAX_COMPLETIONS`: what a word being typed may become.
+fn completions(searcher: &Searcher, fields: [Field; 6], prefix: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for field in fields {
+        for segment in searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().range().ge(prefix.as_bytes()).into_stream() else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED && stream.advance() {
+                scanned += 1;
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if !word.starts_with(prefix) {
+                    break;
+                }
+                if !found.iter().any(|f| f == word) {
+                    found.push(word.to_string());
+                }
+            }
+        }
+    }
+    let frequency = |w: &str| -> u64 {
+        fields
+            .iter()
+            .map(|f| {
+                searcher
+                    .doc_freq(&Term::from_field_text(*f, w))
+                    .unwrap_or(0)
+            })
+            .sum()
+    };
+    let mut ranked: Vec<(u64, String)> = found.into_iter().map(|w| (frequency(&w), w)).collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    ranked
+        .into_iter()
+        .take(MAX_COMPLETIONS)
+        .map(|(_, w)| w)
+        .collect()
 }
 
 fn term_query(field: Field, text: &str, boost: Score) -> (Occur, Box<dyn Query>) {
+    // Frequencies, not positions: phrase and proximity queries carry their own.
     let q = TermQuery::new(
         Term::from_field_text(field, text),
         IndexRecordOption::WithFreqs,
@@ -235,49 +281,73 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         match clause {
             Clause::Word { folded, stem, open } => {
-                for (t, boost) in FIELD_BOOSTS {
-                    parts.push(term_query(fields.exact(t), folded, boost * EXACT));
-                    parts.push(term_query(fields.stemmed(t), stem, boost * STEMMED));
-                }
                 hl.exact.insert(folded.clone());
                 hl.stems.insert(stem.clone());
+                let synonyms = synonyms::of(stem);
+                hl.stems.extend(synonyms.iter().cloned());
                 let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
                     || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
-                if !is_known {
-                    let letters = folded.chars().count();
-                    let prefix_fields = FIELD_BOOSTS.map(|(t, b)| (fields.exact(t), b));
-                    if *open
-                        && letters >= MIN_PREFIX
-                        && prefix_fields
-                            .iter()
-                            .any(|(f, _)| has_prefix(searcher, *f, folded))
-                    {
-                        for (field, boost) in prefix_fields {
-                            let q = FuzzyTermQuery::new_prefix(
-                                Term::from_field_text(field, folded),
-                                0,
-                                false,
-                            );
-                            parts.push((
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(q), boost * PREFIX)),
-                            ));
-                        }
-                        hl.prefixes.push(folded.clone());
-                    } else if let Some(d) = typo_distance(letters) {
-                        for (t, boost) in FIELD_BOOSTS {
-                            let q = FuzzyTermQuery::new(
-                                Term::from_field_text(fields.stemmed(t), stem),
-                                d,
-                                true,
-                            );
-                            parts.push((
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
-                            ));
-                        }
-                        hl.typos.push((stem.clone(), usize::from(d)));
+                let letters = folded.chars().count();
+                // A word being typed may be complete already ("najemn" is a stem too), so it is
+                // completed whether or not the index knows it.
+                let completions = if *open && letters >= MIN_PREFIX {
+                    completions(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+                } else {
+                    Vec::new()
+                };
+                if !completions.is_empty() {
+                    hl.prefixes.push(folded.clone());
+                }
+                // Per field: the word exactly, another form, a synonym, a completion. Across
+                // fields the best one counts, plus a little of the rest (`TIE_BREAKER`), so a
+                // common word repeated in title, summary and labels cannot outweigh a rarer one.
+                let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
+                    .iter()
+                    .map(|&(t, boost)| {
+                        let mut alternatives = vec![
+                            term_query(fields.exact(t), folded, EXACT),
+                            term_query(fields.stemmed(t), stem, STEMMED),
+                        ];
+                        alternatives.extend(
+                            synonyms
+                                .iter()
+                                .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
+                        );
+                        alternatives.extend(
+                            completions
+                                .iter()
+                                .map(|c| term_query(fields.exact(t), c, PREFIX)),
+                        );
+                        Box::new(BoostQuery::new(
+                            Box::new(BooleanQuery::new(alternatives)),
+                            boost,
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                parts.push((
+                    Occur::Should,
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                        per_field,
+                        TIE_BREAKER,
+                    )),
+                ));
+                if !is_known
+                    && completions.is_empty()
+                    && synonyms.is_empty()
+                    && let Some(d) = typo_distance(letters)
+                {
+                    for (t, boost) in FIELD_BOOSTS {
+                        let q = FuzzyTermQuery::new(
+                            Term::from_field_text(fields.stemmed(t), stem),
+                            d,
+                            true,
+                        );
+                        parts.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
+                        ));
                     }
+                    hl.typos.push((stem.clone(), usize::from(d)));
                 }
             }
             Clause::Phrase { folded, stems } if folded.len() == 1 => {
@@ -324,7 +394,7 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
         })
         .collect();
     if words.len() >= 2 && words.len() == clauses.len() {
-        for (t, boost) in [(Text::Title, 2.0), (Text::Summary, 1.0)] {
+        for (t, boost) in [(Text::Title, 2.0), (Text::Summary, 1.0), (Text::Tags, 1.0)] {
             top.push(phrase_query(
                 fields.stemmed(t),
                 &words,

@@ -345,10 +345,11 @@ impl Snapshot {
 
     /// The entries the text matches best, with their scores; no text: every entry.
     ///
-    /// A document's score says how many clauses it matched (`score / COORDINATION`). Only the
-    /// documents that match the most clauses any document matches are kept, and, for queries of
+    /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
+    /// the documents that match the most clauses any document matches, and, for queries of
     /// three or more clauses, those that miss one more: a long query rarely has every word in
-    /// the right entry, and a short one should not drift.
+    /// the right entry. When that leaves fewer than `ENOUGH` results, documents that miss one
+    /// more clause are added below them, rather than showing next to nothing.
     fn matches(
         &self,
         compiled: Option<&query::Compiled>,
@@ -373,16 +374,26 @@ impl Snapshot {
                 .map(|(s, _)| matched_clauses(*s))
                 .max()
                 .unwrap_or(0);
-            let needed = if c.clauses >= 3 {
-                best.saturating_sub(1).max(1)
-            } else {
-                best.max(1)
+            let slack = u32::from(c.clauses >= 3);
+            let mut needed = best.saturating_sub(slack).max(1);
+            let enough = |needed: u32| {
+                out.iter()
+                    .filter(|(s, _)| matched_clauses(*s) >= needed)
+                    .count()
+                    >= ENOUGH
             };
+            if needed > 1 && !enough(needed) {
+                needed -= 1;
+            }
             out.retain(|(s, _)| matched_clauses(*s) >= needed);
         }
         Ok(out)
     }
 }
+
+/// Fewer results than this after matching most words, and results that match one word fewer
+/// are shown too: one screen of results.
+const ENOUGH: usize = 10;
 
 /// How many clauses a document with this score matched.
 fn matched_clauses(score: Score) -> u32 {

@@ -222,7 +222,11 @@ fn search_prints_hits_in_the_terminal() {
 fn analyze_prints_the_exact_and_stemmed_terms() {
     let r = handbook(&["analyze", "Najemnine v središču"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let lines: Vec<_> = r.stdout.lines().map(|l| l.split_whitespace().collect::<Vec<_>>()).collect();
+    let lines: Vec<_> = r
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .collect();
     assert_eq!(lines[1], ["Najemnine", "najemnine", "najemnin"]);
     assert_eq!(lines[3], ["središču", "srediscu", "sredisc"]);
     assert!(r.stdout.contains("(stop word"), "{}", r.stdout);

@@ -10,10 +10,19 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&words)?),
         Format::Human => {
-            let width = words.iter().map(|w| w.text.chars().count()).max().unwrap_or(4).max(4);
+            let width = words
+                .iter()
+                .map(|w| w.text.chars().count())
+                .max()
+                .unwrap_or(4)
+                .max(4);
             println!("{:width$}  {:width$}  stem", "word", "exact");
             for w in &words {
-                let note = if w.stop { "  (stop word: left out of queries)" } else { "" };
+                let note = if w.stop {
+                    "  (stop word: left out of queries)"
+                } else {
+                    ""
+                };
                 println!("{:width$}  {:width$}  {}{note}", w.text, w.folded, w.stem);
             }
         }

@@ -75,7 +75,10 @@ pub async fn analyze(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
         .collect::<Vec<_>>()
         .join(" ");
     if text.len() > MAX_ANALYZE_BYTES {
-        return Err(AppError::BadRequest(format!("the text is too long (at most {MAX_ANALYZE_BYTES} bytes)")).into());
+        return Err(AppError::BadRequest(format!(
+            "the text is too long (at most {MAX_ANALYZE_BYTES} bytes)"
+        ))
+        .into());
     }
     Ok(Json(json!({
         "text": text,

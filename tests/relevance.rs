@@ -1,0 +1,221 @@
+//! The relevance suite: judged queries over a frozen test handbook (`tests/relevance/`), scored
+//! per category with nDCG@10, recall@10 and MRR. The test holds every category above a floor;
+//! raise the floors as search improves. See the figures with
+//! `cargo test --test relevance -- --nocapture`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use handbook::catalog::Catalog;
+use handbook::search::{Facet, SearchQuery};
+use serde::Deserialize;
+
+/// The day the judgments were made; statuses and `updated` checks use it, so the suite does not
+/// change as the calendar moves.
+fn judged_on() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+}
+
+const K: usize = 10;
+
+/// Lowest acceptable nDCG@10 per category (and overall).
+const FLOORS: &[(&str, f64)] = &[
+    ("exact", 0.90),
+    ("inflected", 0.90),
+    ("no-diacritics", 0.90),
+    ("typo", 0.85),
+    ("prefix", 0.85),
+    ("multi-word", 0.85),
+    ("filtered", 0.90),
+    ("overall", 0.90),
+];
+
+#[derive(Debug, Deserialize)]
+struct Judgments {
+    query: Vec<Judged>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Judged {
+    category: String,
+    q: String,
+    #[serde(default)]
+    filters: BTreeMap<String, Vec<String>>,
+    relevant: BTreeMap<String, u8>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Scores {
+    ndcg: f64,
+    recall: f64,
+    mrr: f64,
+    n: usize,
+}
+
+impl Scores {
+    fn add(&mut self, other: Scores) {
+        self.ndcg += other.ndcg;
+        self.recall += other.recall;
+        self.mrr += other.mrr;
+        self.n += 1;
+    }
+
+    fn mean(self) -> Scores {
+        let n = self.n.max(1) as f64;
+        Scores {
+            ndcg: self.ndcg / n,
+            recall: self.recall / n,
+            mrr: self.mrr / n,
+            n: self.n,
+        }
+    }
+}
+
+fn gain(grade: u8) -> f64 {
+    f64::from((1u32 << grade) - 1)
+}
+
+fn score(ranked: &[String], relevant: &BTreeMap<String, u8>) -> Scores {
+    let discount = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let dcg: f64 = ranked
+        .iter()
+        .take(K)
+        .enumerate()
+        .map(|(i, id)| gain(*relevant.get(id).unwrap_or(&0)) * discount(i))
+        .sum();
+    let mut ideal: Vec<u8> = relevant.values().copied().collect();
+    ideal.sort_unstable_by(|a, b| b.cmp(a));
+    let idcg: f64 = ideal
+        .iter()
+        .take(K)
+        .enumerate()
+        .map(|(i, g)| gain(*g) * discount(i))
+        .sum();
+    let wanted = relevant.values().filter(|g| **g > 0).count();
+    let found = ranked
+        .iter()
+        .take(K)
+        .filter(|id| relevant.get(*id).is_some_and(|g| *g > 0))
+        .count();
+    let first = ranked
+        .iter()
+        .position(|id| relevant.get(id).is_some_and(|g| *g > 0));
+    Scores {
+        ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
+        recall: if wanted > 0 {
+            found as f64 / wanted.min(K) as f64
+        } else {
+            0.0
+        },
+        mrr: first.map_or(0.0, |r| 1.0 / (r + 1) as f64),
+        n: 1,
+    }
+}
+
+#[test]
+fn ranking_metrics_are_computed_as_defined() {
+    let rel: BTreeMap<String, u8> = [("a".to_string(), 2), ("b".to_string(), 1)].into();
+    let perfect = score(&["a".into(), "b".into()], &rel);
+    assert!((perfect.ndcg - 1.0).abs() < 1e-9 && perfect.recall == 1.0 && perfect.mrr == 1.0);
+    let swapped = score(&["x".into(), "b".into(), "a".into()], &rel);
+    assert!(
+        swapped.ndcg < 0.8 && swapped.mrr == 0.5 && swapped.recall == 1.0,
+        "{swapped:?}"
+    );
+    let none = score(&["x".into()], &rel);
+    assert_eq!((none.ndcg, none.recall, none.mrr), (0.0, 0.0, 0.0));
+}
+
+#[test]
+fn judged_queries_rank_relevant_entries_first() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
+    let judgments: Judgments =
+        toml::from_str(&std::fs::read_to_string(dir.join("judgments.toml")).unwrap()).unwrap();
+    assert!(
+        judgments.query.len() >= 80,
+        "only {} judged queries",
+        judgments.query.len()
+    );
+    let (catalog, _) = Catalog::open(&dir.join("handbook"), None, judged_on()).unwrap();
+    let snapshot = catalog.handle().get();
+    let problems: Vec<_> = snapshot
+        .problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "the test handbook has problems:\n{}",
+        problems.join("\n")
+    );
+
+    let mut per_category: BTreeMap<String, Scores> = BTreeMap::new();
+    let mut overall = Scores::default();
+    let mut worst: Vec<(f64, String)> = Vec::new();
+    for j in &judgments.query {
+        for id in j.relevant.keys() {
+            assert!(
+                snapshot.entries.contains_key(id),
+                "judged id {id} is not in the test handbook"
+            );
+        }
+        let mut query = SearchQuery {
+            text: j.q.clone(),
+            per_page: K,
+            ..SearchQuery::default()
+        };
+        for (name, values) in &j.filters {
+            let facet = Facet::from_name(name).unwrap_or_else(|| panic!("unknown filter {name}"));
+            query.filters.insert(facet, values.clone());
+        }
+        let results = snapshot.search(&query, judged_on()).unwrap();
+        let ranked: Vec<String> = results.hits.iter().map(|h| h.entry.id.clone()).collect();
+        let s = score(&ranked, &j.relevant);
+        if s.ndcg < 0.7 {
+            worst.push((
+                s.ndcg,
+                format!(
+                    "[{}] {:?} {:?} → {:?}",
+                    j.category,
+                    j.q,
+                    j.filters,
+                    &ranked[..ranked.len().min(5)]
+                ),
+            ));
+        }
+        per_category.entry(j.category.clone()).or_default().add(s);
+        overall.add(s);
+    }
+    println!(
+        "\n{:<14} {:>7} {:>9} {:>9} {:>7}",
+        "category", "queries", "nDCG@10", "recall@10", "MRR"
+    );
+    let mut rows: Vec<(String, Scores)> = per_category
+        .into_iter()
+        .map(|(c, s)| (c, s.mean()))
+        .collect();
+    rows.push(("overall".into(), overall.mean()));
+    for (c, s) in &rows {
+        println!(
+            "{c:<14} {:>7} {:>9.3} {:>9.3} {:>7.3}",
+            s.n, s.ndcg, s.recall, s.mrr
+        );
+    }
+    worst.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (ndcg, what) in &worst {
+        println!("  weak ({ndcg:.2}): {what}");
+    }
+    for (category, floor) in FLOORS {
+        let got = rows
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, s)| s.ndcg);
+        let got = got.unwrap_or_else(|| panic!("no judged queries in category {category}"));
+        assert!(
+            got >= *floor,
+            "nDCG@10 of {category} is {got:.3}, below its floor {floor}"
+        );
+    }
+}
