@@ -21,14 +21,14 @@ const K: usize = 10;
 
 /// Lowest acceptable nDCG@10 per category (and overall).
 const FLOORS: &[(&str, f64)] = &[
-    ("exact", 0.90),
+    ("exact", 0.95),
     ("inflected", 0.90),
-    ("no-diacritics", 0.90),
-    ("typo", 0.85),
-    ("prefix", 0.85),
-    ("multi-word", 0.85),
-    ("filtered", 0.90),
-    ("overall", 0.90),
+    ("no-diacritics", 0.95),
+    ("typo", 0.95),
+    ("prefix", 0.95),
+    ("multi-word", 0.87),
+    ("filtered", 0.95),
+    ("overall", 0.94),
 ];
 
 #[derive(Debug, Deserialize)]
