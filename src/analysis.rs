@@ -70,21 +70,23 @@ pub struct Analyzed {
 /// Every word of `text` with its exact and stemmed terms.
 pub fn analyze(text: &str) -> Vec<Analyzed> {
     let normalized = normalize(text);
-    let mut analyzer = exact_analyzer();
-    let mut stream = analyzer.token_stream(&normalized);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let t = stream.token();
-        out.push(Analyzed {
-            text: normalized[t.offset_from..t.offset_to].to_string(),
-            start: t.offset_from,
-            end: t.offset_to,
-            folded: t.text.clone(),
-            stem: crate::stemmer::stem(&t.text),
-            stop: is_stop_word(&t.text),
-        });
-    }
-    out
+    EXACT.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(&normalized);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push(Analyzed {
+                text: normalized[t.offset_from..t.offset_to].to_string(),
+                start: t.offset_from,
+                end: t.offset_to,
+                folded: t.text.clone(),
+                stem: crate::stemmer::stem(&t.text),
+                stop: is_stop_word(&t.text),
+            });
+        }
+        out
+    })
 }
 
 /// Canonical Unicode form for all text that enters the handbook or a query.
@@ -92,16 +94,23 @@ pub fn normalize(text: &str) -> String {
     text.nfc().collect()
 }
 
+thread_local! {
+    /// Building an analyser allocates; short texts (labels, sort keys, queries) reuse one.
+    static EXACT: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(exact_analyzer());
+}
+
 /// The exact (folded) terms of `text`, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut analyzer = exact_analyzer();
     let normalized = normalize(text);
-    let mut stream = analyzer.token_stream(&normalized);
-    let mut out = Vec::new();
-    while stream.advance() {
-        out.push(stream.token().text.clone());
-    }
-    out
+    EXACT.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(&normalized);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    })
 }
 
 /// Words too common to narrow a search ("subvencije za najem v centru"), dropped from queries

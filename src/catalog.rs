@@ -106,6 +106,7 @@ impl Catalog {
             resolved,
             handbook.vocabulary.clone(),
             1,
+            None,
         )?;
         let handle = SnapshotHandle(Arc::new(RwLock::new(Arc::new(snapshot))));
         let catalog = Catalog {
@@ -203,6 +204,7 @@ impl Catalog {
             resolved,
             vocabulary,
             self.generation,
+            Some(&self.handle.get()),
         )?;
         self.handle.set(snapshot);
         Ok(applied)

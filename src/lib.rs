@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
+pub mod corpus;
 pub mod diagnostic;
 pub mod entry;
 pub mod handbook;

@@ -176,6 +176,34 @@ impl Highlighter {
     }
 }
 
+/// Which of the matching rules a query uses. Everything is on in the product; `PLAIN` (exact
+/// folded words and BM25 only) is the baseline the benchmarks compare the full search with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Features {
+    pub stemming: bool,
+    pub synonyms: bool,
+    pub typos: bool,
+    pub completions: bool,
+    pub proximity: bool,
+}
+
+impl Features {
+    pub const ALL: Features = Features {
+        stemming: true,
+        synonyms: true,
+        typos: true,
+        completions: true,
+        proximity: true,
+    };
+    pub const PLAIN: Features = Features {
+        stemming: false,
+        synonyms: false,
+        typos: false,
+        completions: false,
+        proximity: false,
+    };
+}
+
 /// A query ready to run.
 pub struct Compiled {
     pub query: Box<dyn Query>,
@@ -274,7 +302,12 @@ fn phrase_query(
 }
 
 /// Builds the query for `clauses` against the index behind `searcher`.
-pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Compiled {
+pub fn compile(
+    clauses: &[Clause],
+    searcher: &Searcher,
+    fields: &Fields,
+    features: Features,
+) -> Compiled {
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for clause in clauses {
@@ -282,15 +315,21 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
         match clause {
             Clause::Word { folded, stem, open } => {
                 hl.exact.insert(folded.clone());
-                hl.stems.insert(stem.clone());
-                let synonyms = synonyms::of(stem);
+                if features.stemming {
+                    hl.stems.insert(stem.clone());
+                }
+                let synonyms = if features.synonyms {
+                    synonyms::of(stem)
+                } else {
+                    &[]
+                };
                 hl.stems.extend(synonyms.iter().cloned());
                 let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
                     || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
                 let letters = folded.chars().count();
                 // A word being typed may be complete already ("najemn" is a stem too), so it is
                 // completed whether or not the index knows it.
-                let completions = if *open && letters >= MIN_PREFIX {
+                let completions = if features.completions && *open && letters >= MIN_PREFIX {
                     completions(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
                 } else {
                     Vec::new()
@@ -304,10 +343,10 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
                 let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
                     .iter()
                     .map(|&(t, boost)| {
-                        let mut alternatives = vec![
-                            term_query(fields.exact(t), folded, EXACT),
-                            term_query(fields.stemmed(t), stem, STEMMED),
-                        ];
+                        let mut alternatives = vec![term_query(fields.exact(t), folded, EXACT)];
+                        if features.stemming {
+                            alternatives.push(term_query(fields.stemmed(t), stem, STEMMED));
+                        }
                         alternatives.extend(
                             synonyms
                                 .iter()
@@ -331,7 +370,8 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
                         TIE_BREAKER,
                     )),
                 ));
-                if !is_known
+                if features.typos
+                    && !is_known
                     && completions.is_empty()
                     && synonyms.is_empty()
                     && let Some(d) = typo_distance(letters)
@@ -393,7 +433,7 @@ pub fn compile(clauses: &[Clause], searcher: &Searcher, fields: &Fields) -> Comp
             Clause::Phrase { .. } => None,
         })
         .collect();
-    if words.len() >= 2 && words.len() == clauses.len() {
+    if features.proximity && words.len() >= 2 && words.len() == clauses.len() {
         for (t, boost) in [(Text::Title, 2.0), (Text::Summary, 1.0), (Text::Tags, 1.0)] {
             top.push(phrase_query(
                 fields.stemmed(t),

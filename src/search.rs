@@ -16,7 +16,7 @@ use crate::analysis;
 use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
-use crate::query::{self, Highlighter};
+use crate::query::{self, Features, Highlighter};
 use crate::schema::Fields;
 use crate::snippet;
 use crate::vocabulary::{Dimension, Vocabulary};
@@ -59,6 +59,18 @@ impl Facet {
 
     pub fn from_name(name: &str) -> Option<Facet> {
         Facet::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Position in `Facet::ALL`, for per-facet arrays.
+    pub fn index(self) -> usize {
+        match self {
+            Facet::Status => 0,
+            Facet::Region => 1,
+            Facet::Municipality => 2,
+            Facet::Type => 3,
+            Facet::Source => 4,
+            Facet::Beneficiary => 5,
+        }
     }
 
     pub fn dimension(self) -> Option<Dimension> {
@@ -163,6 +175,17 @@ pub struct Results {
     pub facets: Vec<(Facet, Vec<FacetValue>)>,
 }
 
+/// An entry with what search derives from it once per snapshot rather than once per request.
+struct Record {
+    entry: Arc<Entry>,
+    /// The title folded for sorting ("Črnomelj" sorts with C).
+    title_key: String,
+    /// The statistical regions of the entry's municipalities.
+    regions: Vec<String>,
+    /// The body as plain text, for snippets.
+    body_text: String,
+}
+
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
 /// that were committed with it. Swapped whole after each change; requests hold an `Arc`.
 pub struct Snapshot {
@@ -176,19 +199,46 @@ pub struct Snapshot {
     pub paths: HashMap<String, std::path::PathBuf>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
-    /// `docs[segment][doc]` → the entry that document is, resolved once per snapshot so the hot
-    /// path never reads stored fields.
-    docs: Vec<Vec<Option<Arc<Entry>>>>,
+    records: HashMap<String, Arc<Record>>,
+    /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
+    /// hot path never reads stored fields.
+    docs: Vec<Vec<Option<Arc<Record>>>>,
 }
 
 impl Snapshot {
+    /// Builds a snapshot; records of entries unchanged since `previous` are reused, so a save
+    /// costs work for the entry saved, not for the whole handbook.
     pub fn new(
         searcher: Searcher,
         fields: Fields,
         resolved: Resolved,
         vocabulary: Arc<Vocabulary>,
         generation: u64,
+        previous: Option<&Snapshot>,
     ) -> tantivy::Result<Snapshot> {
+        let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
+        let records: HashMap<String, Arc<Record>> = resolved
+            .entries
+            .iter()
+            .map(|(id, entry)| {
+                let old = reusable
+                    .and_then(|p| p.records.get(id))
+                    .filter(|r| Arc::ptr_eq(&r.entry, entry));
+                let record = old.cloned().unwrap_or_else(|| {
+                    Arc::new(Record {
+                        entry: entry.clone(),
+                        title_key: analysis::fold(&entry.title),
+                        regions: vocabulary
+                            .regions_of(&entry.municipalities)
+                            .into_iter()
+                            .map(String::from)
+                            .collect(),
+                        body_text: entry.body_text(),
+                    })
+                });
+                (id.clone(), record)
+            })
+            .collect();
         let mut docs = Vec::with_capacity(searcher.segment_readers().len());
         let mut id = String::new();
         for segment in searcher.segment_readers() {
@@ -201,7 +251,7 @@ impl Snapshot {
                 if let Some(ord) = column.term_ords(doc).next() {
                     id.clear();
                     column.ord_to_str(ord, &mut id)?;
-                    table[doc as usize] = resolved.entries.get(&id).cloned();
+                    table[doc as usize] = records.get(&id).cloned();
                 }
             }
             docs.push(table);
@@ -216,6 +266,7 @@ impl Snapshot {
             vocabulary,
             generation,
             loaded_at: Local::now(),
+            records,
             docs,
         })
     }
@@ -232,34 +283,47 @@ impl Snapshot {
     }
 
     pub fn search(&self, query: &SearchQuery, today: NaiveDate) -> tantivy::Result<Results> {
+        self.search_with(query, today, Features::ALL)
+    }
+
+    /// `search` with a chosen set of matching rules; for benchmarks against a plain baseline.
+    pub fn search_with(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        features: Features,
+    ) -> tantivy::Result<Results> {
         let clauses = query::parse(&query.text);
-        let compiled =
-            (!clauses.is_empty()).then(|| query::compile(&clauses, &self.searcher, &self.fields));
+        let compiled = (!clauses.is_empty())
+            .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
         let matches = self.matches(compiled.as_ref())?;
         let filters = Filters::new(query);
-        let mut counts: HashMap<Facet, HashMap<String, usize>> = HashMap::new();
-        let mut kept: Vec<(Score, &Arc<Entry>, Status)> = Vec::new();
-        for (score, entry) in matches {
-            let status = entry.status(today);
-            let values = FacetValues::of(entry, status, &self.vocabulary);
-            let failing: Vec<Facet> = Facet::ALL
+        let mut counts: [HashMap<&str, usize>; 6] = Default::default();
+        let mut kept: Vec<(Score, &Record, Status)> = Vec::new();
+        for (score, record) in matches {
+            let status = record.entry.status(today);
+            let mut failing = Facet::ALL
                 .into_iter()
-                .filter(|f| !filters.passes(*f, &values))
-                .collect();
-            // Disjunctive counting: each facet counts what every *other* filter lets through.
-            let counted: &[Facet] = match failing.as_slice() {
-                [] => &Facet::ALL,
-                [one] => std::slice::from_ref(one),
-                _ => &[],
+                .filter(|f| !filters.passes(*f, record, status));
+            // Disjunctive counting: each facet counts what every *other* filter lets through,
+            // so a record failing one filter still counts in that filter's facet.
+            let (first, second) = (failing.next(), failing.next());
+            let only: [Facet; 1];
+            let counted: &[Facet] = match (first, second) {
+                (None, _) => &Facet::ALL,
+                (Some(_), Some(_)) => &[],
+                (Some(one), None) => {
+                    only = [one];
+                    &only
+                }
             };
             for facet in counted {
-                let c = counts.entry(*facet).or_default();
-                for v in values.get(*facet) {
-                    *c.entry(v.to_string()).or_default() += 1;
+                for v in values(record, *facet, status) {
+                    *counts[facet.index()].entry(v).or_default() += 1;
                 }
             }
-            if failing.is_empty() {
-                kept.push((score, entry, status));
+            if first.is_none() {
+                kept.push((score, record, status));
             }
         }
         sort(&mut kept, query.sort, compiled.is_none(), today);
@@ -270,9 +334,9 @@ impl Snapshot {
             .into_iter()
             .skip(start)
             .take(query.per_page)
-            .map(|(score, entry, status)| Hit {
-                snippet: snippet_of(entry, &highlighter),
-                entry: entry.clone(),
+            .map(|(score, record, status)| Hit {
+                snippet: snippet_of(record, &highlighter),
+                entry: record.entry.clone(),
                 status,
                 score,
             })
@@ -282,7 +346,7 @@ impl Snapshot {
             .map(|f| {
                 (
                     f,
-                    self.facet_values(f, counts.remove(&f).unwrap_or_default(), query.selected(f)),
+                    self.facet_values(f, &counts[f.index()], query.selected(f)),
                 )
             })
             .collect();
@@ -298,16 +362,16 @@ impl Snapshot {
     fn facet_values(
         &self,
         facet: Facet,
-        counts: HashMap<String, usize>,
+        counts: &HashMap<&str, usize>,
         selected: &[String],
     ) -> Vec<FacetValue> {
         let mut values: Vec<FacetValue> = counts
-            .into_iter()
+            .iter()
             .map(|(value, count)| FacetValue {
-                label: self.label(facet, &value),
-                selected: selected.contains(&value),
-                value,
-                count,
+                label: self.label(facet, value),
+                selected: selected.iter().any(|s| s == value),
+                value: (*value).to_string(),
+                count: *count,
             })
             .collect();
         for s in selected {
@@ -353,19 +417,19 @@ impl Snapshot {
     fn matches(
         &self,
         compiled: Option<&query::Compiled>,
-    ) -> tantivy::Result<Vec<(Score, &Arc<Entry>)>> {
+    ) -> tantivy::Result<Vec<(Score, &Record)>> {
         let found = match compiled {
             None => self.searcher.search(&AllQuery, &AllMatches)?,
             Some(c) => self.searcher.search(&*c.query, &AllMatches)?,
         };
-        let mut out: Vec<(Score, &Arc<Entry>)> = found
+        let mut out: Vec<(Score, &Record)> = found
             .into_iter()
             .filter_map(|(score, seg, doc)| {
                 self.docs
                     .get(seg as usize)?
                     .get(doc as usize)?
-                    .as_ref()
-                    .map(|e| (score, e))
+                    .as_deref()
+                    .map(|r| (score, r))
             })
             .collect();
         if let Some(c) = compiled {
@@ -411,71 +475,46 @@ pub enum Lookup<'a> {
 
 /// The summary with the matched words marked, or the part of the body that matched, or else
 /// the plain summary.
-fn snippet_of(entry: &Entry, highlighter: &Highlighter) -> String {
+fn snippet_of(record: &Record, highlighter: &Highlighter) -> String {
     if !highlighter.is_empty() {
-        for text in [entry.summary.clone(), entry.body_text()] {
-            if let Some(s) = snippet::snippet(&text, highlighter) {
+        for text in [&record.entry.summary, &record.body_text] {
+            if let Some(s) = snippet::snippet(text, highlighter) {
                 return s;
             }
         }
     }
-    maud::html!((entry.summary)).into_string()
+    maud::html!((record.entry.summary)).into_string()
 }
 
-/// The values an entry has in each facet.
-struct FacetValues<'a> {
-    entry: &'a Entry,
-    regions: Vec<&'a str>,
-    status: Status,
-}
-
-impl<'a> FacetValues<'a> {
-    fn of(entry: &'a Entry, status: Status, vocabulary: &'a Vocabulary) -> Self {
-        FacetValues {
-            entry,
-            regions: vocabulary.regions_of(&entry.municipalities),
-            status,
-        }
-    }
-
-    fn get(&self, facet: Facet) -> Vec<&str> {
-        let keys = |v: &'a [String]| v.iter().map(String::as_str).collect();
-        match facet {
-            Facet::Region => self.regions.clone(),
-            Facet::Municipality => keys(&self.entry.municipalities),
-            Facet::Type => keys(&self.entry.types),
-            Facet::Source => keys(&self.entry.sources),
-            Facet::Beneficiary => keys(&self.entry.beneficiaries),
-            Facet::Status => vec![self.status.key()],
-        }
-    }
+/// The values a record has in a facet, without allocating.
+fn values<'a>(record: &'a Record, facet: Facet, status: Status) -> impl Iterator<Item = &'a str> {
+    let keys: &'a [String] = match facet {
+        Facet::Region => &record.regions,
+        Facet::Municipality => &record.entry.municipalities,
+        Facet::Type => &record.entry.types,
+        Facet::Source => &record.entry.sources,
+        Facet::Beneficiary => &record.entry.beneficiaries,
+        Facet::Status => &[],
+    };
+    let status = (facet == Facet::Status).then(|| status.key());
+    keys.iter().map(String::as_str).chain(status)
 }
 
 /// The selected values per facet: OR within a facet, AND across facets.
 struct Filters<'q> {
-    selected: Vec<(Facet, &'q [String])>,
+    selected: [&'q [String]; 6],
 }
 
 impl<'q> Filters<'q> {
     fn new(query: &'q SearchQuery) -> Self {
         Filters {
-            selected: query
-                .filters
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(f, v)| (*f, v.as_slice()))
-                .collect(),
+            selected: Facet::ALL.map(|f| query.selected(f)),
         }
     }
 
-    fn passes(&self, facet: Facet, values: &FacetValues<'_>) -> bool {
-        match self.selected.iter().find(|(f, _)| *f == facet) {
-            None => true,
-            Some((_, wanted)) => values
-                .get(facet)
-                .iter()
-                .any(|v| wanted.iter().any(|w| w == v)),
-        }
+    fn passes(&self, facet: Facet, record: &Record, status: Status) -> bool {
+        let wanted = self.selected[facet.index()];
+        wanted.is_empty() || values(record, facet, status).any(|v| wanted.iter().any(|w| w == v))
     }
 }
 
@@ -487,29 +526,39 @@ fn collate(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| a.cmp(b))
 }
 
-fn sort(hits: &mut [(Score, &Arc<Entry>, Status)], sort: Sort, no_text: bool, today: NaiveDate) {
-    let by_title = |a: &Entry, b: &Entry| collate(&a.title, &b.title).then_with(|| a.id.cmp(&b.id));
+fn sort(hits: &mut [(Score, &Record, Status)], sort: Sort, no_text: bool, today: NaiveDate) {
+    let by_title = |a: &Record, b: &Record| {
+        a.title_key
+            .cmp(&b.title_key)
+            .then_with(|| a.entry.id.cmp(&b.entry.id))
+    };
     match sort {
         Sort::Relevance if no_text => {
             // Browsing without words: what can be applied for now first, soonest deadline first.
             hits.sort_by(|(_, a, sa), (_, b, sb)| {
                 sa.cmp(sb)
-                    .then_with(|| deadline_key(a, today).cmp(&deadline_key(b, today)))
+                    .then_with(|| deadline_key(&a.entry, today).cmp(&deadline_key(&b.entry, today)))
                     .then_with(|| by_title(a, b))
             });
         }
         Sort::Relevance => hits.sort_by(|(sa, a, _), (sb, b, _)| {
             sb.total_cmp(sa)
-                .then_with(|| b.updated.cmp(&a.updated))
+                .then_with(|| b.entry.updated.cmp(&a.entry.updated))
                 .then_with(|| by_title(a, b))
         }),
         Sort::Deadline => hits.sort_by(|(_, a, _), (_, b, _)| {
-            deadline_key(a, today)
-                .cmp(&deadline_key(b, today))
+            deadline_key(&a.entry, today)
+                .cmp(&deadline_key(&b.entry, today))
                 .then_with(|| by_title(a, b))
         }),
-        Sort::Updated => hits
-            .sort_by(|(_, a, _), (_, b, _)| b.updated.cmp(&a.updated).then_with(|| by_title(a, b))),
+        Sort::Updated => {
+            hits.sort_by(|(_, a, _), (_, b, _)| {
+                b.entry
+                    .updated
+                    .cmp(&a.entry.updated)
+                    .then_with(|| by_title(a, b))
+            });
+        }
     }
 }
 

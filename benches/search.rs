@@ -1,0 +1,70 @@
+//! Search latency over generated handbooks, full Slovenian search against a plain baseline
+//! (exact folded words and BM25 only; same index, same facets and filters).
+//!
+//!     cargo bench --bench search                       # 10,000 entries
+//!     HANDBOOK_BENCH_SIZES=1000,10000,100000 cargo bench --bench search
+
+use std::path::Path;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use handbook::catalog::Catalog;
+use handbook::query::Features;
+use handbook::search::{Facet, SearchQuery};
+
+fn sizes() -> Vec<usize> {
+    std::env::var("HANDBOOK_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10_000])
+}
+
+fn queries() -> Vec<(&'static str, SearchQuery)> {
+    let text = |t: &str| SearchQuery {
+        text: t.to_string(),
+        ..SearchQuery::default()
+    };
+    let mut filtered = text("obnova fasad");
+    filtered
+        .filters
+        .insert(Facet::Region, vec!["gorenjska".into(), "podravska".into()]);
+    filtered.filters.insert(Facet::Status, vec!["open".into()]);
+    vec![
+        ("one-word", text("najemnine")),
+        ("inflected", text("najemnino v mestnem jedru")),
+        (
+            "multi-word",
+            text("subvencije za najem lokala v starem mestnem jedru"),
+        ),
+        ("typo", text("ljubjana obnova procelij")),
+        ("prefix", text("podjetn")),
+        ("filtered", filtered),
+        ("empty", text("")),
+    ]
+}
+
+fn bench(c: &mut Criterion) {
+    let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");
+    let today = handbook::today();
+    for n in sizes() {
+        let dir = tempfile::tempdir().unwrap();
+        handbook::corpus::write(dir.path(), &vocabulary, n, 42).unwrap();
+        let (catalog, _) = Catalog::open(dir.path(), None, today).unwrap();
+        let snapshot = catalog.handle().get();
+        let mut group = c.benchmark_group(format!("search_{n}"));
+        for (name, query) in queries() {
+            for (mode, features) in [("full", Features::ALL), ("plain", Features::PLAIN)] {
+                group.bench_with_input(BenchmarkId::new(mode, name), &query, |b, q| {
+                    b.iter(|| snapshot.search_with(q, today, features).unwrap().total);
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
+    targets = bench
+}
+criterion_main!(benches);
