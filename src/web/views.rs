@@ -24,6 +24,7 @@ fn layout(title: &str, quick_search: bool, main: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – " (SITE) }
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href="/static/style.css";
                 script src="/static/app.js" defer {}
             }
