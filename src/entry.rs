@@ -338,6 +338,82 @@ fn strings(list: Vec<Spanned<String>>) -> Vec<String> {
         .collect()
 }
 
+/// An entry not checked for this long is flagged for an editor.
+pub const STALE_AFTER_DAYS: i64 = 365;
+
+/// Warnings about a valid entry: it stays searchable, but an editor should look.
+pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> Vec<Diagnostic> {
+    let source = analysis::normalize(source);
+    let Ok(doc) = toml_reader::parse(file, &source) else {
+        return Vec::new();
+    };
+    let span_of = |key: &str| doc.get_ref().get(key).map_or(0..0, |v| v.span());
+    let mut out = Vec::new();
+    let age = (today - entry.updated).num_days();
+    if age > STALE_AFTER_DAYS {
+        out.push(
+            Diagnostic::at(
+                file,
+                &source,
+                span_of("updated"),
+                "stale",
+                format!(
+                    "not checked for {} months (last on {})",
+                    age * 12 / 365,
+                    entry.updated
+                ),
+            )
+            .with_help(
+                "check the entry against its official source, then set `updated` to today's date",
+            )
+            .warning(),
+        );
+    }
+    if let (Some(from), None, false) = (entry.open_from, entry.open_until, entry.closed)
+        && (today - from).num_days() > STALE_AFTER_DAYS
+    {
+        out.push(
+            Diagnostic::at(file, &source, span_of("open_from"), "open-without-end", format!(
+                "the call has shown as open since {from}, with no closing date"
+            ))
+            .with_help("if the call has ended, add `open_until`, or `closed = true` if the date is not known")
+            .warning(),
+        );
+    }
+    if entry.until_funds_run_out
+        && !entry.closed
+        && entry.open_until.is_none_or(|until| until >= today)
+        && age > STALE_AFTER_DAYS / 4
+    {
+        out.push(
+            Diagnostic::at(
+                file,
+                &source,
+                span_of("until_funds_run_out"),
+                "funds-unchecked",
+                format!(
+                    "the call is open until its funds run out, and was last checked on {}",
+                    entry.updated
+                ),
+            )
+            .with_help("check whether funds remain; if they ran out, add `closed = true`")
+            .warning(),
+        );
+    }
+    if entry.url.is_none() {
+        out.push(
+            Diagnostic::file(
+                file,
+                "missing-url",
+                "the entry has no `url` to its official source",
+            )
+            .with_help("add `url = \"https://...\"`: the call, or the page where it was announced")
+            .warning(),
+        );
+    }
+    out
+}
+
 /// A list of vocabulary keys; each must exist in the vocabulary.
 fn keys(
     r: &mut Reader<'_>,
@@ -566,6 +642,40 @@ open_until = 2024-03-01
         assert_eq!(
             codes(&src),
             [(2, 11, "empty-value"), (5, 11, "empty-value")]
+        );
+    }
+
+    #[test]
+    fn stale_entries_open_calls_without_an_end_and_missing_sources_are_warnings() {
+        let src = GOOD.replace("open_until = 2024-03-01\n", "");
+        let e = parse_str(&src).unwrap();
+        let later = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let w = warnings(Path::new("m/a.toml"), &src, &e, later);
+        let codes: Vec<_> = w
+            .iter()
+            .map(|d| (d.line, d.column, d.code, d.is_error()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (7, 11, "stale", false),
+                (8, 13, "open-without-end", false),
+                (0, 0, "missing-url", false)
+            ]
+        );
+        assert_eq!(
+            w[0].message,
+            "not checked for 16 months (last on 2024-01-10)"
+        );
+        assert_eq!(
+            warnings(
+                Path::new("m/a.toml"),
+                GOOD,
+                &parse_str(GOOD).unwrap(),
+                today()
+            )
+            .len(),
+            1
         );
     }
 

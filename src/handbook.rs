@@ -62,6 +62,8 @@ pub struct FileState {
     pub current: Result<Arc<Entry>, Vec<Diagnostic>>,
     /// The last version of this file that was valid, kept searchable while the file is broken.
     pub last_good: Option<Arc<Entry>>,
+    /// Things worth an editor's look that do not keep the entry out of search.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl FileState {
@@ -110,12 +112,13 @@ impl Handbook {
         let files = paths
             .into_iter()
             .map(|p| {
-                let current = read_entry(&p, &vocabulary, today);
+                let (current, warnings) = read_entry(&p, &vocabulary, today);
                 (
                     p,
                     FileState {
                         last_good: None,
                         current,
+                        warnings,
                     },
                 )
             })
@@ -135,15 +138,21 @@ impl Handbook {
             self.files.remove(path);
             return;
         }
-        let current = read_entry(path, &self.vocabulary, today);
+        let (current, warnings) = read_entry(path, &self.vocabulary, today);
         let previous = self.files.remove(path);
         let last_good = match (&current, previous) {
             (Ok(_), _) => None,
             (Err(_), Some(prev)) => prev.serving().cloned(),
             (Err(_), None) => None,
         };
-        self.files
-            .insert(path.to_path_buf(), FileState { current, last_good });
+        self.files.insert(
+            path.to_path_buf(),
+            FileState {
+                current,
+                last_good,
+                warnings,
+            },
+        );
     }
 
     /// Re-reads the vocabulary and every entry against it. Entries that the new vocabulary
@@ -170,6 +179,7 @@ impl Handbook {
             ..Resolved::default()
         };
         for (path, state) in &self.files {
+            out.problems.extend(state.warnings.iter().cloned());
             if let Err(diagnostics) = &state.current {
                 out.problems.extend(diagnostics.iter().cloned());
             }
@@ -309,24 +319,26 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
     })
 }
 
+/// An entry file's checked content, and the warnings about it.
+type EntryRead = (Result<Arc<Entry>, Vec<Diagnostic>>, Vec<Diagnostic>);
+
 /// Reads and checks one entry file.
-pub fn read_entry(
-    path: &Path,
-    vocabulary: &Vocabulary,
-    today: NaiveDate,
-) -> Result<Arc<Entry>, Vec<Diagnostic>> {
+pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> EntryRead {
     let source = match read_text(path) {
         Ok(s) => s,
-        Err(ReadError::Invalid(d)) => return Err(vec![*d]),
+        Err(ReadError::Invalid(d)) => return (Err(vec![*d]), Vec::new()),
         Err(ReadError::Io(e)) => {
-            return Err(vec![Diagnostic::file(
-                path,
-                "unreadable",
-                format!("cannot read the file: {e}"),
-            )]);
+            let d = Diagnostic::file(path, "unreadable", format!("cannot read the file: {e}"));
+            return (Err(vec![d]), Vec::new());
         }
     };
-    entry::parse(path, &id_of(path), &source, vocabulary, today).map(Arc::new)
+    match entry::parse(path, &id_of(path), &source, vocabulary, today) {
+        Ok(e) => {
+            let warnings = entry::warnings(path, &source, &e, today);
+            (Ok(Arc::new(e)), warnings)
+        }
+        Err(d) => (Err(d), Vec::new()),
+    }
 }
 
 #[cfg(test)]

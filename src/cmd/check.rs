@@ -47,8 +47,15 @@ fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
             for d in diagnostics {
                 println!("{d}");
             }
-            if diagnostics.is_empty() {
-                println!("ok: {valid_entries} entries, no problems");
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            if errors == 0 {
+                let warnings = diagnostics.len();
+                let note = if warnings == 0 {
+                    "no problems".to_string()
+                } else {
+                    diagnostic::summary(diagnostics)
+                };
+                println!("ok: {valid_entries} entries, {note}");
             } else {
                 println!(
                     "{} ({valid_entries} valid entries)",

@@ -273,21 +273,12 @@ pub fn measure_page(
 }
 
 pub fn status_page(snapshot: &Snapshot) -> Markup {
-    let errors = snapshot.problems.iter().filter(|d| d.is_error()).count();
-    let main = html! {
-        h1 { "Stanje priročnika" }
-        dl.fields {
-            dt { "Ukrepov v iskanju" } dd #entry-count { (snapshot.entries.len()) }
-            dt { "Zadnja osvežitev" } dd { time datetime=(snapshot.loaded_at.to_rfc3339()) { (snapshot.loaded_at.format("%-d. %-m. %Y %H:%M:%S")) } }
-            dt { "Napake" } dd #error-count { (errors) }
-        }
-        @if snapshot.problems.is_empty() {
-            p { "Vse datoteke so veljavne." }
-        } @else {
-            h2 { "Datoteke z napakami" }
-            p { "Neveljavne datoteke ostanejo v iskanju v zadnji veljavni različici, dokler jih urednik ne popravi." }
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        snapshot.problems.iter().partition(|d| d.is_error());
+    let list = |items: &[&Diagnostic]| {
+        html! {
             ul.problems {
-                @for d in &snapshot.problems {
+                @for d in items {
                     li class={"problem " (d.severity)} {
                         code { (d.location()) } " "
                         strong { (d.severity) "[" (d.code) "]" } ": " (d.message)
@@ -295,6 +286,27 @@ pub fn status_page(snapshot: &Snapshot) -> Markup {
                     }
                 }
             }
+        }
+    };
+    let main = html! {
+        h1 { "Stanje priročnika" }
+        dl.fields {
+            dt { "Ukrepov v iskanju" } dd #entry-count { (snapshot.entries.len()) }
+            dt { "Zadnja osvežitev" } dd { time datetime=(snapshot.loaded_at.to_rfc3339()) { (snapshot.loaded_at.format("%-d. %-m. %Y %H:%M:%S")) } }
+            dt { "Napake" } dd #error-count { (errors.len()) }
+            dt { "Opozorila" } dd #warning-count { (warnings.len()) }
+        }
+        @if errors.is_empty() {
+            p { "Vse datoteke so veljavne." }
+        } @else {
+            h2 { "Datoteke z napakami" }
+            p { "Neveljavne datoteke ostanejo v iskanju v zadnji veljavni različici, dokler jih urednik ne popravi." }
+            (list(&errors))
+        }
+        @if !warnings.is_empty() {
+            h2 { "Opozorila" }
+            p { "Ti ukrepi so v iskanju, a jih je vredno pregledati." }
+            (list(&warnings))
         }
     };
     layout("Stanje priročnika", true, main)
