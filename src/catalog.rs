@@ -45,21 +45,40 @@ impl Changes {
 /// The current snapshot, shared between the catalog (which replaces it) and the web server
 /// (which reads it). Readers clone the `Arc` and never wait on an index commit.
 #[derive(Clone)]
-pub struct SnapshotHandle(Arc<RwLock<Arc<Snapshot>>>);
+pub struct SnapshotHandle {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+    /// The generation of the current snapshot, for pages that reload when the handbook changes.
+    generation: tokio::sync::watch::Sender<u64>,
+}
 
 impl SnapshotHandle {
+    fn new(snapshot: Snapshot) -> Self {
+        let (generation, _) = tokio::sync::watch::channel(snapshot.generation);
+        SnapshotHandle {
+            current: Arc::new(RwLock::new(Arc::new(snapshot))),
+            generation,
+        }
+    }
+
     pub fn get(&self) -> Arc<Snapshot> {
-        self.0
+        self.current
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
     }
 
+    /// Wakes when a new snapshot is published (after its changes are searchable).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.generation.subscribe()
+    }
+
     fn set(&self, snapshot: Snapshot) {
+        let generation = snapshot.generation;
         *self
-            .0
+            .current
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(snapshot);
+        self.generation.send_replace(generation);
     }
 }
 
@@ -108,7 +127,7 @@ impl Catalog {
             1,
             None,
         )?;
-        let handle = SnapshotHandle(Arc::new(RwLock::new(Arc::new(snapshot))));
+        let handle = SnapshotHandle::new(snapshot);
         let catalog = Catalog {
             handbook,
             index,
@@ -195,6 +214,14 @@ impl Catalog {
             }
             applied.upserted = upserts.iter().map(|e| e.id.clone()).collect();
             applied.deleted = deletes;
+            // A save that changed nothing a reader can see (the same content written again, a
+            // rescan) publishes nothing, so open pages are not reloaded for nothing.
+            if applied.upserted.is_empty()
+                && applied.deleted.is_empty()
+                && resolved.problems == self.handle.get().problems
+            {
+                return Ok(applied);
+            }
         }
         self.indexed = resolved.entries.clone();
         self.generation += 1;

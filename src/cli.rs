@@ -55,6 +55,10 @@ pub struct ServeArgs {
     /// Do not watch the handbook for changes
     #[arg(long)]
     pub no_watch: bool,
+    /// Do not reload open pages when the handbook changes (for a public site behind a proxy
+    /// that limits long-lived connections)
+    #[arg(long)]
+    pub no_live_reload: bool,
 }
 
 impl Default for ServeArgs {
@@ -67,6 +71,7 @@ impl Default for ServeArgs {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             base_url: None,
             no_watch: false,
+            no_live_reload: false,
         }
     }
 }

@@ -328,7 +328,10 @@ pub fn parse(
             body,
         })
     } else {
-        Err(r.diagnostics)
+        // In the order an editor reads the file.
+        let mut diagnostics = r.diagnostics;
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        Err(diagnostics)
     }
 }
 

@@ -258,7 +258,12 @@ impl<'a> Reader<'a> {
                         range.start,
                         range.end - 1
                     ),
-                );
+                )
+                .help = Some(format!(
+                    "write a whole number of {unit} from {} to {}; leave the line out if it is not known",
+                    range.start,
+                    range.end - 1
+                ));
                 None
             }
         }

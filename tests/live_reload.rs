@@ -238,3 +238,70 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         fs::copy(e.path(), to.join(e.file_name())).unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_page_subscribed_to_events_is_told_to_reload_after_a_save() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let l = live(TempHandbook::fixture());
+    let request = axum::http::Request::builder()
+        .uri("/events")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = l.app.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut body = response.into_body();
+    l.hb.write("measures/kranj/nov.toml", &simple_entry("Nov ukrep"));
+    let received = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = String::new();
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Some(data) = frame.data_ref() {
+                seen.push_str(&String::from_utf8_lossy(data));
+                if seen.contains("event: reload") {
+                    return seen;
+                }
+            }
+        }
+        seen
+    })
+    .await
+    .expect("a reload event within ten seconds");
+    assert!(received.contains("event: reload"), "{received}");
+    // The event comes after the change is searchable.
+    assert!(
+        titles(&l.app, "nov")
+            .await
+            .contains(&"Nov ukrep".to_string())
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_the_live_reload_hook_only_when_it_is_on() {
+    let hb = TempHandbook::fixture();
+    let page = hb.app().get("/measures/piran-fasade").await;
+    assert!(page.body.contains("data-live=\"/events\""), "{}", page.body);
+}
+
+#[tokio::test]
+async fn removing_a_vocabulary_key_in_use_reports_each_entry_and_keeps_it_searchable() {
+    let l = live(TempHandbook::fixture());
+    let vocab = fs::read_to_string(l.hb.path("vocabulary.toml")).unwrap();
+    let without = vocab.replace(
+        "[beneficiary.lastniki-stavb]\nlabel = \"Lastniki stavb\"\n",
+        "",
+    );
+    assert_ne!(vocab, without);
+    fs::write(l.hb.path("vocabulary.toml"), without).unwrap();
+    eventually("both entries that use the key are reported", || async {
+        let page = l.app.get("/status").await.body;
+        page.matches("unknown beneficiary `lastniki-stavb`").count() == 2
+    })
+    .await;
+    assert_eq!(
+        l.app.json("/api/search").await["total"],
+        6,
+        "nothing left search"
+    );
+}

@@ -61,6 +61,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         WebConfig {
             base_url: base_url.trim_end_matches('/').to_string(),
             today: None,
+            live_reload: !args.no_watch && !args.no_live_reload,
         },
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -3,6 +3,7 @@
 
 mod api;
 mod error;
+mod live;
 mod pages;
 pub mod params;
 mod views;
@@ -31,12 +32,16 @@ pub struct WebConfig {
     pub base_url: String,
     /// Pins "today" for status computation; for tests and for reproducing a past view.
     pub today: Option<NaiveDate>,
+    /// Pages reload themselves when the handbook changes (`/events`).
+    pub live_reload: bool,
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub snapshots: SnapshotHandle,
     pub config: Arc<WebConfig>,
+    /// Set once the server is stopping, so long-lived streams end and shutdown can finish.
+    pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -44,6 +49,7 @@ impl AppState {
         AppState {
             snapshots,
             config: Arc::new(config),
+            shutdown: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
 
@@ -59,6 +65,8 @@ const SCRIPT: &str = include_str!("static/app.js");
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub fn router(state: AppState) -> Router {
+    // The event stream lives as long as the page; it must not fall under the request timeout.
+    let streams = Router::new().route("/events", get(live::events));
     Router::new()
         .route("/", get(pages::search))
         .route("/measures/{id}", get(pages::measure))
@@ -70,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .fallback(pages::not_found)
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .merge(streams)
         .with_state(state)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -86,7 +96,6 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -111,8 +120,12 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 
 /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let shutdown = state.shutdown.clone();
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            shutdown.send_replace(true);
+        })
         .await
 }
 

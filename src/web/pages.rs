@@ -16,7 +16,12 @@ pub async fn search(
     let query = params::parse_search(raw.as_deref())?;
     let snapshot = state.snapshots.get();
     let results = snapshot.search(&query, state.today())?;
-    Ok(views::search_page(&query, &results, &snapshot))
+    Ok(views::search_page(
+        &query,
+        &results,
+        &snapshot,
+        state.config.live_reload,
+    ))
 }
 
 pub async fn measure(
@@ -43,6 +48,7 @@ pub async fn measure(
                 &state.config.base_url,
                 state.today(),
                 &problems,
+                state.config.live_reload,
             )
             .into_response())
         }
@@ -54,7 +60,7 @@ pub async fn measure(
 }
 
 pub async fn status(State(state): State<AppState>) -> Markup {
-    views::status_page(&state.snapshots.get())
+    views::status_page(&state.snapshots.get(), state.config.live_reload)
 }
 
 pub async fn not_found() -> impl IntoResponse {

@@ -16,7 +16,8 @@ const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
 
 /// The page frame. `quick_search` adds the search box to the header (not on the search page,
 /// which has its own).
-fn layout(title: &str, quick_search: bool, main: Markup) -> Markup {
+/// `live`: the page reloads itself when the handbook changes (`/events`).
+fn layout(title: &str, quick_search: bool, live: bool, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="sl" {
@@ -28,7 +29,7 @@ fn layout(title: &str, quick_search: bool, main: Markup) -> Markup {
                 link rel="stylesheet" href="/static/style.css";
                 script src="/static/app.js" defer {}
             }
-            body {
+            body data-live=[live.then_some("/events")] {
                 a.skip href="#main" { "Skoči na vsebino" }
                 header.site {
                     a.brand href="/" { (SITE) }
@@ -88,7 +89,12 @@ fn deadline(entry: &Entry) -> Markup {
     }
 }
 
-pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) -> Markup {
+pub fn search_page(
+    query: &SearchQuery,
+    results: &Results,
+    snapshot: &Snapshot,
+    live: bool,
+) -> Markup {
     let title = if query.text.is_empty() {
         "Iskanje".to_string()
     } else {
@@ -169,7 +175,7 @@ pub fn search_page(query: &SearchQuery, results: &Results, snapshot: &Snapshot) 
             }
         }
     };
-    layout(&title, false, main)
+    layout(&title, false, live, main)
 }
 
 /// Slovenian has four number forms: 1 ukrep, 2 ukrepa, 3 ukrepi, 5 ukrepov (and 101 ukrep ...).
@@ -205,6 +211,8 @@ pub fn measure_page(
     base_url: &str,
     today: NaiveDate,
     problems: &[&Diagnostic],
+
+    live: bool,
 ) -> Markup {
     let permalink = format!("{base_url}{}", entry.permalink());
     let status = entry.status(today);
@@ -269,10 +277,10 @@ pub fn measure_page(
             }
         }
     };
-    layout(&entry.title, true, main)
+    layout(&entry.title, true, live, main)
 }
 
-pub fn status_page(snapshot: &Snapshot) -> Markup {
+pub fn status_page(snapshot: &Snapshot, live: bool) -> Markup {
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         snapshot.problems.iter().partition(|d| d.is_error());
     let list = |items: &[&Diagnostic]| {
@@ -309,7 +317,7 @@ pub fn status_page(snapshot: &Snapshot) -> Markup {
             (list(&warnings))
         }
     };
-    layout("Stanje priročnika", true, main)
+    layout("Stanje priročnika", true, live, main)
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Markup {
@@ -318,7 +326,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
         p { (message) }
         p { a href="/" { "Na iskanje" } }
     };
-    layout("Napaka", true, main)
+    layout("Napaka", true, false, main)
 }
 
 #[cfg(test)]

@@ -225,6 +225,7 @@ impl App {
             WebConfig {
                 base_url: "https://prirocnik.example".into(),
                 today: Some(today()),
+                live_reload: true,
             },
         );
         App {

@@ -7,6 +7,20 @@
 (function () {
   "use strict";
   var form = document.getElementById("search");
+  var refresh = null;
+
+  // Live preview: when the server says the handbook changed, show the new version. The search
+  // page refreshes its results in place; other pages (a measure an editor keeps open beside
+  // the editor, /status) reload. Server-Sent Events, so no polling loop.
+  var live = document.body && document.body.getAttribute("data-live");
+  if (live && window.EventSource) {
+    var events = new EventSource(live);
+    events.addEventListener("reload", function () {
+      if (refresh) refresh();
+      else window.location.reload();
+    });
+  }
+
   if (!form || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
 
   var DEBOUNCE_MS = 180;
@@ -98,4 +112,8 @@
     send();
   });
   lastSent = currentUrl();
+  refresh = function () {
+    lastSent = null;
+    send();
+  };
 })();
