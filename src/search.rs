@@ -180,10 +180,57 @@ struct Record {
     entry: Arc<Entry>,
     /// The title folded for sorting ("Črnomelj" sorts with C).
     title_key: String,
-    /// The statistical regions of the entry's municipalities.
-    regions: Vec<String>,
     /// The body as plain text, for snippets.
     body_text: String,
+    /// The entry's value ids in each facet (by `Facet::index`; status, computed per request,
+    /// has none here). Counting and filtering on small integers keeps a search over thousands
+    /// of matches cheap.
+    ids: [Vec<u32>; 6],
+}
+
+/// Facet values as small integers, and back. Append-only and carried from snapshot to snapshot,
+/// so the records of unchanged entries keep valid ids.
+#[derive(Debug, Clone, Default)]
+struct Interner {
+    names: [Vec<String>; 6],
+    ids: [HashMap<String, u32>; 6],
+}
+
+impl Interner {
+    fn intern(&mut self, facet: Facet, key: &str) -> u32 {
+        let i = facet.index();
+        if let Some(id) = self.ids[i].get(key) {
+            return *id;
+        }
+        let id = u32::try_from(self.names[i].len()).unwrap_or(u32::MAX);
+        self.names[i].push(key.to_string());
+        self.ids[i].insert(key.to_string(), id);
+        id
+    }
+
+    fn get(&self, facet: Facet, key: &str) -> Option<u32> {
+        if facet == Facet::Status {
+            return Status::from_key(key).map(|s| s as u32);
+        }
+        self.ids[facet.index()].get(key).copied()
+    }
+
+    fn name(&self, facet: Facet, id: u32) -> &str {
+        if facet == Facet::Status {
+            return Status::ALL.get(id as usize).map_or("", |s| s.key());
+        }
+        self.names[facet.index()]
+            .get(id as usize)
+            .map_or("", String::as_str)
+    }
+
+    fn len(&self, facet: Facet) -> usize {
+        if facet == Facet::Status {
+            Status::ALL.len()
+        } else {
+            self.names[facet.index()].len()
+        }
+    }
 }
 
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
@@ -200,6 +247,7 @@ pub struct Snapshot {
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
     records: HashMap<String, Arc<Record>>,
+    interner: Interner,
     /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
     /// hot path never reads stored fields.
     docs: Vec<Vec<Option<Arc<Record>>>>,
@@ -217,28 +265,42 @@ impl Snapshot {
         previous: Option<&Snapshot>,
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
-        let records: HashMap<String, Arc<Record>> = resolved
-            .entries
-            .iter()
-            .map(|(id, entry)| {
-                let old = reusable
-                    .and_then(|p| p.records.get(id))
-                    .filter(|r| Arc::ptr_eq(&r.entry, entry));
-                let record = old.cloned().unwrap_or_else(|| {
+        let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
+        let mut records: HashMap<String, Arc<Record>> =
+            HashMap::with_capacity(resolved.entries.len());
+        for (id, entry) in &resolved.entries {
+            let old = reusable
+                .and_then(|p| p.records.get(id))
+                .filter(|r| Arc::ptr_eq(&r.entry, entry));
+            let record = match old {
+                Some(r) => r.clone(),
+                None => {
+                    let regions: Vec<String> = vocabulary
+                        .regions_of(&entry.municipalities)
+                        .into_iter()
+                        .map(String::from)
+                        .collect();
+                    let mut ids: [Vec<u32>; 6] = Default::default();
+                    for (facet, keys) in [
+                        (Facet::Region, &regions),
+                        (Facet::Municipality, &entry.municipalities),
+                        (Facet::Type, &entry.types),
+                        (Facet::Source, &entry.sources),
+                        (Facet::Beneficiary, &entry.beneficiaries),
+                    ] {
+                        ids[facet.index()] =
+                            keys.iter().map(|k| interner.intern(facet, k)).collect();
+                    }
                     Arc::new(Record {
                         entry: entry.clone(),
                         title_key: analysis::fold(&entry.title),
-                        regions: vocabulary
-                            .regions_of(&entry.municipalities)
-                            .into_iter()
-                            .map(String::from)
-                            .collect(),
                         body_text: entry.body_text(),
+                        ids,
                     })
-                });
-                (id.clone(), record)
-            })
-            .collect();
+                }
+            };
+            records.insert(id.clone(), record);
+        }
         let mut docs = Vec::with_capacity(searcher.segment_readers().len());
         let mut id = String::new();
         for segment in searcher.segment_readers() {
@@ -267,6 +329,7 @@ impl Snapshot {
             generation,
             loaded_at: Local::now(),
             records,
+            interner,
             docs,
         })
     }
@@ -297,8 +360,8 @@ impl Snapshot {
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
         let matches = self.matches(compiled.as_ref())?;
-        let filters = Filters::new(query);
-        let mut counts: [HashMap<&str, usize>; 6] = Default::default();
+        let filters = Filters::new(query, &self.interner);
+        let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
         let mut kept: Vec<(Score, &Record, Status)> = Vec::new();
         for (score, record) in matches {
             let status = record.entry.status(today);
@@ -318,8 +381,13 @@ impl Snapshot {
                 }
             };
             for facet in counted {
-                for v in values(record, *facet, status) {
-                    *counts[facet.index()].entry(v).or_default() += 1;
+                let c = &mut counts[facet.index()];
+                if *facet == Facet::Status {
+                    c[status as usize] += 1;
+                } else {
+                    for id in &record.ids[facet.index()] {
+                        c[*id as usize] += 1;
+                    }
                 }
             }
             if first.is_none() {
@@ -359,19 +427,21 @@ impl Snapshot {
         })
     }
 
-    fn facet_values(
-        &self,
-        facet: Facet,
-        counts: &HashMap<&str, usize>,
-        selected: &[String],
-    ) -> Vec<FacetValue> {
+    fn facet_values(&self, facet: Facet, counts: &[u32], selected: &[String]) -> Vec<FacetValue> {
         let mut values: Vec<FacetValue> = counts
             .iter()
-            .map(|(value, count)| FacetValue {
-                label: self.label(facet, value),
-                selected: selected.iter().any(|s| s == value),
-                value: (*value).to_string(),
-                count: *count,
+            .enumerate()
+            .filter(|(_, count)| **count > 0)
+            .map(|(id, count)| {
+                let value = self
+                    .interner
+                    .name(facet, u32::try_from(id).unwrap_or(u32::MAX));
+                FacetValue {
+                    label: self.label(facet, value),
+                    selected: selected.iter().any(|s| s == value),
+                    value: value.to_string(),
+                    count: *count as usize,
+                }
             })
             .collect();
         for s in selected {
@@ -486,35 +556,30 @@ fn snippet_of(record: &Record, highlighter: &Highlighter) -> String {
     maud::html!((record.entry.summary)).into_string()
 }
 
-/// The values a record has in a facet, without allocating.
-fn values<'a>(record: &'a Record, facet: Facet, status: Status) -> impl Iterator<Item = &'a str> {
-    let keys: &'a [String] = match facet {
-        Facet::Region => &record.regions,
-        Facet::Municipality => &record.entry.municipalities,
-        Facet::Type => &record.entry.types,
-        Facet::Source => &record.entry.sources,
-        Facet::Beneficiary => &record.entry.beneficiaries,
-        Facet::Status => &[],
-    };
-    let status = (facet == Facet::Status).then(|| status.key());
-    keys.iter().map(String::as_str).chain(status)
+/// The selected values per facet, as ids: OR within a facet, AND across facets. A selected
+/// key the handbook does not have matches nothing, so an unknown value gives an empty result.
+struct Filters {
+    selected: [Option<Vec<u32>>; 6],
 }
 
-/// The selected values per facet: OR within a facet, AND across facets.
-struct Filters<'q> {
-    selected: [&'q [String]; 6],
-}
-
-impl<'q> Filters<'q> {
-    fn new(query: &'q SearchQuery) -> Self {
+impl Filters {
+    fn new(query: &SearchQuery, interner: &Interner) -> Self {
         Filters {
-            selected: Facet::ALL.map(|f| query.selected(f)),
+            selected: Facet::ALL.map(|f| {
+                let keys = query.selected(f);
+                (!keys.is_empty()).then(|| keys.iter().filter_map(|k| interner.get(f, k)).collect())
+            }),
         }
     }
 
     fn passes(&self, facet: Facet, record: &Record, status: Status) -> bool {
-        let wanted = self.selected[facet.index()];
-        wanted.is_empty() || values(record, facet, status).any(|v| wanted.iter().any(|w| w == v))
+        match &self.selected[facet.index()] {
+            None => true,
+            Some(wanted) if facet == Facet::Status => wanted.contains(&(status as u32)),
+            Some(wanted) => record.ids[facet.index()]
+                .iter()
+                .any(|id| wanted.contains(id)),
+        }
     }
 }
 
