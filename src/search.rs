@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, Local, NaiveDate};
+use chrono::{DateTime, Datelike, Local, NaiveDate};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::AllQuery;
@@ -248,6 +248,8 @@ pub struct Snapshot {
     pub loaded_at: DateTime<Local>,
     records: HashMap<String, Arc<Record>>,
     interner: Interner,
+    /// Per facet and value id, the folded label: the order of facet values, computed once.
+    collation: [Vec<String>; 6],
     /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
     /// hot path never reads stored fields.
     docs: Vec<Vec<Option<Arc<Record>>>>,
@@ -318,6 +320,14 @@ impl Snapshot {
             }
             docs.push(table);
         }
+        let collation = Facet::ALL.map(|f| {
+            (0..interner.len(f))
+                .map(|id| {
+                    let key = interner.name(f, u32::try_from(id).unwrap_or(u32::MAX));
+                    analysis::fold(&label_of(&vocabulary, f, key))
+                })
+                .collect()
+        });
         Ok(Snapshot {
             searcher,
             fields,
@@ -328,6 +338,7 @@ impl Snapshot {
             vocabulary,
             generation,
             loaded_at: Local::now(),
+            collation,
             records,
             interner,
             docs,
@@ -394,9 +405,10 @@ impl Snapshot {
                 kept.push((score, record, status));
             }
         }
-        sort(&mut kept, query.sort, compiled.is_none(), today);
         let total = kept.len();
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
+        let end = start.saturating_add(query.per_page).min(total);
+        sort(&mut kept, query.sort, compiled.is_none(), today, end);
         let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
             .into_iter()
@@ -428,7 +440,7 @@ impl Snapshot {
     }
 
     fn facet_values(&self, facet: Facet, counts: &[u32], selected: &[String]) -> Vec<FacetValue> {
-        let mut values: Vec<FacetValue> = counts
+        let mut keyed: Vec<(FacetValue, String)> = counts
             .iter()
             .enumerate()
             .filter(|(_, count)| **count > 0)
@@ -436,45 +448,48 @@ impl Snapshot {
                 let value = self
                     .interner
                     .name(facet, u32::try_from(id).unwrap_or(u32::MAX));
-                FacetValue {
+                let value = FacetValue {
                     label: self.label(facet, value),
                     selected: selected.iter().any(|s| s == value),
                     value: value.to_string(),
                     count: *count as usize,
-                }
+                };
+                (value, self.collation[facet.index()][id].clone())
             })
             .collect();
         for s in selected {
-            if !values.iter().any(|v| &v.value == s) {
-                values.push(FacetValue {
-                    value: s.clone(),
-                    label: self.label(facet, s),
-                    count: 0,
-                    selected: true,
-                });
+            if !keyed.iter().any(|(v, _)| &v.value == s) {
+                let label = self.label(facet, s);
+                let key = analysis::fold(&label);
+                keyed.push((
+                    FacetValue {
+                        value: s.clone(),
+                        label,
+                        count: 0,
+                        selected: true,
+                    },
+                    key,
+                ));
             }
         }
         if facet == Facet::Status {
-            let rank =
-                |v: &FacetValue| Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize);
-            values.sort_by_key(rank);
+            keyed.sort_by_key(|(v, _)| {
+                Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize)
+            });
         } else {
-            values.sort_by(|a, b| {
+            // Most frequent first, then by label as a Slovenian reader expects (č with c).
+            keyed.sort_by(|(a, ka), (b, kb)| {
                 b.count
                     .cmp(&a.count)
-                    .then_with(|| collate(&a.label, &b.label))
+                    .then_with(|| ka.cmp(kb))
+                    .then_with(|| a.label.cmp(&b.label))
             });
         }
-        values
+        keyed.into_iter().map(|(v, _)| v).collect()
     }
 
     pub fn label(&self, facet: Facet, key: &str) -> String {
-        match facet.dimension() {
-            Some(d) => self.vocabulary.label(d, key).to_string(),
-            None => {
-                Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string())
-            }
-        }
+        label_of(&self.vocabulary, facet, key)
     }
 
     /// The entries the text matches best, with their scores; no text: every entry.
@@ -522,6 +537,14 @@ impl Snapshot {
             out.retain(|(s, _)| matched_clauses(*s) >= needed);
         }
         Ok(out)
+    }
+}
+
+/// The label people see for a facet value.
+fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str) -> String {
+    match facet.dimension() {
+        Some(d) => vocabulary.label(d, key).to_string(),
+        None => Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string()),
     }
 }
 
@@ -583,57 +606,49 @@ impl Filters {
     }
 }
 
-/// Compares labels the way a Slovenian reader expects: by folded letters first (č with c), then
-/// exactly, so the order is stable.
-fn collate(a: &str, b: &str) -> std::cmp::Ordering {
-    analysis::fold(a)
-        .cmp(&analysis::fold(b))
-        .then_with(|| a.cmp(b))
-}
-
-fn sort(hits: &mut [(Score, &Record, Status)], sort: Sort, no_text: bool, today: NaiveDate) {
+/// Puts the first `k` hits in order (the rest stay unordered behind them): a page needs its
+/// own hits sorted, not all of the thousands that matched.
+fn sort(
+    hits: &mut [(Score, &Record, Status)],
+    sort: Sort,
+    no_text: bool,
+    today: NaiveDate,
+    k: usize,
+) {
     let by_title = |a: &Record, b: &Record| {
         a.title_key
             .cmp(&b.title_key)
             .then_with(|| a.entry.id.cmp(&b.entry.id))
     };
-    match sort {
-        Sort::Relevance if no_text => {
-            // Browsing without words: what can be applied for now first, soonest deadline first.
-            hits.sort_by(|(_, a, sa), (_, b, sb)| {
-                sa.cmp(sb)
-                    .then_with(|| deadline_key(&a.entry, today).cmp(&deadline_key(&b.entry, today)))
-                    .then_with(|| by_title(a, b))
-            });
-        }
-        Sort::Relevance => hits.sort_by(|(sa, a, _), (sb, b, _)| {
-            sb.total_cmp(sa)
-                .then_with(|| b.entry.updated.cmp(&a.entry.updated))
-                .then_with(|| by_title(a, b))
-        }),
-        Sort::Deadline => hits.sort_by(|(_, a, _), (_, b, _)| {
-            deadline_key(&a.entry, today)
-                .cmp(&deadline_key(&b.entry, today))
-                .then_with(|| by_title(a, b))
-        }),
-        Sort::Updated => {
-            hits.sort_by(|(_, a, _), (_, b, _)| {
-                b.entry
-                    .updated
-                    .cmp(&a.entry.updated)
-                    .then_with(|| by_title(a, b))
-            });
-        }
-    }
-}
-
-/// Deadlines still ahead first (soonest first), then past ones (most recent first), then none.
-fn deadline_key(e: &Entry, today: NaiveDate) -> (u8, i64) {
-    match e.open_until {
-        Some(d) if d >= today => (0, (d - today).num_days()),
-        Some(d) => (1, (today - d).num_days()),
+    // Deadlines still ahead first (soonest first), then past ones (most recent first), then
+    // none. Day numbers, not date differences: a comparison runs thousands of times a search.
+    let today_n = today.num_days_from_ce();
+    let deadline = |r: &Record| match r.entry.open_until.map(|d| d.num_days_from_ce()) {
+        Some(d) if d >= today_n => (0u8, d - today_n),
+        Some(d) => (1, today_n - d),
         None => (2, 0),
+    };
+    let order = |x: &(Score, &Record, Status), y: &(Score, &Record, Status)| {
+        let ((sa, a, ta), (sb, b, tb)) = (x, y);
+        match sort {
+            // Browsing without words: what can be applied for now first, soonest deadline first.
+            Sort::Relevance if no_text => ta.cmp(tb).then_with(|| deadline(a).cmp(&deadline(b))),
+            Sort::Relevance => sb
+                .total_cmp(sa)
+                .then_with(|| b.entry.updated.cmp(&a.entry.updated)),
+            Sort::Deadline => deadline(a).cmp(&deadline(b)),
+            Sort::Updated => b.entry.updated.cmp(&a.entry.updated),
+        }
+        .then_with(|| by_title(a, b))
+    };
+    if k == 0 {
+        return;
     }
+    if k < hits.len() {
+        hits.select_nth_unstable_by(k - 1, order);
+    }
+    let k = k.min(hits.len());
+    hits[..k].sort_unstable_by(order);
 }
 
 /// Collects every matching document with its score; paging happens after filtering.

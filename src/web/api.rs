@@ -7,7 +7,6 @@ use serde_json::{Map, Value, json};
 
 use super::AppState;
 use super::error::{ApiError, AppError};
-use super::params;
 use crate::entry::Entry;
 use crate::search::{Lookup, Results, Snapshot};
 use crate::vocabulary::Dimension;
@@ -15,11 +14,16 @@ use crate::vocabulary::Dimension;
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
-    let query = params::parse_search(raw.as_deref())?;
-    let snapshot = state.snapshots.get();
-    let results = snapshot.search(&query, state.today())?;
-    Ok(Json(results_json(&results)))
+) -> Result<Response, ApiError> {
+    let body = super::answer(&state, super::cache::Kind::Json, raw, |_, results, _, _| {
+        serde_json::to_vec(&results_json(results)).unwrap_or_default()
+    })
+    .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response())
 }
 
 pub fn results_json(results: &Results) -> Value {

@@ -2,6 +2,7 @@
 //! from `serve` so tests drive it with `oneshot` and no network.
 
 mod api;
+mod cache;
 mod error;
 mod live;
 mod pages;
@@ -22,6 +23,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::catalog::SnapshotHandle;
+use crate::search::{Results, SearchQuery, Snapshot};
 
 pub use error::AppError;
 
@@ -42,6 +44,7 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Set once the server is stopping, so long-lived streams end and shutdown can finish.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
+    answers: Arc<cache::AnswerCache>,
 }
 
 impl AppState {
@@ -50,12 +53,42 @@ impl AppState {
             snapshots,
             config: Arc::new(config),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
+            answers: Arc::new(cache::AnswerCache::default()),
         }
     }
 
     pub fn today(&self) -> NaiveDate {
         self.config.today.unwrap_or_else(crate::today)
     }
+}
+
+/// A rendered search answer: from the cache, or by searching on a blocking thread so a long
+/// search never holds up the async workers that serve everything else.
+async fn answer(
+    state: &AppState,
+    kind: cache::Kind,
+    raw: Option<String>,
+    render: fn(&SearchQuery, &Results, &Snapshot, &WebConfig) -> Vec<u8>,
+) -> Result<axum::body::Bytes, AppError> {
+    let raw = raw.unwrap_or_default();
+    let snapshot = state.snapshots.get();
+    let today = state.today();
+    if let Some(hit) = state.answers.get(kind, &raw, snapshot.generation, today) {
+        return Ok(hit);
+    }
+    let query = params::parse_search(Some(&raw))?;
+    let config = state.config.clone();
+    let (snapshot, body) = tokio::task::spawn_blocking(move || {
+        let results = snapshot.search(&query, today)?;
+        let body = axum::body::Bytes::from(render(&query, &results, &snapshot, &config));
+        Ok::<_, AppError>((snapshot, body))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("search task failed: {e}")))??;
+    state
+        .answers
+        .put(kind, &raw, snapshot.generation, today, body.clone());
+    Ok(body)
 }
 
 const STYLE: &str = include_str!("static/style.css");

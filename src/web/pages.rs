@@ -6,22 +6,29 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::error::{AppError, PageError};
-use super::{AppState, params, views};
+use super::{AppState, views};
 use crate::search::Lookup;
 
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Markup, PageError> {
-    let query = params::parse_search(raw.as_deref())?;
-    let snapshot = state.snapshots.get();
-    let results = snapshot.search(&query, state.today())?;
-    Ok(views::search_page(
-        &query,
-        &results,
-        &snapshot,
-        state.config.live_reload,
-    ))
+) -> Result<Response, PageError> {
+    let body = super::answer(
+        &state,
+        super::cache::Kind::Html,
+        raw,
+        |query, results, snapshot, config| {
+            views::search_page(query, results, snapshot, config.live_reload)
+                .into_string()
+                .into_bytes()
+        },
+    )
+    .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response())
 }
 
 pub async fn measure(
