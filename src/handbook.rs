@@ -109,20 +109,7 @@ impl Handbook {
     pub fn load(root: &Path, today: NaiveDate) -> Result<Handbook, LoadError> {
         let vocabulary = Arc::new(read_vocabulary(root)?);
         let (paths, skipped) = discover(root);
-        let files = paths
-            .into_iter()
-            .map(|p| {
-                let (current, warnings) = read_entry(&p, &vocabulary, today);
-                (
-                    p,
-                    FileState {
-                        last_good: None,
-                        current,
-                        warnings,
-                    },
-                )
-            })
-            .collect();
+        let files = read_all(&paths, &vocabulary, today);
         Ok(Handbook {
             root: root.to_path_buf(),
             vocabulary,
@@ -316,6 +303,46 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
         d.line = line;
         d.column = column;
         ReadError::Invalid(Box::new(d))
+    })
+}
+
+/// Reads and checks many entry files, on every core: reading thousands of files is most of
+/// the time a start takes.
+fn read_all(
+    paths: &[PathBuf],
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> BTreeMap<PathBuf, FileState> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(8);
+    let chunk = paths.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| {
+                            let (current, warnings) = read_entry(p, vocabulary, today);
+                            (
+                                p.clone(),
+                                FileState {
+                                    last_good: None,
+                                    current,
+                                    warnings,
+                                },
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A panic while reading is a bug; losing the files it was reading would hide it.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     })
 }
 
