@@ -101,16 +101,7 @@ thread_local! {
 
 /// The exact (folded) terms of `text`, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    let normalized = normalize(text);
-    EXACT.with(|analyzer| {
-        let mut analyzer = analyzer.borrow_mut();
-        let mut stream = analyzer.token_stream(&normalized);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    })
+    analyze(text).into_iter().map(|w| w.folded).collect()
 }
 
 /// Words too common to narrow a search ("subvencije za najem v centru"), dropped from queries

@@ -151,11 +151,7 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         add(Text::Legal, text);
     }
-    let regions: Vec<String> = vocabulary
-        .regions_of(&entry.municipalities)
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
     let keyed = [
         (Dimension::Region, &regions),
         (Dimension::Municipality, &entry.municipalities),

@@ -277,11 +277,7 @@ impl Snapshot {
             let record = match old {
                 Some(r) => r.clone(),
                 None => {
-                    let regions: Vec<String> = vocabulary
-                        .regions_of(&entry.municipalities)
-                        .into_iter()
-                        .map(String::from)
-                        .collect();
+                    let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
                     let mut ids: [Vec<u32>; 6] = Default::default();
                     for (facet, keys) in [
                         (Facet::Region, &regions),

@@ -107,13 +107,13 @@ impl Vocabulary {
     }
 
     /// The region keys of the given municipalities, without duplicates, in order.
-    pub fn regions_of<'a>(&'a self, municipalities: &'a [String]) -> Vec<&'a str> {
-        let mut out: Vec<&str> = Vec::new();
+    pub fn regions_of(&self, municipalities: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
         for m in municipalities {
             if let Some(r) = self.municipality.get(m).and_then(|t| t.region.as_deref())
-                && !out.contains(&r)
+                && !out.iter().any(|o| o == r)
             {
-                out.push(r);
+                out.push(r.to_string());
             }
         }
         out

@@ -122,12 +122,7 @@ fn entry_json(entry: &Entry, snapshot: &Snapshot, state: &AppState) -> Value {
             json!(format!("{}{}", state.config.base_url, entry.permalink())),
         );
         m.insert("status".into(), json!(entry.status(state.today())));
-        let regions: Vec<String> = snapshot
-            .vocabulary
-            .regions_of(&entry.municipalities)
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
         m.insert(
             "labels".into(),
             json!({

@@ -228,12 +228,7 @@ pub fn measure_page(
             }
         }
     };
-    let regions: Vec<String> = snapshot
-        .vocabulary
-        .regions_of(&entry.municipalities)
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
     let main = html! {
         article.measure {
             @if !problems.is_empty() {
