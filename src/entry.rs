@@ -42,6 +42,9 @@ const MAX_EUR: i64 = 100_000_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
+    /// A digest of everything below, computed once when the entry is read.
+    #[serde(skip)]
+    pub digest: u64,
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -304,7 +307,8 @@ pub fn parse(
     }
 
     if r.diagnostics.is_empty() {
-        Ok(Entry {
+        let mut entry = Entry {
+            digest: 0,
             id: id.to_string(),
             title: title.expect("checked"),
             summary: summary.expect("checked"),
@@ -326,7 +330,11 @@ pub fn parse(
             gazette,
             aliases,
             body,
-        })
+        };
+        entry.digest = crate::digest::Digest::default()
+            .eat(serde_json::to_string(&entry).unwrap_or_default().as_bytes())
+            .value();
+        Ok(entry)
     } else {
         // In the order an editor reads the file.
         let mut diagnostics = r.diagnostics;

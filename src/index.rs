@@ -11,6 +11,7 @@ use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 
 use crate::analysis;
+use crate::digest::Digest;
 use crate::entry::Entry;
 use crate::handbook::Resolved;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
@@ -52,25 +53,16 @@ pub struct SearchIndex {
 }
 
 /// A stable digest of what the index should hold: schema, analyser, vocabulary and entries.
-/// FNV-1a, written out because std's hasher is not guaranteed stable across Rust releases.
 pub fn fingerprint(resolved: &Resolved, vocabulary: &Vocabulary) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    };
-    eat(&SCHEMA_VERSION.to_le_bytes());
-    eat(&analysis::ANALYZER_VERSION.to_le_bytes());
-    eat(format!("{vocabulary:?}").as_bytes());
+    let mut d = Digest::default();
+    d.eat(&SCHEMA_VERSION.to_le_bytes());
+    d.eat(&analysis::ANALYZER_VERSION.to_le_bytes());
+    d.eat(format!("{vocabulary:?}").as_bytes());
+    // Each entry's digest was computed when it was read; a save costs one entry's work here.
     for entry in resolved.entries.values() {
-        eat(serde_json::to_string(&**entry)
-            .unwrap_or_default()
-            .as_bytes());
+        d.eat(&entry.digest.to_le_bytes());
     }
+    let h = d.value();
     format!(
         "{PAYLOAD_PREFIX} v{SCHEMA_VERSION} {h:016x} {}",
         resolved.entries.len()

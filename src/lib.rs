@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod corpus;
 pub mod diagnostic;
+pub mod digest;
 pub mod entry;
 pub mod handbook;
 pub mod index;

@@ -252,7 +252,11 @@ pub struct Snapshot {
     collation: [Vec<String>; 6],
     /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
     /// hot path never reads stored fields.
-    docs: Vec<Vec<Option<Arc<Record>>>>,
+    docs: Vec<Arc<Vec<Option<Arc<Record>>>>>,
+    /// The same tables by segment, for the next snapshot: segments are immutable and an
+    /// updated entry is a new document in a new segment, so a table stays right for the life
+    /// of its segment and a save rebuilds only the new segment's.
+    tables: HashMap<tantivy::index::SegmentId, Arc<Vec<Option<Arc<Record>>>>>,
 }
 
 impl Snapshot {
@@ -300,20 +304,14 @@ impl Snapshot {
             records.insert(id.clone(), record);
         }
         let mut docs = Vec::with_capacity(searcher.segment_readers().len());
-        let mut id = String::new();
+        let mut tables = HashMap::new();
         for segment in searcher.segment_readers() {
-            let column = segment
-                .fast_fields()
-                .str("id")?
-                .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
-            let mut table = vec![None; segment.max_doc() as usize];
-            for doc in segment.doc_ids_alive() {
-                if let Some(ord) = column.term_ords(doc).next() {
-                    id.clear();
-                    column.ord_to_str(ord, &mut id)?;
-                    table[doc as usize] = records.get(&id).cloned();
-                }
-            }
+            let cached = reusable.and_then(|p| p.tables.get(&segment.segment_id()));
+            let table = match cached {
+                Some(t) => t.clone(),
+                None => Arc::new(doc_table(segment, &records)?),
+            };
+            tables.insert(segment.segment_id(), table.clone());
             docs.push(table);
         }
         let collation = Facet::ALL.map(|f| {
@@ -338,6 +336,7 @@ impl Snapshot {
             records,
             interner,
             docs,
+            tables,
         })
     }
 
@@ -534,6 +533,40 @@ impl Snapshot {
         }
         Ok(out)
     }
+}
+
+/// `table[doc]` → the record of each live document of a segment. The id dictionary is read in
+/// one pass, not looked up per document: each lookup would decompress a block.
+fn doc_table(
+    segment: &SegmentReader,
+    records: &HashMap<String, Arc<Record>>,
+) -> tantivy::Result<Vec<Option<Arc<Record>>>> {
+    let column = segment
+        .fast_fields()
+        .str("id")?
+        .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
+    let mut by_ord: Vec<Option<Arc<Record>>> = Vec::new();
+    let mut stream = column.dictionary().stream()?;
+    while stream.advance() {
+        let ord = usize::try_from(stream.term_ord()).unwrap_or(usize::MAX);
+        if by_ord.len() <= ord {
+            by_ord.resize(ord + 1, None);
+        }
+        by_ord[ord] = std::str::from_utf8(stream.key())
+            .ok()
+            .and_then(|id| records.get(id))
+            .cloned();
+    }
+    let mut table = vec![None; segment.max_doc() as usize];
+    for doc in segment.doc_ids_alive() {
+        if let Some(ord) = column.term_ords(doc).next() {
+            table[doc as usize] = by_ord
+                .get(usize::try_from(ord).unwrap_or(usize::MAX))
+                .cloned()
+                .flatten();
+        }
+    }
+    Ok(table)
 }
 
 /// The label people see for a facet value.

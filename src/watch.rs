@@ -16,7 +16,7 @@ use crate::handbook;
 
 /// Long enough to fold an editor's save (write temp, rename, delete backup) into one batch,
 /// short enough that a save is searchable well within a second.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct Watching {
