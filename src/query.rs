@@ -54,6 +54,8 @@ const PREFIX: Score = 0.7;
 /// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
 /// real match of the word.
 const TYPO: Score = 0.3;
+/// The fields searched for typos.
+const TYPO_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
 /// How much the other fields add to a word's best field.
 const TIE_BREAKER: Score = 0.2;
 /// A phrase typed in quotes that matches as written.
@@ -376,7 +378,12 @@ pub fn compile(
                     && synonyms.is_empty()
                     && let Some(d) = typo_distance(letters)
                 {
-                    for (t, boost) in FIELD_BOOSTS {
+                    // Typos are looked for where people read, not in provider names and legal
+                    // citations: each field costs a walk of its dictionary.
+                    for (t, boost) in FIELD_BOOSTS
+                        .into_iter()
+                        .filter(|(t, _)| TYPO_FIELDS.contains(t))
+                    {
                         let q = FuzzyTermQuery::new(
                             Term::from_field_text(fields.stemmed(t), stem),
                             d,
