@@ -8,15 +8,11 @@
 
 use std::path::Path;
 
+mod support;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use handbook::catalog::{Catalog, Changes};
-
-fn sizes() -> Vec<usize> {
-    std::env::var("HANDBOOK_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000])
-}
+use support::sizes;
 
 fn bench(c: &mut Criterion) {
     let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");

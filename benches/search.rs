@@ -6,17 +6,13 @@
 
 use std::path::Path;
 
+mod support;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use handbook::catalog::Catalog;
 use handbook::query::Features;
 use handbook::search::{Facet, SearchQuery};
-
-fn sizes() -> Vec<usize> {
-    std::env::var("HANDBOOK_BENCH_SIZES")
-        .ok()
-        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000])
-}
+use support::sizes;
 
 fn queries() -> Vec<(&'static str, SearchQuery)> {
     let text = |t: &str| SearchQuery {

@@ -30,13 +30,7 @@ fn volatile(i: usize) -> String {
 const BROKEN: &str = "title = \"pokvarjeno\nmunicipalities = [\"kranj\"\n";
 
 async fn ids(app: &App) -> BTreeSet<String> {
-    let v = app.json("/api/search?per_page=100").await;
-    v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap().to_string())
-        .collect()
+    app.ids("per_page=100").await.into_iter().collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
