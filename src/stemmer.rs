@@ -14,16 +14,19 @@
 //!    and verb endings alike).
 //! 2. **Stem endings** (`STEM_ENDINGS`): the same word's other forms may still carry a piece
 //!    that step 1 cut from the nominative, so one more piece is cut from what step 1 left:
-//!    -am -em -om -im -ih -ov -ev -ah (program/programa → progr), and, where at least four
-//!    letters remain, verb pieces -al -il -at -it -aj -an (sofinancirati, sofinancira,
-//!    sofinanciral, sofinancirajo → sofinancir). Verbal nouns keep their own stem
-//!    (sofinanciranje → sofinanciranj): they are other words, not other forms. Because
-//!    step 2 runs on the output of step 1 for *every* form, it keeps a paradigm together; its
-//!    only risk is joining two different words, which the length limits keep rare.
+//!    -am -em -om -im -ih -ov -ev -ah (program/programa → progr), and the verb pieces
+//!    -al -il -at -it -aj -an (delati, dela, delajo, delal → del; sofinancirati, sofinanciral
+//!    → sofinancir), always leaving at least three letters. A few nouns in -al whose stem
+//!    would be another word are protected (`PROTECTED`: lokal is not Loka). Verbal nouns keep
+//!    their own stem (sofinanciranje → sofinanciranj): they are other words, not other forms.
+//!    Because step 2 runs on the output of step 1 for *every* form, it keeps a paradigm
+//!    together; its only risk is joining two different words, which the length limits keep
+//!    rare.
 //! 3. **Alternations** (`normalize`): the vowel that comes and goes (neobstojni polglasnik) and
 //!    stem extensions: Koper/Kopra → kopr, posel/posla → posl, mesten/mestna → mestn,
 //!    gostinec/gostinca → gostinc, partner/partnerja → partnr, storitev/storitve → stor,
-//!    podjetij/podjetje → podjetj. They are applied before step 2 and after it.
+//!    turizem/turizma → turiz, podjetij/podjetje → podjetj. They are applied before step 2 and
+//!    after it.
 //!
 //! Words of three letters or fewer, and words with digits, are left alone.
 
@@ -69,12 +72,12 @@ const STEM_ENDINGS: &[(&str, usize)] = &[
     ("ov", 3),
     ("ev", 3),
     ("ah", 3),
-    ("al", 4),
-    ("il", 4),
-    ("at", 4),
-    ("it", 4),
-    ("aj", 4),
-    ("an", 4),
+    ("al", 3),
+    ("il", 3),
+    ("at", 3),
+    ("it", 3),
+    ("aj", 3),
+    ("an", 3),
 ];
 
 fn is_vowel(b: u8) -> bool {
@@ -135,8 +138,18 @@ fn normalize(stem: &mut String) {
     // podjetij (genitive plural) → podjetj, as in podjetje.
     if n >= 5 && is_consonant(b[n - 3]) && b[n - 2] == b'i' && b[n - 1] == b'j' {
         stem.remove(n - 2);
+        return;
+    }
+    // turizem/turizma, sejem/sejma: the fleeting vowel before m. Step 1 takes -em from the
+    // nominative, so the other forms drop their m to meet it.
+    if n >= 4 && is_consonant(b[n - 2]) && b[n - 1] == b'm' {
+        stem.pop();
     }
 }
+
+/// Nouns whose -al would otherwise be taken for a verb's past participle, leaving a stem that
+/// is another word (lokal → lok, as in Loka).
+const PROTECTED: &[&str] = &["lokal", "kanal", "ideal", "metal", "total"];
 
 /// The stem of a folded, lowercase word.
 pub fn stem(word: &str) -> String {
@@ -146,6 +159,9 @@ pub fn stem(word: &str) -> String {
     let mut step1 = strip(word, ENDINGS).to_string();
     // Alternations first too, so that step 2 sees one stem for the whole paradigm.
     normalize(&mut step1);
+    if PROTECTED.contains(&step1.as_str()) {
+        return step1;
+    }
     let mut out = strip(&step1, STEM_ENDINGS).to_string();
     normalize(&mut out);
     out
@@ -476,6 +492,40 @@ mod tests {
             "spodbujajo",
             "spodbujal",
             "spodbujala",
+        ],
+        &[
+            "delati", "delam", "dela", "delamo", "delate", "delajo", "delal", "delala", "delali",
+        ],
+        &[
+            "kupiti", "kupim", "kupi", "kupimo", "kupite", "kupil", "kupila", "kupili",
+        ],
+        &["turizem", "turizma", "turizmu", "turizmom"],
+        &["sejem", "sejma", "sejmu", "sejmom", "sejmi", "sejmov"],
+        &[
+            "ulica", "ulice", "ulici", "ulico", "ulic", "ulicam", "ulicah", "ulicami",
+        ],
+        &[
+            "razpis", "razpisa", "razpisu", "razpisom", "razpisi", "razpisov", "razpisih",
+            "razpise",
+        ],
+        &[
+            "pogoj", "pogoja", "pogoju", "pogojem", "pogoji", "pogojev", "pogojih",
+        ],
+        &[
+            "svetovalec",
+            "svetovalca",
+            "svetovalcu",
+            "svetovalcem",
+            "svetovalci",
+            "svetovalcev",
+        ],
+        &[
+            "kulturen",
+            "kulturna",
+            "kulturno",
+            "kulturnega",
+            "kulturnih",
+            "kulturni",
         ],
     ];
 
