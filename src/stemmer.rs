@@ -15,9 +15,10 @@
 //! 2. **Stem endings** (`STEM_ENDINGS`): the same word's other forms may still carry a piece
 //!    that step 1 cut from the nominative, so one more piece is cut from what step 1 left:
 //!    -am -em -om -im -ih -ov -ev -ah (program/programa → progr), and the verb pieces
-//!    -al -il -at -it -aj -an (delati, dela, delajo, delal → del; sofinancirati, sofinanciral
-//!    → sofinancir), always leaving at least three letters. A few nouns in -al whose stem
-//!    would be another word are protected (`PROTECTED`: lokal is not Loka). Verbal nouns keep
+//!    -at -it -aj -an (delati, dela, delajo → del), always leaving at least three letters,
+//!    and -al -il of past participles only where six letters remain (sofinanciral,
+//!    sofinancira → sofinancir; prijavil → prijav): shorter, the piece is more often a noun's
+//!    own (lokal is not Loka, plačilo is not plača, pravilo is not pravo). Verbal nouns keep
 //!    their own stem (sofinanciranje → sofinanciranj): they are other words, not other forms.
 //!    Because step 2 runs on the output of step 1 for *every* form, it keeps a paradigm
 //!    together; its only risk is joining two different words, which the length limits keep
@@ -72,8 +73,8 @@ const STEM_ENDINGS: &[(&str, usize)] = &[
     ("ov", 3),
     ("ev", 3),
     ("ah", 3),
-    ("al", 3),
-    ("il", 3),
+    ("al", 6),
+    ("il", 6),
     ("at", 3),
     ("it", 3),
     ("aj", 3),
@@ -147,10 +148,6 @@ fn normalize(stem: &mut String) {
     }
 }
 
-/// Nouns whose -al would otherwise be taken for a verb's past participle, leaving a stem that
-/// is another word (lokal → lok, as in Loka).
-const PROTECTED: &[&str] = &["lokal", "kanal", "ideal", "metal", "total"];
-
 /// The stem of a folded, lowercase word.
 pub fn stem(word: &str) -> String {
     if word.len() <= 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
@@ -159,9 +156,6 @@ pub fn stem(word: &str) -> String {
     let mut step1 = strip(word, ENDINGS).to_string();
     // Alternations first too, so that step 2 sees one stem for the whole paradigm.
     normalize(&mut step1);
-    if PROTECTED.contains(&step1.as_str()) {
-        return step1;
-    }
     let mut out = strip(&step1, STEM_ENDINGS).to_string();
     normalize(&mut out);
     out
@@ -493,11 +487,15 @@ mod tests {
             "spodbujal",
             "spodbujala",
         ],
+        &["delati", "delam", "dela", "delamo", "delate", "delajo"],
+        &["kupiti", "kupim", "kupi", "kupimo", "kupite"],
         &[
-            "delati", "delam", "dela", "delamo", "delate", "delajo", "delal", "delala", "delali",
-        ],
-        &[
-            "kupiti", "kupim", "kupi", "kupimo", "kupite", "kupil", "kupila", "kupili",
+            "plačilo",
+            "plačila",
+            "plačilu",
+            "plačilom",
+            "plačil",
+            "plačilih",
         ],
         &["turizem", "turizma", "turizmu", "turizmom"],
         &["sejem", "sejma", "sejmu", "sejmom", "sejmi", "sejmov"],
@@ -555,6 +553,11 @@ mod tests {
         ("posel", "poslovni"),
         ("vloga", "vlagatelj"),
         ("les", "lesen"),
+        ("plačilo", "plača"),
+        ("pravilo", "pravo"),
+        ("zdravilo", "zdrav"),
+        ("letalo", "leto"),
+        ("merilo", "mera"),
     ];
 
     fn stem_of(word: &str) -> String {
