@@ -6,20 +6,16 @@
 //! `update_one`: one file saved: parse, upsert, commit, reload, new snapshot (what the watcher
 //! does for an editor's save, without the debounce).
 
-use std::path::Path;
-
 mod support;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use handbook::catalog::{Catalog, Changes};
-use support::sizes;
+use support::{corpus, sizes};
 
 fn bench(c: &mut Criterion) {
-    let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");
     let today = handbook::today();
     for n in sizes() {
-        let dir = tempfile::tempdir().unwrap();
-        handbook::corpus::write(dir.path(), &vocabulary, n, 42).unwrap();
+        let dir = corpus(n);
         let mut group = c.benchmark_group(format!("index_{n}"));
         group.sample_size(10);
         group.bench_function(BenchmarkId::new("build", n), |b| {

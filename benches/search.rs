@@ -4,15 +4,13 @@
 //!     cargo bench --bench search                       # 10,000 entries
 //!     HANDBOOK_BENCH_SIZES=1000,10000,100000 cargo bench --bench search
 
-use std::path::Path;
-
 mod support;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use handbook::catalog::Catalog;
 use handbook::query::Features;
 use handbook::search::{Facet, SearchQuery};
-use support::sizes;
+use support::{corpus, sizes};
 
 fn queries() -> Vec<(&'static str, SearchQuery)> {
     let text = |t: &str| SearchQuery {
@@ -39,11 +37,9 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
 }
 
 fn bench(c: &mut Criterion) {
-    let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");
     let today = handbook::today();
     for n in sizes() {
-        let dir = tempfile::tempdir().unwrap();
-        handbook::corpus::write(dir.path(), &vocabulary, n, 42).unwrap();
+        let dir = corpus(n);
         let (catalog, _) = Catalog::open(dir.path(), None, today).unwrap();
         let snapshot = catalog.handle().get();
         let mut group = c.benchmark_group(format!("search_{n}"));

@@ -143,10 +143,6 @@ impl Catalog {
         self.handle.clone()
     }
 
-    pub fn root(&self) -> &Path {
-        &self.handbook.root
-    }
-
     /// Applies a set of changes as one commit and publishes the new snapshot.
     pub fn apply(&mut self, changes: &Changes, today: NaiveDate) -> Result<Applied, CatalogError> {
         let mut full_rebuild = false;

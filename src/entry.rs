@@ -45,6 +45,10 @@ pub struct Entry {
     /// A digest of everything below, computed once when the entry is read.
     #[serde(skip)]
     pub digest: u64,
+    /// The body's words without Markdown, derived once when the entry is read: the index and
+    /// every snippet need it.
+    #[serde(skip)]
+    body_text: String,
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -133,12 +137,9 @@ impl Entry {
         format!("/measures/{}", self.id)
     }
 
-    /// The text of the body as plain words, for the index.
-    pub fn body_text(&self) -> String {
-        self.body
-            .as_deref()
-            .map(crate::markdown::plain_text)
-            .unwrap_or_default()
+    /// The text of the body as plain words, for the index and for snippets.
+    pub fn body_text(&self) -> &str {
+        &self.body_text
     }
 }
 
@@ -309,6 +310,10 @@ pub fn parse(
     if r.diagnostics.is_empty() {
         let mut entry = Entry {
             digest: 0,
+            body_text: body
+                .as_deref()
+                .map(crate::markdown::plain_text)
+                .unwrap_or_default(),
             id: id.to_string(),
             title: title.expect("checked"),
             summary: summary.expect("checked"),

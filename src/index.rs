@@ -45,11 +45,9 @@ pub enum Opened {
 }
 
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     writer: IndexWriter,
     pub fields: Fields,
-    dir: Option<PathBuf>,
 }
 
 /// A stable digest of what the index should hold: schema, analyser, vocabulary and entries.
@@ -168,20 +166,10 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(SearchIndex {
-            index,
             reader,
             writer,
             fields,
-            dir,
         })
-    }
-
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
-    }
-
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 
     /// A searcher over the last commit.

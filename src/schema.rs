@@ -146,7 +146,7 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     };
     add(Text::Title, &entry.title);
     add(Text::Summary, &entry.summary);
-    add(Text::Body, &entry.body_text());
+    add(Text::Body, entry.body_text());
     add(Text::Provider, &entry.provider);
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         add(Text::Legal, text);

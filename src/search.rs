@@ -180,8 +180,6 @@ struct Record {
     entry: Arc<Entry>,
     /// The title folded for sorting ("Črnomelj" sorts with C).
     title_key: String,
-    /// The body as plain text, for snippets.
-    body_text: String,
     /// The entry's value ids in each facet (by `Facet::index`; status, computed per request,
     /// has none here). Counting and filtering on small integers keeps a search over thousands
     /// of matches cheap.
@@ -296,7 +294,6 @@ impl Snapshot {
                     Arc::new(Record {
                         entry: entry.clone(),
                         title_key: analysis::fold(&entry.title),
-                        body_text: entry.body_text(),
                         ids,
                     })
                 }
@@ -599,7 +596,7 @@ pub enum Lookup<'a> {
 /// the plain summary.
 fn snippet_of(record: &Record, highlighter: &Highlighter) -> String {
     if !highlighter.is_empty() {
-        for text in [&record.entry.summary, &record.body_text] {
+        for text in [record.entry.summary.as_str(), record.entry.body_text()] {
             if let Some(s) = snippet::snippet(text, highlighter) {
                 return s;
             }

@@ -280,7 +280,7 @@ async fn a_page_subscribed_to_events_is_told_to_reload_after_a_save() {
 }
 
 #[tokio::test]
-async fn pages_carry_the_live_reload_hook_only_when_it_is_on() {
+async fn pages_carry_the_live_reload_hook_when_it_is_on() {
     let hb = TempHandbook::fixture();
     let page = hb.app().get("/measures/piran-fasade").await;
     assert!(page.body.contains("data-live=\"/events\""), "{}", page.body);
