@@ -14,7 +14,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tantivy=warn,tower_http=warn".into()),
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -44,6 +44,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     let handle = catalog.handle();
     let catalog = Arc::new(Mutex::new(catalog));
+    let for_shutdown = catalog.clone();
     let _watching = if args.no_watch {
         None
     } else {
@@ -82,5 +83,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .context("the server stopped with an error")
     })?;
+    // A batch of changes may be half-way through its index commit; taking the catalog waits for
+    // it, so the index on disk is the last commit, whole, when the process ends.
+    drop(_watching);
+    drop(
+        for_shutdown
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The JSON API: `/api/search` and `/api/measures/{id}`, the same data as the pages.
 
 use axum::Json;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -93,8 +94,9 @@ pub async fn analyze(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
 
 pub async fn measure(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
         Lookup::Found(entry) => Ok(Json(entry_json(entry, &snapshot, &state)).into_response()),
@@ -107,6 +109,14 @@ pub async fn measure(
         ))
         .into()),
     }
+}
+
+/// Unknown API routes answer in JSON like the rest of the API, not with the HTML 404 page.
+pub async fn not_found() -> ApiError {
+    AppError::NotFound(
+        "no such API route; see README.md for /api/search and /api/measures/{id}".into(),
+    )
+    .into()
 }
 
 fn entry_json(entry: &Entry, snapshot: &Snapshot, state: &AppState) -> Value {

@@ -15,6 +15,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    UriTooLong(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -24,6 +26,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -31,7 +34,7 @@ impl AppError {
     /// What the client may see.
     fn public_message(&self) -> String {
         match self {
-            AppError::BadRequest(m) | AppError::NotFound(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::NotFound(m) | AppError::UriTooLong(m) => m.clone(),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error while answering a request");
                 "Something went wrong on our side; please try again.".into()
@@ -43,6 +46,16 @@ impl AppError {
 impl From<tantivy::TantivyError> for AppError {
     fn from(e: tantivy::TantivyError) -> Self {
         AppError::Internal(e.to_string())
+    }
+}
+
+/// A path that cannot be an id (bytes that are not UTF-8, say) is the client's mistake; axum's
+/// own plain-text rejection would say so in its words and outside our page or JSON.
+impl From<axum::extract::rejection::PathRejection> for AppError {
+    fn from(_: axum::extract::rejection::PathRejection) -> Self {
+        AppError::BadRequest(
+            "this address does not name a measure; ids are letters, digits and hyphens".into(),
+        )
     }
 }
 

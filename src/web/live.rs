@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
+use tokio::sync::OwnedSemaphorePermit;
 
 use super::AppState;
 
@@ -16,18 +17,30 @@ pub async fn events(State(state): State<AppState>) -> Response {
     if !state.config.live_reload {
         return (StatusCode::NOT_FOUND, "live reload is off").into_response();
     }
-    Sse::new(reloads(state))
+    let Ok(permit) = state.streams.clone().try_acquire_owned() else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "30")],
+            "too many pages are following changes; try again later",
+        )
+            .into_response();
+    };
+    Sse::new(reloads(state, permit))
         .keep_alive(KeepAlive::default())
         .into_response()
 }
 
 /// One `reload` event per published snapshot, until shutdown.
-fn reloads(state: AppState) -> impl Stream<Item = Result<Event, Infallible>> {
+/// The permit lives in the stream's state, so the slot is freed when the client goes away.
+fn reloads(
+    state: AppState,
+    permit: OwnedSemaphorePermit,
+) -> impl Stream<Item = Result<Event, Infallible>> {
     let generations = state.snapshots.subscribe();
     let shutdown = state.shutdown.subscribe();
     futures_util::stream::unfold(
-        (generations, shutdown),
-        |(mut generations, mut shutdown)| async move {
+        (generations, shutdown, permit),
+        |(mut generations, mut shutdown, permit)| async move {
             if *shutdown.borrow() {
                 return None;
             }
@@ -36,7 +49,7 @@ fn reloads(state: AppState) -> impl Stream<Item = Result<Event, Infallible>> {
                     changed.ok()?;
                     let generation = *generations.borrow_and_update();
                     let event = Event::default().event("reload").data(generation.to_string());
-                    Some((Ok(event), (generations, shutdown)))
+                    Some((Ok(event), (generations, shutdown, permit)))
                 }
                 _ = shutdown.changed() => None,
             }

@@ -10,17 +10,21 @@ pub mod params;
 mod views;
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::IntoResponse;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::catalog::SnapshotHandle;
 use crate::search::{Results, SearchQuery, Snapshot};
@@ -45,6 +49,11 @@ pub struct AppState {
     /// Set once the server is stopping, so long-lived streams end and shutdown can finish.
     pub shutdown: Arc<tokio::sync::watch::Sender<bool>>,
     answers: Arc<cache::AnswerCache>,
+    /// Searches running at once. More than the cores can run only queue up threads and memory;
+    /// the rest wait their turn here, cheaply, under the request timeout.
+    searches: Arc<Semaphore>,
+    /// Open `/events` streams: each is cheap, but a script could open them by the thousand.
+    pub(crate) streams: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -54,6 +63,8 @@ impl AppState {
             config: Arc::new(config),
             shutdown: Arc::new(tokio::sync::watch::channel(false).0),
             answers: Arc::new(cache::AnswerCache::default()),
+            searches: Arc::new(Semaphore::new(search_slots())),
+            streams: Arc::new(Semaphore::new(MAX_STREAMS)),
         }
     }
 
@@ -78,6 +89,11 @@ async fn answer(
     }
     let query = params::parse_search(Some(&raw))?;
     let config = state.config.clone();
+    let _slot = state
+        .searches
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))?;
     let (snapshot, body) = tokio::task::spawn_blocking(move || {
         let results = snapshot.search(&query, today)?;
         let body = axum::body::Bytes::from(render(&query, &results, &snapshot, &config));
@@ -96,6 +112,17 @@ const SCRIPT: &str = include_str!("static/app.js");
 
 /// A slow client must not hold a worker forever; a search takes milliseconds.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest request target (path and query) accepted. A search needs a few hundred bytes; the
+/// largest legitimate one (every filter at its cap) stays well below this.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Every route is a GET; a body is never read, so anything beyond a few bytes is refused.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Live-reload streams open at once; an editor's office needs a handful.
+pub const MAX_STREAMS: usize = 256;
+
+fn search_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 2
+}
 
 pub fn router(state: AppState) -> Router {
     // The event stream lives as long as the page; it must not fall under the request timeout.
@@ -110,10 +137,13 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
+        .route("/api/{*rest}", get(api::not_found))
         .fallback(pages::not_found)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .merge(streams)
         .with_state(state)
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -129,7 +159,58 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(middleware::from_fn(guard_and_log))
+}
+
+/// The outermost layer: refuses request targets too long to be a search before any work is
+/// done, and writes one log line per request (target `handbook::access`), with the status and
+/// time of the answer as the client got it.
+async fn guard_and_log(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let target = req.uri().path_and_query().map_or("", |pq| pq.as_str());
+    let target_len = target.len();
+    // The log keeps the start of the target: enough to see what was asked, never a megabyte.
+    let logged: String = target.chars().take(200).collect();
+    let res = if target_len > MAX_URI_BYTES {
+        let message =
+            format!("the address is too long (at most {MAX_URI_BYTES} bytes); shorten the search");
+        let err = AppError::UriTooLong(message);
+        if logged.starts_with("/api/") {
+            error::ApiError(err).into_response()
+        } else {
+            error::PageError(err).into_response()
+        }
+    } else {
+        next.run(req).await
+    };
+    tracing::info!(
+        target: "handbook::access",
+        %method,
+        uri = %logged,
+        status = res.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64,
+    );
+    res
+}
+
+/// A bug must not take the connection down with it, nor show a stack trace: the panic is
+/// logged and the client gets the generic error page.
+fn panicked(detail: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = detail
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| detail.downcast_ref::<&str>().map(|s| (*s).to_string()))
+        .unwrap_or_else(|| "a panic without a message".into());
+    error::PageError(AppError::Internal(format!("panic: {detail}"))).into_response()
 }
 
 /// 301, not axum's 308: old links to a renamed measure are permanent and plain GETs, and 301

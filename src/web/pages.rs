@@ -1,5 +1,6 @@
 //! HTML handlers: read the request, ask the snapshot, hand the result to a view.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -33,8 +34,9 @@ pub async fn search(
 
 pub async fn measure(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, PageError> {
+    let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
         Lookup::Found(entry) => {

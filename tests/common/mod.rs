@@ -2,6 +2,8 @@
 //! it with "today" pinned so statuses do not change as the calendar moves.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,100 @@
+//! Graceful shutdown of the real server: on SIGTERM it answers the requests already sent, ends
+//! open live-reload streams, exits 0 within seconds, and leaves an index that the next start
+//! reuses as it is (nothing half-written).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use common::server::Server;
+use common::{TempHandbook, simple_entry};
+
+fn sigterm(pid: u32) {
+    let status = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn start(hb: &TempHandbook, index: &Path) -> Server {
+    Server::start(hb.root(), index, &[], Duration::from_secs(60))
+}
+
+#[test]
+fn sigterm_ends_open_streams_answers_what_was_asked_and_leaves_a_reusable_index() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let mut server = start(&hb, index.path());
+    assert!(
+        server.log().contains("rebuilt the index"),
+        "{}",
+        server.log()
+    );
+
+    // A page following changes, and a search whose answer is read only after the signal.
+    let mut events = TcpStream::connect(server.addr).unwrap();
+    events
+        .write_all(b"GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .unwrap();
+    let mut pending = TcpStream::connect(server.addr).unwrap();
+    pending
+        .write_all(
+            b"GET /api/search?q=najemnine HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+
+    sigterm(server.pid());
+    let mut answer = String::new();
+    pending
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    pending.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("kranj-najemnine"), "{answer}");
+
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the server did not stop within 15 s of SIGTERM");
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    assert!(server.log().contains("shutting down"), "{}", server.log());
+    drop(server);
+
+    let server = start(&hb, index.path());
+    assert!(
+        server.log().contains("reusing the index"),
+        "the index was not reusable after a clean stop:\n{}",
+        server.log()
+    );
+}
+
+#[test]
+fn sigterm_while_a_change_is_being_indexed_still_leaves_a_consistent_index() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let mut server = start(&hb, index.path());
+    for i in 0..30 {
+        hb.write(
+            &format!("measures/nove/nova-{i}.toml"),
+            &simple_entry("Nova"),
+        );
+    }
+    // The watcher waits out its debounce, then commits: stop while that is under way.
+    std::thread::sleep(Duration::from_millis(120));
+    sigterm(server.pid());
+    let status = server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the server did not stop within 15 s of SIGTERM");
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    drop(server);
+
+    // Whatever was committed, the next start serves exactly the folder.
+    let server = start(&hb, index.path());
+    let r = server.client().get("/api/search?per_page=100").unwrap();
+    assert_eq!(r.json()["total"], 36, "{}", server.log());
+}
