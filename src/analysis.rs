@@ -91,6 +91,12 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
 
 /// Canonical Unicode form for all text that enters the handbook or a query.
 pub fn normalize(text: &str) -> String {
+    // Nearly all text is composed already; checking is cheaper than recomposing, and every
+    // string of every entry passes through here.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return text.to_string();
+    }
     text.nfc().collect()
 }
 

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Diagnostic;
 use crate::entry::Entry;
 use crate::handbook::{self, Handbook, LoadError};
+use crate::handbook_cache;
 use crate::index::{IndexError, Opened, SearchIndex};
 use crate::search::Snapshot;
 
@@ -99,6 +100,12 @@ pub struct Catalog {
     vocabulary_problems: Vec<Diagnostic>,
     handle: SnapshotHandle,
     generation: u64,
+    /// Where the index lives, and with it the cache of the handbook as read.
+    index_dir: Option<PathBuf>,
+    /// The generation the cache on disk was written at.
+    cached_generation: u64,
+    /// The day of the last read, which the cache is valid for.
+    today: NaiveDate,
 }
 
 impl Catalog {
@@ -109,7 +116,22 @@ impl Catalog {
         index_dir: Option<&Path>,
         today: NaiveDate,
     ) -> Result<(Catalog, Opened), CatalogError> {
-        let handbook = Handbook::load(root, today)?;
+        let started = std::time::Instant::now();
+        let cache = match index_dir {
+            Some(dir) => {
+                let (cache, why) = handbook_cache::Cache::load(dir, root, today);
+                if let Some(why) = why {
+                    tracing::info!(%why, "reading every file of the handbook");
+                }
+                cache
+            }
+            None => handbook_cache::Cache::default(),
+        };
+        let cache_loaded = started.elapsed();
+        let handbook = Handbook::load_cached(root, today, &cache)?;
+        let read_from_disk = handbook.files.len().saturating_sub(cache.hits(&handbook));
+        drop(cache);
+        let files_read = started.elapsed();
         let resolved = handbook.resolve();
         let (index, opened) = match index_dir {
             Some(dir) => SearchIndex::open(dir, &resolved, &handbook.vocabulary)?,
@@ -118,6 +140,7 @@ impl Catalog {
                 Opened::Rebuilt("in memory".into()),
             ),
         };
+        let index_opened = started.elapsed();
         let indexed = resolved.entries.clone();
         let snapshot = Snapshot::new(
             index.searcher(),
@@ -127,15 +150,31 @@ impl Catalog {
             1,
             None,
         )?;
+        tracing::debug!(
+            cache_ms = cache_loaded.as_millis() as u64,
+            files_ms = files_read.as_millis() as u64,
+            index_ms = index_opened.as_millis() as u64,
+            snapshot_ms = started.elapsed().as_millis() as u64,
+            read_from_disk,
+            "opened the catalog"
+        );
         let handle = SnapshotHandle::new(snapshot);
-        let catalog = Catalog {
+        let mut catalog = Catalog {
             handbook,
             index,
             indexed,
             vocabulary_problems: Vec::new(),
             handle,
             generation: 1,
+            index_dir: index_dir.map(Path::to_path_buf),
+            cached_generation: 0,
+            today,
         };
+        if read_from_disk > 0 {
+            catalog.save_cache();
+        } else {
+            catalog.cached_generation = catalog.generation;
+        }
         Ok((catalog, opened))
     }
 
@@ -143,8 +182,30 @@ impl Catalog {
         self.handle.clone()
     }
 
+    /// Saves the handbook as read beside the index, so the next start need not parse every
+    /// file, unless the saved one is already current. A failure costs the next start time, not
+    /// correctness, so it is logged and otherwise ignored.
+    pub fn save_cache(&mut self) {
+        let Some(dir) = &self.index_dir else {
+            return;
+        };
+        if self.cached_generation == self.generation {
+            return;
+        }
+        match handbook_cache::save(dir, &self.handbook, self.today) {
+            Ok(count) => {
+                self.cached_generation = self.generation;
+                tracing::debug!(entries = count, "saved the handbook cache");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot save the handbook cache; the next start will read every file")
+            }
+        }
+    }
+
     /// Applies a set of changes as one commit and publishes the new snapshot.
     pub fn apply(&mut self, changes: &Changes, today: NaiveDate) -> Result<Applied, CatalogError> {
+        self.today = today;
         let mut full_rebuild = false;
         if changes.vocabulary {
             match self.handbook.reload_vocabulary(today) {
@@ -165,14 +226,24 @@ impl Catalog {
             }
         }
         if changes.rescan && !full_rebuild {
-            let (found, _) = handbook::discover(&self.handbook.root);
+            let (found, skipped) = handbook::discover(&self.handbook.root);
+            // Links and unreadable folders are found only by walking; what the walk says now
+            // replaces what it said before (a link added, an unreadable folder fixed).
+            self.handbook.skipped = skipped;
             let known: Vec<PathBuf> = self.handbook.files.keys().cloned().collect();
             for path in known.iter().chain(found.iter()).collect::<BTreeSet<_>>() {
                 self.handbook.refresh(path, today);
             }
+            // Every file has now been judged on `today`.
+            self.handbook.checked_on = today;
         }
-        for path in &changes.entries {
-            self.handbook.refresh(path, today);
+        // The watcher's events are hints, not a record: its debouncer folds each path's events
+        // in a window, and a file created and removed within one is not reported at all, even
+        // if an older file of that name was there before. So each folder an event names is
+        // looked at whole; the files in it that did not change cost a `stat` each.
+        let folders: BTreeSet<&Path> = changes.entries.iter().filter_map(|p| p.parent()).collect();
+        for folder in folders {
+            self.handbook.refresh(folder, today);
         }
         self.publish(full_rebuild)
     }

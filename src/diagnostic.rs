@@ -6,10 +6,10 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a problem is. Errors keep a file out of search; warnings only inform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -40,12 +40,92 @@ pub struct Diagnostic {
     /// What to do about it, when there is something more useful to say than the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// The text of the offending line, for the caret display.
+    /// The text of the offending line, for the caret display; an excerpt around the spot when
+    /// the line is longer than `MAX_QUOTED_CHARS`.
     #[serde(skip)]
     pub source_line: Option<String>,
     /// How many characters the caret underline spans.
     #[serde(skip)]
     pub width: usize,
+    /// Characters of `source_line` before the caret: `column - 1`, unless the line is an
+    /// excerpt.
+    #[serde(skip)]
+    caret: usize,
+}
+
+/// Most problems reported for one file. A broken file can have a problem on every line, and
+/// each costs a scan of the file: a 1 MiB file of 500,000 stray words took hours to report.
+/// Nobody reads past the first screenful; the rest are found again once those are fixed.
+pub const MAX_PER_FILE: usize = 100;
+
+/// Longest line quoted under a diagnostic. A minified or generated file can be one line of a
+/// megabyte, and every diagnostic on it would carry a copy.
+const MAX_QUOTED_CHARS: usize = 160;
+/// How much of a long line to quote before the spot.
+const QUOTED_LEAD: usize = 40;
+
+/// Every field of a diagnostic, for `handbook_cache` to keep an entry's warnings between runs.
+#[derive(Serialize, Deserialize)]
+pub struct StoredDiagnostic {
+    file: PathBuf,
+    line: usize,
+    column: usize,
+    severity: Severity,
+    code: String,
+    message: String,
+    help: Option<String>,
+    source_line: Option<String>,
+    width: usize,
+    caret: usize,
+}
+
+impl From<&Diagnostic> for StoredDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        StoredDiagnostic {
+            file: d.file.clone(),
+            line: d.line,
+            column: d.column,
+            severity: d.severity,
+            code: d.code.to_string(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            source_line: d.source_line.clone(),
+            width: d.width,
+            caret: d.caret,
+        }
+    }
+}
+
+impl From<StoredDiagnostic> for Diagnostic {
+    fn from(d: StoredDiagnostic) -> Self {
+        Diagnostic {
+            file: d.file,
+            line: d.line,
+            column: d.column,
+            severity: d.severity,
+            code: static_code(&d.code),
+            message: d.message,
+            help: d.help,
+            source_line: d.source_line,
+            width: d.width,
+            caret: d.caret,
+        }
+    }
+}
+
+/// Codes are `&'static str` so that matching on them is cheap and typo-proof; one read back
+/// from the cache is leaked once and reused, and there are a few dozen codes in all.
+fn static_code(code: &str) -> &'static str {
+    static CODES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut codes = CODES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = codes.iter().find(|c| **c == code) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(code.to_owned().into_boxed_str());
+    codes.push(leaked);
+    leaked
 }
 
 impl Diagnostic {
@@ -58,11 +138,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let pos = Position::of(source, span.start);
-        let line_text = source[pos.line_start..]
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let line_text = source[pos.line_start..].lines().next().unwrap_or("");
         let end = span
             .end
             .min(pos.line_start + line_text.len())
@@ -71,6 +147,7 @@ impl Diagnostic {
             .get(span.start..end)
             .map_or(1, |s| s.chars().count())
             .max(1);
+        let (quoted, caret, width) = excerpt(line_text, pos.column - 1, width);
         Diagnostic {
             file: file.to_path_buf(),
             line: pos.line,
@@ -79,9 +156,23 @@ impl Diagnostic {
             code,
             message: message.into(),
             help: None,
-            source_line: Some(line_text),
+            source_line: Some(quoted),
             width,
+            caret,
         }
+    }
+
+    /// Stands for the problems of a file beyond `MAX_PER_FILE`.
+    pub fn more(file: &Path, count: usize) -> Self {
+        Diagnostic::file(
+            file,
+            "too-many-problems",
+            format!(
+                "{count} more problem{} in this file, not shown",
+                if count == 1 { "" } else { "s" }
+            ),
+        )
+        .with_help("fix the problems above, then check the file again")
     }
 
     /// A diagnostic about a whole file (it cannot be read, it is a duplicate, ...).
@@ -96,6 +187,7 @@ impl Diagnostic {
             help: None,
             source_line: None,
             width: 0,
+            caret: 0,
         }
     }
 
@@ -145,7 +237,7 @@ impl fmt::Display for Diagnostic {
                 f,
                 "{:gutter$} | {}{}",
                 "",
-                " ".repeat(self.column.saturating_sub(1)),
+                " ".repeat(self.caret),
                 "^".repeat(self.width.max(1))
             )?;
         }
@@ -154,6 +246,31 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The line as quoted under a diagnostic, the caret's place in it and the underline's width:
+/// the whole line if short, else `MAX_QUOTED_CHARS` of it around the caret, cut with "…".
+fn excerpt(line: &str, caret: usize, width: usize) -> (String, usize, usize) {
+    let chars = line.chars().count();
+    // A spot in the line's "\r\n" is shown just after the line's text.
+    let caret = caret.min(chars);
+    if chars <= MAX_QUOTED_CHARS {
+        return (line.to_string(), caret, width);
+    }
+    let start = caret
+        .saturating_sub(QUOTED_LEAD)
+        .min(chars - MAX_QUOTED_CHARS);
+    let end = start + MAX_QUOTED_CHARS;
+    let mut quoted = String::new();
+    if start > 0 {
+        quoted.push('…');
+    }
+    quoted.extend(line.chars().skip(start).take(MAX_QUOTED_CHARS));
+    if end < chars {
+        quoted.push('…');
+    }
+    let width = width.min(end.saturating_sub(caret)).max(1);
+    (quoted, caret - start + usize::from(start > 0), width)
 }
 
 /// A 1-based line and character column of a byte offset.
@@ -186,10 +303,19 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let wrong = wrong.to_lowercase();
+    let letters = wrong.chars().count();
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&wrong, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).clamp(1, 3))
+        .filter_map(|c| {
+            let most = (c.chars().count() / 3).clamp(1, 3);
+            // The distance is at least the difference in length; checking that first keeps a
+            // pasted paragraph from costing a full comparison with every candidate.
+            if letters.abs_diff(c.chars().count()) > most {
+                return None;
+            }
+            let d = strsim::damerau_levenshtein(&wrong, &c.to_lowercase());
+            (d <= most).then_some((d, c))
+        })
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
@@ -249,6 +375,36 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("= help: did you mean `ljubljana`?"), "{text}");
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_spot_with_the_caret_under_it() {
+        let src = format!(
+            "municipalities = [{}\"lubljana\"]\n",
+            "\"kranj\", ".repeat(1000)
+        );
+        let start = src.find("\"lubljana\"").unwrap();
+        let d = Diagnostic::at(
+            Path::new("m/a.toml"),
+            &src,
+            start..start + 10,
+            "unknown-value",
+            "unknown municipality `lubljana`",
+        );
+        assert_eq!(d.column, start + 1);
+        let text = d.to_string();
+        let quoted = d.source_line.as_deref().unwrap();
+        assert!(quoted.starts_with('…') && quoted.chars().count() <= MAX_QUOTED_CHARS + 2);
+        let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
+        let quoted_line = text.lines().find(|l| l.contains("lubljana\"")).unwrap();
+        let at = quoted_line.find("\"lubljana").unwrap();
+        // The caret line is ascii; the quoted line starts with a three-byte "…".
+        assert_eq!(
+            caret_line.find('^'),
+            Some(quoted_line[..at].chars().count()),
+            "{text}"
+        );
+        assert_eq!(caret_line.matches('^').count(), 10, "{text}");
     }
 
     #[test]

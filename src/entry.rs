@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::DeTable;
 
@@ -40,7 +40,8 @@ pub const FIELDS: [&str; 20] = [
 /// The largest amount in euro we accept; anything above is a typo (an extra zero or two).
 const MAX_EUR: i64 = 100_000_000_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `Deserialize` is for `handbook_cache` only: entries come from files, checked by `parse`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// A digest of everything below, computed once when the entry is read.
     #[serde(skip)]
@@ -138,6 +139,12 @@ impl Entry {
     }
 
     /// The text of the body as plain words, for the index and for snippets.
+    /// Restores what `#[serde(skip)]` leaves out, for an entry read back from the cache.
+    pub(crate) fn set_derived(&mut self, body_text: String, digest: u64) {
+        self.body_text = body_text;
+        self.digest = digest;
+    }
+
     pub fn body_text(&self) -> &str {
         &self.body_text
     }
@@ -168,9 +175,11 @@ pub fn parse(
     vocabulary: &Vocabulary,
     today: NaiveDate,
 ) -> Result<Entry, Vec<Diagnostic>> {
-    let source = analysis::normalize(source);
-    let doc = toml_reader::parse(file, &source)?;
-    let mut r = Reader::new(file, &source);
+    // The source is parsed as written, so that lines and columns are the editor's; strings
+    // are composed (NFC) as they are read. Composing the whole source first would move columns
+    // and could even break an escape: "\u004E" followed by a combining acute becomes "\u004É".
+    let doc = toml_reader::parse(file, source)?;
+    let mut r = Reader::new(file, source);
     if !is_valid_id(id) {
         r.diagnostics.push(
             Diagnostic::file(
@@ -307,7 +316,7 @@ pub fn parse(
         }
     }
 
-    if r.diagnostics.is_empty() {
+    if !r.has_problems() {
         let mut entry = Entry {
             digest: 0,
             body_text: body
@@ -341,10 +350,7 @@ pub fn parse(
             .value();
         Ok(entry)
     } else {
-        // In the order an editor reads the file.
-        let mut diagnostics = r.diagnostics;
-        diagnostics.sort_by_key(|d| (d.line, d.column));
-        Err(diagnostics)
+        Err(r.finish())
     }
 }
 
@@ -359,8 +365,7 @@ pub const STALE_AFTER_DAYS: i64 = 365;
 
 /// Warnings about a valid entry: it stays searchable, but an editor should look.
 pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> Vec<Diagnostic> {
-    let source = analysis::normalize(source);
-    let Ok(doc) = toml_reader::parse(file, &source) else {
+    let Ok(doc) = toml_reader::parse(file, source) else {
         return Vec::new();
     };
     let span_of = |key: &str| doc.get_ref().get(key).map_or(0..0, |v| v.span());
@@ -370,7 +375,7 @@ pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> V
         out.push(
             Diagnostic::at(
                 file,
-                &source,
+                source,
                 span_of("updated"),
                 "stale",
                 format!(
@@ -389,7 +394,7 @@ pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> V
         && (today - from).num_days() > STALE_AFTER_DAYS
     {
         out.push(
-            Diagnostic::at(file, &source, span_of("open_from"), "open-without-end", format!(
+            Diagnostic::at(file, source, span_of("open_from"), "open-without-end", format!(
                 "the call has shown as open since {from}, with no closing date"
             ))
             .with_help("if the call has ended, add `open_until`, or `closed = true` if the date is not known")
@@ -404,7 +409,7 @@ pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> V
         out.push(
             Diagnostic::at(
                 file,
-                &source,
+                source,
                 span_of("until_funds_run_out"),
                 "funds-unchecked",
                 format!(
@@ -462,6 +467,8 @@ fn keys(
         ));
     }
     let terms = vocabulary.terms(dimension);
+    // Folded once per list, and only if some key is unknown.
+    let mut labels: Option<Vec<(String, &str)>> = None;
     let mut out: Vec<String> = Vec::new();
     for key in list.into_inner() {
         let k = key.get_ref().trim();
@@ -471,26 +478,31 @@ fn keys(
             }
             continue;
         }
+        let message = format!("unknown {} `{k}`", dimension.name());
+        if r.is_full() {
+            r.error(key.span(), "unknown-value", message);
+            continue;
+        }
         // Editors often type the label ("Novo mesto") where the key (`novo-mesto`) belongs.
-        let by_label = terms
-            .values()
-            .find(|term| analysis::fold(&term.label) == analysis::fold(k));
-        let help = match by_label
-            .map(|t| t.key.as_str())
-            .or_else(|| did_you_mean(k, terms.keys().map(String::as_str)))
-        {
+        let labels = labels.get_or_insert_with(|| {
+            terms
+                .values()
+                .map(|t| (analysis::fold(&t.label), t.key.as_str()))
+                .collect()
+        });
+        let folded = analysis::fold(k);
+        let by_label = labels
+            .iter()
+            .find(|(label, _)| *label == folded)
+            .map(|(_, key)| *key);
+        let help = match by_label.or_else(|| did_you_mean(k, terms.keys().map(String::as_str))) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "use a key from [{}.*] in vocabulary.toml, or add this one there",
                 dimension.name()
             ),
         };
-        r.error(
-            key.span(),
-            "unknown-value",
-            format!("unknown {} `{k}`", dimension.name()),
-        )
-        .help = Some(help);
+        r.error(key.span(), "unknown-value", message).help = Some(help);
     }
     out
 }

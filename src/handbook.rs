@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
 use crate::entry::{self, Entry};
+use crate::handbook_cache::{Cache, Stamp};
 use crate::vocabulary::Vocabulary;
 
 /// No real entry comes near this; a bigger file is a mistake (a pasted PDF, a binary).
@@ -64,6 +65,9 @@ pub struct FileState {
     pub last_good: Option<Arc<Entry>>,
     /// Things worth an editor's look that do not keep the entry out of search.
     pub warnings: Vec<Diagnostic>,
+    /// The file as it was when `current` was read, for `handbook_cache`; `None` when it had
+    /// just changed and might change again unseen.
+    pub stamp: Option<Stamp>,
 }
 
 impl FileState {
@@ -81,6 +85,8 @@ pub struct Handbook {
     pub files: BTreeMap<PathBuf, FileState>,
     /// Problems with files that are not entries at all (symlinks, unreadable folders).
     pub skipped: Vec<Diagnostic>,
+    /// The day the files were checked on: warnings such as `stale` hold for that day.
+    pub checked_on: NaiveDate,
 }
 
 /// The consistent set of entries that search serves.
@@ -107,25 +113,97 @@ impl Handbook {
     /// Reads the whole handbook. Fails only when the vocabulary cannot be read; a broken entry
     /// is recorded with its diagnostics and the rest is read.
     pub fn load(root: &Path, today: NaiveDate) -> Result<Handbook, LoadError> {
+        Handbook::load_cached(root, today, &Cache::default())
+    }
+
+    /// Reads the whole handbook, taking from `cache` each file that is as it was when cached.
+    pub fn load_cached(
+        root: &Path,
+        today: NaiveDate,
+        cache: &Cache,
+    ) -> Result<Handbook, LoadError> {
         let vocabulary = Arc::new(read_vocabulary(root)?);
         let (paths, skipped) = discover(root);
-        let files = read_all(&paths, &vocabulary, today);
+        let files = read_all(&paths, &vocabulary, today, cache);
         Ok(Handbook {
             root: root.to_path_buf(),
             vocabulary,
             files,
             skipped,
+            checked_on: today,
         })
     }
 
-    /// Re-reads one entry file (it was created, changed or removed), keeping its last good
-    /// version if the new content is broken.
+    /// Re-reads one path of `measures/` that was created, changed or removed: an entry file,
+    /// keeping its last good version if the new content is broken, or a folder.
     pub fn refresh(&mut self, path: &Path, today: NaiveDate) {
-        if !path.is_file() || path.is_symlink() {
-            self.files.remove(path);
+        // The path, and all under it if it was a folder, is judged afresh: whatever was said
+        // about it before may no longer hold.
+        self.skipped.retain(|d| !d.file.starts_with(path));
+        let kind = match fs::symlink_metadata(path) {
+            Ok(m) if !self.behind_a_link(path) => Some(m.file_type()),
+            _ => None,
+        };
+        match kind {
+            Some(kind) if kind.is_file() => self.refresh_file(path, today),
+            // A folder moved in or out whole is reported by the watcher as one path, and a
+            // folder may even be named like an entry (`foo.toml/`): what is under it is looked
+            // at here, or the entries in it would be missed until a restart.
+            Some(kind) if kind.is_dir() => {
+                self.files.remove(path);
+                let (found, skipped) = walk(path);
+                self.add_skipped(skipped);
+                let gone: Vec<PathBuf> = self
+                    .files_under(path)
+                    .filter(|p| found.binary_search(p).is_err())
+                    .collect();
+                for p in gone.iter().chain(&found) {
+                    self.refresh(p, today);
+                }
+            }
+            // Gone, a symbolic link, not a regular file, or reached through a linked folder:
+            // nothing of it is served, nor of anything that was under it.
+            _ => {
+                self.files.remove(path);
+                let under: Vec<PathBuf> = self.files_under(path).collect();
+                for p in under {
+                    self.files.remove(&p);
+                }
+                if let Some(kind) = kind {
+                    self.add_skipped(not_followed(path, kind).into_iter().collect());
+                }
+            }
+        }
+    }
+
+    /// Is `path` outside `measures/`, or reached through a linked folder inside it? A folder
+    /// replaced by a link to another place keeps its old paths, and reading them would follow
+    /// the link where a load would not.
+    fn behind_a_link(&self, path: &Path) -> bool {
+        let measures = Handbook::measures_path(&self.root);
+        let Ok(rel) = path.strip_prefix(&measures) else {
+            return true;
+        };
+        let mut at = measures;
+        rel.parent()
+            .into_iter()
+            .flat_map(Path::components)
+            .any(|c| {
+                at.push(c);
+                fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink())
+            })
+    }
+
+    fn refresh_file(&mut self, path: &Path, today: NaiveDate) {
+        // A rescan visits every file; one that is exactly as it was read (same stamp, same
+        // day) costs a `stat`, not a parse.
+        if today == self.checked_on
+            && let Some(known) = self.files.get(path).and_then(|s| s.stamp)
+            && fs::metadata(path).ok().and_then(|m| Stamp::of(&m)) == Some(known)
+        {
             return;
         }
-        let (current, warnings) = read_entry(path, &self.vocabulary, today);
+        let (current, warnings, stamp) = read_entry(path, &self.vocabulary, today);
         let previous = self.files.remove(path);
         let last_good = match (&current, previous) {
             (Ok(_), _) => None,
@@ -138,8 +216,30 @@ impl Handbook {
                 current,
                 last_good,
                 warnings,
+                stamp,
             },
         );
+    }
+
+    /// The known files inside the folder `dir`, in path order. A range, not a scan: a rescan
+    /// refreshes every known path, and a scan each time would make it quadratic.
+    fn files_under<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = PathBuf> + 'a {
+        use std::ops::Bound;
+        self.files
+            .range::<Path, _>((Bound::Excluded(dir), Bound::Unbounded))
+            .map(|(p, _)| p)
+            .take_while(move |p| p.starts_with(dir))
+            .cloned()
+    }
+
+    fn add_skipped(&mut self, more: Vec<Diagnostic>) {
+        if more.is_empty() {
+            return;
+        }
+        self.skipped.extend(more);
+        // In path order, as a load gives them, so an unchanged handbook gives equal problems.
+        self.skipped.sort_by(|a, b| a.file.cmp(&b.file));
+        self.skipped.dedup();
     }
 
     /// Re-reads the vocabulary and every entry against it. Entries that the new vocabulary
@@ -155,6 +255,7 @@ impl Handbook {
         self.vocabulary = fresh.vocabulary;
         self.files = files;
         self.skipped = fresh.skipped;
+        self.checked_on = fresh.checked_on;
         Ok(())
     }
 
@@ -221,7 +322,7 @@ impl Handbook {
 
 fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {
     let path = Handbook::vocabulary_path(root);
-    let source = read_text(&path).map_err(|e| match e {
+    let (source, _) = read_text(&path).map_err(|e| match e {
         ReadError::Io(source) => LoadError::Io {
             path: path.clone(),
             source,
@@ -238,32 +339,28 @@ fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {
 /// Finds the entry files under `measures/`, in path order. Symbolic links are not followed: a
 /// link could point outside the handbook, and the handbook must be readable on its own.
 pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
     let measures = Handbook::measures_path(root);
     if !measures.is_dir() {
-        return (files, skipped);
+        return (Vec::new(), Vec::new());
     }
-    for item in WalkDir::new(&measures)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
+    walk(&measures)
+}
+
+/// The entry files under `dir`, in path order, and what was passed over on the way.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         match item {
-            Ok(item) if item.path_is_symlink() => {
+            Ok(item) if item.file_type().is_file() => {
                 if is_entry_file(item.path()) {
-                    skipped.push(
-                        Diagnostic::file(item.path(), "symlink", "symbolic links are not followed")
-                            .with_help("copy the file into the handbook instead of linking to it")
-                            .warning(),
-                    );
+                    files.push(item.into_path());
                 }
             }
-            Ok(item) if item.file_type().is_file() && is_entry_file(item.path()) => {
-                files.push(item.into_path());
-            }
-            Ok(_) => {}
+            Ok(item) if item.file_type().is_dir() => {}
+            Ok(item) => skipped.extend(not_followed(item.path(), item.file_type())),
             Err(e) => {
-                let path = e.path().unwrap_or(&measures).to_path_buf();
+                let path = e.path().unwrap_or(dir).to_path_buf();
                 skipped.push(Diagnostic::file(
                     &path,
                     "unreadable",
@@ -272,7 +369,52 @@ pub fn discover(root: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             }
         }
     }
+    // Path order, made sure of: `Handbook::refresh` binary-searches this list.
+    files.sort();
+    skipped.sort_by(|a, b| a.file.cmp(&b.file));
     (files, skipped)
+}
+
+/// Why a path in `measures/` that is neither a regular file nor a folder is not read, if an
+/// editor would want to know: a link named like an entry, a link to a folder (a whole set of
+/// entries left out), or a pipe or device named like an entry (reading one could block forever).
+/// Other links, such as the `.#name.toml` lock links some editors leave, are passed over quietly.
+fn not_followed(path: &Path, kind: fs::FileType) -> Option<Diagnostic> {
+    if kind.is_symlink() {
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_none_or(|n| n.starts_with('.'));
+        if is_entry_file(path) {
+            Some(
+                Diagnostic::file(path, "symlink", "symbolic links are not followed")
+                    .with_help("copy the file into the handbook instead of linking to it")
+                    .warning(),
+            )
+        } else if !hidden && path.is_dir() {
+            Some(
+                Diagnostic::file(path, "symlink", "symbolic links are not followed; the entries in the linked folder are not read")
+                    .with_help("move or copy the folder into the handbook instead of linking to it")
+                    .warning(),
+            )
+        } else {
+            None
+        }
+    } else if is_entry_file(path) {
+        Some(
+            Diagnostic::file(
+                path,
+                "not-a-file",
+                "this is not a regular file (a named pipe, socket or device); it is not read",
+            )
+            .with_help(
+                "an entry is a plain text file; remove this one and save the entry as a file",
+            )
+            .warning(),
+        )
+    } else {
+        None
+    }
 }
 
 enum ReadError {
@@ -281,19 +423,28 @@ enum ReadError {
 }
 
 /// Reads a text file, refusing huge and non-UTF-8 ones with a diagnostic.
-fn read_text(path: &Path) -> Result<String, ReadError> {
+fn read_text(path: &Path) -> Result<(String, Option<Stamp>), ReadError> {
     let file = fs::File::open(path).map_err(ReadError::Io)?;
+    // Refused by its size before a byte is read: a pasted video or a disk image should cost a
+    // `stat`, not a megabyte of reading for every save.
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    let size = meta.len();
+    let stamp = Stamp::of(&meta);
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
+    if size <= MAX_FILE_BYTES {
+        // Bounded all the same: the file may grow while it is read.
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(ReadError::Io)?;
+    }
+    if size > MAX_FILE_BYTES || bytes.len() as u64 > MAX_FILE_BYTES {
+        let kib = size.max(bytes.len() as u64).div_ceil(1024);
         return Err(ReadError::Invalid(Box::new(
-            Diagnostic::file(path, "file-too-large", format!("the file is larger than {} KiB", MAX_FILE_BYTES / 1024))
+            Diagnostic::file(path, "file-too-large", format!("the file is {kib} KiB, larger than {} KiB", MAX_FILE_BYTES / 1024))
                 .with_help("an entry is a short text; keep long documents on the official site and link them with `url`"),
         )));
     }
-    String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
         let line = text.matches('\n').count() + 1;
@@ -303,7 +454,8 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
         d.line = line;
         d.column = column;
         ReadError::Invalid(Box::new(d))
-    })
+    })?;
+    Ok((text, stamp))
 }
 
 /// Reads and checks many entry files, on every core: reading thousands of files is most of
@@ -312,6 +464,7 @@ fn read_all(
     paths: &[PathBuf],
     vocabulary: &Vocabulary,
     today: NaiveDate,
+    cache: &Cache,
 ) -> BTreeMap<PathBuf, FileState> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
@@ -324,15 +477,20 @@ fn read_all(
                 scope.spawn(move || {
                     part.iter()
                         .map(|p| {
-                            let (current, warnings) = read_entry(p, vocabulary, today);
-                            (
-                                p.clone(),
+                            let cached = (!cache.is_empty())
+                                .then(|| fs::metadata(p).ok())
+                                .flatten()
+                                .and_then(|m| cache.state(p, Stamp::of(&m)));
+                            let state = cached.unwrap_or_else(|| {
+                                let (current, warnings, stamp) = read_entry(p, vocabulary, today);
                                 FileState {
                                     last_good: None,
                                     current,
                                     warnings,
-                                },
-                            )
+                                    stamp,
+                                }
+                            });
+                            (p.clone(), state)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -347,24 +505,28 @@ fn read_all(
 }
 
 /// An entry file's checked content, and the warnings about it.
-type EntryRead = (Result<Arc<Entry>, Vec<Diagnostic>>, Vec<Diagnostic>);
+type EntryRead = (
+    Result<Arc<Entry>, Vec<Diagnostic>>,
+    Vec<Diagnostic>,
+    Option<Stamp>,
+);
 
 /// Reads and checks one entry file.
 pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> EntryRead {
-    let source = match read_text(path) {
+    let (source, stamp) = match read_text(path) {
         Ok(s) => s,
-        Err(ReadError::Invalid(d)) => return (Err(vec![*d]), Vec::new()),
+        Err(ReadError::Invalid(d)) => return (Err(vec![*d]), Vec::new(), None),
         Err(ReadError::Io(e)) => {
             let d = Diagnostic::file(path, "unreadable", format!("cannot read the file: {e}"));
-            return (Err(vec![d]), Vec::new());
+            return (Err(vec![d]), Vec::new(), None);
         }
     };
     match entry::parse(path, &id_of(path), &source, vocabulary, today) {
         Ok(e) => {
             let warnings = entry::warnings(path, &source, &e, today);
-            (Ok(Arc::new(e)), warnings)
+            (Ok(Arc::new(e)), warnings, stamp)
         }
-        Err(d) => (Err(d), Vec::new()),
+        Err(d) => (Err(d), Vec::new(), None),
     }
 }
 

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tantivy::directory::Directory;
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 
@@ -112,7 +113,13 @@ impl SearchIndex {
 
     fn try_reuse(dir: &Path, expected: &str) -> Result<Option<SearchIndex>, Reuse> {
         if !dir.join("meta.json").exists() {
-            return Err(Reuse::No("there was no index yet".into()));
+            return Err(Reuse::No(if holds_tantivy_files(dir) {
+                // Segments without the file that lists them: deleted by hand, or a build that
+                // was killed between wiping the old index and writing the new one.
+                "its meta.json was missing".into()
+            } else {
+                "there was no index yet".into()
+            }));
         }
         let index = Index::open_in_dir(dir)
             .map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
@@ -120,24 +127,42 @@ impl SearchIndex {
         if index.schema() != schema {
             return Err(Reuse::No("it was written with another schema".into()));
         }
-        let payload = index
+        let metas = index
             .load_metas()
-            .ok()
-            .and_then(|m| m.payload)
-            .unwrap_or_default();
+            .map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
+        let payload = metas.payload.clone().unwrap_or_default();
         if payload != expected {
             return Err(Reuse::No(
                 if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
                     "the handbook changed since it was written".into()
+                } else if payload.is_empty() {
+                    // Every commit of ours carries a payload; a folder created for a build
+                    // and never committed to has none.
+                    "its last build was interrupted".into()
                 } else {
                     "it was written by another version".into()
                 },
             ));
         }
-        match index.validate_checksum() {
-            Ok(bad) if bad.is_empty() => {}
-            Ok(bad) => return Err(Reuse::No(format!("{} of its files are corrupt", bad.len()))),
-            Err(e) => return Err(Reuse::No(format!("its files could not be checked ({e})"))),
+        // Every file of every segment, not `Index::validate_checksum`: that one checks only the
+        // files listed in `.managed.json`, so with that file lost a damaged segment passed.
+        // A missing file is left to the reader below, which cannot open a segment without it.
+        let directory = index.directory();
+        let mut bad = 0;
+        for path in metas.list_segment_files() {
+            match directory.exists(&path) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(e) => return Err(Reuse::No(format!("its files could not be checked ({e})"))),
+            }
+            match directory.validate_checksum(&path) {
+                Ok(true) => {}
+                Ok(false) => bad += 1,
+                Err(e) => return Err(Reuse::No(format!("its files could not be checked ({e})"))),
+            }
+        }
+        if bad > 0 {
+            return Err(Reuse::No(format!("{bad} of its files are corrupt")));
         }
         match SearchIndex::from_index(index, fields, Some(dir.to_path_buf())) {
             Ok(me) => Ok(Some(me)),
@@ -237,9 +262,24 @@ fn wipe(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Does `dir` hold any of Tantivy's segment files?
+fn holds_tantivy_files(dir: &Path) -> bool {
+    fs::read_dir(dir).is_ok_and(|items| {
+        items.flatten().any(|item| {
+            let name = item.file_name().to_string_lossy().into_owned();
+            is_tantivy_file(&name) && !name.starts_with('.')
+        })
+    })
+}
+
 fn is_tantivy_file(name: &str) -> bool {
     if matches!(name, "meta.json" | ".managed.json") || name.starts_with(".tantivy-") {
         return true;
+    }
+    // Tantivy writes meta.json through a temporary file (`tempfile`'s `.tmpXXXXXX`) renamed
+    // over it; a process killed in between leaves the temporary file behind, one per crash.
+    if let Some(random) = name.strip_prefix(".tmp") {
+        return random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric());
     }
     // Segment files are named by a 32-hex-digit segment id, with an extension (and a delete
     // opstamp for `.del` files).
@@ -259,6 +299,7 @@ mod tests {
             ".tantivy-writer.lock",
             "0123456789abcdef0123456789abcdef.idx",
             "0123456789abcdef0123456789abcdef.12.del",
+            ".tmpgErnbk",
         ] {
             assert!(is_tantivy_file(name), "{name}");
         }
@@ -267,6 +308,8 @@ mod tests {
             "notes.txt",
             "0123.idx",
             "0123456789abcdef0123456789abcdef",
+            ".tmp",
+            ".tmp-notes.txt",
         ] {
             assert!(!is_tantivy_file(name), "{name}");
         }

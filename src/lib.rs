@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod digest;
 pub mod entry;
 pub mod handbook;
+pub mod handbook_cache;
 pub mod index;
 pub mod markdown;
 pub mod query;

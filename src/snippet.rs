@@ -20,22 +20,23 @@ pub fn snippet(text: &str, highlighter: &Highlighter) -> Option<String> {
         .filter(|w| highlighter.matches(&w.folded))
         .map(|w| w.start..w.end)
         .collect();
-    let first = marks.first()?.start;
+    let first = marks.first()?;
     Some(mark(&text, &marks, window(&text, first)))
 }
 
-/// The whole text if short, else about `MAX_CHARS` around `first`, cut at spaces.
-fn window(text: &str, first: usize) -> Range<usize> {
+/// The whole text if short, else about `MAX_CHARS` around the `first` match, cut at spaces
+/// but never before the end of that match.
+fn window(text: &str, first: &Range<usize>) -> Range<usize> {
     if text.chars().count() <= MAX_CHARS {
         return 0..text.len();
     }
-    let before: Vec<(usize, char)> = text[..first].char_indices().collect();
+    let before: Vec<(usize, char)> = text[..first.start].char_indices().collect();
     let mut start = before
         .len()
         .checked_sub(LEAD_CHARS)
         .map_or(0, |i| before[i].0);
     if start > 0 {
-        start = text[start..first]
+        start = text[start..first.start]
             .find(' ')
             .map_or(start, |i| start + i + 1);
     }
@@ -47,11 +48,10 @@ fn window(text: &str, first: usize) -> Range<usize> {
         end = text[start..end]
             .rfind(' ')
             .map_or(end, |i| start + i)
-            .max(first + 1)
+            // Without a space after the match ("najemnine,,,,…"), the last space before the
+            // cut is before the match: the passage would show none of it.
+            .max(first.end)
             .min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
     }
     start..end
 }

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::analysis;
+use crate::diagnostic::{Diagnostic, MAX_PER_FILE, did_you_mean};
 
 /// A spanned TOML document.
 pub type Document<'s> = Spanned<DeTable<'s>>;
@@ -21,14 +22,26 @@ pub fn parse<'s>(file: &Path, source: &'s str) -> Result<Document<'s>, Vec<Diagn
     if errors.is_empty() {
         return Ok(doc);
     }
-    Err(errors
+    // Only the first errors in the file are described (`MAX_PER_FILE`): a line of junk can
+    // make an error of every word, and each description scans the file up to its spot.
+    let mut errors: Vec<_> = errors.iter().collect();
+    errors.sort_by_key(|e| e.span().map_or(0, |s| s.start));
+    let mut diagnostics: Vec<Diagnostic> = errors
         .iter()
+        .take(MAX_PER_FILE)
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
             Diagnostic::at(file, source, span, "toml-syntax", syntax_message(e.message()))
                 .with_help("fix the TOML syntax here; strings need \"double quotes\", lists [\"a\", \"b\"], dates are written bare as 2024-05-31")
         })
-        .collect())
+        .collect();
+    // The parser reports some errors after it has looked ahead ("AΣ": the key's end before
+    // its start); the editor reads top to bottom.
+    diagnostics.sort_by_key(|d| (d.line, d.column));
+    if errors.len() > MAX_PER_FILE {
+        diagnostics.push(Diagnostic::more(file, errors.len() - MAX_PER_FILE));
+    }
+    Err(diagnostics)
 }
 
 fn syntax_message(message: &str) -> String {
@@ -40,7 +53,12 @@ fn syntax_message(message: &str) -> String {
 pub struct Reader<'a> {
     pub file: &'a Path,
     pub source: &'a str,
+    /// At most `MAX_PER_FILE`; `finish` adds one that counts the rest.
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond `MAX_PER_FILE`, counted but not described.
+    dropped: usize,
+    /// Where an undescribed problem's help goes, so callers need not know it was dropped.
+    discarded: Diagnostic,
 }
 
 impl<'a> Reader<'a> {
@@ -49,7 +67,29 @@ impl<'a> Reader<'a> {
             file,
             source,
             diagnostics: Vec::new(),
+            dropped: 0,
+            discarded: Diagnostic::file(file, "discarded", ""),
         }
+    }
+
+    /// Has a problem been found?
+    pub fn has_problems(&self) -> bool {
+        !self.diagnostics.is_empty()
+    }
+
+    /// Will further problems only be counted? Then there is no point working out their help.
+    pub fn is_full(&self) -> bool {
+        self.diagnostics.len() >= MAX_PER_FILE
+    }
+
+    /// The problems found, in reading order, with a last one counting those not described.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.diagnostics;
+        diagnostics.sort_by_key(|d| (d.line, d.column));
+        if self.dropped > 0 {
+            diagnostics.push(Diagnostic::more(self.file, self.dropped));
+        }
+        diagnostics
     }
 
     pub fn error(
@@ -58,6 +98,11 @@ impl<'a> Reader<'a> {
         code: &'static str,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
+        if self.is_full() {
+            // A list of 250,000 unknown keys: describing each would cost a scan of the file.
+            self.dropped += 1;
+            return &mut self.discarded;
+        }
         self.diagnostics
             .push(Diagnostic::at(self.file, self.source, span, code, message));
         self.diagnostics.last_mut().expect("just pushed")
@@ -84,13 +129,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Reports a missing required field, pointing at `at` (the table's header or the file start).
-    pub fn missing(&mut self, at: Range<usize>, key: &str, example: &str) {
-        self.error(
+    pub fn missing(&mut self, at: Range<usize>, key: &str, example: &str) -> &mut Diagnostic {
+        let d = self.error(
             at,
             "missing-field",
             format!("missing required field `{key}`"),
-        )
-        .help = Some(format!("add a line such as `{key} = {example}`"));
+        );
+        d.help = Some(format!("add a line such as `{key} = {example}`"));
+        d
     }
 
     fn wrong_type(
@@ -109,7 +155,8 @@ impl<'a> Reader<'a> {
         d.help = Some(format!("write it as `{key} = {example}`"));
     }
 
-    /// A non-empty string.
+    /// A non-empty string, in Unicode NFC however its letters were written (decomposed, or as
+    /// `\u` escapes), since search folds and matches composed text only.
     pub fn string(&mut self, table: &DeTable<'_>, key: &str) -> Option<Spanned<String>> {
         let value = table.get(key)?;
         let Some(s) = value.get_ref().as_str() else {
@@ -123,10 +170,10 @@ impl<'a> Reader<'a> {
             ));
             return None;
         }
-        Some(Spanned::new(value.span(), s.to_string()))
+        Some(Spanned::new(value.span(), analysis::normalize(s)))
     }
 
-    /// A list of non-empty strings.
+    /// A list of non-empty strings, each in NFC like `string`.
     pub fn string_list(
         &mut self,
         table: &DeTable<'_>,
@@ -141,7 +188,7 @@ impl<'a> Reader<'a> {
         for item in items.iter() {
             match item.get_ref().as_str() {
                 Some(s) if !s.trim().is_empty() => {
-                    out.push(Spanned::new(item.span(), s.to_string()))
+                    out.push(Spanned::new(item.span(), analysis::normalize(s)))
                 }
                 Some(_) => {
                     self.error(

@@ -121,17 +121,16 @@ impl Vocabulary {
 
     /// Parses and checks `vocabulary.toml`, returning every problem found.
     pub fn parse(file: &Path, source: &str) -> Result<Vocabulary, Vec<Diagnostic>> {
-        let source = analysis::normalize(source);
-        let doc = toml_reader::parse(file, &source)?;
-        let mut r = Reader::new(file, &source);
+        // As written, like an entry: labels are composed as they are read (`Reader::string`).
+        let doc = toml_reader::parse(file, source)?;
+        let mut r = Reader::new(file, source);
         r.check_keys(doc.get_ref(), &TABLES, "in vocabulary.toml");
         let mut vocab = Vocabulary::default();
         for name in TABLES {
             let Some(table) = r.table(doc.get_ref(), name) else {
                 if name != "beneficiary" {
-                    r.missing(0..0, name, &format!("[{name}.key] with label = \"...\""));
-                    r.diagnostics.last_mut().expect("pushed").message =
-                        format!("vocabulary.toml has no [{name}.*] table");
+                    r.missing(0..0, name, &format!("[{name}.key] with label = \"...\""))
+                        .message = format!("vocabulary.toml has no [{name}.*] table");
                 }
                 continue;
             };
@@ -180,6 +179,16 @@ impl Vocabulary {
                     term.urban = r.boolean(t, "urban").is_some_and(|b| b.into_inner());
                     if let Some(region) = r.string(t, "region") {
                         let region_key = analysis::slug(region.get_ref());
+                        if region_key.is_empty() {
+                            // A region is a facet value; without a key it cannot be selected.
+                            r.error(
+                                region.span(),
+                                "empty-value",
+                                format!("`region` `{}` has no letters or digits", region.get_ref().trim()),
+                            )
+                            .help = Some("write the name of the statistical region, e.g. region = \"Gorenjska\"".into());
+                            continue;
+                        }
                         vocab
                             .region
                             .entry(region_key.clone())
@@ -203,10 +212,10 @@ impl Vocabulary {
                 map.insert(key_text, term);
             }
         }
-        if r.diagnostics.is_empty() {
-            Ok(vocab)
+        if r.has_problems() {
+            Err(r.finish())
         } else {
-            Err(r.diagnostics)
+            Ok(vocab)
         }
     }
 }

@@ -18,6 +18,11 @@ use crate::handbook;
 /// short enough that a save is searchable well within a second.
 pub const DEBOUNCE: Duration = Duration::from_millis(100);
 
+/// How long the watcher waits without events before it rescans the whole handbook anyway.
+/// Events can be lost (a full inotify queue, a folder moved between watches, the debouncer
+/// folding a create and a remove into nothing); this bounds how long a loss can last.
+pub const RECONCILE_EVERY: Duration = Duration::from_secs(30);
+
 /// Keeps the watcher alive; dropping it stops watching.
 pub struct Watching {
     _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
@@ -89,7 +94,18 @@ pub fn spawn(
             // one rescan now, with the watch already in place, leaves no gap.
             let rescan = Changes { rescan: true, ..Changes::default() };
             apply(&catalog, &rescan, today());
-            while let Ok(first) = rx.recv() {
+            loop {
+                let first = match rx.recv_timeout(RECONCILE_EVERY) {
+                    Ok(first) => first,
+                    // A quiet spell: compare the whole folder with what is served, in case
+                    // an event was lost, and judge the files on the new day if it turned.
+                    // Files that did not change cost a `stat` each.
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        apply(&catalog, &rescan, today());
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                };
                 // A burst may arrive as several batches; take whatever is already waiting too.
                 let mut batches = vec![first];
                 batches.extend(rx.try_iter());

@@ -17,6 +17,8 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|_| "info,tantivy=warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file or a journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let root = &args.handbook.dir;
     anyhow::ensure!(

@@ -112,9 +112,9 @@ const SCRIPT: &str = include_str!("static/app.js");
 
 /// A slow client must not hold a worker forever; a search takes milliseconds.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-/// Longest request target (path and query) accepted. A search needs a few hundred bytes; the
-/// largest legitimate one (every filter at its cap) stays well below this.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Longest request target (path and query) accepted. A search needs a few hundred bytes and
+/// `/api/analyze` up to 16 KiB of text; beyond this, no request is legitimate.
+pub const MAX_URI_BYTES: usize = 32 * 1024;
 /// Every route is a GET; a body is never read, so anything beyond a few bytes is refused.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Live-reload streams open at once; an editor's office needs a handful.

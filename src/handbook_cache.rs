@@ -1,0 +1,375 @@
+//! The handbook as last read, saved beside the index (`index/handbook.cache`) so that a start
+//! need not parse every entry file again: parsing and checking thousands of TOML files is most
+//! of what a start costs. It is only an accelerator. An entry is taken from it only when its
+//! file's size, inode and modification and change times are what they were when it was read,
+//! under the same program, vocabulary and day (warnings such as `stale` depend on the day);
+//! every other file is read from disk. A missing, old or damaged cache costs a full read, never
+//! a wrong answer, and the files stay the only source of truth.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, StoredDiagnostic};
+use crate::digest::Digest;
+use crate::entry::Entry;
+use crate::handbook::{FileState, Handbook};
+
+pub const CACHE_FILE: &str = "handbook.cache";
+/// Bumped whenever what is stored changes shape or meaning.
+const FORMAT: u32 = 1;
+/// A file changed within this long before it was read may change again within the same tick of
+/// the file system's clock, leaving the same stamp on other content ("racy" stamps, as git calls
+/// them); such a file gets no stamp, so it is read again at the next start rather than trusted.
+const RACY: Duration = Duration::from_secs(2);
+
+/// What identifies one version of a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    modified_ns: u128,
+    changed_ns: i128,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file about to be read, or `None` if it changed too recently to be
+    /// told apart from its next version.
+    pub fn of(meta: &fs::Metadata) -> Option<Stamp> {
+        let modified = meta.modified().ok()?;
+        if modified + RACY >= SystemTime::now() {
+            return None;
+        }
+        let modified_ns = modified.duration_since(UNIX_EPOCH).ok()?.as_nanos();
+        #[cfg(unix)]
+        let (changed_ns, inode) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
+                meta.ino(),
+            )
+        };
+        #[cfg(not(unix))]
+        let (changed_ns, inode) = (0, 0);
+        Some(Stamp {
+            len: meta.len(),
+            modified_ns,
+            changed_ns,
+            inode,
+        })
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedFile {
+    path: String,
+    stamp: Stamp,
+    entry: Entry,
+    body_text: String,
+    digest: u64,
+    warnings: Vec<StoredDiagnostic>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    format: u32,
+    program: String,
+    vocabulary: u64,
+    day: NaiveDate,
+    files: Vec<CachedFile>,
+}
+
+/// Valid entries from the cache, by path, ready to be checked against their files' stamps.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, (Stamp, Arc<Entry>, Vec<Diagnostic>)>,
+}
+
+/// What the cache must agree with to be used at all.
+fn program() -> String {
+    format!(
+        "{} {} schema {} analysis {}",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        crate::schema::SCHEMA_VERSION,
+        crate::analysis::ANALYZER_VERSION
+    )
+}
+
+fn vocabulary_key(handbook_root: &Path) -> u64 {
+    let mut d = Digest::default();
+    d.eat(&fs::read(Handbook::vocabulary_path(handbook_root)).unwrap_or_default());
+    d.value()
+}
+
+impl Cache {
+    /// The cache in `index_dir`, if it was written for this program, vocabulary and day;
+    /// otherwise an empty one (and the reason, for the log).
+    pub fn load(
+        index_dir: &Path,
+        handbook_root: &Path,
+        today: NaiveDate,
+    ) -> (Cache, Option<String>) {
+        let bytes = match fs::read(index_dir.join(CACHE_FILE)) {
+            Ok(b) => b,
+            Err(_) => {
+                return (
+                    Cache::default(),
+                    Some("no cache of the handbook yet".into()),
+                );
+            }
+        };
+        let stored: Stored = match postcard::from_bytes(&bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                return (
+                    Cache::default(),
+                    Some(format!("the cache is unreadable ({e})")),
+                );
+            }
+        };
+        if stored.format != FORMAT || stored.program != program() {
+            return (
+                Cache::default(),
+                Some("the cache was written by another version".into()),
+            );
+        }
+        if stored.vocabulary != vocabulary_key(handbook_root) {
+            return (Cache::default(), Some("the vocabulary changed".into()));
+        }
+        if stored.day != today {
+            return (
+                Cache::default(),
+                Some("the cache was written on another day".into()),
+            );
+        }
+        let files = stored
+            .files
+            .into_iter()
+            .map(|f| {
+                let mut entry = f.entry;
+                entry.set_derived(f.body_text, f.digest);
+                let warnings = f.warnings.into_iter().map(Diagnostic::from).collect();
+                (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
+            })
+            .collect();
+        (Cache { files }, None)
+    }
+
+    /// The file's state from the cache, if the file is as it was when it was cached.
+    pub fn state(&self, path: &Path, stamp: Option<Stamp>) -> Option<FileState> {
+        let stamp = stamp?;
+        let (cached, entry, warnings) = self.files.get(path)?;
+        (*cached == stamp).then(|| FileState {
+            current: Ok(entry.clone()),
+            last_good: None,
+            warnings: warnings.clone(),
+            stamp: Some(stamp),
+        })
+    }
+
+    /// How many of `handbook`'s files were taken from this cache.
+    pub fn hits(&self, handbook: &Handbook) -> usize {
+        handbook
+            .files
+            .iter()
+            .filter(|(path, state)| {
+                self.files.get(*path).is_some_and(|(stamp, entry, _)| {
+                    Some(*stamp) == state.stamp
+                        && state.current.as_ref().is_ok_and(|e| Arc::ptr_eq(e, entry))
+                })
+            })
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Saves the valid files of `handbook` with their stamps, atomically (a temporary file renamed
+/// over the old one), so a crash while writing leaves the old cache or none, never half of one.
+pub fn save(index_dir: &Path, handbook: &Handbook, today: NaiveDate) -> std::io::Result<usize> {
+    let files: Vec<CachedFile> = handbook
+        .files
+        .iter()
+        .filter_map(|(path, state)| {
+            let entry = state.current.as_ref().ok()?;
+            Some(CachedFile {
+                path: path.to_str()?.to_string(),
+                stamp: state.stamp?,
+                entry: Entry::clone(entry),
+                body_text: entry.body_text().to_string(),
+                digest: entry.digest,
+                warnings: state.warnings.iter().map(StoredDiagnostic::from).collect(),
+            })
+        })
+        .collect();
+    let count = files.len();
+    let stored = Stored {
+        format: FORMAT,
+        program: program(),
+        vocabulary: vocabulary_key(&handbook.root),
+        day: today,
+        files,
+    };
+    let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+    let tmp = index_dir.join(format!("{CACHE_FILE}.tmp"));
+    {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, index_dir.join(CACHE_FILE))?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handbook::Handbook;
+
+    const VOCABULARY: &str = "[municipality.kranj]\nlabel = \"Kranj\"\nregion = \"Gorenjska\"\n[type.vavcer]\nlabel = \"Vavčer\"\n[source.obcina]\nlabel = \"Občina\"\n";
+
+    fn entry(title: &str) -> String {
+        format!(
+            "title = \"{title}\"\nsummary = \"Opis.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"vavcer\"]\nsources = [\"obcina\"]\nprovider = \"MO Kranj\"\nupdated = 2020-01-01\nbody = \"## Pogoji\\n- **mestno** jedro\"\n"
+        )
+    }
+
+    /// Files written a moment ago are racy and never cached; these are an hour old.
+    fn write_old(path: &Path, content: &str) {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, content).unwrap();
+        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+
+    fn handbook(n: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("vocabulary.toml"), VOCABULARY).unwrap();
+        for i in 0..n {
+            write_old(
+                &dir.path().join(format!("measures/kranj/ukrep-{i}.toml")),
+                &entry(&format!("Ukrep {i}")),
+            );
+        }
+        dir
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2024, 6, 15).unwrap()
+    }
+
+    #[test]
+    fn unchanged_files_come_from_the_cache_exactly_as_read_from_disk() {
+        let hb = handbook(5);
+        let index = tempfile::tempdir().unwrap();
+        let fresh = Handbook::load(hb.path(), today()).unwrap();
+        assert_eq!(save(index.path(), &fresh, today()).unwrap(), 5);
+
+        let (cache, why) = Cache::load(index.path(), hb.path(), today());
+        assert_eq!(why, None);
+        let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
+        assert_eq!(cache.hits(&cached), 5);
+        for (path, state) in &fresh.files {
+            let from_cache = &cached.files[path];
+            let (a, b) = (
+                state.current.as_ref().unwrap(),
+                from_cache.current.as_ref().unwrap(),
+            );
+            assert_eq!(a, b, "{}", path.display());
+            assert_eq!(a.body_text(), b.body_text());
+            assert_eq!(a.digest, b.digest);
+            // Not checked since 2020: the `stale` warning comes back from the cache too.
+            assert!(!state.warnings.is_empty());
+            assert_eq!(state.warnings, from_cache.warnings);
+        }
+    }
+
+    #[test]
+    fn a_file_changed_since_keeps_its_size_and_time_and_is_read_again_all_the_same() {
+        let hb = handbook(3);
+        let index = tempfile::tempdir().unwrap();
+        save(
+            index.path(),
+            &Handbook::load(hb.path(), today()).unwrap(),
+            today(),
+        )
+        .unwrap();
+        // Same length, same modification time, written in place: only the change time (and
+        // the content) differ.
+        let path = hb.path().join("measures/kranj/ukrep-1.toml");
+        let before = fs::metadata(&path).unwrap().modified().unwrap();
+        // Past the file system clock's tick (a few ms), as any real edit after a start is.
+        std::thread::sleep(Duration::from_millis(20));
+        fs::write(&path, entry("Ukrep X")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(before)
+            .unwrap();
+
+        let (cache, _) = Cache::load(index.path(), hb.path(), today());
+        let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
+        assert_eq!(cache.hits(&cached), 2);
+        assert_eq!(
+            cached.files[&path].current.as_ref().unwrap().title,
+            "Ukrep X"
+        );
+    }
+
+    #[test]
+    fn a_file_saved_a_moment_ago_is_not_cached() {
+        let hb = handbook(2);
+        fs::write(hb.path().join("measures/kranj/ukrep-0.toml"), entry("Nov")).unwrap();
+        let index = tempfile::tempdir().unwrap();
+        let fresh = Handbook::load(hb.path(), today()).unwrap();
+        assert_eq!(save(index.path(), &fresh, today()).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_cache_of_another_day_vocabulary_or_a_damaged_one_is_not_used() {
+        let hb = handbook(2);
+        let index = tempfile::tempdir().unwrap();
+        save(
+            index.path(),
+            &Handbook::load(hb.path(), today()).unwrap(),
+            today(),
+        )
+        .unwrap();
+
+        let tomorrow = today().succ_opt().unwrap();
+        let (cache, why) = Cache::load(index.path(), hb.path(), tomorrow);
+        assert!(cache.is_empty());
+        assert!(why.unwrap().contains("another day"));
+
+        fs::write(
+            hb.path().join("vocabulary.toml"),
+            format!("{VOCABULARY}[beneficiary.vsi]\nlabel = \"Vsi\"\n"),
+        )
+        .unwrap();
+        let (cache, why) = Cache::load(index.path(), hb.path(), today());
+        assert!(cache.is_empty());
+        assert!(why.unwrap().contains("vocabulary"));
+
+        let file = index.path().join(CACHE_FILE);
+        let bytes = fs::read(&file).unwrap();
+        fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
+        let (cache, why) = Cache::load(index.path(), hb.path(), today());
+        assert!(cache.is_empty());
+        assert!(why.is_some());
+    }
+}

@@ -1,0 +1,547 @@
+//! The index on disk survives the real server being killed (SIGKILL) at any moment of building
+//! it, parts of it being deleted between runs, and its files being truncated, overwritten with
+//! garbage or lost: the next start serves the whole handbook, never a stale or partial index,
+//! and says in its log that it rebuilt the index and why. Every child process is killed and
+//! reaped, every wait is bounded, and only 127.0.0.1 is spoken to.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use handbook::handbook::Handbook;
+
+/// Long enough for a debug build on a busy two-core machine; a hang fails instead of stalling CI.
+const READY_TIMEOUT: Duration = Duration::from_secs(60);
+const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running `handbook serve`, killed and reaped when dropped, whatever the test did.
+struct Server {
+    child: Child,
+    ready: mpsc::Receiver<SocketAddr>,
+    /// Where it serves, once it said so.
+    addr: Option<SocketAddr>,
+    stderr: Arc<Mutex<String>>,
+    started: Instant,
+    started_at: SystemTime,
+}
+
+impl Server {
+    fn start(handbook: &Path, index: &Path) -> Server {
+        let started_at = SystemTime::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .arg("serve")
+            .arg("--handbook")
+            .arg(handbook)
+            .arg("--index")
+            .arg(index)
+            .args(["--addr", "127.0.0.1:0", "--no-watch"])
+            .env("RUST_LOG", "info,tantivy=warn")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let (tx, ready) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        // Both pipes are drained to the end, so a chatty child never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line
+                    .strip_prefix("Serving the handbook at http://")
+                    .and_then(|rest| rest.trim_end_matches('/').parse().ok())
+                {
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let log = stderr.clone();
+        let pipe = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut log = log.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Server {
+            child,
+            ready,
+            addr: None,
+            stderr,
+            started,
+            started_at,
+        }
+    }
+
+    /// The address it listens on, once the index is open and it serves.
+    fn wait_ready(&mut self) -> SocketAddr {
+        if let Some(addr) = self.addr {
+            return addr;
+        }
+        match self.ready.recv_timeout(READY_TIMEOUT) {
+            Ok(addr) => {
+                self.addr = Some(addr);
+                addr
+            }
+            Err(_) => panic!(
+                "not serving after {READY_TIMEOUT:?} (exit: {:?}); its log:\n{}",
+                self.child.try_wait(),
+                self.log()
+            ),
+        }
+    }
+
+    /// Has it printed that it serves (without waiting)?
+    fn is_ready(&mut self) -> bool {
+        if self.addr.is_none() {
+            self.addr = self.ready.try_recv().ok();
+        }
+        self.addr.is_some()
+    }
+
+    fn has_exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
+    /// Its log so far, without colour codes.
+    fn log(&self) -> String {
+        strip_ansi(&self.stderr.lock().unwrap())
+    }
+
+    /// SIGKILL, as a power cut or the OOM killer would, and reap it.
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Something done to an index folder between two runs.
+type Damage = fn(&Path);
+
+/// A moment of a start, at which a round kills the server.
+#[derive(Debug, Clone, Copy)]
+enum Moment {
+    /// Right after it was started.
+    Start,
+    /// This long after it began a new index: a fresh meta.json, which comes right after it
+    /// read the handbook and cleared the old index.
+    Building(Duration),
+    /// As soon as postings are on disk: they are written only by the commit, so this lands in
+    /// or right after the writing of the segment files.
+    Committing,
+}
+
+impl Server {
+    /// Waits for `moment` of the build in `index`; false if the server served (or stopped)
+    /// before it came.
+    fn reach(&mut self, index: &Path, moment: Moment) -> bool {
+        let (after, done): (Duration, fn(&Path, SystemTime) -> bool) = match moment {
+            Moment::Start => return !self.is_ready(),
+            Moment::Building(after) => (after, |i, since| fresh(&i.join("meta.json"), since)),
+            Moment::Committing => (Duration::ZERO, |i, since| {
+                // The old segments were wiped before the fresh meta.json was written.
+                fresh(&i.join("meta.json"), since)
+                    && segment_files(i).iter().any(|p| {
+                        p.extension().is_some_and(|e| e == "idx")
+                            && fs::metadata(p).is_ok_and(|m| m.len() > 0)
+                    })
+            }),
+        };
+        while !done(index, self.started_at) {
+            if self.has_exited() || self.is_ready() {
+                return false;
+            }
+            assert!(
+                self.started.elapsed() < READY_TIMEOUT,
+                "{moment:?} not reached after {READY_TIMEOUT:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        std::thread::sleep(after);
+        !self.is_ready()
+    }
+}
+
+/// Was `path` written since `since`?
+fn fresh(path: &Path, since: SystemTime) -> bool {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t >= since)
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A plain HTTP/1.1 GET to 127.0.0.1: the status and the body.
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    assert!(addr.ip().is_loopback(), "{addr}");
+    let mut stream = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).unwrap();
+    stream.set_read_timeout(Some(HTTP_TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(HTTP_TIMEOUT)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no HTTP head in {text:?}"));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {head:?}"));
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
+    (status, body)
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    loop {
+        let (size, after) = rest.split_once("\r\n").expect("a chunk size line");
+        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+}
+
+fn json(addr: SocketAddr, path: &str) -> serde_json::Value {
+    let (status, body) = get(addr, path);
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"))
+}
+
+/// A generated handbook of `n` entries over the shipped vocabulary, and its valid entry ids.
+fn corpus(dir: &Path, n: usize) -> BTreeSet<String> {
+    let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");
+    handbook::corpus::write(dir, &vocabulary, n, 7).unwrap();
+    valid_ids(dir)
+}
+
+fn valid_ids(dir: &Path) -> BTreeSet<String> {
+    Handbook::load(dir, handbook::today())
+        .unwrap()
+        .resolve()
+        .entries
+        .into_keys()
+        .collect()
+}
+
+/// Serves every one of `ids`: the search total, and a sample looked up one by one.
+fn assert_serves(addr: SocketAddr, ids: &BTreeSet<String>) {
+    let v = json(addr, "/api/search?per_page=100");
+    assert_eq!(v["total"], ids.len(), "search total");
+    let sample = ids.iter().step_by((ids.len() / 5).max(1)).chain(ids.last());
+    for id in sample {
+        let v = json(addr, &format!("/api/measures/{id}"));
+        assert_eq!(v["id"], id.as_str());
+    }
+    let (status, _) = get(addr, "/api/measures/ni-takega-ukrepa");
+    assert_eq!(status, 404);
+}
+
+/// The index's files that Tantivy wrote for segments (not meta.json, not lock files).
+fn segment_files(index: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(index)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.len() > 33 && !name.starts_with('.') && p.is_file()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The reason of the log's "rebuilt the index" line.
+fn rebuilt_because(log: &str) -> String {
+    let line = log
+        .lines()
+        .find(|l| l.contains("rebuilt the index"))
+        .unwrap_or_else(|| panic!("no \"rebuilt the index\" in the log:\n{log}"));
+    line.split_once("why=")
+        .unwrap_or_else(|| panic!("no reason in {line:?}"))
+        .1
+        .trim()
+        .to_string()
+}
+
+/// The folder holds the segments meta.json lists, Tantivy's bookkeeping and the handbook cache,
+/// nothing that earlier, killed builds left behind.
+fn assert_holds_only_the_live_index(index: &Path) {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&fs::read(index.join("meta.json")).unwrap()).unwrap();
+    let live: BTreeSet<String> = meta["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["segment_id"].as_str().unwrap().replace('-', ""))
+        .collect();
+    for e in fs::read_dir(index).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        let segment = name.split('.').next().unwrap();
+        let bookkeeping = matches!(
+            name.as_str(),
+            "meta.json"
+                | ".managed.json"
+                | ".tantivy-meta.lock"
+                | ".tantivy-writer.lock"
+                | "handbook.cache"
+                | "handbook.cache.tmp"
+        );
+        assert!(
+            bookkeeping || live.contains(segment),
+            "{name} left in the index folder (live segments: {live:?})"
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_restart() {
+    let hb = tempfile::tempdir().unwrap();
+    let index = tempfile::tempdir().unwrap();
+    let ids = corpus(hb.path(), 2000);
+    assert_eq!(ids.len(), 2000);
+
+    // Each round first damages what the last one left, so the server must build again, and is
+    // then killed at one moment of that build: while it still reads the handbook, 0, 150 and
+    // 400 ms into writing the index, and as its commit writes the postings.
+    let rounds: [(&str, Damage, Moment); 5] = [
+        ("nothing (no index yet)", |_| {}, Moment::Start),
+        (
+            "meta.json deleted",
+            |i| {
+                let _ = fs::remove_file(i.join("meta.json"));
+            },
+            Moment::Building(Duration::ZERO),
+        ),
+        (
+            "meta.json cut short",
+            |i| {
+                if let Ok(meta) = fs::read(i.join("meta.json")) {
+                    fs::write(i.join("meta.json"), &meta[..meta.len() / 2]).unwrap();
+                }
+            },
+            Moment::Building(Duration::from_millis(150)),
+        ),
+        (
+            ".managed.json deleted",
+            |i| {
+                let _ = fs::remove_file(i.join(".managed.json"));
+            },
+            Moment::Building(Duration::from_millis(400)),
+        ),
+        (
+            "the segment files left deleted and meta.json garbled",
+            |i| {
+                for p in segment_files(i) {
+                    let _ = fs::remove_file(p);
+                }
+                let _ = fs::write(i.join("meta.json"), "{\"segments\": [");
+            },
+            Moment::Committing,
+        ),
+    ];
+    let mut killed_in_time = 0;
+    for (damaged, damage, moment) in rounds {
+        damage(index.path());
+        let mut server = Server::start(hb.path(), index.path());
+        let reached = server.reach(index.path(), moment);
+        server.kill();
+        killed_in_time += usize::from(reached);
+        eprintln!(
+            "damaged: {damaged}; killed at {moment:?}{}; left: {:?}",
+            if reached {
+                ""
+            } else {
+                " (too late: it served)"
+            },
+            fs::read_dir(index.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect::<Vec<_>>()
+        );
+    }
+    // Otherwise the rounds proved nothing about a crash in the middle of a build.
+    assert!(killed_in_time >= 4, "{killed_in_time}");
+
+    // A handbook changed since the crashes: an index left by them must not be served as is.
+    let extra = hb.path().join("measures/kranj/po-nesreci.toml");
+    fs::write(
+        &extra,
+        fs::read_to_string(
+            Handbook::load(hb.path(), handbook::today())
+                .unwrap()
+                .resolve()
+                .paths
+                .values()
+                .next()
+                .unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let ids = valid_ids(hb.path());
+    assert!(ids.len() == 2001 && ids.contains("po-nesreci"));
+
+    // What a kill in the middle of replacing meta.json leaves: its temporary file.
+    fs::write(index.path().join(".tmpAb12Cd"), "{\"segments\": [").unwrap();
+    let mut server = Server::start(hb.path(), index.path());
+    let addr = server.wait_ready();
+    assert_serves(addr, &ids);
+    assert!(
+        server.log().contains("rebuilt the index"),
+        "{}",
+        server.log()
+    );
+    assert_holds_only_the_live_index(index.path());
+    server.kill();
+
+    // And once more without any change: the index the last run built is whole and reused.
+    let mut server = Server::start(hb.path(), index.path());
+    let addr = server.wait_ready();
+    assert_serves(addr, &ids);
+    assert!(
+        server.log().contains("reusing the index"),
+        "{}",
+        server.log()
+    );
+}
+
+#[test]
+fn a_truncated_garbled_or_lost_index_is_rebuilt_with_the_reason_in_the_log() {
+    let hb = tempfile::tempdir().unwrap();
+    let ids = corpus(hb.path(), 300);
+    let good = tempfile::tempdir().unwrap();
+    let mut server = Server::start(hb.path(), good.path());
+    server.wait_ready();
+    server.kill();
+    assert!(!segment_files(good.path()).is_empty());
+
+    let cases: [(&str, Damage, &str); 5] = [
+        (
+            "truncated segment files",
+            |i| {
+                for p in segment_files(i) {
+                    let len = fs::metadata(&p).unwrap().len();
+                    fs::OpenOptions::new()
+                        .write(true)
+                        .open(&p)
+                        .unwrap()
+                        .set_len(len / 3)
+                        .unwrap();
+                }
+            },
+            "",
+        ),
+        (
+            "garbage in the segment files",
+            |i| {
+                for p in segment_files(i) {
+                    let len = fs::metadata(&p).unwrap().len() as usize;
+                    fs::write(&p, vec![0x5a; len]).unwrap();
+                }
+            },
+            "",
+        ),
+        (
+            "meta.json deleted",
+            |i| fs::remove_file(i.join("meta.json")).unwrap(),
+            "its meta.json was missing",
+        ),
+        (
+            "garbage meta.json",
+            |i| fs::write(i.join("meta.json"), b"\0\xffnot json at all{{").unwrap(),
+            "it could not be opened",
+        ),
+        (
+            // Tantivy's own check reads only the files `.managed.json` lists; with it gone, a
+            // damaged segment must still be caught.
+            ".managed.json deleted and one segment file garbled",
+            |i| {
+                fs::remove_file(i.join(".managed.json")).unwrap();
+                let files = segment_files(i);
+                let p = files
+                    .iter()
+                    .find(|p| p.extension().is_some_and(|e| e == "store"))
+                    .unwrap_or(&files[0]);
+                let mut bytes = fs::read(p).unwrap();
+                let middle = bytes.len() / 2;
+                for b in &mut bytes[middle.saturating_sub(8)..middle] {
+                    *b ^= 0xff;
+                }
+                fs::write(p, bytes).unwrap();
+            },
+            "of its files are corrupt",
+        ),
+    ];
+    for (what, damage, reason) in cases {
+        let index = tempfile::tempdir().unwrap();
+        copy_dir(good.path(), index.path());
+        damage(index.path());
+        let mut server = Server::start(hb.path(), index.path());
+        let addr = server.wait_ready();
+        assert_serves(addr, &ids);
+        let why = rebuilt_because(&server.log());
+        assert!(
+            !why.is_empty() && why.contains(reason),
+            "{what}: rebuilt because {why:?}, expected {reason:?}"
+        );
+        eprintln!("{what}: rebuilt because {why}");
+    }
+}
