@@ -4,131 +4,24 @@
 //! and says in its log that it rebuilt the index and why. Every child process is killed and
 //! reaped, every wait is bounded, and only 127.0.0.1 is spoken to.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
+use common::server::{Client, Server};
 use handbook::handbook::Handbook;
 
 /// Long enough for a debug build on a busy two-core machine; a hang fails instead of stalling CI.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
-const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A running `handbook serve`, killed and reaped when dropped, whatever the test did.
-struct Server {
-    child: Child,
-    ready: mpsc::Receiver<SocketAddr>,
-    /// Where it serves, once it said so.
-    addr: Option<SocketAddr>,
-    stderr: Arc<Mutex<String>>,
-    started: Instant,
-    started_at: SystemTime,
-}
-
-impl Server {
-    fn start(handbook: &Path, index: &Path) -> Server {
-        let started_at = SystemTime::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
-            .arg("serve")
-            .arg("--handbook")
-            .arg(handbook)
-            .arg("--index")
-            .arg(index)
-            .args(["--addr", "127.0.0.1:0", "--no-watch"])
-            .env("RUST_LOG", "info,tantivy=warn")
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        let (tx, ready) = mpsc::channel();
-        let stdout = child.stdout.take().unwrap();
-        // Both pipes are drained to the end, so a chatty child never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(addr) = line
-                    .strip_prefix("Serving the handbook at http://")
-                    .and_then(|rest| rest.trim_end_matches('/').parse().ok())
-                {
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let log = stderr.clone();
-        let pipe = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut log = log.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        Server {
-            child,
-            ready,
-            addr: None,
-            stderr,
-            started,
-            started_at,
-        }
-    }
-
-    /// The address it listens on, once the index is open and it serves.
-    fn wait_ready(&mut self) -> SocketAddr {
-        if let Some(addr) = self.addr {
-            return addr;
-        }
-        match self.ready.recv_timeout(READY_TIMEOUT) {
-            Ok(addr) => {
-                self.addr = Some(addr);
-                addr
-            }
-            Err(_) => panic!(
-                "not serving after {READY_TIMEOUT:?} (exit: {:?}); its log:\n{}",
-                self.child.try_wait(),
-                self.log()
-            ),
-        }
-    }
-
-    /// Has it printed that it serves (without waiting)?
-    fn is_ready(&mut self) -> bool {
-        if self.addr.is_none() {
-            self.addr = self.ready.try_recv().ok();
-        }
-        self.addr.is_some()
-    }
-
-    fn has_exited(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_some()
-    }
-
-    /// Its log so far, without colour codes.
-    fn log(&self) -> String {
-        strip_ansi(&self.stderr.lock().unwrap())
-    }
-
-    /// SIGKILL, as a power cut or the OOM killer would, and reap it.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Returns at once, so a round can kill the server in the middle of its start. Nothing changes
+/// the handbook while it runs, so it need not watch it.
+fn start(handbook: &Path, index: &Path) -> Server {
+    Server::spawn(handbook, index, &["--no-watch"])
 }
 
 /// Something done to an index folder between two runs.
@@ -163,12 +56,13 @@ impl Server {
                     })
             }),
         };
-        while !done(index, self.started_at) {
+        let deadline = Instant::now() + READY_TIMEOUT;
+        while !done(index, self.started_at()) {
             if self.has_exited() || self.is_ready() {
                 return false;
             }
             assert!(
-                self.started.elapsed() < READY_TIMEOUT,
+                Instant::now() < deadline,
                 "{moment:?} not reached after {READY_TIMEOUT:?}:\n{}",
                 self.log()
             );
@@ -186,73 +80,10 @@ fn fresh(path: &Path, since: SystemTime) -> bool {
         .is_ok_and(|t| t >= since)
 }
 
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A plain HTTP/1.1 GET to 127.0.0.1: the status and the body.
-fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    assert!(addr.ip().is_loopback(), "{addr}");
-    let mut stream = TcpStream::connect_timeout(&addr, HTTP_TIMEOUT).unwrap();
-    stream.set_read_timeout(Some(HTTP_TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(HTTP_TIMEOUT)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .unwrap_or_else(|| panic!("no HTTP head in {text:?}"));
-    let status = head
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no status in {head:?}"));
-    let chunked = head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked");
-    let body = if chunked {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    (status, body)
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut out = String::new();
-    loop {
-        let (size, after) = rest.split_once("\r\n").expect("a chunk size line");
-        let size = usize::from_str_radix(size.split(';').next().unwrap().trim(), 16).unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.push_str(&after[..size]);
-        rest = &after[size + 2..];
-    }
-}
-
-fn json(addr: SocketAddr, path: &str) -> serde_json::Value {
-    let (status, body) = get(addr, path);
-    assert_eq!(status, 200, "{path}: {body}");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"))
+fn json(client: &mut Client, path: &str) -> serde_json::Value {
+    let reply = client.get(path).unwrap();
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    reply.json()
 }
 
 /// A generated handbook of `n` entries over the shipped vocabulary, and its valid entry ids.
@@ -273,15 +104,16 @@ fn valid_ids(dir: &Path) -> BTreeSet<String> {
 
 /// Serves every one of `ids`: the search total, and a sample looked up one by one.
 fn assert_serves(addr: SocketAddr, ids: &BTreeSet<String>) {
-    let v = json(addr, "/api/search?per_page=100");
+    let mut client = Client::connect(addr);
+    let v = json(&mut client, "/api/search?per_page=100");
     assert_eq!(v["total"], ids.len(), "search total");
     let sample = ids.iter().step_by((ids.len() / 5).max(1)).chain(ids.last());
     for id in sample {
-        let v = json(addr, &format!("/api/measures/{id}"));
+        let v = json(&mut client, &format!("/api/measures/{id}"));
         assert_eq!(v["id"], id.as_str());
     }
-    let (status, _) = get(addr, "/api/measures/ni-takega-ukrepa");
-    assert_eq!(status, 404);
+    let reply = client.get("/api/measures/ni-takega-ukrepa").unwrap();
+    assert_eq!(reply.status, 404);
 }
 
 /// The index's files that Tantivy wrote for segments (not meta.json, not lock files).
@@ -400,7 +232,7 @@ fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_re
     let mut killed_in_time = 0;
     for (damaged, damage, moment) in rounds {
         damage(index.path());
-        let mut server = Server::start(hb.path(), index.path());
+        let mut server = start(hb.path(), index.path());
         let reached = server.reach(index.path(), moment);
         server.kill();
         killed_in_time += usize::from(reached);
@@ -441,8 +273,8 @@ fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_re
 
     // What a kill in the middle of replacing meta.json leaves: its temporary file.
     fs::write(index.path().join(".tmpAb12Cd"), "{\"segments\": [").unwrap();
-    let mut server = Server::start(hb.path(), index.path());
-    let addr = server.wait_ready();
+    let mut server = start(hb.path(), index.path());
+    let addr = server.wait_ready(READY_TIMEOUT);
     assert_serves(addr, &ids);
     assert!(
         server.log().contains("rebuilt the index"),
@@ -453,8 +285,8 @@ fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_re
     server.kill();
 
     // And once more without any change: the index the last run built is whole and reused.
-    let mut server = Server::start(hb.path(), index.path());
-    let addr = server.wait_ready();
+    let mut server = start(hb.path(), index.path());
+    let addr = server.wait_ready(READY_TIMEOUT);
     assert_serves(addr, &ids);
     assert!(
         server.log().contains("reusing the index"),
@@ -468,8 +300,8 @@ fn a_truncated_garbled_or_lost_index_is_rebuilt_with_the_reason_in_the_log() {
     let hb = tempfile::tempdir().unwrap();
     let ids = corpus(hb.path(), 300);
     let good = tempfile::tempdir().unwrap();
-    let mut server = Server::start(hb.path(), good.path());
-    server.wait_ready();
+    let mut server = start(hb.path(), good.path());
+    server.wait_ready(READY_TIMEOUT);
     server.kill();
     assert!(!segment_files(good.path()).is_empty());
 
@@ -534,8 +366,8 @@ fn a_truncated_garbled_or_lost_index_is_rebuilt_with_the_reason_in_the_log() {
         let index = tempfile::tempdir().unwrap();
         copy_dir(good.path(), index.path());
         damage(index.path());
-        let mut server = Server::start(hb.path(), index.path());
-        let addr = server.wait_ready();
+        let mut server = start(hb.path(), index.path());
+        let addr = server.wait_ready(READY_TIMEOUT);
         assert_serves(addr, &ids);
         let why = rebuilt_because(&server.log());
         assert!(

@@ -1,24 +1,39 @@
 //! The real server as a child process on 127.0.0.1, and a minimal HTTP/1.1 client with
-//! keep-alive, for tests that need a process to kill or a socket to load. Every wait is bounded
-//! and the child is killed and reaped on drop, so a failing test leaves nothing running.
+//! keep-alive, for tests that need a process to kill, a start to watch, or a socket to load.
+//! Every wait is bounded and the child is killed and reaped on drop, so a failing test leaves
+//! nothing running.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{AddrParseError, SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 pub struct Server {
     child: Child,
+    /// Where it serves; 127.0.0.1:0 until it said so.
     pub addr: SocketAddr,
+    /// What it printed after "Serving the handbook at http://"; `None` once that arrived.
+    ready: Option<Receiver<Result<SocketAddr, AddrParseError>>>,
     /// Everything the server wrote to stderr so far (its log).
     log: Arc<Mutex<String>>,
+    started_at: SystemTime,
 }
 
 impl Server {
     /// Starts `handbook serve` on a free port and waits (at most `wait`) until it listens.
     pub fn start(handbook: &Path, index: &Path, extra: &[&str], wait: Duration) -> Server {
+        let mut server = Server::spawn(handbook, index, extra);
+        server.wait_ready(wait);
+        server
+    }
+
+    /// Starts `handbook serve` on a free port without waiting, for a test that acts while the
+    /// server is still opening its index.
+    pub fn spawn(handbook: &Path, index: &Path, extra: &[&str]) -> Server {
+        let started_at = SystemTime::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
             .arg("serve")
             .arg("--handbook")
@@ -33,6 +48,7 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start the server");
+        // Both pipes are drained to the end, so a chatty child never blocks on a full pipe.
         let log = Arc::new(Mutex::new(String::new()));
         let stderr = child.stderr.take().unwrap();
         let sink = log.clone();
@@ -43,7 +59,7 @@ impl Server {
                 log.push('\n');
             }
         });
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (tx, rx) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -52,19 +68,60 @@ impl Server {
                 }
             }
         });
-        let mut server = Server {
+        Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ready: Some(rx),
             log,
-        };
-        match rx.recv_timeout(wait) {
-            Ok(Ok(addr)) => server.addr = addr,
-            other => panic!(
-                "the server did not start within {wait:?} ({other:?}); its log:\n{}",
-                server.log()
-            ),
+            started_at,
         }
-        server
+    }
+
+    /// Waits (at most `wait`) until it serves, and where.
+    pub fn wait_ready(&mut self, wait: Duration) -> SocketAddr {
+        if let Some(rx) = &self.ready {
+            match rx.recv_timeout(wait) {
+                Ok(Ok(addr)) => self.served_at(addr),
+                other => panic!(
+                    "the server did not start within {wait:?} ({other:?}, exit: {:?}); its log:\n{}",
+                    self.child.try_wait(),
+                    self.log()
+                ),
+            }
+        }
+        self.addr
+    }
+
+    /// Has it said that it serves? Does not wait.
+    pub fn is_ready(&mut self) -> bool {
+        let Some(rx) = &self.ready else {
+            return true;
+        };
+        match rx.try_recv() {
+            Ok(Ok(addr)) => {
+                self.served_at(addr);
+                true
+            }
+            Ok(Err(e)) => {
+                panic!("the server said it serves at an address that does not parse ({e})")
+            }
+            Err(_) => false,
+        }
+    }
+
+    fn served_at(&mut self, addr: SocketAddr) {
+        self.addr = addr;
+        self.ready = None;
+    }
+
+    pub fn has_exited(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_some()
+    }
+
+    /// When it was started, by the clock that stamps files: a file of the index modified since
+    /// was written by this run.
+    pub fn started_at(&self) -> SystemTime {
+        self.started_at
     }
 
     pub fn log(&self) -> String {
@@ -124,6 +181,7 @@ impl Reply {
 
 impl Client {
     pub fn connect(addr: SocketAddr) -> Client {
+        assert!(addr.ip().is_loopback(), "{addr} is not this machine");
         let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
