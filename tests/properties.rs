@@ -2,10 +2,11 @@
 //! search page's query string and the search text itself. Whatever the input (random text,
 //! random bytes, near-valid entries with wrong types, impossible dates and huge numbers,
 //! query syntax that the handbook does not have, combining characters), nothing panics;
-//! a problem is reported as diagnostics that point inside the file, a bad query string as a
-//! `ParamError`, and any search text gives a result. Where a real property exists it is
-//! checked too: valid entries read back what was written, query strings round-trip, stems
-//! keep three letters, snippets escape everything but their marks.
+//! a problem is reported as diagnostics that point inside the file (a hundred at most, each
+//! quoting a short excerpt), a bad query string as a `ParamError`, and any search text gives a
+//! result. Where a real property exists it is checked too: valid entries read back what was
+//! written, query strings round-trip, stems keep three letters, snippets show their match and
+//! escape everything but their marks.
 
 mod common;
 
