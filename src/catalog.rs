@@ -170,9 +170,9 @@ impl Catalog {
             cached_generation: 0,
             today,
         };
-        if read_from_disk > 0 {
-            catalog.save_cache();
-        } else {
+        // A cache that served every file is current; otherwise the owner saves one when it
+        // suits it (`handbook serve` does so in the background, after it starts serving).
+        if read_from_disk == 0 {
             catalog.cached_generation = catalog.generation;
         }
         Ok((catalog, opened))

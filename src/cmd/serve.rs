@@ -47,6 +47,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let handle = catalog.handle();
     let catalog = Arc::new(Mutex::new(catalog));
     let for_shutdown = catalog.clone();
+    // Off the path to serving: the next start reads the handbook from this cache. Only the
+    // watcher waits on the catalog meanwhile, never a search.
+    {
+        let catalog = catalog.clone();
+        std::thread::spawn(move || {
+            catalog
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .save_cache();
+        });
+    }
     let _watching = if args.no_watch {
         None
     } else {
