@@ -3,6 +3,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc returns freed memory to the system, where the system allocator keeps what a full
+/// index build used (hundreds of megabytes at 100,000 entries) for the life of the server; it
+/// is also quicker with the many small allocations of a search.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match handbook::cmd::run(<handbook::cli::Cli as clap::Parser>::parse()) {
         Ok(code) => code,
