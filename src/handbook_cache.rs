@@ -243,17 +243,24 @@ mod tests {
         )
     }
 
+    fn set_modified(path: &Path, time: SystemTime) {
+        let file = fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(time).unwrap();
+    }
+
     /// Files written a moment ago are racy and never cached; these are an hour old.
     fn write_old(path: &Path, content: &str) {
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, content).unwrap();
-        let hour_ago = SystemTime::now() - Duration::from_secs(3600);
-        fs::File::options()
-            .write(true)
-            .open(path)
-            .unwrap()
-            .set_modified(hour_ago)
-            .unwrap();
+        set_modified(path, SystemTime::now() - Duration::from_secs(3600));
+    }
+
+    /// An index folder holding the cache of `hb` as read now.
+    fn cached(hb: &tempfile::TempDir) -> tempfile::TempDir {
+        let index = tempfile::tempdir().unwrap();
+        let fresh = Handbook::load(hb.path(), today()).unwrap();
+        save(index.path(), &fresh, today()).unwrap();
+        index
     }
 
     fn handbook(n: usize) -> tempfile::TempDir {
@@ -301,13 +308,7 @@ mod tests {
     #[test]
     fn a_file_changed_since_keeps_its_size_and_time_and_is_read_again_all_the_same() {
         let hb = handbook(3);
-        let index = tempfile::tempdir().unwrap();
-        save(
-            index.path(),
-            &Handbook::load(hb.path(), today()).unwrap(),
-            today(),
-        )
-        .unwrap();
+        let index = cached(&hb);
         // Same length, same modification time, written in place: only the change time (and
         // the content) differ.
         let path = hb.path().join("measures/kranj/ukrep-1.toml");
@@ -315,12 +316,7 @@ mod tests {
         // Past the file system clock's tick (a few ms), as any real edit after a start is.
         std::thread::sleep(Duration::from_millis(20));
         fs::write(&path, entry("Ukrep X")).unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&path)
-            .unwrap()
-            .set_modified(before)
-            .unwrap();
+        set_modified(&path, before);
 
         let (cache, _) = Cache::load(index.path(), hb.path(), today());
         let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
@@ -343,13 +339,7 @@ mod tests {
     #[test]
     fn a_cache_of_another_day_vocabulary_or_a_damaged_one_is_not_used() {
         let hb = handbook(2);
-        let index = tempfile::tempdir().unwrap();
-        save(
-            index.path(),
-            &Handbook::load(hb.path(), today()).unwrap(),
-            today(),
-        )
-        .unwrap();
+        let index = cached(&hb);
 
         let tomorrow = today().succ_opt().unwrap();
         let (cache, why) = Cache::load(index.path(), hb.path(), tomorrow);
