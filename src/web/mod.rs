@@ -238,15 +238,56 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
-/// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// How long a client may take to send a request's headers once it has begun one (or after it
+/// opened the connection). Without it, a few hundred half-sent requests (slowloris) would hold
+/// connections forever; every route answers at once, so honest clients never come near it.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Serves HTTP/1.1 until Ctrl-C or SIGTERM, then finishes the requests in flight.
+///
+/// A short accept loop of our own rather than `axum::serve`, for one setting that it does not
+/// expose: hyper's header read timeout, which needs a timer.
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+
     let shutdown = state.shutdown.clone();
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            shutdown.send_replace(true);
-        })
-        .await
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of file descriptors, most likely: wait for some to close rather
+                        // than spin.
+                        tracing::warn!(error = %e, "cannot accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(app.clone());
+                let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    // A client that goes away or sends garbage ends its own connection only.
+                    let _ = connection.await;
+                });
+            }
+            () = &mut signal => break,
+        }
+    }
+    drop(listener);
+    // Live-reload streams end, so the connections carrying them can close.
+    shutdown.send_replace(true);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 async fn shutdown_signal() {
