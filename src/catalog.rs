@@ -104,8 +104,6 @@ pub struct Catalog {
     index_dir: Option<PathBuf>,
     /// The generation the cache on disk was written at.
     cached_generation: u64,
-    /// The day of the last read, which the cache is valid for.
-    today: NaiveDate,
 }
 
 impl Catalog {
@@ -119,7 +117,7 @@ impl Catalog {
         let started = std::time::Instant::now();
         let cache = match index_dir {
             Some(dir) => {
-                let (cache, why) = handbook_cache::Cache::load(dir, root, today);
+                let (cache, why) = handbook_cache::Cache::load(dir, today);
                 if let Some(why) = why {
                     tracing::info!(%why, "reading every file of the handbook");
                 }
@@ -168,7 +166,6 @@ impl Catalog {
             generation: 1,
             index_dir: index_dir.map(Path::to_path_buf),
             cached_generation: 0,
-            today,
         };
         // A cache that served every file is current; otherwise the owner saves one when it
         // suits it (`handbook serve` does so in the background, after it starts serving).
@@ -192,7 +189,7 @@ impl Catalog {
         if self.cached_generation == self.generation {
             return;
         }
-        match handbook_cache::save(dir, &self.handbook, self.today) {
+        match handbook_cache::save(dir, &self.handbook) {
             Ok(count) => {
                 self.cached_generation = self.generation;
                 tracing::debug!(entries = count, "saved the handbook cache");
@@ -205,7 +202,6 @@ impl Catalog {
 
     /// Applies a set of changes as one commit and publishes the new snapshot.
     pub fn apply(&mut self, changes: &Changes, today: NaiveDate) -> Result<Applied, CatalogError> {
-        self.today = today;
         let mut full_rebuild = false;
         if changes.vocabulary {
             match self.handbook.reload_vocabulary(today) {

@@ -138,13 +138,13 @@ impl Entry {
         format!("/measures/{}", self.id)
     }
 
-    /// The text of the body as plain words, for the index and for snippets.
     /// Restores what `#[serde(skip)]` leaves out, for an entry read back from the cache.
     pub(crate) fn set_derived(&mut self, body_text: String, digest: u64) {
         self.body_text = body_text;
         self.digest = digest;
     }
 
+    /// The text of the body as plain words, for the index and for snippets.
     pub fn body_text(&self) -> &str {
         &self.body_text
     }

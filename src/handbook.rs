@@ -124,6 +124,12 @@ impl Handbook {
     ) -> Result<Handbook, LoadError> {
         let vocabulary = Arc::new(read_vocabulary(root)?);
         let (paths, skipped) = discover(root);
+        let unusable = Cache::default();
+        let cache = if cache.fits(&vocabulary) {
+            cache
+        } else {
+            &unusable
+        };
         let files = read_all(&paths, &vocabulary, today, cache);
         Ok(Handbook {
             root: root.to_path_buf(),

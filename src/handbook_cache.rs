@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, StoredDiagnostic};
 use crate::digest::Digest;
 use crate::entry::Entry;
 use crate::handbook::{FileState, Handbook};
+use crate::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
@@ -89,6 +90,8 @@ struct Stored {
 #[derive(Default)]
 pub struct Cache {
     files: HashMap<PathBuf, (Stamp, Arc<Entry>, Vec<Diagnostic>)>,
+    /// The vocabulary the entries were checked against, as `vocabulary_key` gives it.
+    vocabulary: u64,
 }
 
 /// What the cache must agree with to be used at all.
@@ -102,20 +105,19 @@ fn program() -> String {
     )
 }
 
-fn vocabulary_key(handbook_root: &Path) -> u64 {
+/// The vocabulary as parsed, not the file's bytes: the entries were checked against what was
+/// parsed, and the file may have changed since (a broken edit keeps the old vocabulary in use).
+fn vocabulary_key(vocabulary: &Vocabulary) -> u64 {
     let mut d = Digest::default();
-    d.eat(&fs::read(Handbook::vocabulary_path(handbook_root)).unwrap_or_default());
+    d.eat(format!("{vocabulary:?}").as_bytes());
     d.value()
 }
 
 impl Cache {
-    /// The cache in `index_dir`, if it was written for this program, vocabulary and day;
-    /// otherwise an empty one (and the reason, for the log).
-    pub fn load(
-        index_dir: &Path,
-        handbook_root: &Path,
-        today: NaiveDate,
-    ) -> (Cache, Option<String>) {
+    /// The cache in `index_dir`, if it was written by this program on this day; otherwise an
+    /// empty one (and the reason, for the log). The vocabulary is checked once the handbook's
+    /// own has been read (`fits`).
+    pub fn load(index_dir: &Path, today: NaiveDate) -> (Cache, Option<String>) {
         let bytes = match fs::read(index_dir.join(CACHE_FILE)) {
             Ok(b) => b,
             Err(_) => {
@@ -140,9 +142,6 @@ impl Cache {
                 Some("the cache was written by another version".into()),
             );
         }
-        if stored.vocabulary != vocabulary_key(handbook_root) {
-            return (Cache::default(), Some("the vocabulary changed".into()));
-        }
         if stored.day != today {
             return (
                 Cache::default(),
@@ -159,7 +158,18 @@ impl Cache {
                 (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
             })
             .collect();
-        (Cache { files }, None)
+        (
+            Cache {
+                files,
+                vocabulary: stored.vocabulary,
+            },
+            None,
+        )
+    }
+
+    /// Were the cached entries checked against `vocabulary`? If not, none of them may be used.
+    pub fn fits(&self, vocabulary: &Vocabulary) -> bool {
+        !self.files.is_empty() && self.vocabulary == vocabulary_key(vocabulary)
     }
 
     /// The file's state from the cache, if the file is as it was when it was cached.
@@ -195,7 +205,8 @@ impl Cache {
 
 /// Saves the valid files of `handbook` with their stamps, atomically (a temporary file renamed
 /// over the old one), so a crash while writing leaves the old cache or none, never half of one.
-pub fn save(index_dir: &Path, handbook: &Handbook, today: NaiveDate) -> std::io::Result<usize> {
+/// The day and vocabulary recorded are those the files were checked on and against.
+pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
     let files: Vec<CachedFile> = handbook
         .files
         .iter()
@@ -215,8 +226,8 @@ pub fn save(index_dir: &Path, handbook: &Handbook, today: NaiveDate) -> std::io:
     let stored = Stored {
         format: FORMAT,
         program: program(),
-        vocabulary: vocabulary_key(&handbook.root),
-        day: today,
+        vocabulary: vocabulary_key(&handbook.vocabulary),
+        day: handbook.checked_on,
         files,
     };
     let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
@@ -259,7 +270,7 @@ mod tests {
     fn cached(hb: &tempfile::TempDir) -> tempfile::TempDir {
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        save(index.path(), &fresh, today()).unwrap();
+        save(index.path(), &fresh).unwrap();
         index
     }
 
@@ -284,9 +295,9 @@ mod tests {
         let hb = handbook(5);
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        assert_eq!(save(index.path(), &fresh, today()).unwrap(), 5);
+        assert_eq!(save(index.path(), &fresh).unwrap(), 5);
 
-        let (cache, why) = Cache::load(index.path(), hb.path(), today());
+        let (cache, why) = Cache::load(index.path(), today());
         assert_eq!(why, None);
         let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
         assert_eq!(cache.hits(&cached), 5);
@@ -318,7 +329,7 @@ mod tests {
         fs::write(&path, entry("Ukrep X")).unwrap();
         set_modified(&path, before);
 
-        let (cache, _) = Cache::load(index.path(), hb.path(), today());
+        let (cache, _) = Cache::load(index.path(), today());
         let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
         assert_eq!(cache.hits(&cached), 2);
         assert_eq!(
@@ -333,7 +344,7 @@ mod tests {
         fs::write(hb.path().join("measures/kranj/ukrep-0.toml"), entry("Nov")).unwrap();
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        assert_eq!(save(index.path(), &fresh, today()).unwrap(), 1);
+        assert_eq!(save(index.path(), &fresh).unwrap(), 1);
     }
 
     #[test]
@@ -342,23 +353,28 @@ mod tests {
         let index = cached(&hb);
 
         let tomorrow = today().succ_opt().unwrap();
-        let (cache, why) = Cache::load(index.path(), hb.path(), tomorrow);
+        let (cache, why) = Cache::load(index.path(), tomorrow);
         assert!(cache.is_empty());
         assert!(why.unwrap().contains("another day"));
 
+        // Under the same vocabulary the cache serves both files; under another, none.
+        let (cache, why) = Cache::load(index.path(), today());
+        assert_eq!(why, None);
+        let same = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
+        assert_eq!(cache.hits(&same), 2);
         fs::write(
             hb.path().join("vocabulary.toml"),
             format!("{VOCABULARY}[beneficiary.vsi]\nlabel = \"Vsi\"\n"),
         )
         .unwrap();
-        let (cache, why) = Cache::load(index.path(), hb.path(), today());
-        assert!(cache.is_empty());
-        assert!(why.unwrap().contains("vocabulary"));
+        let other = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
+        assert_eq!(cache.hits(&other), 0);
+        assert_eq!(other.files.len(), 2);
 
         let file = index.path().join(CACHE_FILE);
         let bytes = fs::read(&file).unwrap();
         fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
-        let (cache, why) = Cache::load(index.path(), hb.path(), today());
+        let (cache, why) = Cache::load(index.path(), today());
         assert!(cache.is_empty());
         assert!(why.is_some());
     }

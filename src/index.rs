@@ -55,6 +55,8 @@ pub struct SearchIndex {
     /// one writer at a time, so the old one must go before the new one comes).
     writer: Option<IndexWriter>,
     pub fields: Fields,
+    /// The folder, for messages; `None` in memory.
+    dir: Option<PathBuf>,
 }
 
 /// A stable digest of what the index should hold: schema, analyser, vocabulary and entries.
@@ -193,6 +195,7 @@ impl SearchIndex {
             reader,
             writer: Some(writer),
             fields,
+            dir,
         })
     }
 
@@ -208,11 +211,14 @@ impl SearchIndex {
         vocabulary: &Vocabulary,
     ) -> Result<(), IndexError> {
         let index = self.reader.searcher().index().clone();
-        if let Some(old) = self.writer.take() {
-            old.wait_merging_threads()?;
+        if let Some(old) = self.writer.take()
+            && let Err(e) = old.wait_merging_threads()
+        {
+            // Merges are an optimisation; the build below replaces every segment anyway.
+            tracing::warn!(error = %e, "index merges did not finish before a full build");
         }
         let built = (|| {
-            let mut builder = open_writer(&index, BUILD_THREADS, None)?;
+            let mut builder = open_writer(&index, BUILD_THREADS, self.dir.as_deref())?;
             builder.delete_all_documents()?;
             for entry in resolved.entries.values() {
                 builder.add_document(schema::document(&self.fields, entry, vocabulary))?;
@@ -222,7 +228,7 @@ impl SearchIndex {
             Ok::<_, IndexError>(())
         })();
         // Whatever became of the build, saves need their writer back.
-        self.writer = Some(open_writer(&index, WRITER_THREADS, None)?);
+        self.writer = Some(open_writer(&index, WRITER_THREADS, self.dir.as_deref())?);
         built?;
         self.reader.reload()?;
         Ok(())
@@ -264,8 +270,6 @@ enum Reuse {
     No(String),
 }
 
-/// Removes Tantivy's files from `dir`, and only those: the folder may hold a README or, if a
-/// user pointed `--index` at the wrong place, files that are not ours to delete.
 /// A writer on `index` with `threads` indexing threads. `dir` names the folder in the message
 /// when another process holds it.
 fn open_writer(
@@ -290,6 +294,8 @@ fn commit(writer: &mut IndexWriter, payload: &str) -> Result<(), IndexError> {
     Ok(())
 }
 
+/// Removes Tantivy's files from `dir`, and only those: the folder may hold a README or, if a
+/// user pointed `--index` at the wrong place, files that are not ours to delete.
 fn wipe(dir: &Path) -> std::io::Result<()> {
     for item in fs::read_dir(dir)? {
         let item = item?;

@@ -14,7 +14,7 @@ pub fn run(args: &ReindexArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // Files unchanged since they were last read are taken from the cache beside the index;
     // the index itself is rebuilt from scratch.
-    let (cache, _) = Cache::load(&args.index, &args.handbook.dir, crate::today());
+    let (cache, _) = Cache::load(&args.index, crate::today());
     let handbook = Handbook::load_cached(&args.handbook.dir, crate::today(), &cache)
         .context("cannot read the handbook")?;
     let resolved = handbook.resolve();

@@ -97,13 +97,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .context("the server stopped with an error")
     })?;
     // A batch of changes may be half-way through its index commit; taking the catalog waits for
-    // it, so the index on disk is the last commit, whole, when the process ends.
+    // it, and holding it until the process ends keeps a batch still queued in the watcher from
+    // starting another, so the index on disk is the last commit, whole.
     drop(_watching);
-    drop(
-        for_shutdown
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
+    let mut held = for_shutdown
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    held.save_cache();
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -89,12 +89,16 @@ async fn answer(
     }
     let query = params::parse_search(Some(&raw))?;
     let config = state.config.clone();
-    let _slot = state
+    // Owned and moved into the search: if the request times out and its future is dropped, the
+    // slot stays taken until the search itself is done.
+    let slot = state
         .searches
-        .acquire()
+        .clone()
+        .acquire_owned()
         .await
         .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))?;
     let (snapshot, body) = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let results = snapshot.search(&query, today)?;
         let body = axum::body::Bytes::from(render(&query, &results, &snapshot, &config));
         Ok::<_, AppError>((snapshot, body))
@@ -286,7 +290,13 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     drop(listener);
     // Live-reload streams end, so the connections carrying them can close.
     shutdown.send_replace(true);
-    graceful.shutdown().await;
+    // Requests in flight finish; a client that stops reading must not hold the stop forever.
+    if tokio::time::timeout(REQUEST_TIMEOUT + HEADER_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open at shutdown were closed");
+    }
     Ok(())
 }
 
