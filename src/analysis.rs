@@ -7,7 +7,8 @@
 
 use tantivy::Index;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenStream,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -17,6 +18,8 @@ use crate::stemmer::SlovenianStemmer;
 pub const ANALYZER: &str = "sl";
 /// The exact (folded, not stemmed) analyser's name in Tantivy.
 pub const EXACT_ANALYZER: &str = "sl_exact";
+/// The English analyser's name: for an entry's optional `title_en` and `summary_en`.
+pub const ENGLISH_ANALYZER: &str = "en";
 
 /// Bumped whenever an analyser changes what terms it makes, so stale indexes are rebuilt.
 pub const ANALYZER_VERSION: u32 = 2;
@@ -43,12 +46,39 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Folded words with Snowball's English stemmer ("subsidies" → "subsidi"), for the English
+/// text of entries. Folding first keeps it consistent with the exact field.
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The English stem of one folded word, as `english_analyzer` makes it in the index.
+pub fn english_stem(folded: &str) -> String {
+    ENGLISH.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(folded);
+        let mut out = String::new();
+        while stream.advance() {
+            out.push_str(&stream.token().text);
+        }
+        out
+    })
+}
+
 /// Registers the analysers; needed on every open of an index, before indexing or searching.
 pub fn register(index: &Index) {
     index.tokenizers().register(ANALYZER, analyzer());
     index
         .tokenizers()
         .register(EXACT_ANALYZER, exact_analyzer());
+    index
+        .tokenizers()
+        .register(ENGLISH_ANALYZER, english_analyzer());
 }
 
 /// One word of a text as the analysers see it, for `/api/analyze` and `handbook analyze`.
@@ -103,6 +133,12 @@ pub fn normalize(text: &str) -> String {
 thread_local! {
     /// Building an analyser allocates; short texts (labels, sort keys, queries) reuse one.
     static EXACT: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(exact_analyzer());
+    /// One word in, its English stem out.
+    static ENGLISH: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(
+        TextAnalyzer::builder(RawTokenizer::default())
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
 }
 
 /// The exact (folded) terms of `text`, in order.
@@ -163,6 +199,12 @@ mod tests {
             ]
         );
         assert_eq!((a[2].start, a[2].end), (12, 22));
+    }
+
+    #[test]
+    fn english_words_are_stemmed_for_the_english_text() {
+        assert_eq!(english_stem("subsidies"), english_stem("subsidy"));
+        assert_eq!(english_stem("grants"), "grant");
     }
 
     #[test]

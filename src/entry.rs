@@ -10,13 +10,16 @@ use toml::de::DeTable;
 
 use crate::analysis;
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::lang::Lang;
 use crate::toml_reader::{self, Reader};
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Every field an entry may have, in the order the editors' guide lists them.
-pub const FIELDS: [&str; 20] = [
+pub const FIELDS: [&str; 22] = [
     "title",
     "summary",
+    "title_en",
+    "summary_en",
     "municipalities",
     "types",
     "sources",
@@ -53,6 +56,9 @@ pub struct Entry {
     pub id: String,
     pub title: String,
     pub summary: String,
+    /// The title in English, for the English interface; the Slovenian one is shown otherwise.
+    pub title_en: Option<String>,
+    pub summary_en: Option<String>,
     pub municipalities: Vec<String>,
     pub types: Vec<String>,
     pub sources: Vec<String>,
@@ -108,6 +114,18 @@ impl Status {
         Status::ALL.into_iter().find(|s| s.key() == key)
     }
 
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Sl => self.label(),
+            Lang::En => match self {
+                Status::Open => "Open",
+                Status::Upcoming => "Upcoming",
+                Status::Ongoing => "Ongoing",
+                Status::Closed => "Closed",
+            },
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Open => "Odprto",
@@ -130,6 +148,22 @@ impl Entry {
             (Some(from), _) if today < from => Status::Upcoming,
             (_, Some(until)) if today > until => Status::Closed,
             _ => Status::Open,
+        }
+    }
+
+    /// The title to show in `lang`: the English one where the entry has it.
+    pub fn title_in(&self, lang: Lang) -> &str {
+        match (lang, &self.title_en) {
+            (Lang::En, Some(t)) => t,
+            _ => &self.title,
+        }
+    }
+
+    /// The summary to show in `lang`: the English one where the entry has it.
+    pub fn summary_in(&self, lang: Lang) -> &str {
+        match (lang, &self.summary_en) {
+            (Lang::En, Some(t)) => t,
+            _ => &self.summary,
         }
     }
 
@@ -215,6 +249,12 @@ pub fn parse(
         "\"Kratek opis ukrepa v enem ali dveh stavkih.\"",
     );
     let provider = required_string(&mut r, "provider", "\"Mestna občina Kranj\"");
+    let title_en = r
+        .string(t, "title_en")
+        .map(|s| s.into_inner().trim().to_string());
+    let summary_en = r
+        .string(t, "summary_en")
+        .map(|s| s.into_inner().trim().to_string());
 
     let municipalities = keys(
         &mut r,
@@ -326,6 +366,8 @@ pub fn parse(
             id: id.to_string(),
             title: title.expect("checked"),
             summary: summary.expect("checked"),
+            title_en,
+            summary_en,
             municipalities,
             types,
             sources,

@@ -16,6 +16,7 @@ pub mod entry;
 pub mod handbook;
 pub mod handbook_cache;
 pub mod index;
+pub mod lang;
 pub mod markdown;
 pub mod query;
 pub mod schema;

@@ -34,9 +34,11 @@ pub const COORDINATION: Score = 1000.0;
 /// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
 /// najemnine", "Koper/Capodistria") say what the measure is and where, but are shared by many
 /// entries; the body is long, and provider and legal basis are formulaic.
-const FIELD_BOOSTS: [(Text, Score); 6] = [
+const FIELD_BOOSTS: [(Text, Score); 7] = [
     (Text::Title, 3.0),
     (Text::Summary, 1.5),
+    // An entry's English title and summary, for people who search in English.
+    (Text::English, 2.0),
     (Text::Tags, 1.2),
     (Text::Body, 0.8),
     (Text::Provider, 0.8),
@@ -234,7 +236,7 @@ fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &st
 
 /// The words of `fields` that start with `prefix`, the most frequent first, at most
 /// `MAX_COMPLETIONS`: what a word being typed may become.
-fn completions(searcher: &Searcher, fields: [Field; 6], prefix: &str) -> Vec<String> {
+fn completions(searcher: &Searcher, fields: [Field; 7], prefix: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for field in fields {
         for segment in searcher.segment_readers() {
@@ -346,14 +348,19 @@ pub fn compile(
                     .iter()
                     .map(|&(t, boost)| {
                         let mut alternatives = vec![term_query(fields.exact(t), folded, EXACT)];
-                        if features.stemming {
+                        if features.stemming && t == Text::English {
+                            let en = analysis::english_stem(folded);
+                            alternatives.push(term_query(fields.stemmed(t), &en, STEMMED));
+                        } else if features.stemming {
                             alternatives.push(term_query(fields.stemmed(t), stem, STEMMED));
                         }
-                        alternatives.extend(
-                            synonyms
-                                .iter()
-                                .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
-                        );
+                        if t != Text::English {
+                            alternatives.extend(
+                                synonyms
+                                    .iter()
+                                    .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
+                            );
+                        }
                         alternatives.extend(
                             completions
                                 .iter()
@@ -416,7 +423,10 @@ pub fn compile(
                         0,
                         boost * PHRASE * EXACT,
                     ));
-                    parts.push(phrase_query(fields.stemmed(t), stems, 0, boost * PHRASE));
+                    // Slovenian stems mean nothing to the English field: it has the exact phrase.
+                    if t != Text::English {
+                        parts.push(phrase_query(fields.stemmed(t), stems, 0, boost * PHRASE));
+                    }
                 }
                 hl.exact.extend(folded.iter().cloned());
                 hl.stems.extend(stems.iter().cloned());

@@ -14,7 +14,7 @@ use crate::entry::Entry;
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The full-text parts of an entry. Each is indexed twice: stemmed and exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +27,19 @@ pub enum Text {
     /// Labels of the entry's municipalities, regions, types, sources and beneficiaries, so
     /// that "Capodistria" or "najemnine" finds entries by what their facets are called.
     Tags,
+    /// The optional English title and summary, stemmed with the English stemmer.
+    English,
 }
 
 impl Text {
-    pub const ALL: [Text; 6] = [
+    pub const ALL: [Text; 7] = [
         Text::Title,
         Text::Summary,
         Text::Body,
         Text::Provider,
         Text::Legal,
         Text::Tags,
+        Text::English,
     ];
 
     fn name(self) -> &'static str {
@@ -47,6 +50,15 @@ impl Text {
             Text::Provider => "provider",
             Text::Legal => "legal",
             Text::Tags => "tags",
+            Text::English => "english",
+        }
+    }
+
+    /// The analyser of the stemmed field.
+    fn stemmer(self) -> &'static str {
+        match self {
+            Text::English => analysis::ENGLISH_ANALYZER,
+            _ => analysis::ANALYZER,
         }
     }
 }
@@ -56,7 +68,7 @@ impl Text {
 pub struct Fields {
     pub id: Field,
     /// Stemmed and exact field of each `Text`, in the order of `Text::ALL`.
-    text: [(Field, Field); 6],
+    text: [(Field, Field); 7],
     pub region: Field,
     pub municipality: Field,
     pub r#type: Field,
@@ -103,7 +115,7 @@ pub fn build() -> (Schema, Fields) {
     let id = b.add_text_field("id", STRING | STORED | FAST);
     let text = Text::ALL.map(|t| {
         (
-            b.add_text_field(t.name(), analysed(analysis::ANALYZER)),
+            b.add_text_field(t.name(), analysed(t.stemmer())),
             b.add_text_field(
                 &format!("{}_exact", t.name()),
                 analysed(analysis::EXACT_ANALYZER),
@@ -148,6 +160,9 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     add(Text::Summary, &entry.summary);
     add(Text::Body, entry.body_text());
     add(Text::Provider, &entry.provider);
+    for text in entry.title_en.iter().chain(&entry.summary_en) {
+        add(Text::English, text);
+    }
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         add(Text::Legal, text);
     }

@@ -16,8 +16,9 @@ use crate::analysis;
 use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
+use crate::lang::Lang;
 use crate::query::{self, Features, Highlighter};
-use crate::schema::Fields;
+use crate::schema::{Fields, Text};
 use crate::snippet;
 use crate::vocabulary::{Dimension, Vocabulary};
 
@@ -54,6 +55,13 @@ impl Facet {
         match self.dimension() {
             Some(d) => d.title(),
             None => "Stanje razpisa",
+        }
+    }
+
+    pub fn title_in(self, lang: Lang) -> &'static str {
+        match self.dimension() {
+            Some(d) => d.title_in(lang),
+            None => lang.pick("Stanje razpisa", "Status of the call"),
         }
     }
 
@@ -113,6 +121,17 @@ impl Sort {
         }
     }
 
+    pub fn label_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Sl => self.label(),
+            Lang::En => match self {
+                Sort::Relevance => "relevance",
+                Sort::Deadline => "deadline",
+                Sort::Updated => "last checked",
+            },
+        }
+    }
+
     pub fn from_key(key: &str) -> Option<Sort> {
         Sort::ALL.into_iter().find(|s| s.key() == key)
     }
@@ -129,6 +148,8 @@ pub struct SearchQuery {
     pub sort: Sort,
     pub page: usize,
     pub per_page: usize,
+    /// The language of labels and snippets; what matches does not depend on it.
+    pub lang: Lang,
 }
 
 impl Default for SearchQuery {
@@ -139,6 +160,7 @@ impl Default for SearchQuery {
             sort: Sort::Relevance,
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            lang: Lang::Sl,
         }
     }
 }
@@ -246,8 +268,9 @@ pub struct Snapshot {
     pub loaded_at: DateTime<Local>,
     records: HashMap<String, Arc<Record>>,
     interner: Interner,
-    /// Per facet and value id, the folded label: the order of facet values, computed once.
-    collation: [Vec<String>; 6],
+    /// Per language, facet and value id, the folded label: the order of facet values,
+    /// computed once.
+    collation: [[Vec<String>; 6]; 2],
     /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
     /// hot path never reads stored fields.
     docs: Vec<Arc<Vec<Option<Arc<Record>>>>>,
@@ -311,13 +334,15 @@ impl Snapshot {
             tables.insert(segment.segment_id(), table.clone());
             docs.push(table);
         }
-        let collation = Facet::ALL.map(|f| {
-            (0..interner.len(f))
-                .map(|id| {
-                    let key = interner.name(f, u32::try_from(id).unwrap_or(u32::MAX));
-                    analysis::fold(&label_of(&vocabulary, f, key))
-                })
-                .collect()
+        let collation = Lang::ALL.map(|lang| {
+            Facet::ALL.map(|f| {
+                (0..interner.len(f))
+                    .map(|id| {
+                        let key = interner.name(f, u32::try_from(id).unwrap_or(u32::MAX));
+                        analysis::fold(&label_of(&vocabulary, f, key, lang))
+                    })
+                    .collect()
+            })
         });
         Ok(Snapshot {
             searcher,
@@ -352,12 +377,33 @@ impl Snapshot {
         self.search_with(query, today, Features::ALL)
     }
 
+    /// Every entry the query matches, in its order, as one page and without snippets: for
+    /// exports and feeds, which want all of them.
+    pub fn search_all(&self, query: &SearchQuery, today: NaiveDate) -> tantivy::Result<Results> {
+        let all = SearchQuery {
+            page: 1,
+            per_page: usize::MAX,
+            ..query.clone()
+        };
+        self.run(&all, today, Features::ALL, false)
+    }
+
     /// `search` with a chosen set of matching rules; for benchmarks against a plain baseline.
     pub fn search_with(
         &self,
         query: &SearchQuery,
         today: NaiveDate,
         features: Features,
+    ) -> tantivy::Result<Results> {
+        self.run(query, today, features, true)
+    }
+
+    fn run(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        features: Features,
+        snippets: bool,
     ) -> tantivy::Result<Results> {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
@@ -407,7 +453,11 @@ impl Snapshot {
             .skip(start)
             .take(query.per_page)
             .map(|(score, record, status)| Hit {
-                snippet: snippet_of(record, &highlighter),
+                snippet: if snippets {
+                    snippet_of(record, &highlighter, query.lang)
+                } else {
+                    String::new()
+                },
                 entry: record.entry.clone(),
                 status,
                 score,
@@ -418,7 +468,7 @@ impl Snapshot {
             .map(|f| {
                 (
                     f,
-                    self.facet_values(f, &counts[f.index()], query.selected(f)),
+                    self.facet_values(f, &counts[f.index()], query.selected(f), query.lang),
                 )
             })
             .collect();
@@ -431,7 +481,108 @@ impl Snapshot {
         })
     }
 
-    fn facet_values(&self, facet: Facet, counts: &[u32], selected: &[String]) -> Vec<FacetValue> {
+    /// Up to `n` measures like `entry`, for its page: Tantivy's more-like-this over the
+    /// title, summary and body, with every measure of the same type as a candidate too. Of
+    /// the best candidates, the same type in other municipalities comes first (what an officer
+    /// comparing towns looks for), then the same type at home, then the rest; by similarity
+    /// within each.
+    pub fn related(&self, entry: &Entry, n: usize) -> tantivy::Result<Vec<Arc<Entry>>> {
+        use tantivy::collector::TopDocs;
+        use tantivy::query::{
+            BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery,
+        };
+        use tantivy::schema::{IndexRecordOption, OwnedValue};
+
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let text = |t: Text, values: &[&str]| {
+            let values = values
+                .iter()
+                .filter(|v| !v.is_empty())
+                .map(|v| OwnedValue::Str((*v).to_string()))
+                .collect();
+            (self.fields.stemmed(t), values)
+        };
+        let docs = self.searcher.num_docs();
+        let like = MoreLikeThisQuery::builder()
+            // A handbook has tens to thousands of entries: a word shared by two is evidence.
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency((docs / 2).max(2))
+            .with_min_term_frequency(1)
+            .with_min_word_length(3)
+            .with_max_query_terms(30)
+            .with_stop_words(
+                analysis::STOP_WORDS
+                    .iter()
+                    .map(|w| (*w).to_string())
+                    .collect(),
+            )
+            .with_document_fields(vec![
+                text(Text::Title, &[&entry.title]),
+                text(Text::Summary, &[&entry.summary]),
+                text(Text::Body, &[entry.body_text()]),
+            ]);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(like))];
+        for key in &entry.types {
+            let term = tantivy::Term::from_facet(
+                self.fields.r#type,
+                &tantivy::schema::Facet::from_path([key.as_str()]),
+            );
+            let same_type = TermQuery::new(term, IndexRecordOption::Basic);
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(same_type), 0.001)),
+            ));
+        }
+        let itself = tantivy::Term::from_field_text(self.fields.id, &entry.id);
+        clauses.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(itself, IndexRecordOption::Basic)),
+        ));
+        let found = self.searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(n.saturating_mul(10).max(50)).order_by_score(),
+        )?;
+        let mut candidates: Vec<(bool, bool, Score, &Record)> = found
+            .into_iter()
+            .filter_map(|(score, addr)| {
+                let record = self
+                    .docs
+                    .get(addr.segment_ord as usize)?
+                    .get(addr.doc_id as usize)?
+                    .as_deref()?;
+                let other = &record.entry;
+                (other.id != entry.id).then(|| {
+                    let same_type = other.types.iter().any(|t| entry.types.contains(t));
+                    let elsewhere = !other
+                        .municipalities
+                        .iter()
+                        .any(|m| entry.municipalities.contains(m));
+                    (same_type, elsewhere, score, record)
+                })
+            })
+            .collect();
+        candidates.sort_by(|a, b| {
+            (b.0, b.1)
+                .cmp(&(a.0, a.1))
+                .then_with(|| b.2.total_cmp(&a.2))
+                .then_with(|| a.3.title_key.cmp(&b.3.title_key))
+        });
+        Ok(candidates
+            .into_iter()
+            .take(n)
+            .map(|c| c.3.entry.clone())
+            .collect())
+    }
+
+    fn facet_values(
+        &self,
+        facet: Facet,
+        counts: &[u32],
+        selected: &[String],
+        lang: Lang,
+    ) -> Vec<FacetValue> {
         let mut keyed: Vec<(FacetValue, String)> = counts
             .iter()
             .enumerate()
@@ -441,17 +592,20 @@ impl Snapshot {
                     .interner
                     .name(facet, u32::try_from(id).unwrap_or(u32::MAX));
                 let value = FacetValue {
-                    label: self.label(facet, value),
+                    label: label_of(&self.vocabulary, facet, value, lang),
                     selected: selected.iter().any(|s| s == value),
                     value: value.to_string(),
                     count: *count as usize,
                 };
-                (value, self.collation[facet.index()][id].clone())
+                (
+                    value,
+                    self.collation[lang as usize][facet.index()][id].clone(),
+                )
             })
             .collect();
         for s in selected {
             if !keyed.iter().any(|(v, _)| &v.value == s) {
-                let label = self.label(facet, s);
+                let label = label_of(&self.vocabulary, facet, s, lang);
                 let key = analysis::fold(&label);
                 keyed.push((
                     FacetValue {
@@ -481,7 +635,11 @@ impl Snapshot {
     }
 
     pub fn label(&self, facet: Facet, key: &str) -> String {
-        label_of(&self.vocabulary, facet, key)
+        label_of(&self.vocabulary, facet, key, Lang::Sl)
+    }
+
+    pub fn label_in(&self, facet: Facet, key: &str, lang: Lang) -> String {
+        label_of(&self.vocabulary, facet, key, lang)
     }
 
     /// The entries the text matches best, with their scores; no text: every entry.
@@ -567,10 +725,12 @@ fn doc_table(
 }
 
 /// The label people see for a facet value.
-fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str) -> String {
+fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str, lang: Lang) -> String {
     match facet.dimension() {
-        Some(d) => vocabulary.label(d, key).to_string(),
-        None => Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label().to_string()),
+        Some(d) => vocabulary.label_in(d, key, lang).to_string(),
+        None => {
+            Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label_in(lang).to_string())
+        }
     }
 }
 
@@ -594,15 +754,23 @@ pub enum Lookup<'a> {
 
 /// The summary with the matched words marked, or the part of the body that matched, or else
 /// the plain summary.
-fn snippet_of(record: &Record, highlighter: &Highlighter) -> String {
+fn snippet_of(record: &Record, highlighter: &Highlighter, lang: Lang) -> String {
+    let entry = &record.entry;
+    let summary = entry.summary_in(lang);
     if !highlighter.is_empty() {
-        for text in [record.entry.summary.as_str(), record.entry.body_text()] {
+        // The summary in the page's language first; then the other summary and the body
+        // (Slovenian), which may be where the words matched.
+        let other = (summary != entry.summary).then_some(entry.summary.as_str());
+        for text in [Some(summary), other, Some(entry.body_text())]
+            .into_iter()
+            .flatten()
+        {
             if let Some(s) = snippet::snippet(text, highlighter) {
                 return s;
             }
         }
     }
-    maud::html!((record.entry.summary)).into_string()
+    maud::html!((summary)).into_string()
 }
 
 /// The selected values per facet, as ids: OR within a facet, AND across facets. A selected

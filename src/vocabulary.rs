@@ -11,6 +11,7 @@ use toml::de::DeValue;
 
 use crate::analysis;
 use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
 use crate::toml_reader::{self, Reader};
 
 /// The facet dimensions that the vocabulary defines (status is computed, not defined).
@@ -44,7 +45,21 @@ impl Dimension {
         }
     }
 
-    /// The heading shown to people (the UI is Slovenian).
+    /// The heading shown to people in `lang`.
+    pub fn title_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Sl => self.title(),
+            Lang::En => match self {
+                Dimension::Region => "Region",
+                Dimension::Municipality => "Municipality",
+                Dimension::Type => "Type of measure",
+                Dimension::Source => "Source of funding",
+                Dimension::Beneficiary => "Beneficiaries",
+            },
+        }
+    }
+
+    /// The heading shown to people in Slovenian.
     pub fn title(self) -> &'static str {
         match self {
             Dimension::Region => "Regija",
@@ -104,6 +119,17 @@ impl Vocabulary {
         self.terms(dimension)
             .get(key)
             .map_or(key, |t| t.label.as_str())
+    }
+
+    /// The label of a key in `lang`: `label_en` in English where the vocabulary has one.
+    pub fn label_in<'a>(&'a self, dimension: Dimension, key: &'a str, lang: Lang) -> &'a str {
+        match self.terms(dimension).get(key) {
+            Some(t) => match (lang, &t.label_en) {
+                (Lang::En, Some(en)) => en,
+                _ => &t.label,
+            },
+            None => key,
+        }
     }
 
     /// The region keys of the given municipalities, without duplicates, in order.

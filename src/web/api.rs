@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::AppState;
 use super::error::{ApiError, AppError};
 use crate::entry::Entry;
+use crate::lang::Lang;
 use crate::search::{Lookup, Results, Snapshot};
 use crate::vocabulary::Dimension;
 
@@ -99,7 +100,14 @@ pub async fn measure(
     let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
-        Lookup::Found(entry) => Ok(Json(entry_json(entry, &snapshot, &state)).into_response()),
+        Lookup::Found(entry) => Ok(Json(entry_json(
+            entry,
+            &snapshot,
+            &state.config.base_url,
+            state.today(),
+            Lang::Sl,
+        ))
+        .into_response()),
         Lookup::Moved(current) => Ok(super::moved_permanently(&format!(
             "/api/measures/{current}"
         ))),
@@ -119,19 +127,33 @@ pub async fn not_found() -> ApiError {
     .into()
 }
 
-fn entry_json(entry: &Entry, snapshot: &Snapshot, state: &AppState) -> Value {
+/// An entry as JSON: every field, its permalink and status, and the labels of its keys (in
+/// `lang`, with the other language's label where the vocabulary has one).
+pub(super) fn entry_json(
+    entry: &Entry,
+    snapshot: &Snapshot,
+    base_url: &str,
+    today: chrono::NaiveDate,
+    lang: Lang,
+) -> Value {
     let mut v = serde_json::to_value(entry).unwrap_or_default();
     let labels = |d: Dimension, keys: &[String]| -> Vec<Value> {
         keys.iter()
-            .map(|k| json!({"value": k, "label": snapshot.vocabulary.label(d, k)}))
+            .map(|k| {
+                json!({
+                    "value": k,
+                    "label": snapshot.vocabulary.label_in(d, k, lang),
+                    "label_en": snapshot.vocabulary.label_in(d, k, Lang::En),
+                })
+            })
             .collect()
     };
     if let Value::Object(m) = &mut v {
         m.insert(
             "permalink".into(),
-            json!(format!("{}{}", state.config.base_url, entry.permalink())),
+            json!(format!("{base_url}{}", entry.permalink())),
         );
-        m.insert("status".into(), json!(entry.status(state.today())));
+        m.insert("status".into(), json!(entry.status(today)));
         let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
         m.insert(
             "labels".into(),

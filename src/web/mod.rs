@@ -3,11 +3,17 @@
 
 mod api;
 mod cache;
+pub mod citation;
+mod compare;
 mod error;
+mod export;
+mod feed;
 mod live;
+mod openapi;
 mod pages;
 pub mod params;
-mod views;
+mod statistics;
+pub mod views;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -111,6 +117,32 @@ async fn answer(
     Ok(body)
 }
 
+/// Every result of the search in `raw` (not one page), handed to `f` on a blocking thread
+/// under a search slot, like `answer`: exports and feeds of a whole handbook are long work.
+async fn with_all_results<T: Send + 'static>(
+    state: &AppState,
+    raw: Option<String>,
+    f: impl FnOnce(&SearchQuery, &Results, &Snapshot, &WebConfig) -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let query = params::parse_search(raw.as_deref())?;
+    let snapshot = state.snapshots.get();
+    let today = state.today();
+    let config = state.config.clone();
+    let slot = state
+        .searches
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        let results = snapshot.search_all(&query, today)?;
+        Ok::<_, AppError>(f(&query, &results, &snapshot, &config))
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("search task failed: {e}")))?
+}
+
 const STYLE: &str = include_str!("static/style.css");
 const SCRIPT: &str = include_str!("static/app.js");
 
@@ -135,6 +167,12 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::search))
         .route("/measures/{id}", get(pages::measure))
         .route("/status", get(pages::status))
+        .route("/compare", get(compare::page))
+        .route("/statistics", get(statistics::page))
+        .route("/export.csv", get(export::csv))
+        .route("/export.json", get(export::json))
+        .route("/feed.atom", get(feed::atom))
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))
         .route("/api/analyze", get(api::analyze))

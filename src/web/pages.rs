@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::error::{AppError, PageError};
-use super::{AppState, views};
+use super::{AppState, params, views};
 use crate::search::Lookup;
 
 pub async fn search(
@@ -32,10 +32,15 @@ pub async fn search(
         .into_response())
 }
 
+/// How many related measures a measure page lists.
+const RELATED: usize = 5;
+
 pub async fn measure(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
+    let lang = params::lang_of(raw.as_deref());
     let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
@@ -51,25 +56,39 @@ pub async fn measure(
                         .collect()
                 })
                 .unwrap_or_default();
-            Ok(views::measure_page(
+            // Related measures are a nicety: a failure to find them must not cost the page.
+            let related = snapshot.related(entry, RELATED).unwrap_or_else(|e| {
+                tracing::warn!(error = %e, id = %entry.id, "related measures failed");
+                Vec::new()
+            });
+            Ok(views::measure_page(&views::MeasureView {
                 entry,
-                &snapshot,
-                &state.config.base_url,
-                state.today(),
-                &problems,
-                state.config.live_reload,
-            )
+                snapshot: &snapshot,
+                base_url: &state.config.base_url,
+                today: state.today(),
+                problems: &problems,
+                related: &related,
+                lang,
+                live: state.config.live_reload,
+            })
             .into_response())
         }
-        Lookup::Moved(current) => Ok(super::moved_permanently(&format!("/measures/{current}"))),
+        Lookup::Moved(current) => Ok(super::moved_permanently(&views::href(
+            &format!("/measures/{current}"),
+            lang,
+        ))),
         Lookup::Missing => {
             Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into())
         }
     }
 }
 
-pub async fn status(State(state): State<AppState>) -> Markup {
-    views::status_page(&state.snapshots.get(), state.config.live_reload)
+pub async fn status(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Markup {
+    views::status_page(
+        &state.snapshots.get(),
+        state.config.live_reload,
+        params::lang_of(raw.as_deref()),
+    )
 }
 
 pub async fn not_found() -> impl IntoResponse {

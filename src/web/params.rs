@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::Lang;
 use crate::search::{DEFAULT_PER_PAGE, Facet, MAX_PER_PAGE, SearchQuery, Sort};
 
 /// Longest query text accepted, in bytes.
@@ -51,6 +52,9 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
                     ))
                 })?;
             }
+            // An unknown language falls back to Slovenian rather than failing: a link shared
+            // from a future version should still open.
+            "lang" => q.lang = Lang::from_key(value).unwrap_or_default(),
             "page" if !value.is_empty() => {
                 q.page = number(value, "page", 1, MAX_PAGE)?;
             }
@@ -84,6 +88,15 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
         q.per_page = DEFAULT_PER_PAGE;
     }
     Ok(q)
+}
+
+/// The language asked for in a query string (`lang=en`), for pages without a search.
+pub fn lang_of(raw: Option<&str>) -> Lang {
+    form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .filter(|(k, _)| k == "lang")
+        .filter_map(|(_, v)| Lang::from_key(v.trim()))
+        .last()
+        .unwrap_or_default()
 }
 
 fn number(value: &str, name: &str, min: usize, max: usize) -> Result<usize, ParamError> {
@@ -123,6 +136,9 @@ pub fn to_query_string(q: &SearchQuery, page: usize) -> String {
     }
     if q.per_page != DEFAULT_PER_PAGE {
         s.append_pair("per_page", &q.per_page.to_string());
+    }
+    if q.lang != Lang::Sl {
+        s.append_pair("lang", q.lang.key());
     }
     s.finish()
 }
@@ -178,8 +194,17 @@ mod tests {
     }
 
     #[test]
+    fn the_language_is_read_and_kept_and_an_unknown_one_is_slovenian() {
+        assert_eq!(parse_search(Some("lang=en")).unwrap().lang, Lang::En);
+        assert_eq!(parse_search(Some("lang=xx")).unwrap().lang, Lang::Sl);
+        let q = parse_search(Some("q=rent&lang=en")).unwrap();
+        assert!(to_query_string(&q, 1).contains("lang=en"));
+        assert!(!to_query_string(&SearchQuery::default(), 1).contains("lang"));
+    }
+
+    #[test]
     fn the_query_string_round_trips() {
-        let raw = "q=mestno+jedro&municipality=kranj&status=open&sort=deadline&page=2";
+        let raw = "q=mestno+jedro&municipality=kranj&status=open&sort=deadline&page=2&lang=en";
         let q = parse_search(Some(raw)).unwrap();
         assert_eq!(parse_search(Some(&to_query_string(&q, 2))).unwrap(), q);
     }

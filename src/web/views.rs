@@ -3,48 +3,94 @@
 //! (escaped by Tantivy, with our `<mark>`) and the rendered Markdown body (raw HTML escaped).
 
 use axum::http::StatusCode;
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::params;
 use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
+use crate::lang::Lang;
 use crate::search::{Facet, Results, SearchQuery, Snapshot, Sort};
 use crate::vocabulary::Dimension;
 
 const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
+const SITE_EN: &str = "Handbook of measures for entrepreneurship in town centres";
 
-/// The page frame. `quick_search` adds the search box to the header (not on the search page,
-/// which has its own).
-/// `live`: the page reloads itself when the handbook changes (`/events`).
-fn layout(title: &str, quick_search: bool, live: bool, main: Markup) -> Markup {
+/// What the frame around a page needs to know.
+pub struct Frame<'a> {
+    pub title: &'a str,
+    pub lang: Lang,
+    /// The search box in the header (not on the search page, which has its own).
+    pub quick_search: bool,
+    /// The page reloads itself when the handbook changes (`/events`).
+    pub live: bool,
+    /// This page's path and query without `lang`, so the language switch keeps the page.
+    pub here: String,
+    /// An Atom feed of this page's results, for `<link rel=alternate>`.
+    pub feed: Option<String>,
+}
+
+/// `path` (which may carry a query) in `lang`: the language is kept across every link.
+pub fn href(path: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Sl => path.to_string(),
+        Lang::En if path.contains('?') => format!("{path}&lang=en"),
+        Lang::En => format!("{path}?lang=en"),
+    }
+}
+
+/// The site's name in a language.
+pub fn site(lang: Lang) -> &'static str {
+    lang.pick(SITE, SITE_EN)
+}
+
+/// The page frame: head, header with the language switch, main, footer.
+pub fn layout(frame: &Frame<'_>, main: Markup) -> Markup {
+    let lang = frame.lang;
+    let other = lang.other();
     html! {
         (DOCTYPE)
-        html lang="sl" {
+        html lang=(lang.key()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – " (SITE) }
+                title { (frame.title) " – " (site(lang)) }
                 link rel="icon" href="data:,";
                 link rel="stylesheet" href="/static/style.css";
+                @if let Some(feed) = &frame.feed {
+                    link rel="alternate" type="application/atom+xml" title=(lang.pick("Novi ukrepi te iskalne zahteve", "New measures of this search")) href=(feed);
+                }
+                link rel="alternate" hreflang=(other.key()) href=(href(&frame.here, other));
                 script src="/static/app.js" defer {}
             }
-            body data-live=[live.then_some("/events")] {
-                a.skip href="#main" { "Skoči na vsebino" }
+            body data-live=[frame.live.then_some("/events")] {
+                a.skip href="#main" { (lang.pick("Skoči na vsebino", "Skip to content")) }
                 header.site {
-                    a.brand href="/" { (SITE) }
-                    @if quick_search {
+                    a.brand href=(href("/", lang)) { (site(lang)) }
+                    @if frame.quick_search {
                         form.quick role="search" action="/" method="get" {
-                            label for="top-q" class="visually-hidden" { "Iskanje" }
-                            input #top-q type="search" name="q" placeholder="Išči ukrepe …";
-                            button type="submit" { "Išči" }
+                            label for="top-q" class="visually-hidden" { (lang.pick("Iskanje", "Search")) }
+                            input #top-q type="search" name="q" placeholder=(lang.pick("Išči ukrepe …", "Search measures …"));
+                            @if lang == Lang::En { input type="hidden" name="lang" value="en"; }
+                            button type="submit" { (lang.pick("Išči", "Search")) }
                         }
                     }
+                    nav.lang aria-label=(lang.pick("Jezik", "Language")) {
+                        a href=(href(&frame.here, other)) hreflang=(other.key()) lang=(other.key()) { (other.native_name()) }
+                    }
                 }
-                main #main { (main) }
+                main #main tabindex="-1" { (main) }
                 footer.site {
-                    p { "Skupni program upravljanja mestnih središč. Vir resnice so datoteke priročnika; "
-                        a href="/status" { "stanje priročnika" } "." }
+                    p {
+                        (lang.pick("Skupni program upravljanja mestnih središč. Vir resnice so datoteke priročnika; ", "The joint town centre management programme. The handbook's files are the source of truth; "))
+                        a href=(href("/statistics", lang)) { (lang.pick("statistika", "statistics")) } ", "
+                        a href=(href("/status", lang)) { (lang.pick("stanje priročnika", "state of the handbook")) } ", "
+                        a href="/export.csv" { (lang.pick("odprti podatki (CSV", "open data (CSV")) } ", "
+                        a href="/export.json" { "JSON" } ", "
+                        a href="/api/openapi.json" { "API" } ")."
+                    }
                 }
             }
         }
@@ -69,22 +115,42 @@ pub fn date(d: NaiveDate) -> String {
     d.format("%-d. %-m. %Y").to_string()
 }
 
-fn status_badge(entry: &Entry, status: Status) -> Markup {
+/// A date as a reader of `lang` writes it: "16. 4. 2019" or "16 April 2019".
+pub fn date_in(d: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Sl => date(d),
+        Lang::En => d.format("%-d %B %Y").to_string(),
+    }
+}
+
+/// An amount as a reader of `lang` writes it: "18.300 EUR" or "EUR 18,300".
+pub fn eur_in(amount: i64, lang: Lang) -> String {
+    match lang {
+        Lang::Sl => eur(amount),
+        Lang::En => format!(
+            "EUR {}",
+            eur(amount).trim_end_matches(" EUR").replace('.', ",")
+        ),
+    }
+}
+
+pub fn status_badge(entry: &Entry, status: Status, lang: Lang) -> Markup {
     html! {
-        span class={"badge status-" (status.key())} { (status.label()) }
+        span class={"badge status-" (status.key())} { (status.label_in(lang)) }
         @if entry.until_funds_run_out && status != Status::Closed {
-            " " span.badge.funds { "do porabe sredstev" }
+            " " span.badge.funds { (lang.pick("do porabe sredstev", "until funds run out")) }
         }
     }
 }
 
-fn deadline(entry: &Entry) -> Markup {
+pub fn deadline(entry: &Entry, lang: Lang) -> Markup {
+    let d = |x| date_in(x, lang);
     html! {
         @match (entry.open_from, entry.open_until) {
-            (Some(from), Some(until)) => { "Prijave " (date(from)) " – " (date(until)) }
-            (None, Some(until)) => { "Rok: " (date(until)) }
-            (Some(from), None) => { "Prijave od " (date(from)) }
-            (None, None) => { "Brez roka" }
+            (Some(from), Some(until)) => { (lang.pick("Prijave ", "Applications ")) (d(from)) " – " (d(until)) }
+            (None, Some(until)) => { (lang.pick("Rok: ", "Deadline: ")) (d(until)) }
+            (Some(from), None) => { (lang.pick("Prijave od ", "Applications from ")) (d(from)) }
+            (None, None) => { (lang.pick("Brez roka", "No deadline")) }
         }
     }
 }
@@ -95,87 +161,153 @@ pub fn search_page(
     snapshot: &Snapshot,
     live: bool,
 ) -> Markup {
-    let title = if query.text.is_empty() {
-        "Iskanje".to_string()
-    } else {
-        format!("Iskanje: {}", query.text)
+    let lang = query.lang;
+    let title = match (query.text.is_empty(), lang) {
+        (true, _) => lang.pick("Iskanje", "Search").to_string(),
+        (false, Lang::Sl) => format!("Iskanje: {}", query.text),
+        (false, Lang::En) => format!("Search: {}", query.text),
     };
     let last_page = results.total.div_ceil(results.per_page).max(1);
+    // This search's state without the language and page: shared, exported and followed as is.
+    let state = params::to_query_string(
+        &SearchQuery {
+            lang: Lang::Sl,
+            ..query.clone()
+        },
+        1,
+    );
+    let with = |path: &str| {
+        if state.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{state}")
+        }
+    };
+    let feed = href(&with("/feed.atom"), lang);
+    let here = with("/");
+    let page_link = |page: usize| format!("/?{}", params::to_query_string(query, page));
     let main = html! {
         form #search action="/" method="get" {
             div.searchbar {
-                label for="q" { "Kaj iščete?" }
+                label for="q" { (lang.pick("Kaj iščete?", "What are you looking for?")) }
                 input #q type="search" name="q" value=(query.text) autocomplete="off"
-                    placeholder="npr. subvencije najemnin v starem mestnem jedru";
-                label for="sort" { "Razvrsti po" }
+                    placeholder=(lang.pick("npr. subvencije najemnin v starem mestnem jedru", "e.g. rent subsidies in the old town centre"));
+                label for="sort" { (lang.pick("Razvrsti po", "Sort by")) }
                 select #sort name="sort" {
                     @for s in Sort::ALL {
-                        option value=(s.key()) selected[s == query.sort] { (s.label()) }
+                        option value=(s.key()) selected[s == query.sort] { (s.label_in(lang)) }
                     }
                 }
                 @if query.per_page != crate::search::DEFAULT_PER_PAGE {
                     input type="hidden" name="per_page" value=(query.per_page);
                 }
-                button type="submit" { "Išči" }
+                @if lang == Lang::En {
+                    input type="hidden" name="lang" value="en";
+                }
+                button type="submit" { (lang.pick("Išči", "Search")) }
             }
             div.layout {
-                aside.facets aria-label="Filtri" {
-                    @for (facet, values) in &results.facets {
-                        @if !values.is_empty() {
-                            fieldset.facet {
-                                legend { (facet.title()) }
-                                ul {
-                                    @for v in values {
-                                        @let id = format!("f-{}-{}", facet.name(), v.value);
-                                        li {
-                                            input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
-                                            label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
+                aside.facets aria-label=(lang.pick("Filtri", "Filters")) {
+                    details.facets-fold open {
+                        summary { (lang.pick("Filtri", "Filters")) }
+                        @for (facet, values) in &results.facets {
+                            @if !values.is_empty() {
+                                fieldset.facet {
+                                    legend { (facet.title_in(lang)) }
+                                    ul {
+                                        @for v in values {
+                                            @let id = format!("f-{}-{}", facet.name(), v.value);
+                                            li {
+                                                input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
+                                                label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
+                                            }
                                         }
                                     }
                                 }
                             }
                         }
-                    }
-                    button type="submit" { "Uporabi filtre" }
-                    @if !query.filters.is_empty() {
-                        " " a href={"/?" (params::to_query_string(&SearchQuery { filters: Default::default(), ..query.clone() }, 1))} { "Počisti filtre" }
+                        button type="submit" { (lang.pick("Uporabi filtre", "Apply filters")) }
+                        @if !query.filters.is_empty() {
+                            " " a href={"/?" (params::to_query_string(&SearchQuery { filters: Default::default(), ..query.clone() }, 1))} { (lang.pick("Počisti filtre", "Clear filters")) }
+                        }
                     }
                 }
-                section.results aria-live="polite" {
-                    p.total {
-                        @if results.total == 0 { "Ni zadetkov. Poskusite z manj besedami ali brez filtrov." }
-                        @else { (results.total) " " (measures_word(results.total)) }
+                section.results aria-label=(lang.pick("Zadetki", "Results")) {
+                    p.total #results-status role="status" {
+                        @if results.total == 0 { (lang.pick("Ni zadetkov. Poskusite z manj besedami ali brez filtrov.", "No results. Try fewer words or no filters.")) }
+                        @else { (results.total) " " (count_word(results.total, lang)) }
+                    }
+                    div.tools {
+                        a #share.share href=(href(&here, lang)) { (lang.pick("Deli iskanje", "Share search")) }
+                        " " span #share-status role="status" {}
+                        " " a.export-csv href=(href(&with("/export.csv"), lang)) download { (lang.pick("Prenesi CSV", "Download CSV")) }
+                        " " a.export-json href=(href(&with("/export.json"), lang)) { "JSON" }
+                        " " a.feed href=(feed) type="application/atom+xml" { (lang.pick("Novice (Atom)", "Feed (Atom)")) }
                     }
                     ol.hits {
                         @for hit in &results.hits {
+                            @let e = &hit.entry;
+                            @let pick = format!("cmp-{}", e.id);
                             li.hit {
-                                h2 { a href=(hit.entry.permalink()) { (hit.entry.title) } }
+                                h2 { a href=(href(&e.permalink(), lang)) { (e.title_in(lang)) } }
                                 p.meta {
-                                    (status_badge(&hit.entry, hit.status)) " "
-                                    span.deadline { (deadline(&hit.entry)) } " · "
-                                    (labels(snapshot, Dimension::Municipality, &hit.entry.municipalities)) " · "
-                                    (labels(snapshot, Dimension::Type, &hit.entry.types))
+                                    (status_badge(e, hit.status, lang)) " "
+                                    span.deadline { (deadline(e, lang)) } " · "
+                                    (labels(snapshot, Dimension::Municipality, &e.municipalities, lang)) " · "
+                                    (labels(snapshot, Dimension::Type, &e.types, lang))
                                 }
                                 p.snippet { (PreEscaped(&hit.snippet)) }
+                                p.pick {
+                                    input.compare-pick #(pick) type="checkbox" name="id" value=(e.id) form="compare";
+                                    " " label for=(pick) { (lang.pick("Primerjaj", "Compare")) span.visually-hidden { ": " (e.title_in(lang)) } }
+                                }
                             }
                         }
                     }
                     @if last_page > 1 && results.page <= last_page {
-                        nav.pages aria-label="Strani" {
+                        nav.pages aria-label=(lang.pick("Strani", "Pages")) {
                             @if results.page > 1 {
-                                a rel="prev" href={"/?" (params::to_query_string(query, results.page - 1))} { "← Prejšnja" }
+                                a rel="prev" href=(page_link(results.page - 1)) { (lang.pick("← Prejšnja", "← Previous")) }
                             }
-                            span { "Stran " (results.page) " od " (last_page) }
+                            span { (lang.pick("Stran ", "Page ")) (results.page) (lang.pick(" od ", " of ")) (last_page) }
                             @if results.page < last_page {
-                                a rel="next" href={"/?" (params::to_query_string(query, results.page + 1))} { "Naslednja →" }
+                                a rel="next" href=(page_link(results.page + 1)) { (lang.pick("Naslednja →", "Next →")) }
                             }
                         }
                     }
                 }
             }
         }
+        form #compare.compare-bar action="/compare" method="get" {
+            @if lang == Lang::En {
+                input type="hidden" name="lang" value="en";
+            }
+            p {
+                button #compare-go type="submit" { (lang.pick("Primerjaj izbrane", "Compare selected")) }
+                " " span #compare-count aria-live="polite" { (lang.pick("Izberite od 2 do 6 ukrepov.", "Select 2 to 6 measures.")) }
+            }
+        }
     };
-    layout(&title, false, live, main)
+    layout(
+        &Frame {
+            title: &title,
+            lang,
+            quick_search: false,
+            live,
+            here,
+            feed: Some(feed),
+        },
+        main,
+    )
+}
+
+/// "5 ukrepov", "5 measures".
+pub fn count_word(n: usize, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sl => measures_word(n),
+        Lang::En if n == 1 => "measure",
+        Lang::En => "measures",
+    }
 }
 
 /// Slovenian has four number forms: 1 ukrep, 2 ukrepa, 3 ukrepi, 5 ukrepov (and 101 ukrep ...).
@@ -188,94 +320,133 @@ pub fn measures_word(n: usize) -> &'static str {
     }
 }
 
-fn labels(snapshot: &Snapshot, dimension: Dimension, keys: &[String]) -> String {
+pub fn labels(snapshot: &Snapshot, dimension: Dimension, keys: &[String], lang: Lang) -> String {
     keys.iter()
-        .map(|k| snapshot.vocabulary.label(dimension, k))
+        .map(|k| snapshot.vocabulary.label_in(dimension, k, lang))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The citation of an entry as a person would write it in a report.
-pub fn citation(entry: &Entry, permalink: &str) -> String {
-    let mut parts = vec![format!("{}: {}.", entry.provider, entry.title)];
-    if let Some(g) = &entry.gazette {
-        parts.push(format!("{g}."));
-    }
-    parts.push(format!("Priročnik ukrepov za podjetništvo v mestnih središčih, {permalink} (zadnje preverjeno {}).", date(entry.updated)));
-    parts.join(" ")
+pub struct MeasureView<'a> {
+    pub entry: &'a Entry,
+    pub snapshot: &'a Snapshot,
+    pub base_url: &'a str,
+    pub today: NaiveDate,
+    /// Errors in the entry's file right now: the page shows its last good version.
+    pub problems: &'a [&'a Diagnostic],
+    pub related: &'a [Arc<Entry>],
+    pub lang: Lang,
+    pub live: bool,
 }
 
-pub fn measure_page(
-    entry: &Entry,
-    snapshot: &Snapshot,
-    base_url: &str,
-    today: NaiveDate,
-    problems: &[&Diagnostic],
-
-    live: bool,
-) -> Markup {
-    let permalink = format!("{base_url}{}", entry.permalink());
-    let status = entry.status(today);
-    let facet_link = |facet: Facet, key: &str| format!("/?{}={}", facet.name(), key);
-    let row = |name: &str, dimension: Dimension, facet: Facet, keys: &[String]| {
+pub fn measure_page(v: &MeasureView<'_>) -> Markup {
+    let (entry, snapshot, lang) = (v.entry, v.snapshot, v.lang);
+    let permalink = format!("{}{}", v.base_url, entry.permalink());
+    let status = entry.status(v.today);
+    let d = |x| date_in(x, lang);
+    let facet_link = |facet: Facet, key: &str| href(&format!("/?{}={}", facet.name(), key), lang);
+    let row = |dimension: Dimension, facet: Facet, keys: &[String]| {
         html! {
             @if !keys.is_empty() {
-                dt { (name) }
+                dt { (dimension.title_in(lang)) }
                 dd { @for (i, k) in keys.iter().enumerate() {
                     @if i > 0 { ", " }
-                    a href=(facet_link(facet, k)) { (snapshot.vocabulary.label(dimension, k)) }
+                    a href=(facet_link(facet, k)) { (snapshot.vocabulary.label_in(dimension, k, lang)) }
                 } }
             }
         }
     };
     let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
+    let compare_similar = {
+        let mut ids = vec![entry.id.as_str()];
+        ids.extend(v.related.iter().take(5).map(|r| r.id.as_str()));
+        let qs: String = ids
+            .iter()
+            .map(|id| format!("id={id}"))
+            .collect::<Vec<_>>()
+            .join("&");
+        href(&format!("/compare?{qs}"), lang)
+    };
+    let untranslated = lang == Lang::En && entry.title_en.is_none();
     let main = html! {
         article.measure {
-            @if !problems.is_empty() {
+            @if !v.problems.is_empty() {
                 div.notice role="status" {
-                    p { strong { "Datoteka tega ukrepa ima napake." } " Prikazana je zadnja veljavna različica, dokler urednik napak ne odpravi." }
-                    ul { @for d in problems { li { code { (d.location()) } ": " (d.message) } } }
+                    p { strong { (lang.pick("Datoteka tega ukrepa ima napake.", "This measure's file has errors.")) } " "
+                        (lang.pick("Prikazana je zadnja veljavna različica, dokler urednik napak ne odpravi.", "The last valid version is shown until an editor fixes them.")) }
+                    ul { @for p in v.problems { li { code { (p.location()) } ": " (p.message) } } }
                 }
             }
-            p.breadcrumb { a href="/" { "← Vsi ukrepi" } }
-            h1 { (entry.title) }
-            p.meta { (status_badge(entry, status)) " " span.deadline { (deadline(entry)) } }
-            p.summary { (entry.summary) }
+            p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
+            h1 lang=[untranslated.then_some("sl")] { (entry.title_in(lang)) }
+            p.meta { (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) } }
+            p.summary lang=[(lang == Lang::En && entry.summary_en.is_none()).then_some("sl")] { (entry.summary_in(lang)) }
             dl.fields {
-                dt { "Izvajalec" } dd { (entry.provider) }
-                (row("Regija", Dimension::Region, Facet::Region, &regions))
-                (row("Občina", Dimension::Municipality, Facet::Municipality, &entry.municipalities))
-                (row("Vrsta ukrepa", Dimension::Type, Facet::Type, &entry.types))
-                (row("Vir financiranja", Dimension::Source, Facet::Source, &entry.sources))
-                (row("Upravičenci", Dimension::Beneficiary, Facet::Beneficiary, &entry.beneficiaries))
-                @if let Some(b) = entry.budget_eur { dt { "Skupna sredstva" } dd { (eur(b)) } }
-                @if let Some(m) = entry.max_amount_eur { dt { "Največ na upravičenca" } dd { (eur(m)) } }
-                @if let Some(p) = entry.cofinancing_percent { dt { "Delež sofinanciranja" } dd { "do " (p) " %" } }
-                @if let Some(from) = entry.open_from { dt { "Odprto od" } dd { (date(from)) } }
-                @if let Some(until) = entry.open_until { dt { "Rok za prijavo" } dd { (date(until)) @if entry.until_funds_run_out { " ali do porabe sredstev" } } }
-                @if entry.until_funds_run_out && entry.open_until.is_none() { dt { "Trajanje" } dd { "do porabe sredstev" } }
+                dt { (lang.pick("Izvajalec", "Provider")) } dd { (entry.provider) }
+                (row(Dimension::Region, Facet::Region, &regions))
+                (row(Dimension::Municipality, Facet::Municipality, &entry.municipalities))
+                (row(Dimension::Type, Facet::Type, &entry.types))
+                (row(Dimension::Source, Facet::Source, &entry.sources))
+                (row(Dimension::Beneficiary, Facet::Beneficiary, &entry.beneficiaries))
+                @if let Some(b) = entry.budget_eur { dt { (lang.pick("Skupna sredstva", "Total budget")) } dd { (eur_in(b, lang)) } }
+                @if let Some(m) = entry.max_amount_eur { dt { (lang.pick("Največ na upravičenca", "Maximum per beneficiary")) } dd { (eur_in(m, lang)) } }
+                @if let Some(p) = entry.cofinancing_percent { dt { (lang.pick("Delež sofinanciranja", "Co-financing share")) } dd { (lang.pick("do ", "up to ")) (p) " %" } }
+                @if let Some(from) = entry.open_from { dt { (lang.pick("Odprto od", "Open from")) } dd { (d(from)) } }
+                @if let Some(until) = entry.open_until { dt { (lang.pick("Rok za prijavo", "Deadline")) } dd { (d(until)) @if entry.until_funds_run_out { (lang.pick(" ali do porabe sredstev", " or until funds run out")) } } }
+                @if entry.until_funds_run_out && entry.open_until.is_none() { dt { (lang.pick("Trajanje", "Duration")) } dd { (lang.pick("do porabe sredstev", "until funds run out")) } }
                 @if !entry.legal_basis.is_empty() {
-                    dt { "Pravna podlaga" }
+                    dt { (lang.pick("Pravna podlaga", "Legal basis")) }
                     dd { ul { @for l in &entry.legal_basis { li { (l) } } } }
                 }
-                @if let Some(g) = &entry.gazette { dt { "Objava" } dd { (g) } }
-                @if let Some(u) = &entry.url { dt { "Uradni vir" } dd { a href=(u) rel="noopener external" { (u) } } }
-                dt { "Zadnje preverjeno" } dd { time datetime=(entry.updated.to_string()) { (date(entry.updated)) } }
+                @if let Some(g) = &entry.gazette { dt { (lang.pick("Objava", "Published in")) } dd { (g) } }
+                @if let Some(u) = &entry.url { dt { (lang.pick("Uradni vir", "Official source")) } dd { a href=(u) rel="noopener external" { (u) } } }
+                dt { (lang.pick("Zadnje preverjeno", "Last checked")) } dd { time datetime=(entry.updated.to_string()) { (d(entry.updated)) } }
             }
             @if let Some(body) = &entry.body {
-                section.body { (PreEscaped(crate::markdown::to_html(body))) }
+                section.body lang=[(lang == Lang::En).then_some("sl")] { (PreEscaped(crate::markdown::to_html(body))) }
+            }
+            section.related aria-labelledby="related-h" {
+                h2 #related-h { (lang.pick("Sorodni ukrepi", "Related measures")) }
+                @if v.related.is_empty() {
+                    p { (lang.pick("V priročniku ni podobnih ukrepov.", "The handbook has no similar measures.")) }
+                } @else {
+                    ul {
+                        @for r in v.related {
+                            li {
+                                a href=(href(&r.permalink(), lang)) { (r.title_in(lang)) }
+                                " " span.meta { "(" (labels(snapshot, Dimension::Municipality, &r.municipalities, lang)) " · " (labels(snapshot, Dimension::Type, &r.types, lang)) ")" }
+                            }
+                        }
+                    }
+                    p { a.compare-similar href=(compare_similar) { (lang.pick("Primerjaj s podobnimi ukrepi", "Compare with similar measures")) } }
+                }
             }
             section.cite aria-labelledby="cite-h" {
-                h2 #cite-h { "Citiranje" }
-                p { "Trajna povezava: " a href=(permalink) { (permalink) } }
-                blockquote #citation { (citation(entry, &permalink)) }
+                h2 #cite-h { (lang.pick("Citiranje", "Cite")) }
+                p { (lang.pick("Trajna povezava: ", "Permalink: ")) a href=(permalink) { (permalink) } }
+                blockquote #citation lang="sl" { (super::citation::slovenian(entry, &permalink)) }
+                button.copy type="button" data-copy-target="citation" hidden { (lang.pick("Kopiraj citat", "Copy citation")) }
+                h3 #bibtex-h { "BibTeX" }
+                pre #bibtex aria-labelledby="bibtex-h" tabindex="0" { (super::citation::bibtex(entry, &permalink)) }
+                button.copy type="button" data-copy-target="bibtex" hidden { (lang.pick("Kopiraj BibTeX", "Copy BibTeX")) }
+                " " span #copy-status role="status" {}
             }
         }
     };
-    layout(&entry.title, true, live, main)
+    layout(
+        &Frame {
+            title: entry.title_in(lang),
+            lang,
+            quick_search: true,
+            live: v.live,
+            here: entry.permalink(),
+            feed: None,
+        },
+        main,
+    )
 }
 
-pub fn status_page(snapshot: &Snapshot, live: bool) -> Markup {
+pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         snapshot.problems.iter().partition(|d| d.is_error());
     let list = |items: &[&Diagnostic]| {
@@ -285,34 +456,44 @@ pub fn status_page(snapshot: &Snapshot, live: bool) -> Markup {
                     li class={"problem " (d.severity)} {
                         code { (d.location()) } " "
                         strong { (d.severity) "[" (d.code) "]" } ": " (d.message)
-                        @if let Some(h) = &d.help { br; span.help { "Kaj storiti: " (h) } }
+                        @if let Some(h) = &d.help { br; span.help { (lang.pick("Kaj storiti: ", "What to do: ")) (h) } }
                     }
                 }
             }
         }
     };
     let main = html! {
-        h1 { "Stanje priročnika" }
+        h1 { (lang.pick("Stanje priročnika", "State of the handbook")) }
         dl.fields {
-            dt { "Ukrepov v iskanju" } dd #entry-count { (snapshot.entries.len()) }
-            dt { "Zadnja osvežitev" } dd { time datetime=(snapshot.loaded_at.to_rfc3339()) { (snapshot.loaded_at.format("%-d. %-m. %Y %H:%M:%S")) } }
-            dt { "Napake" } dd #error-count { (errors.len()) }
-            dt { "Opozorila" } dd #warning-count { (warnings.len()) }
+            dt { (lang.pick("Ukrepov v iskanju", "Measures searchable")) } dd #entry-count { (snapshot.entries.len()) }
+            dt { (lang.pick("Zadnja osvežitev", "Last reload")) } dd { time datetime=(snapshot.loaded_at.to_rfc3339()) { (snapshot.loaded_at.format("%-d. %-m. %Y %H:%M:%S")) } }
+            dt { (lang.pick("Napake", "Errors")) } dd #error-count { (errors.len()) }
+            dt { (lang.pick("Opozorila", "Warnings")) } dd #warning-count { (warnings.len()) }
         }
         @if errors.is_empty() {
-            p { "Vse datoteke so veljavne." }
+            p { (lang.pick("Vse datoteke so veljavne.", "Every file is valid.")) }
         } @else {
-            h2 { "Datoteke z napakami" }
-            p { "Neveljavne datoteke ostanejo v iskanju v zadnji veljavni različici, dokler jih urednik ne popravi." }
+            h2 { (lang.pick("Datoteke z napakami", "Files with errors")) }
+            p { (lang.pick("Neveljavne datoteke ostanejo v iskanju v zadnji veljavni različici, dokler jih urednik ne popravi.", "Invalid files stay searchable in their last valid version until an editor fixes them.")) }
             (list(&errors))
         }
         @if !warnings.is_empty() {
-            h2 { "Opozorila" }
-            p { "Ti ukrepi so v iskanju, a jih je vredno pregledati." }
+            h2 { (lang.pick("Opozorila", "Warnings")) }
+            p { (lang.pick("Ti ukrepi so v iskanju, a jih je vredno pregledati.", "These measures are searchable but worth a look.")) }
             (list(&warnings))
         }
     };
-    layout("Stanje priročnika", true, live, main)
+    layout(
+        &Frame {
+            title: lang.pick("Stanje priročnika", "State of the handbook"),
+            lang,
+            quick_search: true,
+            live,
+            here: "/status".into(),
+            feed: None,
+        },
+        main,
+    )
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Markup {
@@ -321,7 +502,17 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
         p { (message) }
         p { a href="/" { "Na iskanje" } }
     };
-    layout("Napaka", true, false, main)
+    layout(
+        &Frame {
+            title: "Napaka",
+            lang: Lang::Sl,
+            quick_search: true,
+            live: false,
+            here: "/".into(),
+            feed: None,
+        },
+        main,
+    )
 }
 
 #[cfg(test)]

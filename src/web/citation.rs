@@ -1,0 +1,167 @@
+//! Ready citations of a measure, for municipal officers writing reports and proposals: the
+//! Slovenian citation a person would write, and the same as a BibTeX entry for reference
+//! managers. Both name the provider, the title, the gazette, the permalink and the day the
+//! entry was last checked, which is what makes a citation of a living handbook verifiable.
+
+use crate::entry::Entry;
+
+/// The handbook as a publication, in citations.
+const PUBLICATION: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
+
+/// "Mestna občina Kranj: Subvencije najemnin. Uradni list RS, št. 5/2019. Priročnik …,
+/// https://…/measures/x (zadnje preverjeno 16. 4. 2019)."
+pub fn slovenian(entry: &Entry, permalink: &str) -> String {
+    let mut parts = vec![format!(
+        "{}: {}.",
+        entry.provider,
+        entry.title.trim_end_matches('.')
+    )];
+    if let Some(g) = &entry.gazette {
+        parts.push(format!("{}.", g.trim_end_matches('.')));
+    }
+    parts.push(format!(
+        "{PUBLICATION}, {permalink} (zadnje preverjeno {}).",
+        super::views::date(entry.updated)
+    ));
+    parts.join(" ")
+}
+
+/// A BibTeX `@misc` entry (biblatex reads its `url` and `urldate` too); the key is the entry's
+/// id, which is stable.
+pub fn bibtex(entry: &Entry, permalink: &str) -> String {
+    let mut fields: Vec<(&str, String)> = vec![
+        // Double braces keep the provider a corporate author, not "Kranj, Mestna občina".
+        ("author", format!("{{{}}}", escape(&entry.provider))),
+        ("title", format!("{{{}}}", escape(&entry.title))),
+    ];
+    if let Some(g) = &entry.gazette {
+        fields.push(("howpublished", escape(g)));
+    }
+    fields.push((
+        "note",
+        format!(
+            "{}, zadnje preverjeno {}",
+            escape(PUBLICATION),
+            super::views::date(entry.updated)
+        ),
+    ));
+    fields.push(("year", entry.updated.format("%Y").to_string()));
+    fields.push(("url", url(permalink)));
+    fields.push(("urldate", entry.updated.to_string()));
+    fields.push(("language", "slovene".into()));
+    let body: Vec<String> = fields
+        .into_iter()
+        .map(|(k, v)| format!("  {k} = {{{v}}}"))
+        .collect();
+    format!("@misc{{{},\n{}\n}}", entry.id, body.join(",\n"))
+}
+
+/// Text safe inside a braced BibTeX value: LaTeX's special characters escaped, so braces stay
+/// balanced and `%` does not comment out the rest of the line.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '^' => out.push_str("\\^{}"),
+            '~' => out.push_str("\\~{}"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// URLs are read verbatim; only what would unbalance the value is percent-encoded.
+fn url(u: &str) -> String {
+    u.replace('{', "%7B")
+        .replace('}', "%7D")
+        .replace(' ', "%20")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry() -> Entry {
+        let source = r#"title = "Subvencije najemnin 100 % {mestno} jedro"
+summary = "Pomoč."
+municipalities = ["kranj"]
+types = ["subvencija-najemnine"]
+sources = ["obcinski-proracun"]
+provider = "Mestna občina Kranj"
+updated = 2024-03-05
+gazette = "Uradni list RS, št. 5/2019"
+"#;
+        let vocabulary = crate::vocabulary::Vocabulary::parse(
+            std::path::Path::new("vocabulary.toml"),
+            r#"[type.subvencija-najemnine]
+label = "Subvencija najemnine"
+[source.obcinski-proracun]
+label = "Občinski proračun"
+[municipality.kranj]
+label = "Kranj"
+region = "Gorenjska"
+"#,
+        )
+        .expect("vocabulary");
+        crate::entry::parse(
+            std::path::Path::new("x.toml"),
+            "kranj-najem",
+            source,
+            &vocabulary,
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        )
+        .expect("entry")
+    }
+
+    #[test]
+    fn the_slovenian_citation_names_provider_title_gazette_permalink_and_check_date() {
+        let c = slovenian(&entry(), "https://h.example/measures/kranj-najem");
+        assert_eq!(
+            c,
+            "Mestna občina Kranj: Subvencije najemnin 100 % {mestno} jedro. Uradni list RS, \
+             št. 5/2019. Priročnik ukrepov za podjetništvo v mestnih središčih, \
+             https://h.example/measures/kranj-najem (zadnje preverjeno 5. 3. 2024)."
+        );
+    }
+
+    #[test]
+    fn bibtex_escapes_latex_specials_and_keeps_braces_balanced() {
+        let b = bibtex(&entry(), "https://h.example/measures/kranj-najem");
+        assert!(b.starts_with("@misc{kranj-najem,\n"), "{b}");
+        assert!(
+            b.contains("title = {{Subvencije najemnin 100 \\% \\{mestno\\} jedro}}"),
+            "{b}"
+        );
+        assert!(b.contains("author = {{Mestna občina Kranj}}"), "{b}");
+        assert!(
+            b.contains("url = {https://h.example/measures/kranj-najem}"),
+            "{b}"
+        );
+        assert!(b.contains("urldate = {2024-03-05}"), "{b}");
+        assert!(
+            b.contains("howpublished = {Uradni list RS, št. 5/2019}"),
+            "{b}"
+        );
+        // Unescaped braces balance: a reference manager reads the whole entry.
+        let mut depth = 0i32;
+        let mut prev = ' ';
+        for c in b.chars() {
+            if prev != '\\' {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                assert!(depth >= 0, "{b}");
+            }
+            prev = c;
+        }
+        assert_eq!(depth, 0, "{b}");
+    }
+}

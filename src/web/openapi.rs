@@ -1,0 +1,561 @@
+//! `/api/openapi.json`: an OpenAPI 3.1 description of the JSON API, the open-data exports and
+//! the feed, so a program can be written against them without reading the code. The document
+//! is built once, on first request. `tests/openapi.rs` calls every route it describes and
+//! checks each answer against it, so it cannot drift from what the server really returns.
+
+use std::sync::LazyLock;
+
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::{Value, json};
+
+use super::params::{MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES};
+use crate::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
+
+/// Longest text `/api/analyze` takes, as `api.rs` checks it.
+const MAX_ANALYZE_BYTES: usize = 16 * 1024;
+
+static DOCUMENT: LazyLock<Bytes> =
+    LazyLock::new(|| Bytes::from(serde_json::to_vec(&spec()).unwrap_or_default()));
+
+pub async fn document() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.clone(),
+    )
+}
+
+fn schema(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn json_body(description: &str, name: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": schema(name)}},
+    })
+}
+
+fn error(description: &str) -> Value {
+    json_body(description, "Error")
+}
+
+/// The parameters of `/api/search`, which the exports and the feed take too.
+fn search_parameters() -> Vec<Value> {
+    let facet = |name: &str, description: &str, example: &str| {
+        json!({
+            "name": name,
+            "in": "query",
+            "description": format!(
+                "{description} Repeat the key to select several values: values of one facet \
+                 are OR-ed, facets are AND-ed. An unknown value gives an empty result."
+            ),
+            "style": "form",
+            "explode": true,
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_FILTER_VALUES,
+                "items": {"type": "string", "maxLength": 200},
+            },
+            "example": [example],
+        })
+    };
+    vec![
+        json!({
+            "name": "q",
+            "in": "query",
+            "description": format!(
+                "The search text, at most {MAX_QUERY_BYTES} bytes; \"quoted phrases\" match in order."
+            ),
+            "schema": {"type": "string", "maxLength": MAX_QUERY_BYTES},
+            "example": "najemnine",
+        }),
+        facet(
+            "region",
+            "Statistical regions (keys of the vocabulary).",
+            "gorenjska",
+        ),
+        facet(
+            "municipality",
+            "Municipalities (keys of the vocabulary).",
+            "kranj",
+        ),
+        facet(
+            "type",
+            "Types of measure (keys of the vocabulary).",
+            "subvencija-najemnine",
+        ),
+        facet(
+            "source",
+            "Sources of funds (keys of the vocabulary).",
+            "obcinski-proracun",
+        ),
+        facet(
+            "beneficiary",
+            "Beneficiaries (keys of the vocabulary).",
+            "mikro-podjetja",
+        ),
+        json!({
+            "name": "status",
+            "in": "query",
+            "description": "Where the call stands today. Repeat the key to select several.",
+            "style": "form",
+            "explode": true,
+            "schema": {
+                "type": "array",
+                "maxItems": MAX_FILTER_VALUES,
+                "items": schema("Status"),
+            },
+            "example": ["open"],
+        }),
+        json!({
+            "name": "sort",
+            "in": "query",
+            "description": "The order of the results.",
+            "schema": {
+                "type": "string",
+                "enum": ["relevance", "deadline", "updated"],
+                "default": "relevance",
+            },
+        }),
+        json!({
+            "name": "page",
+            "in": "query",
+            "description": "The page of results, from 1.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+            "example": 1,
+        }),
+        json!({
+            "name": "per_page",
+            "in": "query",
+            "description": "Results per page.",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PER_PAGE,
+                "default": DEFAULT_PER_PAGE,
+            },
+            "example": 10,
+        }),
+        json!({
+            "name": "lang",
+            "in": "query",
+            "description": "The language of labels and titles; an unknown one is Slovenian.",
+            "schema": {"type": "string", "enum": ["sl", "en"], "default": "sl"},
+        }),
+    ]
+}
+
+fn nullable(kind: &str) -> Value {
+    json!({"type": [kind, "null"]})
+}
+
+fn nullable_date() -> Value {
+    json!({"type": ["string", "null"], "format": "date"})
+}
+
+fn strings() -> Value {
+    json!({"type": "array", "items": {"type": "string"}})
+}
+
+fn components() -> Value {
+    let labels = || json!({"type": "array", "items": schema("Label")});
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "description": "Every error under /api/ and of the exports and the feed.",
+            "required": ["error", "status"],
+            "properties": {
+                "error": {"type": "string", "description": "What went wrong, for a person."},
+                "status": {"type": "integer", "description": "The HTTP status again."},
+            },
+        }),
+    );
+    schemas.insert(
+        "Status".into(),
+        json!({
+            "type": "string",
+            "enum": ["open", "upcoming", "ongoing", "closed"],
+            "description": "Where a call stands on the server's today.",
+        }),
+    );
+    schemas.insert(
+        "FacetValue".into(),
+        json!({
+            "type": "object",
+            "required": ["value", "label", "count", "selected"],
+            "properties": {
+                "value": {"type": "string", "description": "The key, for the query string."},
+                "label": {"type": "string"},
+                "count": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Results with this value under every filter but this facet's own.",
+                },
+                "selected": {"type": "boolean"},
+            },
+        }),
+    );
+    schemas.insert(
+        "Facets".into(),
+        json!({
+            "type": "object",
+            "required": ["region", "municipality", "type", "source", "beneficiary", "status"],
+            "properties": {
+                "region": {"type": "array", "items": schema("FacetValue")},
+                "municipality": {"type": "array", "items": schema("FacetValue")},
+                "type": {"type": "array", "items": schema("FacetValue")},
+                "source": {"type": "array", "items": schema("FacetValue")},
+                "beneficiary": {"type": "array", "items": schema("FacetValue")},
+                "status": {"type": "array", "items": schema("FacetValue")},
+            },
+        }),
+    );
+    schemas.insert(
+        "Hit".into(),
+        json!({
+            "type": "object",
+            "required": [
+                "id", "title", "snippet", "summary", "provider", "municipalities", "types",
+                "sources", "beneficiaries", "status", "open_from", "open_until",
+                "until_funds_run_out", "updated", "url", "source_url", "score",
+            ],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "snippet": {
+                    "type": "string",
+                    "description": "HTML: escaped text with <mark> around the matched words.",
+                },
+                "summary": {"type": "string"},
+                "provider": {"type": "string"},
+                "municipalities": strings(),
+                "types": strings(),
+                "sources": strings(),
+                "beneficiaries": strings(),
+                "status": schema("Status"),
+                "open_from": nullable_date(),
+                "open_until": nullable_date(),
+                "until_funds_run_out": {"type": "boolean"},
+                "updated": {"type": "string", "format": "date"},
+                "url": {"type": "string", "description": "The measure's page on this site (a path)."},
+                "source_url": {
+                    "type": ["string", "null"],
+                    "description": "The official source of the measure.",
+                },
+                "score": {"type": "number"},
+            },
+        }),
+    );
+    schemas.insert(
+        "SearchResults".into(),
+        json!({
+            "type": "object",
+            "required": ["total", "page", "per_page", "hits", "facets"],
+            "properties": {
+                "total": {"type": "integer", "minimum": 0},
+                "page": {"type": "integer", "minimum": 1},
+                "per_page": {"type": "integer", "minimum": 1},
+                "hits": {"type": "array", "items": schema("Hit")},
+                "facets": schema("Facets"),
+            },
+        }),
+    );
+    schemas.insert(
+        "Label".into(),
+        json!({
+            "type": "object",
+            "required": ["value", "label", "label_en"],
+            "properties": {
+                "value": {"type": "string", "description": "The key in the vocabulary."},
+                "label": {"type": "string", "description": "The label in the asked language."},
+                "label_en": {
+                    "type": "string",
+                    "description": "The English label, or the Slovenian one where there is none.",
+                },
+            },
+        }),
+    );
+    schemas.insert(
+        "Measure".into(),
+        json!({
+            "type": "object",
+            "description": "One entry of the handbook, every field, with its permalink, status and labels.",
+            "required": [
+                "id", "title", "summary", "title_en", "summary_en", "municipalities", "types",
+                "sources", "beneficiaries", "provider", "updated", "url", "open_from",
+                "open_until", "until_funds_run_out", "closed", "budget_eur", "max_amount_eur",
+                "cofinancing_percent", "legal_basis", "gazette", "aliases", "body",
+                "permalink", "status", "labels",
+            ],
+            "properties": {
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "title_en": nullable("string"),
+                "summary_en": nullable("string"),
+                "municipalities": strings(),
+                "types": strings(),
+                "sources": strings(),
+                "beneficiaries": strings(),
+                "provider": {"type": "string"},
+                "updated": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "The day the entry was last checked against its source.",
+                },
+                "url": {
+                    "type": ["string", "null"],
+                    "description": "The official source of the measure.",
+                },
+                "open_from": nullable_date(),
+                "open_until": nullable_date(),
+                "until_funds_run_out": {"type": "boolean"},
+                "closed": {"type": "boolean"},
+                "budget_eur": nullable("integer"),
+                "max_amount_eur": nullable("integer"),
+                "cofinancing_percent": nullable("integer"),
+                "legal_basis": strings(),
+                "gazette": nullable("string"),
+                "aliases": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Former ids, which redirect to this one.",
+                },
+                "body": {"type": ["string", "null"], "description": "Markdown."},
+                "permalink": {"type": "string", "description": "The measure's page, in full."},
+                "status": schema("Status"),
+                "labels": {
+                    "type": "object",
+                    "required": ["region", "municipality", "type", "source", "beneficiary"],
+                    "properties": {
+                        "region": labels(),
+                        "municipality": labels(),
+                        "type": labels(),
+                        "source": labels(),
+                        "beneficiary": labels(),
+                    },
+                },
+            },
+        }),
+    );
+    schemas.insert(
+        "Export".into(),
+        json!({
+            "type": "object",
+            "required": ["source", "generated", "query", "total", "measures"],
+            "properties": {
+                "source": {"type": "string", "description": "The site the data comes from."},
+                "generated": {"type": "string", "format": "date-time"},
+                "query": {
+                    "type": "object",
+                    "required": ["q", "filters", "sort", "lang"],
+                    "properties": {
+                        "q": {"type": "string"},
+                        "filters": {
+                            "type": "object",
+                            "description": "The selected values per facet.",
+                            "additionalProperties": strings(),
+                        },
+                        "sort": {"type": "string", "enum": ["relevance", "deadline", "updated"]},
+                        "lang": {"type": "string", "enum": ["sl", "en"]},
+                    },
+                },
+                "total": {"type": "integer", "minimum": 0},
+                "measures": {"type": "array", "items": schema("Measure")},
+            },
+        }),
+    );
+    schemas.insert(
+        "Analysis".into(),
+        json!({
+            "type": "object",
+            "required": ["text", "analyzer", "terms"],
+            "properties": {
+                "text": {"type": "string"},
+                "analyzer": {
+                    "type": "object",
+                    "required": ["exact", "stemmed"],
+                    "properties": {
+                        "exact": {"type": "string"},
+                        "stemmed": {"type": "string"},
+                    },
+                },
+                "terms": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["text", "start", "end", "folded", "stem", "stop"],
+                        "properties": {
+                            "text": {"type": "string", "description": "The word as written."},
+                            "start": {
+                                "type": "integer",
+                                "description": "Byte offset in the NFC-normalised text.",
+                            },
+                            "end": {"type": "integer"},
+                            "folded": {
+                                "type": "string",
+                                "description": "Lowercase, without diacritics: the exact term.",
+                            },
+                            "stem": {"type": "string"},
+                            "stop": {
+                                "type": "boolean",
+                                "description": "Dropped from queries as too common.",
+                            },
+                        },
+                    },
+                },
+            },
+        }),
+    );
+    Value::Object(schemas)
+}
+
+fn spec() -> Value {
+    let params = search_parameters();
+    let bad_request = error("A bad parameter, with a message saying which and why.");
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Handbook of entrepreneurship measures for Slovenian town centres",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Search the handbook's measures (subsidies, vouchers, co-financing \
+                for businesses in town centres), read one measure in full, and take the data \
+                away as CSV, JSON or an Atom feed. Every route is a GET. Errors under /api/ \
+                and of the exports are JSON: {\"error\": \"...\", \"status\": 400}. \
+                A request target longer than 32 KiB gets a 414, a request slower than 10 s a 408.",
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Search the measures: one page of hits, with facet counts.",
+                    "parameters": params,
+                    "responses": {
+                        "200": json_body("One page of results.", "SearchResults"),
+                        "400": bad_request,
+                    },
+                },
+            },
+            "/api/measures/{id}": {
+                "get": {
+                    "operationId": "measure",
+                    "summary": "One measure, every field, with labels, status and permalink.",
+                    "parameters": [{
+                        "name": "id",
+                        "in": "path",
+                        "required": true,
+                        "description": "The measure's id (lowercase letters, digits and hyphens), or a former one.",
+                        "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    }],
+                    "responses": {
+                        "200": json_body("The measure.", "Measure"),
+                        "301": {
+                            "description": "A former id (alias): the measure is now under another.",
+                            "headers": {
+                                "Location": {
+                                    "description": "/api/measures/{current id}",
+                                    "required": true,
+                                    "schema": {"type": "string"},
+                                },
+                            },
+                        },
+                        "400": error("The address cannot name a measure."),
+                        "404": error("No measure has this id."),
+                    },
+                },
+            },
+            "/api/analyze": {
+                "get": {
+                    "operationId": "analyze",
+                    "summary": "The exact and stemmed terms of a text, as search sees them.",
+                    "parameters": [{
+                        "name": "text",
+                        "in": "query",
+                        "description": format!(
+                            "The text to analyse, at most {MAX_ANALYZE_BYTES} bytes. Repeated keys are joined with spaces."
+                        ),
+                        "schema": {"type": "string", "maxLength": MAX_ANALYZE_BYTES},
+                        "example": "subvencije najemnin v mestnem jedru",
+                    }],
+                    "responses": {
+                        "200": json_body("Every word of the text with its terms.", "Analysis"),
+                        "400": error("The text is too long."),
+                    },
+                },
+            },
+            "/export.json": {
+                "get": {
+                    "operationId": "exportJson",
+                    "summary": "Every measure the search finds (not one page), each in full.",
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": json_body("The measures; with no parameters, the whole handbook.", "Export"),
+                        "400": error("A bad parameter."),
+                    },
+                },
+            },
+            "/export.csv": {
+                "get": {
+                    "operationId": "exportCsv",
+                    "summary": "Every measure the search finds as CSV, for spreadsheets.",
+                    "description": "UTF-8 with a byte order mark; one row per measure; lists \
+                        joined with \"; \"; labels in the asked language. A cell that would \
+                        start a formula gets a leading apostrophe.",
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": {
+                            "description": "The CSV, as an attachment.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": error("A bad parameter."),
+                    },
+                },
+            },
+            "/feed.atom": {
+                "get": {
+                    "operationId": "feed",
+                    "summary": "The measures the search finds as an Atom 1.0 feed, most recently checked first.",
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": {
+                            "description": "The feed, at most 1000 entries.",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": error("A bad parameter."),
+                    },
+                },
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document.",
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.1 document.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                    },
+                },
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "`ok` while the server is serving.",
+                    "responses": {
+                        "200": {
+                            "description": "The server is up.",
+                            "content": {"text/plain": {"schema": {"type": "string", "enum": ["ok"]}}},
+                        },
+                    },
+                },
+            },
+        },
+        "components": {"schemas": components()},
+    })
+}
