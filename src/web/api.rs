@@ -39,6 +39,8 @@ pub fn results_json(results: &Results) -> Value {
                 "title": e.title,
                 "snippet": h.snippet,
                 "summary": e.summary,
+                "title_en": e.title_en,
+                "summary_en": e.summary_en,
                 "provider": e.provider,
                 "municipalities": e.municipalities,
                 "types": e.types,
