@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
+use super::feed::MAX_FEED_ENTRIES;
 use super::params::{MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES};
 use crate::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
@@ -219,9 +220,9 @@ fn components() -> Value {
         json!({
             "type": "object",
             "required": [
-                "id", "title", "snippet", "summary", "provider", "municipalities", "types",
-                "sources", "beneficiaries", "status", "open_from", "open_until",
-                "until_funds_run_out", "updated", "url", "source_url", "score",
+                "id", "title", "snippet", "summary", "title_en", "summary_en", "provider",
+                "municipalities", "types", "sources", "beneficiaries", "status", "open_from",
+                "open_until", "until_funds_run_out", "updated", "url", "source_url", "score",
             ],
             "properties": {
                 "id": {"type": "string"},
@@ -231,6 +232,8 @@ fn components() -> Value {
                     "description": "HTML: escaped text with <mark> around the matched words.",
                 },
                 "summary": {"type": "string"},
+                "title_en": nullable("string"),
+                "summary_en": nullable("string"),
                 "provider": {"type": "string"},
                 "municipalities": strings(),
                 "types": strings(),
@@ -524,7 +527,7 @@ fn spec() -> Value {
                     "parameters": search_parameters(),
                     "responses": {
                         "200": {
-                            "description": "The feed, at most 1000 entries.",
+                            "description": format!("The feed, at most {MAX_FEED_ENTRIES} entries."),
                             "content": {"application/atom+xml": {"schema": {"type": "string"}}},
                         },
                         "400": error("A bad parameter."),
