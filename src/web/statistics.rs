@@ -89,12 +89,13 @@ fn facet_bars(results: &Results, facet: Facet) -> Vec<Bar> {
         .collect()
 }
 
-/// Measures by the year their call opens, oldest first; those without `open_from` last.
+/// Measures by the year their call opens, oldest first; where only the deadline is known, its
+/// year stands in (most past calls in a handbook record only when they closed); undated last.
 fn year_bars(results: &Results, lang: Lang) -> Vec<Bar> {
     let mut years: BTreeMap<i32, usize> = BTreeMap::new();
     let mut undated = 0;
     for hit in &results.hits {
-        match hit.entry.open_from {
+        match hit.entry.open_from.or(hit.entry.open_until) {
             Some(d) => *years.entry(d.year()).or_default() += 1,
             None => undated += 1,
         }
@@ -168,8 +169,8 @@ pub fn statistics_page(results: &Results, lang: Lang, live: bool) -> Markup {
             ),
             column: lang.pick("Leto", "Year"),
             note: Some(lang.pick(
-                "Leto datuma »odprto od«; ukrepi brez tega datuma so šteti posebej.",
-                "The year of the “open from” date; measures without it are counted apart.",
+                "Leto datuma »odprto od« ali, kjer ga ni, roka za prijavo; ukrepi brez obeh datumov so šteti posebej.",
+                "The year of the “open from” date or, where there is none, of the deadline; measures with neither are counted apart.",
             )),
             bars: year_bars(results, lang),
         },
