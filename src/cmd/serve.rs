@@ -66,18 +66,6 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 .context("cannot watch the handbook for changes")?,
         )
     };
-    let base_url = args
-        .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", args.addr));
-    let state = AppState::new(
-        handle,
-        WebConfig {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            today: None,
-            live_reload: !args.no_watch && !args.no_live_reload,
-        },
-    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -91,6 +79,20 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 )
             })?;
         let local = listener.local_addr()?;
+        // The address actually bound: with `--addr 127.0.0.1:0` the port is only known now,
+        // and permalinks in citations must work.
+        let base_url = args
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
+        let state = AppState::new(
+            handle,
+            WebConfig {
+                base_url: base_url.trim_end_matches('/').to_string(),
+                today: None,
+                live_reload: !args.no_watch && !args.no_live_reload,
+            },
+        );
         println!("Serving the handbook at http://{local}/");
         web::serve(listener, state)
             .await
