@@ -249,14 +249,14 @@ pub fn search_page(
                             @let e = &hit.entry;
                             @let pick = format!("cmp-{}", e.id);
                             li.hit {
-                                h2 { a href=(href(&e.permalink(), lang)) { (e.title_in(lang)) } }
+                                h2 lang=[(lang == Lang::En && e.title_en.is_none()).then_some("sl")] { a href=(href(&e.permalink(), lang)) { (e.title_in(lang)) } }
                                 p.meta {
                                     (status_badge(e, hit.status, lang)) " "
                                     span.deadline { (deadline(e, lang)) } " · "
                                     (labels(snapshot, Dimension::Municipality, &e.municipalities, lang)) " · "
                                     (labels(snapshot, Dimension::Type, &e.types, lang))
                                 }
-                                p.snippet { (PreEscaped(&hit.snippet)) }
+                                p.snippet lang=[(lang == Lang::En && e.summary_en.is_none()).then_some("sl")] { (PreEscaped(&hit.snippet)) }
                                 p.pick {
                                     input.compare-pick #(pick) type="checkbox" name="id" value=(e.id) form="compare";
                                     " " label for=(pick) { (lang.pick("Primerjaj", "Compare")) span.visually-hidden { ": " (e.title_in(lang)) } }
