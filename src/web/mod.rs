@@ -95,14 +95,7 @@ async fn answer(
     }
     let query = params::parse_search(Some(&raw))?;
     let config = state.config.clone();
-    // Owned and moved into the search: if the request times out and its future is dropped, the
-    // slot stays taken until the search itself is done.
-    let slot = state
-        .searches
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))?;
+    let slot = search_slot(state).await?;
     let (snapshot, body) = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let results = snapshot.search(&query, today)?;
@@ -117,6 +110,17 @@ async fn answer(
     Ok(body)
 }
 
+/// A slot to run one search in. Owned, to be moved into the search: if the request times out
+/// and its future is dropped, the slot stays taken until the search itself is done.
+async fn search_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    state
+        .searches
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))
+}
+
 /// Every result of the search in `raw` (not one page), handed to `f` on a blocking thread
 /// under a search slot, like `answer`: exports and feeds of a whole handbook are long work.
 async fn with_all_results<T: Send + 'static>(
@@ -128,12 +132,7 @@ async fn with_all_results<T: Send + 'static>(
     let snapshot = state.snapshots.get();
     let today = state.today();
     let config = state.config.clone();
-    let slot = state
-        .searches
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))?;
+    let slot = search_slot(state).await?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let results = snapshot.search_all(&query, today)?;
