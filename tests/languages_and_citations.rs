@@ -15,24 +15,19 @@ fn english_handbook() -> TempHandbook {
             "label = \"Subvencija najemnine\"\nlabel_en = \"Rent subsidy\"",
         );
     hb.write("vocabulary.toml", &vocabulary);
+    // The fixture's Kranj entry, with English text and a gazette added.
+    let (folder, id, fields) = common::FIXTURE
+        .iter()
+        .find(|(_, id, _)| *id == "kranj-najemnine")
+        .unwrap();
     hb.write(
-        "measures/kranj/kranj-najemnine.toml",
-        &common::fixture_entry(
-            r#"title = "Subvencije najemnin v starem Kranju"
-title_en = "Rent subsidies in the old town of Kranj"
-summary = "Občina krije del najemnine za nove trgovine v starem mestnem jedru."
+        &format!("measures/{folder}/{id}.toml"),
+        &common::fixture_entry(&format!(
+            r#"{fields}title_en = "Rent subsidies in the old town of Kranj"
 summary_en = "The municipality pays part of the rent of new shops in the old town centre."
-municipalities = ["kranj"]
-types = ["subvencija-najemnine"]
-sources = ["obcinski-proracun"]
-beneficiaries = ["mikro-podjetja"]
-updated = 2024-05-01
-open_from = 2024-06-01
-open_until = 2024-06-30
-aliases = ["stari-kranj"]
 gazette = "Uradni list RS, št. 12/2024"
-"#,
-        ),
+"#
+        )),
     );
     hb
 }

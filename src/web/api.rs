@@ -106,7 +106,7 @@ pub async fn measure(
             entry,
             &snapshot,
             &state.config.base_url,
-            state.today(),
+            entry.status(state.today()),
             Lang::Sl,
         ))
         .into_response()),
@@ -135,7 +135,7 @@ pub(super) fn entry_json(
     entry: &Entry,
     snapshot: &Snapshot,
     base_url: &str,
-    today: chrono::NaiveDate,
+    status: crate::entry::Status,
     lang: Lang,
 ) -> Value {
     let mut v = serde_json::to_value(entry).unwrap_or_default();
@@ -155,7 +155,7 @@ pub(super) fn entry_json(
             "permalink".into(),
             json!(format!("{base_url}{}", entry.permalink())),
         );
-        m.insert("status".into(), json!(entry.status(today)));
+        m.insert("status".into(), json!(status));
         let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
         m.insert(
             "labels".into(),

@@ -89,7 +89,6 @@ pub fn to_csv(
     let mut out = csv::Writer::from_writer(BOM.to_vec());
     let failed = |e: csv::Error| AppError::Internal(format!("writing the CSV: {e}"));
     out.write_record(COLUMNS).map_err(failed)?;
-    let today = config.today.unwrap_or_else(crate::today);
     for hit in &results.hits {
         let e = &hit.entry;
         let labels = |d: Dimension, keys: &[String]| {
@@ -105,7 +104,7 @@ pub fn to_csv(
             e.id.clone(),
             e.title_in(lang).to_string(),
             e.summary_in(lang).to_string(),
-            e.status(today).label_in(lang).to_string(),
+            hit.status.label_in(lang).to_string(),
             labels(Dimension::Region, &regions),
             labels(Dimension::Municipality, &e.municipalities),
             labels(Dimension::Type, &e.types),
@@ -155,11 +154,10 @@ pub fn to_json(
     snapshot: &Snapshot,
     config: &WebConfig,
 ) -> Vec<u8> {
-    let today = config.today.unwrap_or_else(crate::today);
     let measures: Vec<serde_json::Value> = results
         .hits
         .iter()
-        .map(|h| super::api::entry_json(&h.entry, snapshot, &config.base_url, today, query.lang))
+        .map(|h| super::api::entry_json(&h.entry, snapshot, &config.base_url, h.status, query.lang))
         .collect();
     let filters: serde_json::Map<String, serde_json::Value> = query
         .filters
