@@ -444,6 +444,46 @@ async fn the_search_page_shows_results_facets_and_counts() {
 }
 
 #[tokio::test]
+async fn searches_are_sent_gzipped_to_clients_that_accept_it_and_plain_to_others() {
+    use std::io::Read;
+    let app = TempHandbook::fixture().app();
+    for uri in ["/api/search?q=fasada&status=open", "/?q=fasada&status=open"] {
+        let plain = app.get(uri).await;
+        assert_eq!(plain.status, StatusCode::OK);
+        assert!(plain.headers.get("content-encoding").is_none(), "{uri}");
+        assert_eq!(plain.headers["vary"], "accept-encoding", "{uri}");
+        assert!(
+            plain.body.contains("fasade-kranj-koper"),
+            "{uri}: {}",
+            plain.body
+        );
+        // Twice: the first answer is made, the second comes from the cache.
+        for _ in 0..2 {
+            let (status, headers, gzip) = app
+                .get_bytes(uri, &[("accept-encoding", "br, gzip;q=0.8")])
+                .await;
+            assert_eq!(status, StatusCode::OK);
+            assert_eq!(headers["content-encoding"], "gzip", "{uri}");
+            assert_eq!(headers["vary"], "accept-encoding", "{uri}");
+            assert_eq!(
+                headers["content-type"], plain.headers["content-type"],
+                "{uri}"
+            );
+            let mut inflated = String::new();
+            flate2::read::GzDecoder::new(&gzip[..])
+                .read_to_string(&mut inflated)
+                .unwrap();
+            assert_eq!(inflated, plain.body, "{uri}");
+        }
+        let (_, headers, body) = app
+            .get_bytes(uri, &[("accept-encoding", "gzip;q=0, identity")])
+            .await;
+        assert!(headers.get("content-encoding").is_none(), "{uri}");
+        assert_eq!(String::from_utf8(body).unwrap(), plain.body, "{uri}");
+    }
+}
+
+#[tokio::test]
 async fn healthz_answers_ok() {
     let app = TempHandbook::fixture().app();
     let a = app.get("/healthz").await;

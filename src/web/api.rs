@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
@@ -15,17 +16,14 @@ use crate::vocabulary::Dimension;
 
 pub async fn search(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let body = super::answer(&state, super::cache::Kind::Json, raw, |_, results, _, _| {
         serde_json::to_vec(&results_json(results)).unwrap_or_default()
     })
     .await?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response())
+    Ok(body.into_response_for(&headers))
 }
 
 pub fn results_json(results: &Results) -> Value {

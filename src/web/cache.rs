@@ -1,22 +1,43 @@
 //! A small cache of rendered search answers. Searches repeat (a call opens, a newspaper links
 //! one search, hundreds of people run it), and an answer only changes when the handbook does or
 //! the day turns, so both are part of the key. Bounded by bytes, least recently used out first.
+//!
+//! Answers are kept gzip-compressed. A search page is mostly the markup of its facet values,
+//! which compresses about sevenfold, so the same budget holds seven times the pages (with the
+//! budget counted in plain bytes, a few hundred distinct pages in rotation pushed each other out
+//! and every request was a search again), and a browser, which accepts gzip, is sent the stored
+//! bytes as they are instead of having every answer compressed again on its way out.
 
+use std::io::{Read, Write};
 use std::sync::Mutex;
 
 use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use flate2::Compression;
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 use lru::LruCache;
 
 /// What the whole cache may hold.
 pub const BUDGET_BYTES: usize = 8 * 1024 * 1024;
-/// Answers larger than this are not cached: one would crowd out many.
+/// Answers larger than this, compressed, are not cached: one would crowd out many.
 const MAX_ANSWER_BYTES: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Json,
     Html,
+}
+
+impl Kind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Kind::Json => "application/json",
+            Kind::Html => "text/html; charset=utf-8",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,7 +49,7 @@ struct Key {
 struct Inner {
     generation: u64,
     today: Option<NaiveDate>,
-    entries: LruCache<Key, Bytes>,
+    entries: LruCache<Key, Compressed>,
     bytes: usize,
 }
 
@@ -63,7 +84,13 @@ impl AnswerCache {
     }
 
     /// The cached answer, if the handbook and the day are still those it was made for.
-    pub fn get(&self, kind: Kind, query: &str, generation: u64, today: NaiveDate) -> Option<Bytes> {
+    pub fn get(
+        &self,
+        kind: Kind,
+        query: &str,
+        generation: u64,
+        today: NaiveDate,
+    ) -> Option<Compressed> {
         let mut inner = self.lock();
         inner.refresh(generation, today);
         inner
@@ -75,13 +102,20 @@ impl AnswerCache {
             .cloned()
     }
 
-    pub fn put(&self, kind: Kind, query: &str, generation: u64, today: NaiveDate, answer: Bytes) {
-        if answer.len() > MAX_ANSWER_BYTES {
+    pub fn put(
+        &self,
+        kind: Kind,
+        query: &str,
+        generation: u64,
+        today: NaiveDate,
+        answer: Compressed,
+    ) {
+        if answer.size() > MAX_ANSWER_BYTES {
             return;
         }
         let mut inner = self.lock();
         inner.refresh(generation, today);
-        let size = answer.len() + query.len();
+        let size = answer.size() + query.len();
         if let Some(old) = inner.entries.put(
             Key {
                 kind,
@@ -89,12 +123,12 @@ impl AnswerCache {
             },
             answer,
         ) {
-            inner.bytes -= old.len() + query.len();
+            inner.bytes -= old.size() + query.len();
         }
         inner.bytes += size;
         while inner.bytes > BUDGET_BYTES {
             match inner.entries.pop_lru() {
-                Some((k, v)) => inner.bytes -= v.len() + k.query.len(),
+                Some((k, v)) => inner.bytes -= v.size() + k.query.len(),
                 None => break,
             }
         }
@@ -104,6 +138,95 @@ impl AnswerCache {
     fn len(&self) -> usize {
         self.lock().entries.len()
     }
+}
+
+/// An answer, gzip-compressed once when it is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compressed {
+    gzip: Bytes,
+    content_type: &'static str,
+}
+
+impl Compressed {
+    /// Compresses `plain` at a middle level: an answer is made once and sent many times, and
+    /// the search that made it costs more than compressing it.
+    pub fn new(plain: &[u8], content_type: &'static str) -> Compressed {
+        let mut encoder = GzEncoder::new(Vec::with_capacity(plain.len() / 4), Compression::new(6));
+        // Writing to a `Vec` cannot fail.
+        let _ = encoder.write_all(plain);
+        let gzip = encoder.finish().unwrap_or_default();
+        Compressed {
+            gzip: Bytes::from(gzip),
+            content_type,
+        }
+    }
+
+    /// Bytes kept: what the cache's budget counts.
+    pub fn size(&self) -> usize {
+        self.gzip.len()
+    }
+
+    /// The answer as it was rendered.
+    pub fn plain(&self) -> Bytes {
+        let mut out = Vec::with_capacity(self.gzip.len() * 8);
+        // The bytes were compressed here, by `new`; they cannot be corrupt.
+        let _ = GzDecoder::new(&self.gzip[..]).read_to_end(&mut out);
+        Bytes::from(out)
+    }
+
+    /// The response for a request with these headers: the stored bytes for a client that
+    /// accepts gzip (every browser), the plain answer for one that does not.
+    pub fn into_response_for(self, request: &HeaderMap) -> Response {
+        let content_type = HeaderValue::from_static(self.content_type);
+        // Caches between us and the client must keep the two forms apart.
+        let vary = HeaderValue::from_static("accept-encoding");
+        if accepts_gzip(request) {
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+                    (header::VARY, vary),
+                ],
+                self.gzip,
+            )
+                .into_response()
+        } else {
+            (
+                [(header::CONTENT_TYPE, content_type), (header::VARY, vary)],
+                self.plain(),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Does the request's `Accept-Encoding` allow gzip? `gzip`, `x-gzip` or `*` with a quality
+/// above zero (RFC 9110, section 12.5.3); no header means the plain body.
+pub fn accepts_gzip(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next()?.trim().to_ascii_lowercase();
+            let quality = parts
+                .filter_map(|p| p.trim().strip_prefix("q=").or(p.trim().strip_prefix("Q=")))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            Some((name, quality))
+        })
+        // An explicit `gzip;q=0` outweighs a `*` that would allow it.
+        .fold(None, |verdict: Option<(bool, bool)>, (name, quality)| {
+            let (explicit, allowed) = verdict.unwrap_or((false, false));
+            match name.as_str() {
+                "gzip" | "x-gzip" => Some((true, quality > 0.0)),
+                "*" if !explicit => Some((false, quality > 0.0)),
+                _ => Some((explicit, allowed)),
+            }
+        })
+        .is_some_and(|(_, allowed)| allowed)
 }
 
 impl Inner {
@@ -126,13 +249,25 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
     }
 
+    fn answer(text: &[u8]) -> Compressed {
+        Compressed::new(text, "text/plain")
+    }
+
+    fn headers(accept: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for a in accept {
+            h.append(header::ACCEPT_ENCODING, HeaderValue::from_str(a).unwrap());
+        }
+        h
+    }
+
     #[test]
     fn answers_are_reused_until_the_handbook_or_the_day_changes() {
         let c = AnswerCache::default();
-        c.put(Kind::Json, "q=a", 1, day(1), Bytes::from_static(b"one"));
+        c.put(Kind::Json, "q=a", 1, day(1), answer(b"one"));
         assert_eq!(
-            c.get(Kind::Json, "q=a", 1, day(1)).as_deref(),
-            Some(&b"one"[..])
+            c.get(Kind::Json, "q=a", 1, day(1)).map(|a| a.plain()),
+            Some(Bytes::from_static(b"one"))
         );
         assert_eq!(c.get(Kind::Html, "q=a", 1, day(1)), None);
         assert_eq!(
@@ -140,18 +275,30 @@ mod tests {
             None,
             "a new handbook version"
         );
-        c.put(Kind::Json, "q=a", 2, day(1), Bytes::from_static(b"two"));
+        c.put(Kind::Json, "q=a", 2, day(1), answer(b"two"));
         assert_eq!(c.get(Kind::Json, "q=a", 2, day(2)), None, "a new day");
     }
 
     #[test]
     fn the_cache_stays_within_its_byte_budget() {
         let c = AnswerCache::default();
-        let answer = Bytes::from(vec![b'x'; 200 * 1024]);
+        // Incompressible, so the compressed size is about the plain one.
+        let mut state = 1u64;
+        let noise: Vec<u8> = (0..200 * 1024)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 56) as u8
+            })
+            .collect();
+        let answer = answer(&noise);
+        assert!(answer.size() >= 200 * 1024, "{}", answer.size());
         for i in 0..100 {
             c.put(Kind::Html, &format!("q={i}"), 1, day(1), answer.clone());
         }
         assert!(c.len() * 200 * 1024 <= BUDGET_BYTES, "{} answers", c.len());
+        assert!(c.len() >= 2, "{} answers", c.len());
         assert!(
             c.get(Kind::Html, "q=99", 1, day(1)).is_some(),
             "the newest stays"
@@ -160,5 +307,61 @@ mod tests {
             c.get(Kind::Html, "q=0", 1, day(1)).is_none(),
             "the oldest went first"
         );
+    }
+
+    #[test]
+    fn repetitive_pages_are_kept_compressed_and_come_back_whole() {
+        let page: Vec<u8> = (0..2000)
+            .flat_map(|i| {
+                format!("<li><input type=checkbox id=f-{i}><label>Občina {i}</label></li>")
+                    .into_bytes()
+            })
+            .collect();
+        let kept = answer(&page);
+        assert!(
+            kept.size() * 5 < page.len(),
+            "{} of {}",
+            kept.size(),
+            page.len()
+        );
+        assert_eq!(kept.plain(), Bytes::from(page));
+    }
+
+    #[test]
+    fn gzip_is_sent_only_to_clients_that_accept_it() {
+        for yes in [
+            &["gzip"][..],
+            &["br, gzip, deflate"],
+            &["GZIP"],
+            &["x-gzip"],
+            &["*"],
+            &["deflate", "gzip;q=0.5"],
+            &["gzip; q=1.0, identity; q=0.5"],
+        ] {
+            assert!(accepts_gzip(&headers(yes)), "{yes:?}");
+        }
+        for no in [
+            &[][..],
+            &["identity"],
+            &["br, deflate"],
+            &["gzip;q=0"],
+            &["gzip; q=0.0, *"],
+            &["*;q=0"],
+            &["gzipx"],
+        ] {
+            assert!(!accepts_gzip(&headers(no)), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn a_response_carries_the_encoding_it_was_sent_in() {
+        let kept = answer(b"<p>Odprto</p>");
+        let gz = kept.clone().into_response_for(&headers(&["gzip"]));
+        assert_eq!(gz.headers()[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(gz.headers()[header::VARY], "accept-encoding");
+        assert_eq!(gz.headers()[header::CONTENT_TYPE], "text/plain");
+        let plain = kept.into_response_for(&headers(&[]));
+        assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+        assert_eq!(plain.headers()[header::VARY], "accept-encoding");
     }
 }

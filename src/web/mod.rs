@@ -86,7 +86,7 @@ async fn answer(
     kind: cache::Kind,
     raw: Option<String>,
     render: fn(&SearchQuery, &Results, &Snapshot, &WebConfig) -> Vec<u8>,
-) -> Result<axum::body::Bytes, AppError> {
+) -> Result<cache::Compressed, AppError> {
     let raw = raw.unwrap_or_default();
     let snapshot = state.snapshots.get();
     let today = state.today();
@@ -99,7 +99,8 @@ async fn answer(
     let (snapshot, body) = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let results = snapshot.search(&query, today)?;
-        let body = axum::body::Bytes::from(render(&query, &results, &snapshot, &config));
+        let plain = render(&query, &results, &snapshot, &config);
+        let body = cache::Compressed::new(&plain, kind.content_type());
         Ok::<_, AppError>((snapshot, body))
     })
     .await

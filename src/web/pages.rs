@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
@@ -12,6 +12,7 @@ use crate::search::Lookup;
 
 pub async fn search(
     State(state): State<AppState>,
+    headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let body = super::answer(
@@ -25,11 +26,7 @@ pub async fn search(
         },
     )
     .await?;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response())
+    Ok(body.into_response_for(&headers))
 }
 
 /// How many related measures a measure page lists.
