@@ -143,7 +143,18 @@ thread_local! {
 
 /// The exact (folded) terms of `text`, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    analyze(text).into_iter().map(|w| w.folded).collect()
+    // Not through `analyze`: stems and offsets are not needed here, and every title's sort
+    // key is made this way when a snapshot is built.
+    let normalized = normalize(text);
+    EXACT.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(&normalized);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    })
 }
 
 /// Words too common to narrow a search ("subvencije za najem v centru"), dropped from queries

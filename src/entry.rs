@@ -49,10 +49,6 @@ pub struct Entry {
     /// A digest of everything below, computed once when the entry is read.
     #[serde(skip)]
     pub digest: u64,
-    /// The body's words without Markdown, derived once when the entry is read: the index and
-    /// every snippet need it.
-    #[serde(skip)]
-    body_text: String,
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -173,14 +169,19 @@ impl Entry {
     }
 
     /// Restores what `#[serde(skip)]` leaves out, for an entry read back from the cache.
-    pub(crate) fn set_derived(&mut self, body_text: String, digest: u64) {
-        self.body_text = body_text;
+    pub(crate) fn set_digest(&mut self, digest: u64) {
         self.digest = digest;
     }
 
-    /// The text of the body as plain words, for the index and for snippets.
-    pub fn body_text(&self) -> &str {
-        &self.body_text
+    /// The text of the body as plain words, for the index and for snippets. Derived when
+    /// asked rather than kept: it would double what every entry holds in memory (at 100,000
+    /// entries, about 100 MB), and it is needed when an entry is indexed and for the snippets
+    /// of one page of hits.
+    pub fn body_text(&self) -> String {
+        self.body
+            .as_deref()
+            .map(crate::markdown::plain_text)
+            .unwrap_or_default()
     }
 }
 
@@ -359,10 +360,6 @@ pub fn parse(
     if !r.has_problems() {
         let mut entry = Entry {
             digest: 0,
-            body_text: body
-                .as_deref()
-                .map(crate::markdown::plain_text)
-                .unwrap_or_default(),
             id: id.to_string(),
             title: title.expect("checked"),
             summary: summary.expect("checked"),

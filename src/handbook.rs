@@ -140,6 +140,30 @@ impl Handbook {
         })
     }
 
+    /// The handbook as `cache` holds it, without looking at any entry file, if the cache was
+    /// checked against the vocabulary in `root`; otherwise every file is read. The second
+    /// value says whether the files still need to be checked (`Catalog::verify`): a start
+    /// serves at once from what it last saw, and catches up with the files a moment later,
+    /// as it would with an edit.
+    pub fn load_trusting(
+        root: &Path,
+        today: NaiveDate,
+        cache: Cache,
+    ) -> Result<(Handbook, bool), LoadError> {
+        let vocabulary = Arc::new(read_vocabulary(root)?);
+        if !cache.fits(&vocabulary) {
+            return Ok((Handbook::load(root, today)?, false));
+        }
+        let handbook = Handbook {
+            root: root.to_path_buf(),
+            vocabulary,
+            files: cache.into_states(),
+            skipped: Vec::new(),
+            checked_on: today,
+        };
+        Ok((handbook, true))
+    }
+
     /// Re-reads one path of `measures/` that was created, changed or removed: an entry file,
     /// keeping its last good version if the new content is broken, or a folder.
     pub fn refresh(&mut self, path: &Path, today: NaiveDate) {

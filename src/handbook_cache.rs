@@ -6,7 +6,7 @@
 //! every other file is read from disk. A missing, old or damaged cache costs a full read, never
 //! a wrong answer, and the files stay the only source of truth.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,7 +24,10 @@ use crate::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+/// The files are stored in this many parts, each encoded alone, so that a start decodes them
+/// on every core: decoding is most of what a start from the cache costs.
+const PARTS: usize = 8;
 /// A file changed within this long before it was read may change again within the same tick of
 /// the file system's clock, leaving the same stamp on other content ("racy" stamps, as git calls
 /// them); such a file gets no stamp, so it is read again at the next start rather than trusted.
@@ -72,18 +75,63 @@ struct CachedFile {
     path: String,
     stamp: Stamp,
     entry: Entry,
-    body_text: String,
     digest: u64,
     warnings: Vec<StoredDiagnostic>,
 }
 
+/// What is checked before the rest is decoded: another version's layout may differ after it.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Header {
     format: u32,
     program: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Body<'a> {
     vocabulary: u64,
     day: NaiveDate,
-    files: Vec<CachedFile>,
+    /// Each part a `Vec<CachedFile>`, encoded alone.
+    #[serde(borrow)]
+    parts: Vec<&'a [u8]>,
+}
+
+type Decoded = Vec<(PathBuf, (Stamp, Arc<Entry>, Vec<Diagnostic>))>;
+
+/// Decodes the parts on up to as many threads as there are cores.
+fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
+    let decode = |part: &[u8]| -> Result<Decoded, postcard::Error> {
+        let files: Vec<CachedFile> = postcard::from_bytes(part)?;
+        Ok(files
+            .into_iter()
+            .map(|f| {
+                let mut entry = f.entry;
+                entry.set_digest(f.digest);
+                let warnings = f.warnings.into_iter().map(Diagnostic::from).collect();
+                (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
+            })
+            .collect())
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, PARTS);
+    let per_thread = parts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = parts
+            .chunks(per_thread)
+            .map(|mine| {
+                scope.spawn(move || {
+                    mine.iter().try_fold(Vec::new(), |mut all, part| {
+                        all.extend(decode(part)?);
+                        Ok(all)
+                    })
+                })
+            })
+            .collect();
+        workers.into_iter().try_fold(Vec::new(), |mut all, w| {
+            all.extend(w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+            Ok(all)
+        })
+    })
 }
 
 /// Valid entries from the cache, by path, ready to be checked against their files' stamps.
@@ -127,44 +175,42 @@ impl Cache {
                 );
             }
         };
-        let stored: Stored = match postcard::from_bytes(&bytes) {
-            Ok(s) => s,
-            Err(e) => {
-                return (
-                    Cache::default(),
-                    Some(format!("the cache is unreadable ({e})")),
-                );
-            }
+        let unreadable = |e: postcard::Error| {
+            (
+                Cache::default(),
+                Some(format!("the cache is unreadable ({e})")),
+            )
         };
-        if stored.format != FORMAT || stored.program != program() {
+        let (header, rest) = match postcard::take_from_bytes::<Header>(&bytes) {
+            Ok(h) => h,
+            Err(e) => return unreadable(e),
+        };
+        if header.format != FORMAT || header.program != program() {
             return (
                 Cache::default(),
                 Some("the cache was written by another version".into()),
             );
         }
-        if stored.day != today {
+        let body: Body<'_> = match postcard::from_bytes(rest) {
+            Ok(b) => b,
+            Err(e) => return unreadable(e),
+        };
+        if body.day != today {
             return (
                 Cache::default(),
                 Some("the cache was written on another day".into()),
             );
         }
-        let files = stored
-            .files
-            .into_iter()
-            .map(|f| {
-                let mut entry = f.entry;
-                entry.set_derived(f.body_text, f.digest);
-                let warnings = f.warnings.into_iter().map(Diagnostic::from).collect();
-                (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
-            })
-            .collect();
-        (
-            Cache {
-                files,
-                vocabulary: stored.vocabulary,
-            },
-            None,
-        )
+        match decode_parts(&body.parts) {
+            Ok(files) => (
+                Cache {
+                    files: files.into_iter().collect(),
+                    vocabulary: body.vocabulary,
+                },
+                None,
+            ),
+            Err(e) => unreadable(e),
+        }
     }
 
     /// Were the cached entries checked against `vocabulary`? If not, none of them may be used.
@@ -182,6 +228,23 @@ impl Cache {
             warnings: warnings.clone(),
             stamp: Some(stamp),
         })
+    }
+
+    /// Every cached file's state, as if each file had been found unchanged: for a start that
+    /// serves first and checks the files after.
+    pub fn into_states(self) -> BTreeMap<PathBuf, FileState> {
+        self.files
+            .into_iter()
+            .map(|(path, (stamp, entry, warnings))| {
+                let state = FileState {
+                    current: Ok(entry),
+                    last_good: None,
+                    warnings,
+                    stamp: Some(stamp),
+                };
+                (path, state)
+            })
+            .collect()
     }
 
     /// How many of `handbook`'s files were taken from this cache.
@@ -216,21 +279,28 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
                 path: path.to_str()?.to_string(),
                 stamp: state.stamp?,
                 entry: Entry::clone(entry),
-                body_text: entry.body_text().to_string(),
                 digest: entry.digest,
                 warnings: state.warnings.iter().map(StoredDiagnostic::from).collect(),
             })
         })
         .collect();
     let count = files.len();
-    let stored = Stored {
+    let parts = files
+        .chunks(count.div_ceil(PARTS).max(1))
+        .map(postcard::to_stdvec)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(std::io::Error::other)?;
+    let header = Header {
         format: FORMAT,
         program: program(),
+    };
+    let body = Body {
         vocabulary: vocabulary_key(&handbook.vocabulary),
         day: handbook.checked_on,
-        files,
+        parts: parts.iter().map(Vec::as_slice).collect(),
     };
-    let bytes = postcard::to_stdvec(&stored).map_err(std::io::Error::other)?;
+    let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
+    bytes.extend(postcard::to_stdvec(&body).map_err(std::io::Error::other)?);
     let tmp = index_dir.join(format!("{CACHE_FILE}.tmp"));
     {
         let mut f = fs::File::create(&tmp)?;

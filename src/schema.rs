@@ -158,7 +158,7 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     };
     add(Text::Title, &entry.title);
     add(Text::Summary, &entry.summary);
-    add(Text::Body, entry.body_text());
+    add(Text::Body, &entry.body_text());
     add(Text::Provider, &entry.provider);
     for text in entry.title_en.iter().chain(&entry.summary_en) {
         add(Text::English, text);

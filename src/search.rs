@@ -521,7 +521,7 @@ impl Snapshot {
             .with_document_fields(vec![
                 text(Text::Title, &[&entry.title]),
                 text(Text::Summary, &[&entry.summary]),
-                text(Text::Body, &[entry.body_text()]),
+                text(Text::Body, &[&entry.body_text()]),
             ]);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, Box::new(like))];
         for key in &entry.types {
@@ -761,13 +761,13 @@ fn snippet_of(record: &Record, highlighter: &Highlighter, lang: Lang) -> String 
         // The summary in the page's language first; then the other summary and the body
         // (Slovenian), which may be where the words matched.
         let other = (summary != entry.summary).then_some(entry.summary.as_str());
-        for text in [Some(summary), other, Some(entry.body_text())]
+        let found = [Some(summary), other]
             .into_iter()
             .flatten()
-        {
-            if let Some(s) = snippet::snippet(text, highlighter) {
-                return s;
-            }
+            .find_map(|text| snippet::snippet(text, highlighter))
+            .or_else(|| snippet::snippet(&entry.body_text(), highlighter));
+        if let Some(s) = found {
+            return s;
         }
     }
     maud::html!((summary)).into_string()

@@ -104,3 +104,89 @@ fn a_second_process_on_the_same_index_is_refused_with_a_clear_error() {
         "{err}"
     );
 }
+
+fn ids(c: &Catalog) -> Vec<String> {
+    c.handle().get().entries.keys().cloned().collect()
+}
+
+fn title(c: &Catalog, id: &str) -> String {
+    c.handle().get().entries[id].title.clone()
+}
+
+#[test]
+fn a_start_from_the_cache_serves_at_once_and_verify_brings_in_what_changed_while_stopped() {
+    let hb = TempHandbook::fixture();
+    hb.age();
+    let index = tempfile::tempdir().unwrap();
+    let (mut c, _) = open(&hb, index.path());
+    c.save_cache();
+    let before = ids(&c);
+    drop(c);
+
+    // While nothing runs: an edit, a new entry, a removal and a broken edit.
+    let edited = hb.path("measures/koper/koper-najemnine.toml");
+    let text = fs::read_to_string(&edited).unwrap();
+    fs::write(
+        &edited,
+        text.replace("title = \"", "title = \"Popravljeno: "),
+    )
+    .unwrap();
+    hb.write("measures/x/nov.toml", &simple_entry("Nov ukrep"));
+    fs::remove_file(hb.path("measures/piran/piran-fasade.toml")).unwrap();
+    let broken = hb.path("measures/maribor/maribor-procelja.toml");
+    fs::write(&broken, "title = \"Brez konca\n").unwrap();
+
+    let (mut c, opened) = Catalog::open_unverified(hb.root(), index.path(), today()).unwrap();
+    assert_eq!(opened, Opened::Reused);
+    // What the cache held, without a look at the files.
+    assert_eq!(ids(&c), before);
+    assert!(!title(&c, "koper-najemnine").starts_with("Popravljeno"));
+
+    let applied = c.verify(today()).unwrap().expect("a check was due");
+    assert_eq!(applied.upserted, ["koper-najemnine", "nov"]);
+    assert_eq!(applied.deleted, ["piran-fasade"]);
+    let mut expected: Vec<String> = before
+        .into_iter()
+        .filter(|id| id != "piran-fasade")
+        .chain(["nov".to_string()])
+        .collect();
+    expected.sort();
+    assert_eq!(
+        ids(&c),
+        expected,
+        "the broken file keeps its last good version"
+    );
+    assert!(title(&c, "koper-najemnine").starts_with("Popravljeno"));
+    let snapshot = c.handle().get();
+    assert!(
+        snapshot
+            .problems
+            .iter()
+            .any(|d| d.file == broken && d.is_error()),
+        "{:?}",
+        snapshot.problems
+    );
+    let found = snapshot
+        .search(
+            &SearchQuery {
+                text: "popravljeno".into(),
+                ..SearchQuery::default()
+            },
+            today(),
+        )
+        .unwrap();
+    assert_eq!(found.total, 1);
+    assert!(
+        c.verify(today()).unwrap().is_none(),
+        "checked once is enough"
+    );
+}
+
+#[test]
+fn a_start_without_a_usable_cache_reads_every_file_and_needs_no_check() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let (mut c, _) = Catalog::open_unverified(hb.root(), index.path(), today()).unwrap();
+    assert_eq!(total(&c), 6);
+    assert!(c.verify(today()).unwrap().is_none());
+}

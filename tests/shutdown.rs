@@ -98,3 +98,51 @@ fn sigterm_while_a_change_is_being_indexed_still_leaves_a_consistent_index() {
     let r = server.client().get("/api/search?per_page=100").unwrap();
     assert_eq!(r.json()["total"], 36, "{}", server.log());
 }
+
+#[test]
+fn a_restart_answers_from_the_cache_and_brings_in_edits_made_while_it_was_stopped() {
+    let hb = TempHandbook::fixture();
+    hb.age();
+    let index = tempfile::tempdir().unwrap();
+    // Without the watcher, only the check after the start can see what changed on disk.
+    let mut server = Server::start(
+        hb.root(),
+        index.path(),
+        &["--no-watch"],
+        Duration::from_secs(60),
+    );
+    sigterm(server.pid());
+    server
+        .wait_exit(Duration::from_secs(15))
+        .expect("the server did not stop within 15 s of SIGTERM");
+    drop(server);
+    assert!(index.path().join("handbook.cache").exists());
+
+    hb.write("measures/x/nov.toml", &simple_entry("Zeleni trg"));
+    let server = Server::start(
+        hb.root(),
+        index.path(),
+        &["--no-watch"],
+        Duration::from_secs(60),
+    );
+    let mut client = server.client();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let reply = client.get("/api/search?q=zeleni").unwrap();
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        if reply.json()["total"] == 1 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new entry was not found within 20 s:\n{}",
+            server.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        server.log().contains("while the server was stopped"),
+        "{}",
+        server.log()
+    );
+}

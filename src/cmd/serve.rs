@@ -26,7 +26,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         "{} is not a folder; run from the project folder or pass --handbook DIR",
         root.display()
     );
-    let (catalog, opened) = Catalog::open(root, Some(&args.index), crate::today())
+    let (catalog, opened) = Catalog::open_unverified(root, &args.index, crate::today())
         .with_context(|| format!("cannot open the handbook in {}", root.display()))?;
     match opened {
         Opened::Reused => tracing::info!(index = %args.index.display(), "reusing the index"),
@@ -34,37 +34,56 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             tracing::info!(index = %args.index.display(), %why, "rebuilt the index")
         }
     }
-    let snapshot = catalog.handle().get();
-    let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
     tracing::info!(
-        entries = snapshot.entries.len(),
-        problems,
+        entries = catalog.handle().get().entries.len(),
         "handbook loaded"
     );
-    if problems > 0 {
-        tracing::warn!("{problems} problems in the handbook; see /status or run `handbook check`");
-    }
     let handle = catalog.handle();
     let catalog = Arc::new(Mutex::new(catalog));
     let for_shutdown = catalog.clone();
-    // Off the path to serving: the next start reads the handbook from this cache. Only the
-    // watcher waits on the catalog meanwhile, never a search.
-    {
-        let catalog = catalog.clone();
+    // Off the path to serving, so the first request is answered as soon as the index is open:
+    // the watch is set up (its setup notes every file of the handbook), then the files are
+    // checked against what the cache said of them (changes made while the server was stopped
+    // come in like edits), and the cache is saved for the next start. Searches never wait on
+    // this; only the watcher waits on the catalog meanwhile.
+    let watching: Arc<Mutex<Option<crate::watch::Watching>>> = Arc::default();
+    let startup = {
+        let (catalog, watching, root) = (catalog.clone(), watching.clone(), root.clone());
+        let watch = !args.no_watch;
         std::thread::spawn(move || {
-            catalog
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .save_cache();
-        });
-    }
-    let _watching = if args.no_watch {
-        None
-    } else {
-        Some(
-            crate::watch::spawn(root, catalog.clone(), crate::today)
-                .context("cannot watch the handbook for changes")?,
-        )
+            if watch {
+                match crate::watch::spawn(&root, catalog.clone(), crate::today) {
+                    Ok(w) => *lock(&watching) = Some(w),
+                    // Serving what was read is still worth more than not serving at all.
+                    Err(e) => tracing::error!(
+                        error = %e,
+                        "cannot watch the handbook for changes; edits will be seen after a restart"
+                    ),
+                }
+            }
+            let mut catalog = lock(&catalog);
+            match catalog.verify(crate::today()) {
+                Ok(Some(applied))
+                    if !applied.upserted.is_empty() || !applied.deleted.is_empty() =>
+                {
+                    tracing::info!(
+                        changed = applied.upserted.len(),
+                        removed = applied.deleted.len(),
+                        "brought in what changed in the handbook while the server was stopped"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "cannot check the handbook's files"),
+            }
+            let snapshot = catalog.handle().get();
+            let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
+            if problems > 0 {
+                tracing::warn!(
+                    "{problems} problems in the handbook; see /status or run `handbook check`"
+                );
+            }
+            catalog.save_cache();
+        })
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -101,11 +120,17 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // A batch of changes may be half-way through its index commit; taking the catalog waits for
     // it, and holding it until the process ends keeps a batch still queued in the watcher from
     // starting another, so the index on disk is the last commit, whole.
-    drop(_watching);
-    let mut held = for_shutdown
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // The start-up work ends in well under a second; a stop that came sooner waits for it.
+    if startup.join().is_err() {
+        tracing::error!("the start-up checks stopped with a panic");
+    }
+    drop(lock(&watching).take());
+    let mut held = lock(&for_shutdown);
     held.save_cache();
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
