@@ -295,7 +295,7 @@ impl Catalog {
         let mut resolved = self.handbook.resolve();
         resolved
             .problems
-            .splice(0..0, self.vocabulary_problems.iter().cloned());
+            .splice(0..0, self.vocabulary_problems.iter().cloned().map(Arc::new));
         let vocabulary = self.handbook.vocabulary.clone();
         let mut applied = Applied {
             problems: resolved.problems.len(),

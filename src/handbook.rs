@@ -63,8 +63,10 @@ pub struct FileState {
     pub current: Result<Arc<Entry>, Vec<Diagnostic>>,
     /// The last version of this file that was valid, kept searchable while the file is broken.
     pub last_good: Option<Arc<Entry>>,
-    /// Things worth an editor's look that do not keep the entry out of search.
-    pub warnings: Vec<Diagnostic>,
+    /// Things worth an editor's look that do not keep the entry out of search. Shared with
+    /// every snapshot's list of problems rather than copied into it: a handbook of generated
+    /// or long-unchecked entries has a few warnings for each.
+    pub warnings: Vec<Arc<Diagnostic>>,
     /// The file as it was when `current` was read, for `handbook_cache`; `None` when it had
     /// just changed and might change again unseen.
     pub stamp: Option<Stamp>,
@@ -98,7 +100,7 @@ pub struct Resolved {
     /// Which file each served entry comes from.
     pub paths: HashMap<String, PathBuf>,
     /// Every problem: broken files, duplicate ids and aliases.
-    pub problems: Vec<Diagnostic>,
+    pub problems: Vec<Arc<Diagnostic>>,
 }
 
 impl Handbook {
@@ -293,13 +295,14 @@ impl Handbook {
     /// of two files with the same id the first keeps it, whatever order they were read in.
     pub fn resolve(&self) -> Resolved {
         let mut out = Resolved {
-            problems: self.skipped.clone(),
+            problems: self.skipped.iter().cloned().map(Arc::new).collect(),
             ..Resolved::default()
         };
         for (path, state) in &self.files {
             out.problems.extend(state.warnings.iter().cloned());
             if let Err(diagnostics) = &state.current {
-                out.problems.extend(diagnostics.iter().cloned());
+                out.problems
+                    .extend(diagnostics.iter().cloned().map(Arc::new));
             }
             let Some(entry) = state.serving() else {
                 continue;
@@ -309,7 +312,8 @@ impl Handbook {
                     Diagnostic::file(path, "duplicate-id", format!(
                         "the id `{}` is already used by {}", entry.id, first.display()
                     ))
-                    .with_help("ids are file names and must be unique across the handbook; rename one of the two files"),
+                    .with_help("ids are file names and must be unique across the handbook; rename one of the two files")
+                    .into(),
                 );
                 continue;
             }
@@ -331,14 +335,16 @@ impl Handbook {
                                 live.display()
                             ),
                         )
-                        .with_help("an alias is a former id; remove it, or rename the other entry"),
+                        .with_help("an alias is a former id; remove it, or rename the other entry")
+                        .into(),
                     );
                 } else if let Some(owner) = alias_owner.get(alias) {
                     out.problems.push(
                         Diagnostic::file(path, "duplicate-alias", format!(
                             "the alias `{alias}` is also an alias of `{owner}` ({})", out.paths[owner].display()
                         ))
-                        .with_help("a former id can redirect to one entry only; remove it from one of the two"),
+                        .with_help("a former id can redirect to one entry only; remove it from one of the two")
+                        .into(),
                     );
                 } else {
                     alias_owner.insert(alias.clone(), entry.id.clone());
@@ -496,48 +502,30 @@ fn read_all(
     today: NaiveDate,
     cache: &Cache,
 ) -> BTreeMap<PathBuf, FileState> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(8);
-    let chunk = paths.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|p| {
-                            let cached = (!cache.is_empty())
-                                .then(|| fs::metadata(p).ok())
-                                .flatten()
-                                .and_then(|m| cache.state(p, Stamp::of(&m)));
-                            let state = cached.unwrap_or_else(|| {
-                                let (current, warnings, stamp) = read_entry(p, vocabulary, today);
-                                FileState {
-                                    last_good: None,
-                                    current,
-                                    warnings,
-                                    stamp,
-                                }
-                            });
-                            (p.clone(), state)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        // A panic while reading is a bug; losing the files it was reading would hide it.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    crate::parallel::map(paths, |p| {
+        let cached = (!cache.is_empty())
+            .then(|| fs::metadata(p).ok())
+            .flatten()
+            .and_then(|m| cache.state(p, Stamp::of(&m)));
+        let state = cached.unwrap_or_else(|| {
+            let (current, warnings, stamp) = read_entry(p, vocabulary, today);
+            FileState {
+                last_good: None,
+                current,
+                warnings,
+                stamp,
+            }
+        });
+        (p.clone(), state)
     })
+    .into_iter()
+    .collect()
 }
 
 /// An entry file's checked content, and the warnings about it.
 type EntryRead = (
     Result<Arc<Entry>, Vec<Diagnostic>>,
-    Vec<Diagnostic>,
+    Vec<Arc<Diagnostic>>,
     Option<Stamp>,
 );
 
@@ -553,7 +541,10 @@ pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Ent
     };
     match entry::parse(path, &id_of(path), &source, vocabulary, today) {
         Ok(e) => {
-            let warnings = entry::warnings(path, &source, &e, today);
+            let warnings = entry::warnings(path, &source, &e, today)
+                .into_iter()
+                .map(Arc::new)
+                .collect();
             (Ok(Arc::new(e)), warnings, stamp)
         }
         Err(d) => (Err(d), Vec::new(), None),

@@ -6,7 +6,7 @@
 //! every other file is read from disk. A missing, old or damaged cache costs a full read, never
 //! a wrong answer, and the files stay the only source of truth.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -95,9 +95,11 @@ struct Body<'a> {
     parts: Vec<&'a [u8]>,
 }
 
-type Decoded = Vec<(PathBuf, (Stamp, Arc<Entry>, Vec<Diagnostic>))>;
+/// One file as the cache holds it: its stamp, its entry and the warnings about it.
+type Cached = (Stamp, Arc<Entry>, Vec<Arc<Diagnostic>>);
+type Decoded = Vec<(PathBuf, Cached)>;
 
-/// Decodes the parts on up to as many threads as there are cores.
+/// Decodes the parts on every core.
 fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
     let decode = |part: &[u8]| -> Result<Decoded, postcard::Error> {
         let files: Vec<CachedFile> = postcard::from_bytes(part)?;
@@ -106,38 +108,29 @@ fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
             .map(|f| {
                 let mut entry = f.entry;
                 entry.set_digest(f.digest);
-                let warnings = f.warnings.into_iter().map(Diagnostic::from).collect();
+                let warnings = f
+                    .warnings
+                    .into_iter()
+                    .map(|d| Arc::new(Diagnostic::from(d)))
+                    .collect();
                 (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
             })
             .collect())
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, PARTS);
-    let per_thread = parts.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = parts
-            .chunks(per_thread)
-            .map(|mine| {
-                scope.spawn(move || {
-                    mine.iter().try_fold(Vec::new(), |mut all, part| {
-                        all.extend(decode(part)?);
-                        Ok(all)
-                    })
-                })
-            })
-            .collect();
-        workers.into_iter().try_fold(Vec::new(), |mut all, w| {
-            all.extend(w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))?);
+    crate::parallel::map(parts, |part| decode(part))
+        .into_iter()
+        .try_fold(Vec::new(), |mut all, part| {
+            all.extend(part?);
             Ok(all)
         })
-    })
 }
 
 /// Valid entries from the cache, by path, ready to be checked against their files' stamps.
 #[derive(Default)]
 pub struct Cache {
-    files: HashMap<PathBuf, (Stamp, Arc<Entry>, Vec<Diagnostic>)>,
+    /// In path order, as saved from the handbook's map: looked up by binary search, and
+    /// turned into that map again without sorting.
+    files: Decoded,
     /// The vocabulary the entries were checked against, as `vocabulary_key` gives it.
     vocabulary: u64,
 }
@@ -202,13 +195,15 @@ impl Cache {
             );
         }
         match decode_parts(&body.parts) {
-            Ok(files) => (
-                Cache {
-                    files: files.into_iter().collect(),
+            Ok(mut files) => {
+                // Saved in this order; a stable sort of a sorted list is one pass.
+                files.sort_by(|a, b| a.0.cmp(&b.0));
+                let cache = Cache {
+                    files,
                     vocabulary: body.vocabulary,
-                },
-                None,
-            ),
+                };
+                (cache, None)
+            }
             Err(e) => unreadable(e),
         }
     }
@@ -221,7 +216,7 @@ impl Cache {
     /// The file's state from the cache, if the file is as it was when it was cached.
     pub fn state(&self, path: &Path, stamp: Option<Stamp>) -> Option<FileState> {
         let stamp = stamp?;
-        let (cached, entry, warnings) = self.files.get(path)?;
+        let (cached, entry, warnings) = self.get(path)?;
         (*cached == stamp).then(|| FileState {
             current: Ok(entry.clone()),
             last_good: None,
@@ -253,12 +248,20 @@ impl Cache {
             .files
             .iter()
             .filter(|(path, state)| {
-                self.files.get(*path).is_some_and(|(stamp, entry, _)| {
+                self.get(path).is_some_and(|(stamp, entry, _)| {
                     Some(*stamp) == state.stamp
                         && state.current.as_ref().is_ok_and(|e| Arc::ptr_eq(e, entry))
                 })
             })
             .count()
+    }
+
+    fn get(&self, path: &Path) -> Option<&Cached> {
+        let at = self
+            .files
+            .binary_search_by(|(p, _)| p.as_path().cmp(path))
+            .ok()?;
+        Some(&self.files[at].1)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -280,7 +283,11 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
                 stamp: state.stamp?,
                 entry: Entry::clone(entry),
                 digest: entry.digest,
-                warnings: state.warnings.iter().map(StoredDiagnostic::from).collect(),
+                warnings: state
+                    .warnings
+                    .iter()
+                    .map(|d| StoredDiagnostic::from(&**d))
+                    .collect(),
             })
         })
         .collect();

@@ -18,6 +18,7 @@ pub mod handbook_cache;
 pub mod index;
 pub mod lang;
 pub mod markdown;
+pub mod parallel;
 pub mod query;
 pub mod schema;
 pub mod search;

@@ -262,7 +262,7 @@ pub struct Snapshot {
     pub aliases: BTreeMap<String, String>,
     pub vocabulary: Arc<Vocabulary>,
     /// Every problem in the handbook right now, for `/status`.
-    pub problems: Vec<Diagnostic>,
+    pub problems: Vec<Arc<Diagnostic>>,
     pub paths: HashMap<String, std::path::PathBuf>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
@@ -295,11 +295,22 @@ impl Snapshot {
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
         let mut records: HashMap<String, Arc<Record>> =
             HashMap::with_capacity(resolved.entries.len());
-        for (id, entry) in &resolved.entries {
-            let old = reusable
+        let old = |id: &String, entry: &Arc<Entry>| {
+            reusable
                 .and_then(|p| p.records.get(id))
-                .filter(|r| Arc::ptr_eq(&r.entry, entry));
-            let record = match old {
+                .filter(|r| Arc::ptr_eq(&r.entry, entry))
+        };
+        // Folding titles is most of a record's cost; on every core, for a start.
+        let fresh: Vec<&Arc<Entry>> = resolved
+            .entries
+            .iter()
+            .filter(|(id, entry)| old(id, entry).is_none())
+            .map(|(_, entry)| entry)
+            .collect();
+        let mut title_keys =
+            crate::parallel::map(&fresh, |entry| analysis::fold(&entry.title)).into_iter();
+        for (id, entry) in &resolved.entries {
+            let record = match old(id, entry) {
                 Some(r) => r.clone(),
                 None => {
                     let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
@@ -316,7 +327,7 @@ impl Snapshot {
                     }
                     Arc::new(Record {
                         entry: entry.clone(),
-                        title_key: analysis::fold(&entry.title),
+                        title_key: title_keys.next().unwrap_or_default(),
                         ids,
                     })
                 }

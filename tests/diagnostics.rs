@@ -8,10 +8,12 @@ use handbook::diagnostic::Diagnostic;
 use handbook::handbook::Handbook;
 
 fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {
-    Handbook::load(hb.root(), today())
-        .unwrap()
-        .resolve()
+    let resolved = Handbook::load(hb.root(), today()).unwrap().resolve();
+    resolved
         .problems
+        .iter()
+        .map(|d| Diagnostic::clone(d))
+        .collect()
 }
 
 /// One file with this content next to the fixture's vocabulary; its problems.

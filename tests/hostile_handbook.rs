@@ -19,10 +19,12 @@ use handbook::handbook::Handbook;
 
 /// Every problem a fresh load of the handbook reports.
 fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {
-    Handbook::load(hb.root(), today())
-        .unwrap()
-        .resolve()
+    let resolved = Handbook::load(hb.root(), today()).unwrap().resolve();
+    resolved
         .problems
+        .iter()
+        .map(|d| Diagnostic::clone(d))
+        .collect()
 }
 
 /// The errors (not warnings such as a missing `url`) a fresh load reports.
@@ -549,7 +551,7 @@ fn assert_same_as_a_fresh_load(hb: &TempHandbook, catalog: &Catalog) {
     assert_serves_what_a_fresh_load_serves(hb, catalog);
     let fresh = Handbook::load(hb.root(), today()).unwrap().resolve();
     let snapshot = catalog.handle().get();
-    let files = |ds: &[Diagnostic]| -> BTreeSet<(PathBuf, &'static str)> {
+    let files = |ds: &[std::sync::Arc<Diagnostic>]| -> BTreeSet<(PathBuf, &'static str)> {
         ds.iter().map(|d| (d.file.clone(), d.code)).collect()
     };
     assert_eq!(files(&snapshot.problems), files(&fresh.problems));

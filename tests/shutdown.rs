@@ -31,7 +31,9 @@ fn sigterm_ends_open_streams_answers_what_was_asked_and_leaves_a_reusable_index(
     let index = tempfile::tempdir().unwrap();
     let mut server = start(&hb, index.path());
     assert!(
-        server.log().contains("rebuilt the index"),
+        server
+            .log_with("rebuilt the index")
+            .contains("rebuilt the index"),
         "{}",
         server.log()
     );
@@ -62,12 +64,18 @@ fn sigterm_ends_open_streams_answers_what_was_asked_and_leaves_a_reusable_index(
         .wait_exit(Duration::from_secs(15))
         .expect("the server did not stop within 15 s of SIGTERM");
     assert!(status.success(), "{status:?}\n{}", server.log());
-    assert!(server.log().contains("shutting down"), "{}", server.log());
+    assert!(
+        server.log_with("shutting down").contains("shutting down"),
+        "{}",
+        server.log()
+    );
     drop(server);
 
     let server = start(&hb, index.path());
     assert!(
-        server.log().contains("reusing the index"),
+        server
+            .log_with("reusing the index")
+            .contains("reusing the index"),
         "the index was not reusable after a clean stop:\n{}",
         server.log()
     );
@@ -112,11 +120,16 @@ fn a_restart_answers_from_the_cache_and_brings_in_edits_made_while_it_was_stoppe
         Duration::from_secs(60),
     );
     sigterm(server.pid());
-    server
+    let status = server
         .wait_exit(Duration::from_secs(15))
         .expect("the server did not stop within 15 s of SIGTERM");
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    assert!(
+        index.path().join("handbook.cache").exists(),
+        "{}",
+        server.log()
+    );
     drop(server);
-    assert!(index.path().join("handbook.cache").exists());
 
     hb.write("measures/x/nov.toml", &simple_entry("Zeleni trg"));
     let server = Server::start(
@@ -141,7 +154,9 @@ fn a_restart_answers_from_the_cache_and_brings_in_edits_made_while_it_was_stoppe
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(
-        server.log().contains("while the server was stopped"),
+        server
+            .log_with("while the server was stopped")
+            .contains("while the server was stopped"),
         "{}",
         server.log()
     );

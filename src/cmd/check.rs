@@ -23,7 +23,8 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
                 .values()
                 .filter(|f| f.current.is_ok())
                 .count();
-            (resolved.problems, valid)
+            let problems = resolved.problems.iter().map(|d| Diagnostic::clone(d));
+            (problems.collect(), valid)
         }
         Err(LoadError::Vocabulary { diagnostics, .. }) => (diagnostics, 0),
         Err(e @ LoadError::Io { .. }) => return Err(e).context("cannot check the handbook"),

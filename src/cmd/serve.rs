@@ -112,8 +112,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 live_reload: !args.no_watch && !args.no_live_reload,
             },
         );
+        let stop = web::shutdown_signal();
         println!("Serving the handbook at http://{local}/");
-        web::serve(listener, state)
+        web::serve(listener, state, stop)
             .await
             .context("the server stopped with an error")
     })?;

@@ -285,11 +285,16 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 /// connections forever; every route answers at once, so honest clients never come near it.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves HTTP/1.1 until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// Serves HTTP/1.1 until `stop` (`shutdown_signal`) ends, then finishes the requests in
+/// flight.
 ///
 /// A short accept loop of our own rather than `axum::serve`, for one setting that it does not
 /// expose: hyper's header read timeout, which needs a timer.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    stop: impl Future<Output = ()>,
+) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
 
@@ -299,7 +304,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
-    let signal = shutdown_signal();
+    let signal = stop;
     tokio::pin!(signal);
     loop {
         tokio::select! {
@@ -338,24 +343,43 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ends on Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the
+/// future is first polled: a service manager may stop the server the moment it says where it
+/// serves, and that stop must be as graceful as any other (before, such a SIGTERM killed the
+/// process outright). Needs a Tokio runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let (mut terminate, mut interrupt) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let terminate = async {
+                match &mut terminate {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let interrupt = async {
+                match &mut interrupt {
+                    Some(s) => s.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = terminate => {},
+                _ = interrupt => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down; finishing requests in flight");
     }
-    tracing::info!("shutting down; finishing requests in flight");
 }

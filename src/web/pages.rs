@@ -50,6 +50,7 @@ pub async fn measure(
                         .problems
                         .iter()
                         .filter(|d| &d.file == path && d.is_error())
+                        .map(|d| &**d)
                         .collect()
                 })
                 .unwrap_or_default();

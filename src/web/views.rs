@@ -447,8 +447,11 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
 }
 
 pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
-    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
-        snapshot.problems.iter().partition(|d| d.is_error());
+    let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = snapshot
+        .problems
+        .iter()
+        .map(|d| &**d)
+        .partition(|d| d.is_error());
     let list = |items: &[&Diagnostic]| {
         html! {
             ul.problems {

@@ -128,6 +128,20 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// The log once it holds `needle`, or after 10 s without it. Standard error is read on a
+    /// thread of its own, so a line logged before the server said where it serves may not be
+    /// in `log()` yet when that is read.
+    pub fn log_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log();
+            if log.contains(needle) || Instant::now() > deadline {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     pub fn client(&self) -> Client {
         Client::connect(self.addr)
     }
