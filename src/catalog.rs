@@ -3,7 +3,7 @@
 //! set is applied as one index commit, and a new snapshot is published only after the commit is
 //! searchable. A broken edit never removes anything: the file's last good version stays.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -94,8 +94,6 @@ pub struct Applied {
 pub struct Catalog {
     handbook: Handbook,
     index: SearchIndex,
-    /// What the index holds now, by id.
-    indexed: BTreeMap<String, Arc<Entry>>,
     /// Problems with `vocabulary.toml` after a bad edit; the previous vocabulary stays in use.
     vocabulary_problems: Vec<Diagnostic>,
     handle: SnapshotHandle,
@@ -168,7 +166,6 @@ impl Catalog {
             ),
         };
         let index_opened = started.elapsed();
-        let indexed = resolved.entries.clone();
         let snapshot = Snapshot::new(
             index.searcher(),
             index.fields,
@@ -189,7 +186,6 @@ impl Catalog {
         let mut catalog = Catalog {
             handbook,
             index,
-            indexed,
             vocabulary_problems: Vec::new(),
             handle,
             generation: 1,
@@ -305,14 +301,16 @@ impl Catalog {
             self.index.rebuild(&resolved, &vocabulary)?;
             applied.upserted = resolved.entries.keys().cloned().collect();
         } else {
+            // The current snapshot holds exactly what the index holds: both change in `publish`
+            // only, together.
+            let indexed = &self.handle.get().entries;
             let upserts: Vec<Arc<Entry>> = resolved
                 .entries
                 .values()
-                .filter(|e| self.indexed.get(&e.id).is_none_or(|old| old != *e))
+                .filter(|e| indexed.get(&e.id).is_none_or(|old| old != *e))
                 .cloned()
                 .collect();
-            let deletes: Vec<String> = self
-                .indexed
+            let deletes: Vec<String> = indexed
                 .keys()
                 .filter(|id| !resolved.entries.contains_key(*id))
                 .cloned()
@@ -332,7 +330,6 @@ impl Catalog {
                 return Ok(applied);
             }
         }
-        self.indexed = resolved.entries.clone();
         self.generation += 1;
         let snapshot = Snapshot::new(
             self.index.searcher(),

@@ -235,8 +235,22 @@ impl Handbook {
         {
             return;
         }
-        let (current, warnings, stamp) = read_entry(path, &self.vocabulary, today);
+        let (mut current, mut warnings, stamp) = read_entry(path, &self.vocabulary, today);
         let previous = self.files.remove(path);
+        // Read again but unchanged (a file saved with the same content, every file when the day
+        // turns or when it was read too soon after a save to be trusted): the entry held
+        // already is kept, so the snapshot, which shares it, is not left holding a copy of its
+        // own, and the search record built for it stays valid.
+        if let Some(prev) = &previous {
+            if let (Ok(new), Ok(old)) = (&current, &prev.current)
+                && new == old
+            {
+                current = Ok(old.clone());
+            }
+            if warnings == prev.warnings {
+                warnings.clone_from(&prev.warnings);
+            }
+        }
         let last_good = match (&current, previous) {
             (Ok(_), _) => None,
             (Err(_), Some(prev)) => prev.serving().cloned(),

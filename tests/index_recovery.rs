@@ -1,12 +1,14 @@
 //! The index on disk is derived and disposable: reused when it matches, rebuilt when it is
-//! missing, stale, from another schema, or corrupt; never a reason to fail.
+//! missing, stale, from another schema, or corrupt; never a reason to fail. A start from the
+//! handbook cache catches up with the files just after, and reading a file again that did not
+//! change keeps what is served as it was.
 
 mod common;
 
 use std::fs;
 
 use common::{TempHandbook, simple_entry, today};
-use handbook::catalog::Catalog;
+use handbook::catalog::{Catalog, Changes};
 use handbook::index::Opened;
 use handbook::search::SearchQuery;
 
@@ -189,4 +191,28 @@ fn a_start_without_a_usable_cache_reads_every_file_and_needs_no_check() {
     let (mut c, _) = Catalog::open_unverified(hb.root(), index.path(), today()).unwrap();
     assert_eq!(total(&c), 6);
     assert!(c.verify(today()).unwrap().is_none());
+}
+
+#[test]
+fn a_file_read_again_unchanged_keeps_the_entry_the_snapshot_already_shares() {
+    let hb = TempHandbook::fixture();
+    let mut c = hb.catalog();
+    let held = c.handle().get().entries["kranj-najemnine"].clone();
+    // The same content saved again, and every file looked at again (as when the day turns).
+    let path = hb.path("measures/kranj/kranj-najemnine.toml");
+    fs::write(&path, fs::read_to_string(&path).unwrap()).unwrap();
+    let rescan = Changes {
+        rescan: true,
+        ..Changes::default()
+    };
+    let applied = c.apply(&rescan, today()).unwrap();
+    assert!(applied.upserted.is_empty(), "{applied:?}");
+    // Another entry changes, so a new snapshot is built from what the handbook holds now.
+    hb.write("measures/x/nov.toml", &simple_entry("Nov"));
+    c.apply(&rescan, today()).unwrap();
+    let now = c.handle().get().entries["kranj-najemnine"].clone();
+    assert!(
+        std::sync::Arc::ptr_eq(&held, &now),
+        "the unchanged entry is held twice: once by the old snapshot's records, once anew"
+    );
 }
