@@ -8,6 +8,10 @@
 # Requests say `Accept-Encoding: gzip`, as browsers and most HTTP libraries do; set
 # ENCODING=identity for a client that takes only plain bodies.
 #
+# The handbook is generated into a temporary folder and the server builds its index, unless
+# CORPUS=DIR names a folder to keep them in: the first run fills it, and later runs measure a
+# server restarted over its own index and handbook cache.
+#
 # Needs wrk (Debian: apt-get install wrk). Only 127.0.0.1 is ever contacted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +23,7 @@ encoding=${ENCODING:-gzip}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
 work=$(mktemp -d)
+corpus=${CORPUS:-$work}
 server=""
 cleanup() {
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
@@ -28,15 +33,22 @@ trap cleanup EXIT
 
 cargo build --release --quiet --example gen_corpus
 cargo build --release --quiet
-./target/release/examples/gen_corpus "$entries" "$work/handbook" >/dev/null
+if [ ! -f "$corpus/handbook/vocabulary.toml" ]; then
+    ./target/release/examples/gen_corpus "$entries" "$corpus/handbook" >/dev/null
+fi
+if [ -f "$corpus/index/meta.json" ]; then
+    what="restarted over its index"
+else
+    what="index built from $(find "$corpus/handbook/measures" -name '*.toml' | wc -l) entries"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 start=$(date +%s.%N)
-./target/release/handbook serve --handbook "$work/handbook" --index "$work/index" \
+./target/release/handbook serve --handbook "$corpus/handbook" --index "$corpus/index" \
     --addr "127.0.0.1:$port" --no-live-reload 2>"$work/server.log" >/dev/null &
 server=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.02; done
-echo "server up after $(python3 -c "print(round($(date +%s.%N) - $start, 2))") s (index built from $entries entries)"
+echo "server up after $(python3 -c "print(round($(date +%s.%N) - $start, 2))") s ($what)"
 # After it answers, the server still sets up its watch, checks the files and saves the
 # handbook cache, on a core of its own. Measure the steady state: wait (at most two minutes)
 # until it is idle, so that work is not counted against the searches.
@@ -49,7 +61,7 @@ echo "idle after $(python3 -c "print(round($(date +%s.%N) - $start, 2))") s; RSS
 
 # The query mix: each line of queries.txt, alone and with filters, so the cache sees a
 # realistic spread of distinct searches rather than one.
-python3 - "$work/handbook/queries.txt" "$prefix" > "$work/paths.txt" <<'PY'
+python3 - "$corpus/handbook/queries.txt" "$prefix" > "$work/paths.txt" <<'PY'
 import sys, urllib.parse
 queries = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8")]
 prefix = sys.argv[2]
