@@ -516,11 +516,12 @@ fn read_all(
     today: NaiveDate,
     cache: &Cache,
 ) -> BTreeMap<PathBuf, FileState> {
-    crate::parallel::map(paths, |p| {
+    let read = crate::parallel::map(paths, |p| {
         let cached = (!cache.is_empty())
             .then(|| fs::metadata(p).ok())
             .flatten()
             .and_then(|m| cache.state(p, Stamp::of(&m)));
+        let from_disk = cached.is_none();
         let state = cached.unwrap_or_else(|| {
             let (current, warnings, stamp) = read_entry(p, vocabulary, today);
             FileState {
@@ -530,10 +531,30 @@ fn read_all(
                 stamp,
             }
         });
-        (p.clone(), state)
-    })
-    .into_iter()
-    .collect()
+        (p.clone(), state, from_disk)
+    });
+    read.into_iter()
+        .map(|(path, mut state, from_disk)| {
+            if from_disk {
+                compact(&mut state);
+            }
+            (path, state)
+        })
+        .collect()
+}
+
+/// Copies every entry and warning that was just read into memory of its own. Each was made on
+/// a reading thread among the much larger garbage of parsing its file, and the pages it sits in
+/// could not be given back while it lives (at 100,000 entries, about 70 MB more held for the
+/// life of the server than after a start from the cache). The copies are made here, one after
+/// another, and the pages of the originals are freed whole.
+fn compact(state: &mut FileState) {
+    if let Ok(entry) = &mut state.current {
+        *entry = Arc::new(Entry::clone(entry));
+    }
+    for warning in &mut state.warnings {
+        *warning = Arc::new(Diagnostic::clone(warning));
+    }
 }
 
 /// An entry file's checked content, and the warnings about it.
