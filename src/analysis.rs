@@ -99,24 +99,31 @@ pub struct Analyzed {
 
 /// Every word of `text` with its exact and stemmed terms.
 pub fn analyze(text: &str) -> Vec<Analyzed> {
+    let mut out = Vec::new();
+    exact_tokens(text, |t, normalized| {
+        out.push(Analyzed {
+            text: normalized[t.offset_from..t.offset_to].to_string(),
+            start: t.offset_from,
+            end: t.offset_to,
+            folded: t.text.clone(),
+            stem: crate::stemmer::stem(&t.text),
+            stop: is_stop_word(&t.text),
+        });
+    });
+    out
+}
+
+/// Each token of the exact analyser over `text` (composed first), with the composed text its
+/// offsets point into.
+fn exact_tokens(text: &str, mut each: impl FnMut(&tantivy::tokenizer::Token, &str)) {
     let normalized = normalize(text);
     EXACT.with(|analyzer| {
         let mut analyzer = analyzer.borrow_mut();
         let mut stream = analyzer.token_stream(&normalized);
-        let mut out = Vec::new();
         while stream.advance() {
-            let t = stream.token();
-            out.push(Analyzed {
-                text: normalized[t.offset_from..t.offset_to].to_string(),
-                start: t.offset_from,
-                end: t.offset_to,
-                folded: t.text.clone(),
-                stem: crate::stemmer::stem(&t.text),
-                stop: is_stop_word(&t.text),
-            });
+            each(stream.token(), &normalized);
         }
-        out
-    })
+    });
 }
 
 /// Canonical Unicode form for all text that enters the handbook or a query.
@@ -143,18 +150,11 @@ thread_local! {
 
 /// The exact (folded) terms of `text`, in order.
 pub fn terms(text: &str) -> Vec<String> {
-    // Not through `analyze`: stems and offsets are not needed here, and every title's sort
-    // key is made this way when a snapshot is built.
-    let normalized = normalize(text);
-    EXACT.with(|analyzer| {
-        let mut analyzer = analyzer.borrow_mut();
-        let mut stream = analyzer.token_stream(&normalized);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
-    })
+    // Not through `analyze`: stems are not needed here, and every title's sort key is made
+    // this way when a snapshot is built.
+    let mut out = Vec::new();
+    exact_tokens(text, |t, _| out.push(t.text.clone()));
+    out
 }
 
 /// Words too common to narrow a search ("subvencije za najem v centru"), dropped from queries
