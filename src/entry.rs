@@ -49,6 +49,10 @@ pub struct Entry {
     /// A digest of everything below, computed once when the entry is read.
     #[serde(skip)]
     pub digest: u64,
+    /// The title folded for sorting ("Črnomelj" sorts with C), made once when the entry is
+    /// read and kept in the handbook cache: folding every title was a fifth of a start.
+    #[serde(skip)]
+    pub sort_key: String,
     pub id: String,
     pub title: String,
     pub summary: String,
@@ -169,8 +173,9 @@ impl Entry {
     }
 
     /// Restores what `#[serde(skip)]` leaves out, for an entry read back from the cache.
-    pub(crate) fn set_digest(&mut self, digest: u64) {
+    pub(crate) fn set_derived(&mut self, digest: u64, sort_key: String) {
         self.digest = digest;
+        self.sort_key = sort_key;
     }
 
     /// The text of the body as plain words, for the index and for snippets. Derived when
@@ -360,6 +365,7 @@ pub fn parse(
     if !r.has_problems() {
         let mut entry = Entry {
             digest: 0,
+            sort_key: String::new(),
             id: id.to_string(),
             title: title.expect("checked"),
             summary: summary.expect("checked"),
@@ -387,6 +393,7 @@ pub fn parse(
         entry.digest = crate::digest::Digest::default()
             .eat(serde_json::to_string(&entry).unwrap_or_default().as_bytes())
             .value();
+        entry.sort_key = analysis::fold(&entry.title);
         Ok(entry)
     } else {
         Err(r.finish())

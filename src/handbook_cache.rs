@@ -24,7 +24,7 @@ use crate::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
 /// on every core: decoding is most of what a start from the cache costs.
 const PARTS: usize = 8;
@@ -76,6 +76,7 @@ struct CachedFile {
     stamp: Stamp,
     entry: Entry,
     digest: u64,
+    sort_key: String,
     warnings: Vec<StoredDiagnostic>,
 }
 
@@ -107,7 +108,7 @@ fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
             .into_iter()
             .map(|f| {
                 let mut entry = f.entry;
-                entry.set_digest(f.digest);
+                entry.set_derived(f.digest, f.sort_key);
                 let warnings = f
                     .warnings
                     .into_iter()
@@ -283,6 +284,7 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
                 stamp: state.stamp?,
                 entry: Entry::clone(entry),
                 digest: entry.digest,
+                sort_key: entry.sort_key.clone(),
                 warnings: state
                     .warnings
                     .iter()

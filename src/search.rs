@@ -200,8 +200,6 @@ pub struct Results {
 /// An entry with what search derives from it once per snapshot rather than once per request.
 struct Record {
     entry: Arc<Entry>,
-    /// The title folded for sorting ("Črnomelj" sorts with C).
-    title_key: String,
     /// The entry's value ids in each facet (by `Facet::index`; status, computed per request,
     /// has none here). Counting and filtering on small integers keeps a search over thousands
     /// of matches cheap.
@@ -300,15 +298,6 @@ impl Snapshot {
                 .and_then(|p| p.records.get(id))
                 .filter(|r| Arc::ptr_eq(&r.entry, entry))
         };
-        // Folding titles is most of a record's cost; on every core, for a start.
-        let fresh: Vec<&Arc<Entry>> = resolved
-            .entries
-            .iter()
-            .filter(|(id, entry)| old(id, entry).is_none())
-            .map(|(_, entry)| entry)
-            .collect();
-        let mut title_keys =
-            crate::parallel::map(&fresh, |entry| analysis::fold(&entry.title)).into_iter();
         for (id, entry) in &resolved.entries {
             let record = match old(id, entry) {
                 Some(r) => r.clone(),
@@ -327,7 +316,6 @@ impl Snapshot {
                     }
                     Arc::new(Record {
                         entry: entry.clone(),
-                        title_key: title_keys.next().unwrap_or_default(),
                         ids,
                     })
                 }
@@ -578,7 +566,7 @@ impl Snapshot {
             (b.0, b.1)
                 .cmp(&(a.0, a.1))
                 .then_with(|| b.2.total_cmp(&a.2))
-                .then_with(|| a.3.title_key.cmp(&b.3.title_key))
+                .then_with(|| a.3.entry.sort_key.cmp(&b.3.entry.sort_key))
         });
         Ok(candidates
             .into_iter()
@@ -821,8 +809,9 @@ fn sort(
     k: usize,
 ) {
     let by_title = |a: &Record, b: &Record| {
-        a.title_key
-            .cmp(&b.title_key)
+        a.entry
+            .sort_key
+            .cmp(&b.entry.sort_key)
             .then_with(|| a.entry.id.cmp(&b.entry.id))
     };
     // Deadlines still ahead first (soonest first), then past ones (most recent first), then
