@@ -293,13 +293,11 @@ impl Snapshot {
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
         let mut records: HashMap<String, Arc<Record>> =
             HashMap::with_capacity(resolved.entries.len());
-        let old = |id: &String, entry: &Arc<Entry>| {
-            reusable
-                .and_then(|p| p.records.get(id))
-                .filter(|r| Arc::ptr_eq(&r.entry, entry))
-        };
         for (id, entry) in &resolved.entries {
-            let record = match old(id, entry) {
+            let old = reusable
+                .and_then(|p| p.records.get(id))
+                .filter(|r| Arc::ptr_eq(&r.entry, entry));
+            let record = match old {
                 Some(r) => r.clone(),
                 None => {
                     let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);

@@ -118,14 +118,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .context("the server stopped with an error")
     })?;
-    // A batch of changes may be half-way through its index commit; taking the catalog waits for
-    // it, and holding it until the process ends keeps a batch still queued in the watcher from
-    // starting another, so the index on disk is the last commit, whole.
     // The start-up work ends in well under a second; a stop that came sooner waits for it.
     if startup.join().is_err() {
         tracing::error!("the start-up checks stopped with a panic");
     }
     drop(lock(&watching).take());
+    // A batch of changes may be half-way through its index commit; taking the catalog waits for
+    // it, and holding it until the process ends keeps a batch still queued in the watcher from
+    // starting another, so the index on disk is the last commit, whole.
     let mut held = lock(&for_shutdown);
     held.save_cache();
     tracing::info!("stopped");

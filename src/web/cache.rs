@@ -239,16 +239,16 @@ pub fn accepts_gzip(request: &HeaderMap) -> bool {
                 .unwrap_or(1.0);
             Some((name, quality))
         })
-        // An explicit `gzip;q=0` outweighs a `*` that would allow it.
-        .fold(None, |verdict: Option<(bool, bool)>, (name, quality)| {
-            let (explicit, allowed) = verdict.unwrap_or((false, false));
-            match name.as_str() {
-                "gzip" | "x-gzip" => Some((true, quality > 0.0)),
-                "*" if !explicit => Some((false, quality > 0.0)),
-                _ => Some((explicit, allowed)),
-            }
-        })
-        .is_some_and(|(_, allowed)| allowed)
+        // (named gzip, allowed): an explicit `gzip;q=0` outweighs a `*` that would allow it.
+        .fold(
+            (false, false),
+            |(explicit, allowed), (name, quality)| match name.as_str() {
+                "gzip" | "x-gzip" => (true, quality > 0.0),
+                "*" if !explicit => (false, quality > 0.0),
+                _ => (explicit, allowed),
+            },
+        )
+        .1
 }
 
 impl Inner {

@@ -304,8 +304,7 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
-    let signal = stop;
-    tokio::pin!(signal);
+    tokio::pin!(stop);
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -327,7 +326,7 @@ pub async fn serve(
                     let _ = connection.await;
                 });
             }
-            () = &mut signal => break,
+            () = &mut stop => break,
         }
     }
     drop(listener);
@@ -359,21 +358,18 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     async move {
         #[cfg(unix)]
         {
-            let terminate = async {
-                match &mut terminate {
-                    Some(s) => s.recv().await,
+            // A signal that could not be installed never arrives.
+            async fn next(signal: Option<&mut tokio::signal::unix::Signal>) {
+                match signal {
+                    Some(s) => {
+                        s.recv().await;
+                    }
                     None => std::future::pending().await,
                 }
-            };
-            let interrupt = async {
-                match &mut interrupt {
-                    Some(s) => s.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
+            }
             tokio::select! {
-                _ = terminate => {},
-                _ = interrupt => {},
+                () = next(terminate.as_mut()) => {},
+                () = next(interrupt.as_mut()) => {},
             }
         }
         #[cfg(not(unix))]
