@@ -5,6 +5,7 @@
 //! `build`: read and check every file, build the index in memory (what a reindex does).
 //! `update_one`: one file saved: parse, upsert, commit, reload, new snapshot (what the watcher
 //! does for an editor's save, without the debounce).
+//! `start`: what a server does before it serves, over an index and handbook cache on disk.
 
 mod support;
 
@@ -50,7 +51,53 @@ fn bench(c: &mut Criterion) {
             });
         });
         group.finish();
+        start(c, n, &dir);
     }
+}
+
+/// A server's start over an index and handbook cache written by an earlier run: decoding the
+/// cache alone, and all a start does before it serves (`Catalog::open_unverified`).
+fn start(c: &mut Criterion, n: usize, dir: &tempfile::TempDir) {
+    let today = handbook::today();
+    // The cache trusts no file changed in the last two seconds: age them all.
+    let (files, _) = handbook::handbook::discover(dir.path());
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for path in &files {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(an_hour_ago).unwrap();
+    }
+    let index = tempfile::tempdir().unwrap();
+    let (mut catalog, _) = Catalog::open(dir.path(), Some(index.path()), today).unwrap();
+    catalog.save_cache();
+    drop(catalog);
+    let mut group = c.benchmark_group(format!("start_{n}"));
+    group.sample_size(20);
+    group.bench_function(BenchmarkId::new("cache", n), |b| {
+        b.iter_with_large_drop(|| {
+            let (cache, why) = handbook::handbook_cache::Cache::load(index.path(), today);
+            assert!(why.is_none(), "{why:?}");
+            cache
+        });
+    });
+    group.bench_function(BenchmarkId::new("open_unverified", n), |b| {
+        // One catalog at a time (each holds the index's writer lock), dropped off the clock.
+        b.iter_custom(|iters| {
+            let mut took = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                let began = std::time::Instant::now();
+                let (catalog, opened) =
+                    Catalog::open_unverified(dir.path(), index.path(), today).unwrap();
+                took += began.elapsed();
+                assert!(
+                    matches!(opened, handbook::index::Opened::Reused),
+                    "{opened:?}"
+                );
+                drop(catalog);
+            }
+            took
+        });
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);

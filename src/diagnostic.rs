@@ -4,7 +4,8 @@
 
 use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,8 @@ impl fmt::Display for Severity {
 /// One problem found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    pub file: PathBuf,
+    /// Shared by the diagnostics of one file where they are kept together (`Texts`).
+    pub file: Arc<Path>,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
     /// 1-based column counted in characters, not bytes.
@@ -36,14 +38,16 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable, short code such as `unknown-key`, for tools and for the editors' guide.
     pub code: &'static str,
-    pub message: String,
+    /// The texts are shared (`Texts`): a generated handbook of 100,000 entries has 200,000
+    /// warnings, most of whose help texts, messages and quoted lines repeat.
+    pub message: Arc<str>,
     /// What to do about it, when there is something more useful to say than the message.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Arc<str>>,
     /// The text of the offending line, for the caret display; an excerpt around the spot when
     /// the line is longer than `MAX_QUOTED_CHARS`.
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub source_line: Option<Arc<str>>,
     /// How many characters the caret underline spans.
     #[serde(skip)]
     pub width: usize,
@@ -64,51 +68,99 @@ const MAX_QUOTED_CHARS: usize = 160;
 /// How much of a long line to quote before the spot.
 const QUOTED_LEAD: usize = 40;
 
-/// Every field of a diagnostic, for `handbook_cache` to keep an entry's warnings between runs.
+/// A diagnostic as `handbook_cache` keeps it among the warnings of one file: every field but
+/// the file, which is the file the warnings are kept with. Borrows its texts from the cache's
+/// bytes, so that reading it back allocates each distinct text once (`Texts`).
 #[derive(Serialize, Deserialize)]
-pub struct StoredDiagnostic {
-    file: PathBuf,
+pub struct StoredDiagnostic<'a> {
     line: usize,
     column: usize,
     severity: Severity,
-    code: String,
-    message: String,
-    help: Option<String>,
-    source_line: Option<String>,
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    source_line: Option<&'a str>,
     width: usize,
     caret: usize,
 }
 
-impl From<&Diagnostic> for StoredDiagnostic {
-    fn from(d: &Diagnostic) -> Self {
+impl<'a> From<&'a Diagnostic> for StoredDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
         StoredDiagnostic {
-            file: d.file.clone(),
             line: d.line,
             column: d.column,
             severity: d.severity,
-            code: d.code.to_string(),
-            message: d.message.clone(),
-            help: d.help.clone(),
-            source_line: d.source_line.clone(),
+            code: d.code,
+            message: &d.message,
+            help: d.help.as_deref(),
+            source_line: d.source_line.as_deref(),
             width: d.width,
             caret: d.caret,
         }
     }
 }
 
-impl From<StoredDiagnostic> for Diagnostic {
-    fn from(d: StoredDiagnostic) -> Self {
+impl StoredDiagnostic<'_> {
+    /// The diagnostic about `file`, its texts shared through `texts`.
+    pub fn restore(&self, file: &Arc<Path>, texts: &mut Texts) -> Diagnostic {
         Diagnostic {
-            file: d.file,
-            line: d.line,
-            column: d.column,
-            severity: d.severity,
-            code: static_code(&d.code),
-            message: d.message,
-            help: d.help,
-            source_line: d.source_line,
-            width: d.width,
-            caret: d.caret,
+            file: file.clone(),
+            line: self.line,
+            column: self.column,
+            severity: self.severity,
+            code: texts.code(self.code),
+            message: texts.get(self.message),
+            help: self.help.map(|h| texts.get(h)),
+            source_line: self.source_line.map(|l| texts.get(l)),
+            width: self.width,
+            caret: self.caret,
+        }
+    }
+}
+
+/// Shares equal texts between diagnostics made or read together: one allocation for each
+/// distinct message, help text and quoted line instead of one for each diagnostic.
+#[derive(Default)]
+pub struct Texts {
+    texts: std::collections::HashSet<Arc<str>, foldhash::fast::RandomState>,
+    codes: Vec<&'static str>,
+    /// The file of the last diagnostic shared: a file's diagnostics come together.
+    file: Option<Arc<Path>>,
+}
+
+impl Texts {
+    pub fn get(&mut self, text: &str) -> Arc<str> {
+        if let Some(shared) = self.texts.get(text) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(text);
+        self.texts.insert(shared.clone());
+        shared
+    }
+
+    /// The code as the program spells it; asked of the process-wide list only once per code.
+    fn code(&mut self, code: &str) -> &'static str {
+        if let Some(known) = self.codes.iter().find(|c| **c == code) {
+            return known;
+        }
+        let known = static_code(code);
+        self.codes.push(known);
+        known
+    }
+
+    /// `diagnostic` with its texts shared, in memory of its own (see `handbook::compact`).
+    pub fn share(&mut self, d: &Diagnostic) -> Diagnostic {
+        let file = match &self.file {
+            Some(last) if *last == d.file => last.clone(),
+            // A copy, not the original: that one sits among the garbage of reading its file.
+            _ => self.file.insert(Arc::from(&*d.file)).clone(),
+        };
+        Diagnostic {
+            file,
+            message: self.get(&d.message),
+            help: d.help.as_deref().map(|h| self.get(h)),
+            source_line: d.source_line.as_deref().map(|l| self.get(l)),
+            ..*d
         }
     }
 }
@@ -135,7 +187,7 @@ impl Diagnostic {
         source: &str,
         span: Range<usize>,
         code: &'static str,
-        message: impl Into<String>,
+        message: impl Into<Arc<str>>,
     ) -> Self {
         let pos = Position::of(source, span.start);
         let line_text = source[pos.line_start..].lines().next().unwrap_or("");
@@ -149,14 +201,14 @@ impl Diagnostic {
             .max(1);
         let (quoted, caret, width) = excerpt(line_text, pos.column - 1, width);
         Diagnostic {
-            file: file.to_path_buf(),
+            file: Arc::from(file),
             line: pos.line,
             column: pos.column,
             severity: Severity::Error,
             code,
             message: message.into(),
             help: None,
-            source_line: Some(quoted),
+            source_line: Some(quoted.into()),
             width,
             caret,
         }
@@ -176,9 +228,9 @@ impl Diagnostic {
     }
 
     /// A diagnostic about a whole file (it cannot be read, it is a duplicate, ...).
-    pub fn file(file: &Path, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn file(file: &Path, code: &'static str, message: impl Into<Arc<str>>) -> Self {
         Diagnostic {
-            file: file.to_path_buf(),
+            file: Arc::from(file),
             line: 0,
             column: 0,
             severity: Severity::Error,
@@ -191,7 +243,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Arc<str>>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -341,6 +393,49 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stale(file: &Path) -> Diagnostic {
+        Diagnostic::at(
+            file,
+            "updated = 2020-01-01\n",
+            10..20,
+            "stale",
+            "not checked",
+        )
+        .with_help("check it")
+        .warning()
+    }
+
+    #[test]
+    fn shared_diagnostics_are_equal_copies_that_share_their_texts_and_file() {
+        let (a, b) = (Path::new("a.toml"), Path::new("b.toml"));
+        let originals = [stale(a), stale(a), stale(b)];
+        let mut texts = Texts::default();
+        let shared: Vec<Diagnostic> = originals.iter().map(|d| texts.share(d)).collect();
+        assert_eq!(shared, originals);
+        assert!(Arc::ptr_eq(&shared[0].message, &shared[2].message));
+        assert!(Arc::ptr_eq(
+            shared[0].help.as_ref().unwrap(),
+            shared[1].help.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(&shared[0].file, &shared[1].file));
+        // The originals were made among the garbage of reading a file: nothing of them is kept.
+        for (copy, original) in shared.iter().zip(&originals) {
+            assert!(!Arc::ptr_eq(&copy.file, &original.file));
+            assert!(!Arc::ptr_eq(&copy.message, &original.message));
+        }
+    }
+
+    #[test]
+    fn a_stored_diagnostic_comes_back_whole_about_the_file_it_is_kept_with() {
+        let file: Arc<Path> = Arc::from(Path::new("measures/a.toml"));
+        let original = stale(&file);
+        let bytes = postcard::to_stdvec(&StoredDiagnostic::from(&original)).unwrap();
+        let stored: StoredDiagnostic<'_> = postcard::from_bytes(&bytes).unwrap();
+        let back = stored.restore(&file, &mut Texts::default());
+        assert_eq!(back, original);
+        assert_eq!(back.to_string(), original.to_string());
+    }
 
     #[test]
     fn positions_count_lines_and_characters_not_bytes() {

@@ -6,6 +6,7 @@
 //! every other file is read from disk. A missing, old or damaged cache costs a full read, never
 //! a wrong answer, and the files stay the only source of truth.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
@@ -16,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, StoredDiagnostic};
+use crate::diagnostic::{Diagnostic, StoredDiagnostic, Texts};
 use crate::digest::Digest;
 use crate::entry::Entry;
 use crate::handbook::{FileState, Handbook};
@@ -24,7 +25,7 @@ use crate::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
 /// on every core: decoding is most of what a start from the cache costs.
 const PARTS: usize = 8;
@@ -70,14 +71,20 @@ impl Stamp {
     }
 }
 
+/// Borrowed when saved: copying every entry to save it cost, at 100,000 entries, 150 MB of
+/// short-lived allocations, and memory freed by a thread that then ends may not be given back.
 #[derive(Serialize, Deserialize)]
-struct CachedFile {
-    path: String,
+struct CachedFile<'a> {
+    #[serde(borrow)]
+    path: Cow<'a, str>,
     stamp: Stamp,
-    entry: Entry,
+    entry: Cow<'a, Entry>,
     digest: u64,
-    sort_key: String,
-    warnings: Vec<StoredDiagnostic>,
+    #[serde(borrow)]
+    sort_key: Cow<'a, str>,
+    /// About this file (`path`); their texts borrowed from the cache's bytes, to be shared.
+    #[serde(borrow)]
+    warnings: Vec<StoredDiagnostic<'a>>,
 }
 
 /// What is checked before the rest is decoded: another version's layout may differ after it.
@@ -103,18 +110,25 @@ type Decoded = Vec<(PathBuf, Cached)>;
 /// Decodes the parts on every core.
 fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
     let decode = |part: &[u8]| -> Result<Decoded, postcard::Error> {
-        let files: Vec<CachedFile> = postcard::from_bytes(part)?;
+        let files: Vec<CachedFile<'_>> = postcard::from_bytes(part)?;
+        let mut texts = Texts::default();
         Ok(files
             .into_iter()
             .map(|f| {
-                let mut entry = f.entry;
-                entry.set_derived(f.digest, f.sort_key);
-                let warnings = f
-                    .warnings
-                    .into_iter()
-                    .map(|d| Arc::new(Diagnostic::from(d)))
-                    .collect();
-                (PathBuf::from(f.path), (f.stamp, Arc::new(entry), warnings))
+                let mut entry = f.entry.into_owned();
+                entry.set_derived(f.digest, f.sort_key.into_owned());
+                let path = PathBuf::from(&*f.path);
+                let warnings = match f.warnings.as_slice() {
+                    [] => Vec::new(),
+                    stored => {
+                        let file: Arc<Path> = Arc::from(path.as_path());
+                        stored
+                            .iter()
+                            .map(|d| Arc::new(d.restore(&file, &mut texts)))
+                            .collect()
+                    }
+                };
+                (path, (f.stamp, Arc::new(entry), warnings))
             })
             .collect())
     };
@@ -196,9 +210,11 @@ impl Cache {
             );
         }
         match decode_parts(&body.parts) {
-            Ok(mut files) => {
-                // Saved in this order; a stable sort of a sorted list is one pass.
-                files.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(files) => {
+                // In path order as saved (from the handbook's map), so not sorted again: a
+                // comparison of paths is slow, and the map they go back into sorts them anyway.
+                // A cache damaged yet decodable out of order would only make lookups miss,
+                // and those files would be read from disk.
                 let cache = Cache {
                     files,
                     vocabulary: body.vocabulary,
@@ -279,12 +295,17 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
         .iter()
         .filter_map(|(path, state)| {
             let entry = state.current.as_ref().ok()?;
+            // Warnings are kept without their file, which is the one they are kept with; one
+            // about another file (there are none today) would be lost, so that file is not kept.
+            if state.warnings.iter().any(|d| *d.file != **path) {
+                return None;
+            }
             Some(CachedFile {
-                path: path.to_str()?.to_string(),
+                path: Cow::Borrowed(path.to_str()?),
                 stamp: state.stamp?,
-                entry: Entry::clone(entry),
+                entry: Cow::Borrowed(&**entry),
                 digest: entry.digest,
-                sort_key: entry.sort_key.clone(),
+                sort_key: Cow::Borrowed(&entry.sort_key),
                 warnings: state
                     .warnings
                     .iter()

@@ -3,10 +3,11 @@
 //! in memory. Status depends on today's date and facet counts on every filter but their own, so
 //! both are computed per request from the entries rather than stored in the index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Local, NaiveDate};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::AllQuery;
@@ -200,10 +201,65 @@ pub struct Results {
 /// An entry with what search derives from it once per snapshot rather than once per request.
 struct Record {
     entry: Arc<Entry>,
-    /// The entry's value ids in each facet (by `Facet::index`; status, computed per request,
-    /// has none here). Counting and filtering on small integers keeps a search over thousands
-    /// of matches cheap.
-    ids: [Vec<u32>; 6],
+    /// The entry's value ids of every facet, one facet after another (status, computed per
+    /// request, has none here). Counting and filtering on small integers keeps a search over
+    /// thousands of matches cheap; one slice rather than one vector per facet keeps a record to
+    /// one allocation.
+    ids: Box<[u32]>,
+    /// Where each facet's ids end in `ids`, by `Facet::index`.
+    ends: [u16; 6],
+}
+
+impl Record {
+    fn new(entry: Arc<Entry>, vocabulary: &Vocabulary, interner: &mut Interner) -> Record {
+        let mut ids = Vec::new();
+        let mut ends = [0u16; 6];
+        let mut end = |facet: Facet, ids: &Vec<u32>| {
+            ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
+        };
+        // In the order of `Facet::index`, each facet's ids after the one before.
+        for facet in Facet::ALL {
+            let keys: &[String] = match facet {
+                Facet::Region => {
+                    let start = ids.len();
+                    for region in entry.municipalities.iter().filter_map(|m| {
+                        vocabulary
+                            .municipality
+                            .get(m)
+                            .and_then(|t| t.region.as_deref())
+                    }) {
+                        let id = interner.intern(Facet::Region, region);
+                        if !ids[start..].contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    end(facet, &ids);
+                    continue;
+                }
+                Facet::Municipality => &entry.municipalities,
+                Facet::Type => &entry.types,
+                Facet::Source => &entry.sources,
+                Facet::Beneficiary => &entry.beneficiaries,
+                Facet::Status => &[],
+            };
+            ids.extend(keys.iter().map(|k| interner.intern(facet, k)));
+            end(facet, &ids);
+        }
+        Record {
+            entry,
+            ids: ids.into_boxed_slice(),
+            ends,
+        }
+    }
+
+    /// The entry's value ids in `facet`.
+    fn ids(&self, facet: Facet) -> &[u32] {
+        let i = facet.index();
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.ids
+            .get(usize::from(start)..usize::from(self.ends[i]))
+            .unwrap_or_default()
+    }
 }
 
 /// Facet values as small integers, and back. Append-only and carried from snapshot to snapshot,
@@ -264,7 +320,8 @@ pub struct Snapshot {
     pub paths: HashMap<String, std::path::PathBuf>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
-    records: HashMap<String, Arc<Record>>,
+    /// In id order.
+    records: Vec<Arc<Record>>,
     interner: Interner,
     /// Per language, facet and value id, the folded label: the order of facet values,
     /// computed once.
@@ -291,35 +348,20 @@ impl Snapshot {
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
-        let mut records: HashMap<String, Arc<Record>> =
-            HashMap::with_capacity(resolved.entries.len());
-        for (id, entry) in &resolved.entries {
-            let old = reusable
-                .and_then(|p| p.records.get(id))
-                .filter(|r| Arc::ptr_eq(&r.entry, entry));
-            let record = match old {
-                Some(r) => r.clone(),
-                None => {
-                    let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
-                    let mut ids: [Vec<u32>; 6] = Default::default();
-                    for (facet, keys) in [
-                        (Facet::Region, &regions),
-                        (Facet::Municipality, &entry.municipalities),
-                        (Facet::Type, &entry.types),
-                        (Facet::Source, &entry.sources),
-                        (Facet::Beneficiary, &entry.beneficiaries),
-                    ] {
-                        ids[facet.index()] =
-                            keys.iter().map(|k| interner.intern(facet, k)).collect();
-                    }
-                    Arc::new(Record {
-                        entry: entry.clone(),
-                        ids,
+        // In id order, as `resolved.entries` is: looked up by binary search.
+        let records: Vec<Arc<Record>> = resolved
+            .entries
+            .values()
+            .map(|entry| {
+                reusable
+                    .and_then(|p| p.record(&entry.id))
+                    .filter(|r| Arc::ptr_eq(&r.entry, entry))
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        Arc::new(Record::new(entry.clone(), &vocabulary, &mut interner))
                     })
-                }
-            };
-            records.insert(id.clone(), record);
-        }
+            })
+            .collect();
         let mut docs = Vec::with_capacity(searcher.segment_readers().len());
         let mut tables = HashMap::new();
         for segment in searcher.segment_readers() {
@@ -357,6 +399,13 @@ impl Snapshot {
             docs,
             tables,
         })
+    }
+
+    fn record(&self, id: &str) -> Option<&Arc<Record>> {
+        self.records
+            .binary_search_by(|r| r.entry.id.as_str().cmp(id))
+            .ok()
+            .map(|at| &self.records[at])
     }
 
     /// The entry with this id, or, for a former id, the id it now has.
@@ -431,7 +480,7 @@ impl Snapshot {
                 if *facet == Facet::Status {
                     c[status as usize] += 1;
                 } else {
-                    for id in &record.ids[facet.index()] {
+                    for id in record.ids(*facet) {
                         c[*id as usize] += 1;
                     }
                 }
@@ -691,7 +740,7 @@ impl Snapshot {
 /// one pass, not looked up per document: each lookup would decompress a block.
 fn doc_table(
     segment: &SegmentReader,
-    records: &HashMap<String, Arc<Record>>,
+    records: &[Arc<Record>],
 ) -> tantivy::Result<Vec<Option<Arc<Record>>>> {
     let column = segment
         .fast_fields()
@@ -699,14 +748,22 @@ fn doc_table(
         .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
     let mut by_ord: Vec<Option<Arc<Record>>> = Vec::new();
     let mut stream = column.dictionary().stream()?;
+    // The dictionary and the records are both in the byte order of ids: one pass over each.
+    let mut rest = records;
     while stream.advance() {
         let ord = usize::try_from(stream.term_ord()).unwrap_or(usize::MAX);
         if by_ord.len() <= ord {
             by_ord.resize(ord + 1, None);
         }
-        by_ord[ord] = std::str::from_utf8(stream.key())
-            .ok()
-            .and_then(|id| records.get(id))
+        let key = stream.key();
+        let skip = rest
+            .iter()
+            .take_while(|r| r.entry.id.as_bytes() < key)
+            .count();
+        rest = &rest[skip..];
+        by_ord[ord] = rest
+            .first()
+            .filter(|r| r.entry.id.as_bytes() == key)
             .cloned();
     }
     let mut table = vec![None; segment.max_doc() as usize];
@@ -790,9 +847,7 @@ impl Filters {
         match &self.selected[facet.index()] {
             None => true,
             Some(wanted) if facet == Facet::Status => wanted.contains(&(status as u32)),
-            Some(wanted) => record.ids[facet.index()]
-                .iter()
-                .any(|id| wanted.contains(id)),
+            Some(wanted) => record.ids(facet).iter().any(|id| wanted.contains(id)),
         }
     }
 }

@@ -96,7 +96,7 @@ impl<'a> Reader<'a> {
         &mut self,
         span: Range<usize>,
         code: &'static str,
-        message: impl Into<String>,
+        message: impl Into<std::sync::Arc<str>>,
     ) -> &mut Diagnostic {
         if self.is_full() {
             // A list of 250,000 unknown keys: describing each would cost a scan of the file.
@@ -124,7 +124,7 @@ impl<'a> Reader<'a> {
                 "unknown-key",
                 format!("unknown field `{name}` {what}"),
             )
-            .help = Some(help);
+            .help = Some(help.into());
         }
     }
 
@@ -135,7 +135,7 @@ impl<'a> Reader<'a> {
             "missing-field",
             format!("missing required field `{key}`"),
         );
-        d.help = Some(format!("add a line such as `{key} = {example}`"));
+        d.help = Some(format!("add a line such as `{key} = {example}`").into());
         d
     }
 
@@ -152,7 +152,7 @@ impl<'a> Reader<'a> {
             "wrong-type",
             format!("`{key}` must be {expected}, not {found}"),
         );
-        d.help = Some(format!("write it as `{key} = {example}`"));
+        d.help = Some(format!("write it as `{key} = {example}`").into());
     }
 
     /// A non-empty string, in Unicode NFC however its letters were written (decomposed, or as
@@ -165,9 +165,9 @@ impl<'a> Reader<'a> {
         };
         if s.trim().is_empty() {
             self.error(value.span(), "empty-value", format!("`{key}` is empty"))
-                .help = Some(format!(
-                "write the {key}, or remove the line if the field is optional"
-            ));
+                .help = Some(
+                format!("write the {key}, or remove the line if the field is optional").into(),
+            );
             return None;
         }
         Some(Spanned::new(value.span(), analysis::normalize(s)))
@@ -205,7 +205,7 @@ impl<'a> Reader<'a> {
                         "wrong-type",
                         format!("the items of `{key}` must be strings, not {found}"),
                     )
-                    .help = Some(format!("write it as `{key} = [\"...\"]`"));
+                    .help = Some(format!("write it as `{key} = [\"...\"]`").into());
                 }
             }
         }
@@ -240,7 +240,7 @@ impl<'a> Reader<'a> {
                     "wrong-type",
                     format!("`{key}` must be a date without a time"),
                 )
-                .help = Some(format!("write only the date, e.g. `{key} = 2024-05-31`"));
+                .help = Some(format!("write only the date, e.g. `{key} = 2024-05-31`").into());
                 None
             }
             DeValue::String(s) if NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() => {
@@ -249,7 +249,7 @@ impl<'a> Reader<'a> {
                     "wrong-type",
                     format!("`{key}` must be a date, not a string"),
                 )
-                .help = Some(format!("remove the quotes: `{key} = {s}`"));
+                .help = Some(format!("remove the quotes: `{key} = {s}`").into());
                 None
             }
             _ => {
@@ -285,7 +285,7 @@ impl<'a> Reader<'a> {
                         "wrong-type",
                         format!("`{key}` must be a whole number of {unit}"),
                     )
-                    .help = Some(format!("round it, e.g. `{key} = {}`", v.round()));
+                    .help = Some(format!("round it, e.g. `{key} = {}`", v.round()).into());
                     return None;
                 }
             }
@@ -310,7 +310,7 @@ impl<'a> Reader<'a> {
                     "write a whole number of {unit} from {} to {}; leave the line out if it is not known",
                     range.start,
                     range.end - 1
-                ));
+                ).into());
                 None
             }
         }

@@ -156,7 +156,7 @@ impl Vocabulary {
             let Some(table) = r.table(doc.get_ref(), name) else {
                 if name != "beneficiary" {
                     r.missing(0..0, name, &format!("[{name}.key] with label = \"...\""))
-                        .message = format!("vocabulary.toml has no [{name}.*] table");
+                        .message = format!("vocabulary.toml has no [{name}.*] table").into();
                 }
                 continue;
             };
@@ -175,9 +175,10 @@ impl Vocabulary {
                         "wrong-type",
                         format!("`{name}.{key_text}` must be a table with a label"),
                     )
-                    .help = Some(format!(
-                        "write it as [{name}.{key_text}] followed by label = \"...\""
-                    ));
+                    .help = Some(
+                        format!("write it as [{name}.{key_text}] followed by label = \"...\"")
+                            .into(),
+                    );
                     continue;
                 };
                 let allowed: &[&str] = if name == "municipality" {

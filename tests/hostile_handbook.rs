@@ -39,7 +39,7 @@ fn errors(hb: &TempHandbook) -> Vec<Diagnostic> {
 fn problem<'a>(all: &'a [Diagnostic], code: &str, file: &Path) -> &'a Diagnostic {
     let found: Vec<&Diagnostic> = all
         .iter()
-        .filter(|d| d.code == code && d.file == file)
+        .filter(|d| d.code == code && *d.file == *file)
         .collect();
     assert_eq!(
         found.len(),
@@ -154,7 +154,8 @@ async fn junk_that_happens_to_be_utf8_is_a_syntax_error_and_the_rest_loads() {
     .unwrap();
     let all = problems(&hb);
     assert!(
-        all.iter().any(|d| d.file == bad && d.code == "toml-syntax"),
+        all.iter()
+            .any(|d| *d.file == *bad && d.code == "toml-syntax"),
         "{all:#?}"
     );
     assert_fixture_served(&hb.app()).await;
@@ -314,7 +315,7 @@ async fn an_empty_file_is_reported_as_missing_its_fields() {
     let all = problems(&hb);
     assert!(
         all.iter()
-            .any(|d| d.file == empty && d.code == "missing-field" && d.message.contains("title")),
+            .any(|d| *d.file == *empty && d.code == "missing-field" && d.message.contains("title")),
         "{all:#?}"
     );
     assert_fixture_served(&hb.app()).await;
@@ -345,7 +346,7 @@ fn nesting_ten_thousand_deep_gives_a_diagnostic_not_a_stack_overflow() {
     let all = problems(&hb);
     for (name, _) in &cases {
         let file = hb.path(&format!("measures/kranj/{name}.toml"));
-        let about: Vec<&Diagnostic> = all.iter().filter(|d| d.file == file).collect();
+        let about: Vec<&Diagnostic> = all.iter().filter(|d| *d.file == *file).collect();
         assert!(
             !about.is_empty() && about.iter().all(|d| d.is_error()),
             "{name}: {about:#?}"
@@ -389,7 +390,7 @@ async fn a_good_file_overwritten_with_hostile_content_while_serving_keeps_its_la
             snapshot
                 .problems
                 .iter()
-                .any(|d| d.file == path && d.code == *code),
+                .any(|d| *d.file == *path && d.code == *code),
             "{code}: {:#?}",
             snapshot.problems
         );
@@ -414,7 +415,7 @@ async fn a_good_file_overwritten_with_hostile_content_while_serving_keeps_its_la
             .get()
             .problems
             .iter()
-            .any(|d| d.file == path && d.is_error())
+            .any(|d| *d.file == *path && d.is_error())
     );
 }
 
@@ -468,7 +469,7 @@ async fn a_link_saved_while_serving_is_not_followed_and_is_reported() {
             .get()
             .problems
             .iter()
-            .any(|d| d.file == link),
+            .any(|d| *d.file == *link),
     );
 }
 
@@ -552,7 +553,7 @@ fn assert_same_as_a_fresh_load(hb: &TempHandbook, catalog: &Catalog) {
     let fresh = Handbook::load(hb.root(), today()).unwrap().resolve();
     let snapshot = catalog.handle().get();
     let files = |ds: &[std::sync::Arc<Diagnostic>]| -> BTreeSet<(PathBuf, &'static str)> {
-        ds.iter().map(|d| (d.file.clone(), d.code)).collect()
+        ds.iter().map(|d| (d.file.to_path_buf(), d.code)).collect()
     };
     assert_eq!(files(&snapshot.problems), files(&fresh.problems));
 }

@@ -164,7 +164,7 @@ fn a_start_from_the_cache_serves_at_once_and_verify_brings_in_what_changed_while
         snapshot
             .problems
             .iter()
-            .any(|d| d.file == broken && d.is_error()),
+            .any(|d| *d.file == *broken && d.is_error()),
         "{:?}",
         snapshot.problems
     );

@@ -49,7 +49,7 @@ pub async fn measure(
                     snapshot
                         .problems
                         .iter()
-                        .filter(|d| &d.file == path && d.is_error())
+                        .filter(|d| *d.file == **path && d.is_error())
                         .map(|d| &**d)
                         .collect()
                 })
