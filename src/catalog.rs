@@ -136,16 +136,22 @@ impl Catalog {
         trust_cache: bool,
     ) -> Result<(Catalog, Opened), CatalogError> {
         let started = std::time::Instant::now();
-        let cache = match index_dir {
-            Some(dir) => {
-                let (cache, why) = handbook_cache::Cache::load(dir, today);
-                if let Some(why) = why {
-                    tracing::info!(%why, "reading every file of the handbook");
+        // The index is found and checked while the cache is decoded: neither needs the other.
+        let (cache, found) = std::thread::scope(|scope| {
+            let found = index_dir.map(|dir| scope.spawn(|| SearchIndex::find(dir)));
+            let cache = match index_dir {
+                Some(dir) => {
+                    let (cache, why) = handbook_cache::Cache::load(dir, today);
+                    if let Some(why) = why {
+                        tracing::info!(%why, "reading every file of the handbook");
+                    }
+                    cache
                 }
-                cache
-            }
-            None => handbook_cache::Cache::default(),
-        };
+                None => handbook_cache::Cache::default(),
+            };
+            let found = found.map(|f| f.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (cache, found)
+        });
         let cache_loaded = started.elapsed();
         let (handbook, unverified, read_from_disk) = if trust_cache {
             let (handbook, unverified) = Handbook::load_trusting(root, today, cache)?;
@@ -159,7 +165,10 @@ impl Catalog {
         let files_read = started.elapsed();
         let resolved = handbook.resolve();
         let (index, opened) = match index_dir {
-            Some(dir) => SearchIndex::open(dir, &resolved, &handbook.vocabulary)?,
+            Some(dir) => {
+                let found = found.unwrap_or_else(|| SearchIndex::find(dir));
+                SearchIndex::open_found(dir, found, &resolved, &handbook.vocabulary)?
+            }
             None => (
                 SearchIndex::in_memory(&resolved, &handbook.vocabulary)?,
                 Opened::Rebuilt("in memory".into()),

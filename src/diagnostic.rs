@@ -76,9 +76,13 @@ pub struct StoredDiagnostic<'a> {
     line: usize,
     column: usize,
     severity: Severity,
+    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed")]
     code: &'a str,
+    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed")]
     message: &'a str,
+    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed_maybe")]
     help: Option<&'a str>,
+    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed_maybe")]
     source_line: Option<&'a str>,
     width: usize,
     caret: usize,

@@ -53,19 +53,30 @@ pub struct Entry {
     /// read and kept in the handbook cache: folding every title was a fifth of a start.
     #[serde(skip)]
     pub sort_key: String,
+    #[serde(deserialize_with = "crate::cache_text::one")]
     pub id: String,
+    #[serde(deserialize_with = "crate::cache_text::one")]
     pub title: String,
+    #[serde(deserialize_with = "crate::cache_text::one")]
     pub summary: String,
     /// The title in English, for the English interface; the Slovenian one is shown otherwise.
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
     pub title_en: Option<String>,
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
     pub summary_en: Option<String>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub municipalities: Vec<String>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub types: Vec<String>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub sources: Vec<String>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub beneficiaries: Vec<String>,
+    #[serde(deserialize_with = "crate::cache_text::one")]
     pub provider: String,
     #[serde(with = "day")]
     pub updated: NaiveDate,
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
     pub url: Option<String>,
     #[serde(with = "day::option")]
     pub open_from: Option<NaiveDate>,
@@ -78,10 +89,14 @@ pub struct Entry {
     pub budget_eur: Option<i64>,
     pub max_amount_eur: Option<i64>,
     pub cofinancing_percent: Option<i64>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub legal_basis: Vec<String>,
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
     pub gazette: Option<String>,
+    #[serde(deserialize_with = "crate::cache_text::list")]
     pub aliases: Vec<String>,
     /// Markdown; rendered with raw HTML shown as text.
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
     pub body: Option<String>,
 }
 
@@ -631,6 +646,32 @@ fn check_url(r: &mut Reader<'_>, value: Spanned<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn binary_text_is_checked_as_utf8_and_dates_are_day_numbers_there_but_iso_in_json() {
+        #[derive(serde::Deserialize)]
+        struct Field(#[serde(deserialize_with = "crate::cache_text::one")] String);
+        let good = postcard::to_stdvec("Črnomelj, žaga").unwrap();
+        assert_eq!(
+            postcard::from_bytes::<Field>(&good).unwrap().0,
+            "Črnomelj, žaga"
+        );
+        // Postcard writes text as its length and bytes: these bytes are no UTF-8.
+        let bad = postcard::to_stdvec(&[0xC4u8, 0x28]).unwrap();
+        assert!(postcard::from_bytes::<Field>(&bad).is_err());
+
+        let mut e = parse_str(GOOD).unwrap();
+        e.open_until = None;
+        e.body = Some("Čas je **zdaj**.".into());
+        let bytes = postcard::to_stdvec(&e).unwrap();
+        let mut back: Entry = postcard::from_bytes(&bytes).unwrap();
+        back.set_derived(e.digest, e.sort_key.clone());
+        assert_eq!(back, e);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["open_from"], "2024-02-01");
+        assert_eq!(json["updated"], "2024-01-10");
+        assert_eq!(json["open_until"], serde_json::Value::Null);
+    }
 
     fn vocab() -> Vocabulary {
         Vocabulary::parse(

@@ -28,7 +28,7 @@ pub const CACHE_FILE: &str = "handbook.cache";
 const FORMAT: u32 = 4;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
 /// on every core: decoding is most of what a start from the cache costs.
-const PARTS: usize = 8;
+const PARTS: usize = 16;
 /// A file changed within this long before it was read may change again within the same tick of
 /// the file system's clock, leaving the same stamp on other content ("racy" stamps, as git calls
 /// them); such a file gets no stamp, so it is read again at the next start rather than trusted.
@@ -75,12 +75,12 @@ impl Stamp {
 /// short-lived allocations, and memory freed by a thread that then ends may not be given back.
 #[derive(Serialize, Deserialize)]
 struct CachedFile<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
     path: Cow<'a, str>,
     stamp: Stamp,
     entry: Cow<'a, Entry>,
     digest: u64,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
     sort_key: Cow<'a, str>,
     /// About this file (`path`); their texts borrowed from the cache's bytes, to be shared.
     #[serde(borrow)]

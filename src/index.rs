@@ -44,6 +44,9 @@ pub enum IndexError {
     Tantivy(#[from] TantivyError),
 }
 
+/// What `SearchIndex::find` found in a folder, for `SearchIndex::open_found`.
+pub struct Found(Result<Result<(SearchIndex, String), Reuse>, IndexError>);
+
 /// Why the index was rebuilt at start, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
@@ -99,14 +102,46 @@ impl SearchIndex {
         resolved: &Resolved,
         vocabulary: &Vocabulary,
     ) -> Result<(SearchIndex, Opened), IndexError> {
-        fs::create_dir_all(dir).map_err(|source| IndexError::Folder {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+        SearchIndex::open_found(dir, SearchIndex::find(dir), resolved, vocabulary)
+    }
+
+    /// The index in `dir` as found, opened and checked but not yet compared with what it should
+    /// hold: the part of `open` that needs no handbook, so that a start does it while the
+    /// handbook is being read.
+    pub fn find(dir: &Path) -> Found {
+        Found(
+            fs::create_dir_all(dir)
+                .map_err(|source| IndexError::Folder {
+                    path: dir.to_path_buf(),
+                    source,
+                })
+                .map(|()| Self::try_open(dir)),
+        )
+    }
+
+    /// `open`, with the index already found in `dir` by `find`.
+    pub fn open_found(
+        dir: &Path,
+        found: Found,
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<(SearchIndex, Opened), IndexError> {
         let expected = fingerprint(resolved, vocabulary);
-        let reason = match Self::try_reuse(dir, &expected) {
-            Ok(Some(me)) => return Ok((me, Opened::Reused)),
-            Ok(None) => unreachable!("try_reuse returns a reason when it cannot reuse"),
+        let reason = match found.0? {
+            Ok((me, payload)) if payload == expected => return Ok((me, Opened::Reused)),
+            Ok((stale, payload)) => {
+                // It holds the folder's lock: let it go before the folder is wiped.
+                drop(stale);
+                if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
+                    "the handbook changed since it was written".into()
+                } else if payload.is_empty() {
+                    // Every commit of ours carries a payload; a folder created for a build
+                    // and never committed to has none.
+                    "its last build was interrupted".into()
+                } else {
+                    "it was written by another version".into()
+                }
+            }
             Err(Reuse::Locked) => return Err(IndexError::Locked(dir.to_path_buf())),
             Err(Reuse::No(reason)) => reason,
         };
@@ -121,7 +156,8 @@ impl SearchIndex {
         Ok((me, Opened::Rebuilt(reason)))
     }
 
-    fn try_reuse(dir: &Path, expected: &str) -> Result<Option<SearchIndex>, Reuse> {
+    /// The index in `dir` and the payload of its last commit, if it is whole and readable.
+    fn try_open(dir: &Path) -> Result<(SearchIndex, String), Reuse> {
         if !dir.join("meta.json").exists() {
             return Err(Reuse::No(if holds_tantivy_files(dir) {
                 // Segments without the file that lists them: deleted by hand, or a build that
@@ -141,19 +177,6 @@ impl SearchIndex {
             .load_metas()
             .map_err(|e| Reuse::No(format!("it could not be opened ({e})")))?;
         let payload = metas.payload.clone().unwrap_or_default();
-        if payload != expected {
-            return Err(Reuse::No(
-                if payload.starts_with(&format!("{PAYLOAD_PREFIX} v{SCHEMA_VERSION} ")) {
-                    "the handbook changed since it was written".into()
-                } else if payload.is_empty() {
-                    // Every commit of ours carries a payload; a folder created for a build
-                    // and never committed to has none.
-                    "its last build was interrupted".into()
-                } else {
-                    "it was written by another version".into()
-                },
-            ));
-        }
         // Every file of every segment, not `Index::validate_checksum`: that one checks only the
         // files listed in `.managed.json`, so with that file lost a damaged segment passed.
         // A missing file is left to the reader below, which cannot open a segment without it.
@@ -175,7 +198,7 @@ impl SearchIndex {
             return Err(Reuse::No(format!("{bad} of its files are corrupt")));
         }
         match SearchIndex::from_index(index, fields, Some(dir.to_path_buf())) {
-            Ok(me) => Ok(Some(me)),
+            Ok(me) => Ok((me, payload)),
             Err(IndexError::Locked(_)) => Err(Reuse::Locked),
             Err(e) => Err(Reuse::No(format!("it could not be read ({e})"))),
         }

@@ -6,6 +6,7 @@
 //! in `cli` and `cmd`.
 
 pub mod analysis;
+pub mod cache_text;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;

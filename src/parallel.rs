@@ -1,32 +1,53 @@
 //! Work over many independent items on every core, for the parts of a start that touch every
-//! entry (reading files, decoding the cache, building search records). A handful of scoped
-//! threads over contiguous chunks: the items are many and alike, so there is nothing for a
-//! work-stealing pool to balance, and results come back in the items' order.
+//! entry (reading files, decoding the cache, building search records). Scoped threads take
+//! blocks of items in turn, the calling thread among them: on a shared machine one core can be
+//! taken away for milliseconds, and with fixed halves the whole start then waited for the
+//! slower one. Results come back in the items' order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// At most this many threads, however many cores: beyond it, a start is bound by the disk.
 const MAX_THREADS: usize = 8;
+/// Blocks per thread: enough for a thread that falls behind to be caught up by the others.
+const BLOCKS_PER_THREAD: usize = 4;
 
 /// `f` applied to every item, on up to one thread per core, in the items' order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
-        .min(MAX_THREADS);
-    if threads == 1 || items.len() < 2 {
+        .min(MAX_THREADS)
+        .min(items.len());
+    if threads <= 1 {
         return items.iter().map(f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        // A panic in `f` is a bug; it is raised here rather than lost with the items.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
+    let block = items.len().div_ceil(threads * BLOCKS_PER_THREAD);
+    let blocks: Vec<&[T]> = items.chunks(block).collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<R>)> = Vec::new();
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(items) = blocks.get(at) else {
+                return done;
+            };
+            done.push((at, items.iter().map(&f).collect()));
+        }
+    };
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            // A panic in `f` is a bug; it is raised here rather than lost with the items.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().flat_map(|(_, results)| results).collect()
 }
 
 #[cfg(test)]
