@@ -214,36 +214,31 @@ impl Record {
     fn new(entry: Arc<Entry>, vocabulary: &Vocabulary, interner: &mut Interner) -> Record {
         let mut ids = Vec::new();
         let mut ends = [0u16; 6];
-        let mut end = |facet: Facet, ids: &Vec<u32>| {
-            ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
-        };
         // In the order of `Facet::index`, each facet's ids after the one before.
         for facet in Facet::ALL {
+            let start = ids.len();
             let keys: &[String] = match facet {
+                Facet::Status => &[],
                 Facet::Region => {
-                    let start = ids.len();
-                    for region in entry.municipalities.iter().filter_map(|m| {
-                        vocabulary
-                            .municipality
-                            .get(m)
-                            .and_then(|t| t.region.as_deref())
-                    }) {
+                    let regions = entry.municipalities.iter().filter_map(|m| {
+                        let term = vocabulary.municipality.get(m)?;
+                        term.region.as_deref()
+                    });
+                    for region in regions {
                         let id = interner.intern(Facet::Region, region);
                         if !ids[start..].contains(&id) {
                             ids.push(id);
                         }
                     }
-                    end(facet, &ids);
-                    continue;
+                    &[]
                 }
                 Facet::Municipality => &entry.municipalities,
                 Facet::Type => &entry.types,
                 Facet::Source => &entry.sources,
                 Facet::Beneficiary => &entry.beneficiaries,
-                Facet::Status => &[],
             };
             ids.extend(keys.iter().map(|k| interner.intern(facet, k)));
-            end(facet, &ids);
+            ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
         }
         Record {
             entry,
