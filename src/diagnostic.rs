@@ -105,10 +105,10 @@ impl<'a> From<&'a Diagnostic> for StoredDiagnostic<'a> {
 }
 
 impl StoredDiagnostic<'_> {
-    /// The diagnostic about `file`, its texts shared through `texts`.
-    pub fn restore(&self, file: &Arc<Path>, texts: &mut Texts) -> Diagnostic {
+    /// The diagnostic about `file`, its texts and file shared through `texts`.
+    pub fn restore(&self, file: &Path, texts: &mut Texts) -> Diagnostic {
         Diagnostic {
-            file: file.clone(),
+            file: texts.file(file),
             line: self.line,
             column: self.column,
             severity: self.severity,
@@ -152,20 +152,18 @@ impl Texts {
         known
     }
 
+    /// The file, shared with the diagnostic before if it was about the same file. Always a
+    /// copy, never the caller's: that may sit among the garbage of reading its file.
+    fn file(&mut self, file: &Path) -> Arc<Path> {
+        match &self.file {
+            Some(last) if **last == *file => last.clone(),
+            _ => self.file.insert(Arc::from(file)).clone(),
+        }
+    }
+
     /// `diagnostic` with its texts shared, in memory of its own (see `handbook::compact`).
     pub fn share(&mut self, d: &Diagnostic) -> Diagnostic {
-        let file = match &self.file {
-            Some(last) if *last == d.file => last.clone(),
-            // A copy, not the original: that one sits among the garbage of reading its file.
-            _ => self.file.insert(Arc::from(&*d.file)).clone(),
-        };
-        Diagnostic {
-            file,
-            message: self.get(&d.message),
-            help: d.help.as_deref().map(|h| self.get(h)),
-            source_line: d.source_line.as_deref().map(|l| self.get(l)),
-            ..*d
-        }
+        StoredDiagnostic::from(d).restore(&d.file, self)
     }
 }
 

@@ -118,16 +118,11 @@ fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
                 let mut entry = f.entry.into_owned();
                 entry.set_derived(f.digest, f.sort_key.into_owned());
                 let path = PathBuf::from(&*f.path);
-                let warnings = match f.warnings.as_slice() {
-                    [] => Vec::new(),
-                    stored => {
-                        let file: Arc<Path> = Arc::from(path.as_path());
-                        stored
-                            .iter()
-                            .map(|d| Arc::new(d.restore(&file, &mut texts)))
-                            .collect()
-                    }
-                };
+                let warnings = f
+                    .warnings
+                    .iter()
+                    .map(|d| Arc::new(d.restore(&path, &mut texts)))
+                    .collect();
                 (path, (f.stamp, Arc::new(entry), warnings))
             })
             .collect())
