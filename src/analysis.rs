@@ -6,13 +6,11 @@
 //! above another form of it.
 
 use tantivy::Index;
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream,
-};
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::stemmer::SlovenianStemmer;
+use crate::tokenizer::FoldingTokenizer;
 
 /// The stemmed analyser's name in Tantivy.
 pub const ANALYZER: &str = "sl";
@@ -29,19 +27,12 @@ const MAX_TOKEN_BYTES: usize = 60;
 
 /// Folded words: lowercase, without diacritics.
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    TextAnalyzer::builder(FoldingTokenizer::new(MAX_TOKEN_BYTES)).build()
 }
 
 /// Folded and stemmed words.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    TextAnalyzer::builder(FoldingTokenizer::new(MAX_TOKEN_BYTES))
         .filter(SlovenianStemmer)
         .build()
 }
@@ -49,10 +40,7 @@ pub fn analyzer() -> TextAnalyzer {
 /// Folded words with Snowball's English stemmer ("subsidies" → "subsidi"), for the English
 /// text of entries. Folding first keeps it consistent with the exact field.
 pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
+    TextAnalyzer::builder(FoldingTokenizer::new(MAX_TOKEN_BYTES))
         .filter(Stemmer::new(Language::English))
         .build()
 }

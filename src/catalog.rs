@@ -3,7 +3,7 @@
 //! set is applied as one index commit, and a new snapshot is published only after the commit is
 //! searchable. A broken edit never removes anything: the file's last good version stays.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -312,18 +312,7 @@ impl Catalog {
         } else {
             // The current snapshot holds exactly what the index holds: both change in `publish`
             // only, together.
-            let indexed = &self.handle.get().entries;
-            let upserts: Vec<Arc<Entry>> = resolved
-                .entries
-                .values()
-                .filter(|e| indexed.get(&e.id).is_none_or(|old| old != *e))
-                .cloned()
-                .collect();
-            let deletes: Vec<String> = indexed
-                .keys()
-                .filter(|id| !resolved.entries.contains_key(*id))
-                .cloned()
-                .collect();
+            let (upserts, deletes) = differences(&self.handle.get().entries, &resolved.entries);
             if !upserts.is_empty() || !deletes.is_empty() {
                 self.index
                     .apply(&upserts, &deletes, &resolved, &vocabulary)?;
@@ -351,4 +340,29 @@ impl Catalog {
         self.handle.set(snapshot);
         Ok(applied)
     }
+}
+
+/// What `new` changes in `old`, both keyed and ordered by id: the entries that are new or
+/// different, and the ids that are gone. One walk of both, rather than a lookup of every id in
+/// the other map, since a save compares the whole handbook.
+fn differences(
+    old: &BTreeMap<String, Arc<Entry>>,
+    new: &BTreeMap<String, Arc<Entry>>,
+) -> (Vec<Arc<Entry>>, Vec<String>) {
+    let mut upserts = Vec::new();
+    let mut deletes = Vec::new();
+    let mut old = old.iter().peekable();
+    for (id, entry) in new {
+        while let Some((gone, _)) = old.next_if(|(o, _)| *o < id) {
+            deletes.push(gone.clone());
+        }
+        match old.next_if(|(o, _)| *o == id) {
+            // `Arc`'s equality looks at the pointers first: an entry not read again is equal
+            // at once.
+            Some((_, before)) if before == entry => {}
+            _ => upserts.push(entry.clone()),
+        }
+    }
+    deletes.extend(old.map(|(gone, _)| gone.clone()));
+    (upserts, deletes)
 }

@@ -278,6 +278,33 @@ pub fn parse(
     // are composed (NFC) as they are read. Composing the whole source first would move columns
     // and could even break an escape: "\u004E" followed by a combining acute becomes "\u004É".
     let doc = toml_reader::parse(file, source)?;
+    check(file, id, source, doc.get_ref(), vocabulary, today)
+}
+
+/// `parse`, and the `warnings` about the entry, from one parse of its TOML (parsing is most
+/// of what reading a handbook costs).
+pub fn parse_with_warnings(
+    file: &Path,
+    id: &str,
+    source: &str,
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> Result<(Entry, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let doc = toml_reader::parse(file, source)?;
+    let entry = check(file, id, source, doc.get_ref(), vocabulary, today)?;
+    let warnings = warnings_at(file, source, doc.get_ref(), &entry, today);
+    Ok((entry, warnings))
+}
+
+/// Checks a parsed entry against the schema and the vocabulary.
+fn check(
+    file: &Path,
+    id: &str,
+    source: &str,
+    t: &DeTable<'_>,
+    vocabulary: &Vocabulary,
+    today: NaiveDate,
+) -> Result<Entry, Vec<Diagnostic>> {
     let mut r = Reader::new(file, source);
     if !is_valid_id(id) {
         r.diagnostics.push(
@@ -292,7 +319,6 @@ pub fn parse(
             )),
         );
     }
-    let t: &DeTable<'_> = doc.get_ref();
     r.check_keys(t, &FIELDS, "in a measure");
 
     let start = 0..0;
@@ -471,10 +497,21 @@ pub const STALE_AFTER_DAYS: i64 = 365;
 
 /// Warnings about a valid entry: it stays searchable, but an editor should look.
 pub fn warnings(file: &Path, source: &str, entry: &Entry, today: NaiveDate) -> Vec<Diagnostic> {
-    let Ok(doc) = toml_reader::parse(file, source) else {
-        return Vec::new();
-    };
-    let span_of = |key: &str| doc.get_ref().get(key).map_or(0..0, |v| v.span());
+    match toml_reader::parse(file, source) {
+        Ok(doc) => warnings_at(file, source, doc.get_ref(), entry, today),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// `warnings`, placed at the keys of `t`, the entry's parsed source.
+fn warnings_at(
+    file: &Path,
+    source: &str,
+    t: &DeTable<'_>,
+    entry: &Entry,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let span_of = |key: &str| t.get(key).map_or(0..0, |v| v.span());
     let mut out = Vec::new();
     let age = (today - entry.updated).num_days();
     if age > STALE_AFTER_DAYS {
@@ -839,6 +876,23 @@ open_until = 2024-03-01
             )
             .len(),
             1
+        );
+    }
+
+    #[test]
+    fn one_parse_gives_the_entry_and_the_same_warnings_as_two() {
+        let src = GOOD.replace("open_until = 2024-03-01\n", "");
+        let later = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let file = Path::new("m/a.toml");
+        let (entry, once) = parse_with_warnings(file, "a", &src, &vocab(), later).unwrap();
+        let twice = warnings(file, &src, &parse_str(&src).unwrap(), later);
+        assert_eq!(entry, parse_str(&src).unwrap());
+        assert_eq!(once.len(), 3);
+        assert_eq!(once, twice);
+        let broken = src.replace("title = ", "title = [");
+        assert_eq!(
+            parse_with_warnings(file, "a", &broken, &vocab(), later).unwrap_err(),
+            parse(file, "a", &broken, &vocab(), later).unwrap_err()
         );
     }
 

@@ -499,7 +499,9 @@ fn read_text(path: &Path) -> Result<(String, Option<Stamp>), ReadError> {
     let meta = file.metadata().map_err(ReadError::Io)?;
     let size = meta.len();
     let stamp = Stamp::of(&meta);
-    let mut bytes = Vec::new();
+    // Room for the whole file and one byte more, so that it is read in one call and the end
+    // found by a second, without the vector growing in between.
+    let mut bytes = Vec::with_capacity(size.min(MAX_FILE_BYTES) as usize + 1);
     if size <= MAX_FILE_BYTES {
         // Bounded all the same: the file may grow while it is read.
         file.take(MAX_FILE_BYTES + 1)
@@ -595,12 +597,9 @@ pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Ent
             return (Err(vec![d]), Vec::new(), None);
         }
     };
-    match entry::parse(path, &id_of(path), &source, vocabulary, today) {
-        Ok(e) => {
-            let warnings = entry::warnings(path, &source, &e, today)
-                .into_iter()
-                .map(Arc::new)
-                .collect();
+    match entry::parse_with_warnings(path, &id_of(path), &source, vocabulary, today) {
+        Ok((e, warnings)) => {
+            let warnings = warnings.into_iter().map(Arc::new).collect();
             (Ok(Arc::new(e)), warnings, stamp)
         }
         Err(d) => (Err(d), Vec::new(), None),

@@ -26,6 +26,7 @@ pub mod search;
 pub mod snippet;
 pub mod stemmer;
 pub mod synonyms;
+pub mod tokenizer;
 pub mod toml_reader;
 pub mod vocabulary;
 pub mod watch;

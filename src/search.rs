@@ -343,14 +343,18 @@ impl Snapshot {
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
-        // In id order, as `resolved.entries` is: looked up by binary search.
+        // In id order, as `resolved.entries` is. The previous records are in id order too, so
+        // one walk of both finds each entry's old record (a save rebuilds this list whole).
+        let mut old = reusable
+            .map_or(&[][..], |p| &p.records[..])
+            .iter()
+            .peekable();
         let records: Vec<Arc<Record>> = resolved
             .entries
             .values()
             .map(|entry| {
-                reusable
-                    .and_then(|p| p.record(&entry.id))
-                    .filter(|r| Arc::ptr_eq(&r.entry, entry))
+                while old.next_if(|r| r.entry.id < entry.id).is_some() {}
+                old.next_if(|r| Arc::ptr_eq(&r.entry, entry))
                     .cloned()
                     .unwrap_or_else(|| {
                         Arc::new(Record::new(entry.clone(), &vocabulary, &mut interner))
@@ -394,13 +398,6 @@ impl Snapshot {
             docs,
             tables,
         })
-    }
-
-    fn record(&self, id: &str) -> Option<&Arc<Record>> {
-        self.records
-            .binary_search_by(|r| r.entry.id.as_str().cmp(id))
-            .ok()
-            .map(|at| &self.records[at])
     }
 
     /// The entry with this id, or, for a former id, the id it now has.

@@ -14,9 +14,11 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 use crate::catalog::{Catalog, Changes};
 use crate::handbook;
 
-/// Long enough to fold an editor's save (write temp, rename, delete backup) into one batch,
-/// short enough that a save is searchable well within a second.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// Long enough to fold an editor's save (write temp, rename, delete backup: a few
+/// milliseconds) into one batch; every save waits this long and up to a quarter more, so it is
+/// most of what a save costs before it is searchable. A batch that still splits one save in two
+/// costs a second commit, not a lost edit.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// How long the watcher waits without events before it rescans the whole handbook anyway.
 /// Events can be lost (a full inotify queue, a folder moved between watches, the debouncer
