@@ -1,20 +1,21 @@
 //! The Tantivy schema: which fields an indexed entry has and how each is analysed. The handbook
-//! files are the source of truth; the index holds only what search needs (the entry id, the
-//! analysed text, facets, dates and amounts), and the rest is served from the entries in memory.
+//! files are the source of truth; the index holds only what queries need (the entry id, the
+//! analysed text, and the measure types that related measures share). Facet counts, filters,
+//! dates and amounts come from the entries in memory (`search::Record`), so they are not
+//! indexed: every field with terms costs each save's commit a term dictionary of its own.
 
-use chrono::NaiveDate;
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions,
 };
-use tantivy::{DateTime, TantivyDocument, doc, schema::Facet};
+use tantivy::{TantivyDocument, doc, schema::Facet};
 
 use crate::analysis;
 use crate::entry::Entry;
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The full-text parts of an entry. Each is indexed twice: stemmed and exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,16 +70,8 @@ pub struct Fields {
     pub id: Field,
     /// Stemmed and exact field of each `Text`, in the order of `Text::ALL`.
     text: [(Field, Field); 7],
-    pub region: Field,
-    pub municipality: Field,
+    /// The entry's measure types, as facets: related measures of the same type rank first.
     pub r#type: Field,
-    pub source: Field,
-    pub beneficiary: Field,
-    pub updated: Field,
-    pub open_from: Field,
-    pub open_until: Field,
-    pub budget_eur: Field,
-    pub max_amount_eur: Field,
 }
 
 impl Fields {
@@ -90,16 +83,6 @@ impl Fields {
     /// The exact (folded, unstemmed) field of a text part.
     pub fn exact(&self, t: Text) -> Field {
         self.text[t as usize].1
-    }
-
-    fn facet(&self, dimension: Dimension) -> Field {
-        match dimension {
-            Dimension::Region => self.region,
-            Dimension::Municipality => self.municipality,
-            Dimension::Type => self.r#type,
-            Dimension::Source => self.source,
-            Dimension::Beneficiary => self.beneficiary,
-        }
     }
 }
 
@@ -125,33 +108,15 @@ pub fn build() -> (Schema, Fields) {
     let fields = Fields {
         id,
         text,
-        region: b.add_facet_field("region", FacetOptions::default()),
-        municipality: b.add_facet_field("municipality", FacetOptions::default()),
         r#type: b.add_facet_field("type", FacetOptions::default()),
-        source: b.add_facet_field("source", FacetOptions::default()),
-        beneficiary: b.add_facet_field("beneficiary", FacetOptions::default()),
-        updated: b.add_date_field("updated", INDEXED | FAST),
-        open_from: b.add_date_field("open_from", INDEXED | FAST),
-        open_until: b.add_date_field("open_until", INDEXED | FAST),
-        budget_eur: b.add_i64_field("budget_eur", FAST),
-        max_amount_eur: b.add_i64_field("max_amount_eur", FAST),
     };
     (b.build(), fields)
-}
-
-fn to_datetime(d: NaiveDate) -> DateTime {
-    DateTime::from_timestamp_secs(
-        d.and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .timestamp(),
-    )
 }
 
 /// The document for one entry. Facet labels come from the vocabulary, so a vocabulary change
 /// means re-indexing every entry (cheap at handbook sizes).
 pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDocument {
-    let mut d = doc!(f.id => entry.id.as_str(), f.updated => to_datetime(entry.updated));
+    let mut d = doc!(f.id => entry.id.as_str());
     let mut add = |t: Text, text: &str| {
         d.add_text(f.stemmed(t), text);
         d.add_text(f.exact(t), text);
@@ -194,22 +159,8 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     for labels in [sl, en].iter().filter(|l| !l.is_empty()) {
         add(Text::Tags, labels);
     }
-    for (dimension, keys) in keyed {
-        for key in keys {
-            d.add_facet(f.facet(dimension), Facet::from_path([key.as_str()]));
-        }
-    }
-    if let Some(v) = entry.open_from {
-        d.add_date(f.open_from, to_datetime(v));
-    }
-    if let Some(v) = entry.open_until {
-        d.add_date(f.open_until, to_datetime(v));
-    }
-    if let Some(v) = entry.budget_eur {
-        d.add_i64(f.budget_eur, v);
-    }
-    if let Some(v) = entry.max_amount_eur {
-        d.add_i64(f.max_amount_eur, v);
+    for key in &entry.types {
+        d.add_facet(f.r#type, Facet::from_path([key.as_str()]));
     }
     d
 }
