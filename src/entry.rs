@@ -111,6 +111,24 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status on `today` of a call with these dates and flag: see `Entry::status`.
+    pub fn of(
+        closed: bool,
+        open_from: Option<NaiveDate>,
+        open_until: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Status {
+        if closed {
+            return Status::Closed;
+        }
+        match (open_from, open_until) {
+            (None, None) => Status::Ongoing,
+            (Some(from), _) if today < from => Status::Upcoming,
+            (_, Some(until)) if today > until => Status::Closed,
+            _ => Status::Open,
+        }
+    }
+
     /// In the order a person scanning results cares about: what can be applied for first.
     pub const ALL: [Status; 4] = [
         Status::Open,
@@ -158,15 +176,7 @@ impl Entry {
     /// `closed = true` → closed; no dates → ongoing; before `open_from` → upcoming; after
     /// `open_until` → closed; otherwise open.
     pub fn status(&self, today: NaiveDate) -> Status {
-        if self.closed {
-            return Status::Closed;
-        }
-        match (self.open_from, self.open_until) {
-            (None, None) => Status::Ongoing,
-            (Some(from), _) if today < from => Status::Upcoming,
-            (_, Some(until)) if today > until => Status::Closed,
-            _ => Status::Open,
-        }
+        Status::of(self.closed, self.open_from, self.open_until, today)
     }
 
     /// The title to show in `lang`: the English one where the entry has it.

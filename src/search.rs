@@ -208,6 +208,13 @@ struct Record {
     ids: Box<[u32]>,
     /// Where each facet's ids end in `ids`, by `Facet::index`.
     ends: [u16; 6],
+    /// The entry's dates and `closed`, copied: a search reads them for every match (its status,
+    /// its order), and following each record to its entry was most of an uncached search over
+    /// 100,000 entries, one cache miss per match.
+    open_from: Option<NaiveDate>,
+    open_until: Option<NaiveDate>,
+    updated: NaiveDate,
+    closed: bool,
 }
 
 impl Record {
@@ -241,10 +248,19 @@ impl Record {
             ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
         }
         Record {
-            entry,
             ids: ids.into_boxed_slice(),
             ends,
+            open_from: entry.open_from,
+            open_until: entry.open_until,
+            updated: entry.updated,
+            closed: entry.closed,
+            entry,
         }
+    }
+
+    /// The entry's status on `today`, as `Entry::status` gives it.
+    fn status(&self, today: NaiveDate) -> Status {
+        Status::of(self.closed, self.open_from, self.open_until, today)
     }
 
     /// The entry's value ids in `facet`.
@@ -451,7 +467,7 @@ impl Snapshot {
         let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
         let mut kept: Vec<(Score, &Record, Status)> = Vec::new();
         for (score, record) in matches {
-            let status = record.entry.status(today);
+            let status = record.status(today);
             let mut failing = Facet::ALL
                 .into_iter()
                 .filter(|f| !filters.passes(*f, record, status));
@@ -862,7 +878,7 @@ fn sort(
     // Deadlines still ahead first (soonest first), then past ones (most recent first), then
     // none. Day numbers, not date differences: a comparison runs thousands of times a search.
     let today_n = today.num_days_from_ce();
-    let deadline = |r: &Record| match r.entry.open_until.map(|d| d.num_days_from_ce()) {
+    let deadline = |r: &Record| match r.open_until.map(|d| d.num_days_from_ce()) {
         Some(d) if d >= today_n => (0u8, d - today_n),
         Some(d) => (1, today_n - d),
         None => (2, 0),
@@ -872,11 +888,9 @@ fn sort(
         match sort {
             // Browsing without words: what can be applied for now first, soonest deadline first.
             Sort::Relevance if no_text => ta.cmp(tb).then_with(|| deadline(a).cmp(&deadline(b))),
-            Sort::Relevance => sb
-                .total_cmp(sa)
-                .then_with(|| b.entry.updated.cmp(&a.entry.updated)),
+            Sort::Relevance => sb.total_cmp(sa).then_with(|| b.updated.cmp(&a.updated)),
             Sort::Deadline => deadline(a).cmp(&deadline(b)),
-            Sort::Updated => b.entry.updated.cmp(&a.entry.updated),
+            Sort::Updated => b.updated.cmp(&a.updated),
         }
         .then_with(|| by_title(a, b))
     };
