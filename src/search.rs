@@ -209,8 +209,8 @@ struct Record {
     /// Where each facet's ids end in `ids`, by `Facet::index`.
     ends: [u16; 6],
     /// The entry's dates and `closed`, copied: a search reads them for every match (its status,
-    /// its order), and following each record to its entry was most of an uncached search over
-    /// 100,000 entries, one cache miss per match.
+    /// its order), and following each record to its entry, a cache miss per match, was the
+    /// largest single cost of an uncached search over 100,000 entries.
     open_from: Option<NaiveDate>,
     open_until: Option<NaiveDate>,
     updated: NaiveDate,
