@@ -137,20 +137,19 @@ impl Catalog {
     ) -> Result<(Catalog, Opened), CatalogError> {
         let started = std::time::Instant::now();
         // The index is found and checked while the cache is decoded: neither needs the other.
-        let (cache, found) = std::thread::scope(|scope| {
-            let found = index_dir.map(|dir| scope.spawn(|| SearchIndex::find(dir)));
-            let cache = match index_dir {
-                Some(dir) => {
-                    let (cache, why) = handbook_cache::Cache::load(dir, today);
-                    if let Some(why) = why {
-                        tracing::info!(%why, "reading every file of the handbook");
-                    }
-                    cache
+        let (cache, found) = std::thread::scope(|scope| match index_dir {
+            None => (handbook_cache::Cache::default(), None),
+            Some(dir) => {
+                let finding = scope.spawn(|| SearchIndex::find(dir));
+                let (cache, why) = handbook_cache::Cache::load(dir, today);
+                if let Some(why) = why {
+                    tracing::info!(%why, "reading every file of the handbook");
                 }
-                None => handbook_cache::Cache::default(),
-            };
-            let found = found.map(|f| f.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            (cache, found)
+                let found = finding
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (cache, Some((dir, found)))
+            }
         });
         let cache_loaded = started.elapsed();
         let (handbook, unverified, read_from_disk) = if trust_cache {
@@ -164,9 +163,8 @@ impl Catalog {
         };
         let files_read = started.elapsed();
         let resolved = handbook.resolve();
-        let (index, opened) = match index_dir {
-            Some(dir) => {
-                let found = found.unwrap_or_else(|| SearchIndex::find(dir));
+        let (index, opened) = match found {
+            Some((dir, found)) => {
                 SearchIndex::open_found(dir, found, &resolved, &handbook.vocabulary)?
             }
             None => (
