@@ -2,7 +2,7 @@
 //!
 //! The data flows one way, one module each: files (`handbook`, `vocabulary`, `entry`, read with
 //! `toml_reader` and reported with `diagnostic`) → index (`analysis`, `schema`, `index`) →
-//! search (`search`, kept live by `catalog` and `watch`) → web (`web`), with the command line
+//! search (`query`, `coordination`, `records`, `search`, kept live by `catalog` and `watch`) → web (`web`), with the command line
 //! in `cli` and `cmd`.
 
 pub mod analysis;
@@ -10,6 +10,7 @@ pub mod cache_text;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
+pub mod coordination;
 pub mod corpus;
 pub mod diagnostic;
 pub mod digest;
@@ -21,6 +22,7 @@ pub mod lang;
 pub mod markdown;
 pub mod parallel;
 pub mod query;
+pub mod records;
 pub mod schema;
 pub mod search;
 pub mod snippet;

@@ -16,13 +16,14 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use crate::analysis;
+use crate::coordination::Plus;
 use crate::schema::{Fields, Text};
 use crate::stemmer;
 use crate::synonyms;
@@ -433,15 +434,7 @@ pub fn compile(
             }
         }
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
-        let coordination: Box<dyn Query> =
-            Box::new(ConstScoreQuery::new(matched.box_clone(), COORDINATION));
-        top.push((
-            Occur::Should,
-            Box::new(BooleanQuery::new(vec![
-                (Occur::Should, coordination),
-                (Occur::Should, matched),
-            ])),
-        ));
+        top.push((Occur::Should, Box::new(Plus::new(matched, COORDINATION))));
     }
     let words: Vec<String> = clauses
         .iter()

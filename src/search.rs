@@ -6,12 +6,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Local, NaiveDate};
+use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::AllQuery;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::query::EnableScoring;
+use tantivy::{Score, Searcher};
 
 use crate::analysis;
 use crate::diagnostic::Diagnostic;
@@ -19,6 +18,7 @@ use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
 use crate::lang::Lang;
 use crate::query::{self, Features, Highlighter};
+use crate::records::{self, Interner, Record, Row, Rows};
 use crate::schema::{Fields, Text};
 use crate::snippet;
 use crate::vocabulary::{Dimension, Vocabulary};
@@ -198,126 +198,6 @@ pub struct Results {
     pub facets: Vec<(Facet, Vec<FacetValue>)>,
 }
 
-/// An entry with what search derives from it once per snapshot rather than once per request.
-struct Record {
-    entry: Arc<Entry>,
-    /// The entry's value ids of every facet, one facet after another (status, computed per
-    /// request, has none here). Counting and filtering on small integers keeps a search over
-    /// thousands of matches cheap; one slice rather than one vector per facet keeps a record to
-    /// one allocation.
-    ids: Box<[u32]>,
-    /// Where each facet's ids end in `ids`, by `Facet::index`.
-    ends: [u16; 6],
-    /// The entry's dates and `closed`, copied: a search reads them for every match (its status,
-    /// its order), and following each record to its entry, a cache miss per match, was the
-    /// largest single cost of an uncached search over 100,000 entries.
-    open_from: Option<NaiveDate>,
-    open_until: Option<NaiveDate>,
-    updated: NaiveDate,
-    closed: bool,
-}
-
-impl Record {
-    fn new(entry: Arc<Entry>, vocabulary: &Vocabulary, interner: &mut Interner) -> Record {
-        let mut ids = Vec::new();
-        let mut ends = [0u16; 6];
-        // In the order of `Facet::index`, each facet's ids after the one before.
-        for facet in Facet::ALL {
-            let start = ids.len();
-            let keys: &[String] = match facet {
-                Facet::Status => &[],
-                Facet::Region => {
-                    let regions = entry.municipalities.iter().filter_map(|m| {
-                        let term = vocabulary.municipality.get(m)?;
-                        term.region.as_deref()
-                    });
-                    for region in regions {
-                        let id = interner.intern(Facet::Region, region);
-                        if !ids[start..].contains(&id) {
-                            ids.push(id);
-                        }
-                    }
-                    &[]
-                }
-                Facet::Municipality => &entry.municipalities,
-                Facet::Type => &entry.types,
-                Facet::Source => &entry.sources,
-                Facet::Beneficiary => &entry.beneficiaries,
-            };
-            ids.extend(keys.iter().map(|k| interner.intern(facet, k)));
-            ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
-        }
-        Record {
-            ids: ids.into_boxed_slice(),
-            ends,
-            open_from: entry.open_from,
-            open_until: entry.open_until,
-            updated: entry.updated,
-            closed: entry.closed,
-            entry,
-        }
-    }
-
-    /// The entry's status on `today`, as `Entry::status` gives it.
-    fn status(&self, today: NaiveDate) -> Status {
-        Status::of(self.closed, self.open_from, self.open_until, today)
-    }
-
-    /// The entry's value ids in `facet`.
-    fn ids(&self, facet: Facet) -> &[u32] {
-        let i = facet.index();
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        self.ids
-            .get(usize::from(start)..usize::from(self.ends[i]))
-            .unwrap_or_default()
-    }
-}
-
-/// Facet values as small integers, and back. Append-only and carried from snapshot to snapshot,
-/// so the records of unchanged entries keep valid ids.
-#[derive(Debug, Clone, Default)]
-struct Interner {
-    names: [Vec<String>; 6],
-    ids: [HashMap<String, u32>; 6],
-}
-
-impl Interner {
-    fn intern(&mut self, facet: Facet, key: &str) -> u32 {
-        let i = facet.index();
-        if let Some(id) = self.ids[i].get(key) {
-            return *id;
-        }
-        let id = u32::try_from(self.names[i].len()).unwrap_or(u32::MAX);
-        self.names[i].push(key.to_string());
-        self.ids[i].insert(key.to_string(), id);
-        id
-    }
-
-    fn get(&self, facet: Facet, key: &str) -> Option<u32> {
-        if facet == Facet::Status {
-            return Status::from_key(key).map(|s| s as u32);
-        }
-        self.ids[facet.index()].get(key).copied()
-    }
-
-    fn name(&self, facet: Facet, id: u32) -> &str {
-        if facet == Facet::Status {
-            return Status::ALL.get(id as usize).map_or("", |s| s.key());
-        }
-        self.names[facet.index()]
-            .get(id as usize)
-            .map_or("", String::as_str)
-    }
-
-    fn len(&self, facet: Facet) -> usize {
-        if facet == Facet::Status {
-            Status::ALL.len()
-        } else {
-            self.names[facet.index()].len()
-        }
-    }
-}
-
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
 /// that were committed with it. Swapped whole after each change; requests hold an `Arc`.
 pub struct Snapshot {
@@ -337,9 +217,10 @@ pub struct Snapshot {
     /// Per language, facet and value id, the folded label: the order of facet values,
     /// computed once.
     collation: [[Vec<String>; 6]; 2],
-    /// `docs[segment][doc]` → the record of that document, resolved once per snapshot so the
-    /// hot path never reads stored fields.
-    docs: Vec<Arc<Vec<Option<Arc<Record>>>>>,
+    /// Every document's record, flat and in document order, for the loop over matches.
+    rows: Rows,
+    /// Above the serial of every record so far; the next new record's.
+    serials: u32,
     /// The same tables by segment, for the next snapshot: segments are immutable and an
     /// updated entry is a new document in a new segment, so a table stays right for the life
     /// of its segment and a save rebuilds only the new segment's.
@@ -359,6 +240,7 @@ impl Snapshot {
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
+        let mut serials = previous.map_or(0, |p| p.serials);
         // In id order, as `resolved.entries` is. The previous records are in id order too, so
         // one walk of both finds each entry's old record (a save rebuilds this list whole).
         let mut old = reusable
@@ -373,7 +255,13 @@ impl Snapshot {
                 old.next_if(|r| Arc::ptr_eq(&r.entry, entry))
                     .cloned()
                     .unwrap_or_else(|| {
-                        Arc::new(Record::new(entry.clone(), &vocabulary, &mut interner))
+                        serials += 1;
+                        Arc::new(Record::new(
+                            entry.clone(),
+                            &vocabulary,
+                            &mut interner,
+                            serials - 1,
+                        ))
                     })
             })
             .collect();
@@ -383,11 +271,12 @@ impl Snapshot {
             let cached = reusable.and_then(|p| p.tables.get(&segment.segment_id()));
             let table = match cached {
                 Some(t) => t.clone(),
-                None => Arc::new(doc_table(segment, &records)?),
+                None => Arc::new(records::doc_table(segment, &records)?),
             };
             tables.insert(segment.segment_id(), table.clone());
             docs.push(table);
         }
+        let rows = Rows::new(&records, searcher.segment_readers(), &docs, serials);
         let collation = Lang::ALL.map(|lang| {
             Facet::ALL.map(|f| {
                 (0..interner.len(f))
@@ -411,7 +300,8 @@ impl Snapshot {
             collation,
             records,
             interner,
-            docs,
+            rows,
+            serials,
             tables,
         })
     }
@@ -462,15 +352,22 @@ impl Snapshot {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        let matches = self.matches(compiled.as_ref())?;
+        let found = self.matches(compiled.as_ref())?;
+        let today_n = records::day(today);
         let filters = Filters::new(query, &self.interner);
+        let order = Order::new(query.sort, compiled.is_none(), today_n);
         let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
-        let mut kept: Vec<(Score, &Record, Status)> = Vec::new();
-        for (score, record) in matches {
-            let status = record.status(today);
+        // Each kept match as its place in the order, with its position in `found` in the low
+        // bits: sorting thousands of matches compares integers and reads nothing else.
+        let mut kept: Vec<u128> = Vec::with_capacity(found.len());
+        for (i, &(score, n)) in (0u32..).zip(&found) {
+            let Some(row) = self.rows.get(n) else {
+                continue;
+            };
+            let status = row.status(today_n);
             let mut failing = Facet::ALL
                 .into_iter()
-                .filter(|f| !filters.passes(*f, record, status));
+                .filter(|f| !filters.passes(*f, self.rows.ids(row, *f), status));
             // Disjunctive counting: each facet counts what every *other* filter lets through,
             // so a record failing one filter still counts in that filter's facet.
             let (first, second) = (failing.next(), failing.next());
@@ -488,33 +385,40 @@ impl Snapshot {
                 if *facet == Facet::Status {
                     c[status as usize] += 1;
                 } else {
-                    for id in record.ids(*facet) {
+                    for id in self.rows.ids(row, *facet) {
                         c[*id as usize] += 1;
                     }
                 }
             }
             if first.is_none() {
-                kept.push((score, record, status));
+                kept.push(order.key(score, row, status) | u128::from(i));
             }
         }
         let total = kept.len();
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
         let end = start.saturating_add(query.per_page).min(total);
-        sort(&mut kept, query.sort, compiled.is_none(), today, end);
+        first_in_order(&mut kept, end);
         let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
             .into_iter()
             .skip(start)
             .take(query.per_page)
-            .map(|(score, record, status)| Hit {
-                snippet: if snippets {
-                    snippet_of(record, &highlighter, query.lang)
-                } else {
-                    String::new()
-                },
-                entry: record.entry.clone(),
-                status,
-                score,
+            .filter_map(|key| {
+                // The low 32 bits are the position in `found`.
+                #[allow(clippy::cast_possible_truncation)]
+                let (score, n) = *found.get(key as u32 as usize)?;
+                let row = self.rows.get(n)?;
+                let record = self.records.get(row.record as usize)?;
+                Some(Hit {
+                    snippet: if snippets {
+                        snippet_of(record, &highlighter, query.lang)
+                    } else {
+                        String::new()
+                    },
+                    entry: record.entry.clone(),
+                    status: row.status(today_n),
+                    score,
+                })
             })
             .collect();
         let facets = Facet::ALL
@@ -598,14 +502,11 @@ impl Snapshot {
             &BooleanQuery::new(clauses),
             &TopDocs::with_limit(n.saturating_mul(10).max(50)).order_by_score(),
         )?;
-        let mut candidates: Vec<(bool, bool, Score, &Record)> = found
+        let mut candidates: Vec<(bool, bool, Score, &Arc<Record>)> = found
             .into_iter()
             .filter_map(|(score, addr)| {
-                let record = self
-                    .docs
-                    .get(addr.segment_ord as usize)?
-                    .get(addr.doc_id as usize)?
-                    .as_deref()?;
+                let (_, row) = self.rows.at(addr.segment_ord, addr.doc_id)?;
+                let record = self.records.get(row.record as usize)?;
                 let other = &record.entry;
                 (other.id != entry.id).then(|| {
                     let same_type = other.types.iter().any(|t| entry.types.contains(t));
@@ -696,94 +597,50 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
-    /// The entries the text matches best, with their scores; no text: every entry.
+    /// The entries the text matches best, with their scores and row numbers; no text: every
+    /// entry, in document order.
     ///
     /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
     /// the documents that match the most clauses any document matches, and, for queries of
     /// three or more clauses, those that miss one more: a long query rarely has every word in
     /// the right entry. When that leaves fewer than `ENOUGH` results, documents that miss one
     /// more clause are added below them, rather than showing next to nothing.
-    fn matches(
-        &self,
-        compiled: Option<&query::Compiled>,
-    ) -> tantivy::Result<Vec<(Score, &Record)>> {
-        let found = match compiled {
-            None => self.searcher.search(&AllQuery, &AllMatches)?,
-            Some(c) => self.searcher.search(&*c.query, &AllMatches)?,
+    fn matches(&self, compiled: Option<&query::Compiled>) -> tantivy::Result<Vec<(Score, u32)>> {
+        let Some(c) = compiled else {
+            return Ok(self.rows.live().map(|(n, _)| (1.0, n)).collect());
         };
-        let mut out: Vec<(Score, &Record)> = found
-            .into_iter()
-            .filter_map(|(score, seg, doc)| {
-                self.docs
-                    .get(seg as usize)?
-                    .get(doc as usize)?
-                    .as_deref()
-                    .map(|r| (score, r))
-            })
-            .collect();
-        if let Some(c) = compiled {
-            let best = out
-                .iter()
-                .map(|(s, _)| matched_clauses(*s))
-                .max()
-                .unwrap_or(0);
-            let slack = u32::from(c.clauses >= 3);
-            let mut needed = best.saturating_sub(slack).max(1);
-            let enough = |needed: u32| {
-                out.iter()
-                    .filter(|(s, _)| matched_clauses(*s) >= needed)
-                    .count()
-                    >= ENOUGH
-            };
-            if needed > 1 && !enough(needed) {
-                needed -= 1;
-            }
-            out.retain(|(s, _)| matched_clauses(*s) >= needed);
+        // The weight is run segment by segment here rather than through a collector: matches
+        // go straight into one vector, and documents without a live row (deleted) are skipped
+        // by reading the row, which the next step reads anyway.
+        let weight = c
+            .query
+            .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+        let mut out: Vec<(Score, u32)> = Vec::new();
+        let mut best = 0;
+        for (ordinal, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let base = self.rows.base(ordinal);
+            weight.for_each(segment, &mut |doc, score| {
+                let n = base.saturating_add(doc);
+                if self.rows.get(n).is_some_and(Row::is_live) {
+                    best = best.max(matched_clauses(score));
+                    out.push((score, n));
+                }
+            })?;
         }
+        let slack = u32::from(c.clauses >= 3);
+        let mut needed = best.saturating_sub(slack).max(1);
+        let enough = |needed: u32| {
+            out.iter()
+                .filter(|(s, _)| matched_clauses(*s) >= needed)
+                .count()
+                >= ENOUGH
+        };
+        if needed > 1 && !enough(needed) {
+            needed -= 1;
+        }
+        out.retain(|(s, _)| matched_clauses(*s) >= needed);
         Ok(out)
     }
-}
-
-/// `table[doc]` → the record of each live document of a segment. The id dictionary is read in
-/// one pass, not looked up per document: each lookup would decompress a block.
-fn doc_table(
-    segment: &SegmentReader,
-    records: &[Arc<Record>],
-) -> tantivy::Result<Vec<Option<Arc<Record>>>> {
-    let column = segment
-        .fast_fields()
-        .str("id")?
-        .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
-    let mut by_ord: Vec<Option<Arc<Record>>> = Vec::new();
-    let mut stream = column.dictionary().stream()?;
-    // The dictionary and the records are both in the byte order of ids: one pass over each.
-    let mut rest = records;
-    while stream.advance() {
-        let ord = usize::try_from(stream.term_ord()).unwrap_or(usize::MAX);
-        if by_ord.len() <= ord {
-            by_ord.resize(ord + 1, None);
-        }
-        let key = stream.key();
-        let skip = rest
-            .iter()
-            .take_while(|r| r.entry.id.as_bytes() < key)
-            .count();
-        rest = &rest[skip..];
-        by_ord[ord] = rest
-            .first()
-            .filter(|r| r.entry.id.as_bytes() == key)
-            .cloned();
-    }
-    let mut table = vec![None; segment.max_doc() as usize];
-    for doc in segment.doc_ids_alive() {
-        if let Some(ord) = column.term_ords(doc).next() {
-            table[doc as usize] = by_ord
-                .get(usize::try_from(ord).unwrap_or(usize::MAX))
-                .cloned()
-                .flatten();
-        }
-    }
-    Ok(table)
 }
 
 /// The label people see for a facet value.
@@ -851,99 +708,102 @@ impl Filters {
         }
     }
 
-    fn passes(&self, facet: Facet, record: &Record, status: Status) -> bool {
+    /// Does a match with these value ids in `facet` (and this status) pass its filter?
+    fn passes(&self, facet: Facet, ids: &[u32], status: Status) -> bool {
         match &self.selected[facet.index()] {
             None => true,
             Some(wanted) if facet == Facet::Status => wanted.contains(&(status as u32)),
-            Some(wanted) => record.ids(facet).iter().any(|id| wanted.contains(id)),
+            Some(wanted) => ids.iter().any(|id| wanted.contains(id)),
         }
     }
 }
 
-/// Puts the first `k` hits in order (the rest stay unordered behind them): a page needs its
-/// own hits sorted, not all of the thousands that matched.
-fn sort(
-    hits: &mut [(Score, &Record, Status)],
+/// A search's order as a number per match, so that sorting compares integers: the sort's own
+/// keys in the high 64 bits, then the title's rank (unique, so the order is total), then 32
+/// bits left for the caller.
+struct Order {
     sort: Sort,
     no_text: bool,
-    today: NaiveDate,
-    k: usize,
-) {
-    let by_title = |a: &Record, b: &Record| {
-        a.entry
-            .sort_key
-            .cmp(&b.entry.sort_key)
-            .then_with(|| a.entry.id.cmp(&b.entry.id))
-    };
-    // Deadlines still ahead first (soonest first), then past ones (most recent first), then
-    // none. Day numbers, not date differences: a comparison runs thousands of times a search.
-    let today_n = today.num_days_from_ce();
-    let deadline = |r: &Record| match r.open_until.map(|d| d.num_days_from_ce()) {
-        Some(d) if d >= today_n => (0u8, d - today_n),
-        Some(d) => (1, today_n - d),
-        None => (2, 0),
-    };
-    let order = |x: &(Score, &Record, Status), y: &(Score, &Record, Status)| {
-        let ((sa, a, ta), (sb, b, tb)) = (x, y);
-        match sort {
-            // Browsing without words: what can be applied for now first, soonest deadline first.
-            Sort::Relevance if no_text => ta.cmp(tb).then_with(|| deadline(a).cmp(&deadline(b))),
-            Sort::Relevance => sb.total_cmp(sa).then_with(|| b.updated.cmp(&a.updated)),
-            Sort::Deadline => deadline(a).cmp(&deadline(b)),
-            Sort::Updated => b.updated.cmp(&a.updated),
+    today: i32,
+}
+
+impl Order {
+    fn new(sort: Sort, no_text: bool, today: i32) -> Order {
+        Order {
+            sort,
+            no_text,
+            today,
         }
-        .then_with(|| by_title(a, b))
-    };
+    }
+
+    fn key(&self, score: Score, row: &Row, status: Status) -> u128 {
+        let (class, distance) = row.deadline(self.today);
+        let deadline = u64::from(class) << 32 | u64::from(distance);
+        // Later first: the complement orders the day numbers (positive) backwards.
+        let newest = u64::from(!row.updated().cast_unsigned());
+        let primary = match self.sort {
+            // Browsing without words: what can be applied for now first, soonest deadline first.
+            Sort::Relevance if self.no_text => (status as u64) << 40 | deadline,
+            // Best score first (its bits ordered as `total_cmp` orders it, then reversed), then
+            // the most recently checked.
+            Sort::Relevance => u64::from(!ordered_bits(score)) << 32 | newest,
+            Sort::Deadline => deadline,
+            Sort::Updated => newest,
+        };
+        u128::from(primary) << 64 | u128::from(row.title) << 32
+    }
+}
+
+/// The bits of a float as an unsigned number in `f32::total_cmp`'s order.
+fn ordered_bits(x: Score) -> u32 {
+    let bits = x.to_bits();
+    if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    }
+}
+
+/// Puts the `k` smallest keys first, in order (the rest stay unordered behind them): a page
+/// needs its own hits sorted, not all of the thousands that matched.
+fn first_in_order(keys: &mut [u128], k: usize) {
     if k == 0 {
         return;
     }
-    if k < hits.len() {
-        hits.select_nth_unstable_by(k - 1, order);
+    if k < keys.len() {
+        keys.select_nth_unstable(k - 1);
     }
-    let k = k.min(hits.len());
-    hits[..k].sort_unstable_by(order);
+    let k = k.min(keys.len());
+    keys[..k].sort_unstable();
 }
 
-/// Collects every matching document with its score; paging happens after filtering.
-struct AllMatches;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-struct SegmentMatches {
-    segment: SegmentOrdinal,
-    found: Vec<(Score, SegmentOrdinal, DocId)>,
-}
-
-impl Collector for AllMatches {
-    type Fruit = Vec<(Score, SegmentOrdinal, DocId)>;
-    type Child = SegmentMatches;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        _reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentMatches> {
-        Ok(SegmentMatches {
-            segment,
-            found: Vec::new(),
-        })
+    #[test]
+    fn score_bits_order_scores_as_total_cmp_does() {
+        let scores = [
+            -1000.5, -3.0, -0.0, 0.0, 1e-30, 0.25, 1.0, 2.5, 999.9, 1000.0, 1001.25, 3.4e38,
+        ];
+        for a in scores {
+            for b in scores {
+                assert_eq!(
+                    ordered_bits(a).cmp(&ordered_bits(b)),
+                    a.total_cmp(&b),
+                    "{a} against {b}"
+                );
+            }
+        }
     }
 
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<(Score, SegmentOrdinal, DocId)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.found.push((score, self.segment, doc));
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.found
+    #[test]
+    fn first_in_order_sorts_the_first_k_keys_and_keeps_the_rest() {
+        let mut keys: Vec<u128> = (0..200u128).map(|i| (i * 7919) % 200).collect();
+        first_in_order(&mut keys, 15);
+        assert_eq!(keys[..15], (0..15).collect::<Vec<u128>>()[..]);
+        let mut rest = keys[15..].to_vec();
+        rest.sort_unstable();
+        assert_eq!(rest, (15..200).collect::<Vec<u128>>());
     }
 }

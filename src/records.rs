@@ -1,0 +1,423 @@
+//! What search reads of each entry, derived once rather than per request: a `Record` per
+//! entry (its facet values as small integers, from an `Interner`), kept from snapshot to
+//! snapshot while the entry is unchanged; and `Rows`, the same facts laid out flat in the
+//! order of the index's documents, which an uncached search walks for every match.
+//!
+//! Over 100,000 entries a search may match tens of thousands of them. Following a pointer per
+//! match to its record, and another to its facet ids, cost more than Tantivy's matching;
+//! reading rows in document order costs a sequential pass.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use foldhash::HashMap;
+use tantivy::{DocId, SegmentReader};
+
+use crate::entry::{Entry, Status};
+use crate::search::Facet;
+use crate::vocabulary::Vocabulary;
+
+/// An entry with what search derives from it once per snapshot rather than once per request.
+pub struct Record {
+    pub entry: Arc<Entry>,
+    /// The entry's value ids of every facet, one facet after another (status, computed per
+    /// request, has none here). Counting and filtering on small integers keeps a search over
+    /// thousands of matches cheap; one slice rather than one vector per facet keeps a record to
+    /// one allocation.
+    ids: Box<[u32]>,
+    /// Where each facet's ids end in `ids`, by `Facet::index`.
+    ends: [u16; 6],
+    /// Unique among the records of a server's life, so a snapshot can tell its own records
+    /// from replaced ones in the tables it inherits, and index them without hashing.
+    serial: u32,
+}
+
+impl Record {
+    pub fn new(
+        entry: Arc<Entry>,
+        vocabulary: &Vocabulary,
+        interner: &mut Interner,
+        serial: u32,
+    ) -> Record {
+        let mut ids = Vec::new();
+        let mut ends = [0u16; 6];
+        // In the order of `Facet::index`, each facet's ids after the one before.
+        for facet in Facet::ALL {
+            let start = ids.len();
+            let keys: &[String] = match facet {
+                Facet::Status => &[],
+                Facet::Region => {
+                    let regions = entry.municipalities.iter().filter_map(|m| {
+                        let term = vocabulary.municipality.get(m)?;
+                        term.region.as_deref()
+                    });
+                    for region in regions {
+                        let id = interner.intern(Facet::Region, region);
+                        if !ids[start..].contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                    &[]
+                }
+                Facet::Municipality => &entry.municipalities,
+                Facet::Type => &entry.types,
+                Facet::Source => &entry.sources,
+                Facet::Beneficiary => &entry.beneficiaries,
+            };
+            ids.extend(keys.iter().map(|k| interner.intern(facet, k)));
+            ends[facet.index()] = u16::try_from(ids.len()).unwrap_or(u16::MAX);
+        }
+        Record {
+            ids: ids.into_boxed_slice(),
+            ends,
+            serial,
+            entry,
+        }
+    }
+}
+
+/// Facet values as small integers, and back. Append-only and carried from snapshot to snapshot,
+/// so the records of unchanged entries keep valid ids.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    names: [Vec<String>; 6],
+    ids: [HashMap<String, u32>; 6],
+}
+
+impl Interner {
+    pub fn intern(&mut self, facet: Facet, key: &str) -> u32 {
+        let i = facet.index();
+        if let Some(id) = self.ids[i].get(key) {
+            return *id;
+        }
+        let id = u32::try_from(self.names[i].len()).unwrap_or(u32::MAX);
+        self.names[i].push(key.to_string());
+        self.ids[i].insert(key.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, facet: Facet, key: &str) -> Option<u32> {
+        if facet == Facet::Status {
+            return Status::from_key(key).map(|s| s as u32);
+        }
+        self.ids[facet.index()].get(key).copied()
+    }
+
+    pub fn name(&self, facet: Facet, id: u32) -> &str {
+        if facet == Facet::Status {
+            return Status::ALL.get(id as usize).map_or("", |s| s.key());
+        }
+        self.names[facet.index()]
+            .get(id as usize)
+            .map_or("", String::as_str)
+    }
+
+    pub fn len(&self, facet: Facet) -> usize {
+        if facet == Facet::Status {
+            Status::ALL.len()
+        } else {
+            self.names[facet.index()].len()
+        }
+    }
+}
+
+/// `table[doc]` → the record of each live document of a segment. The id dictionary is read in
+/// one pass, not looked up per document: each lookup would decompress a block.
+pub fn doc_table(
+    segment: &SegmentReader,
+    records: &[Arc<Record>],
+) -> tantivy::Result<Vec<Option<Arc<Record>>>> {
+    let column = segment
+        .fast_fields()
+        .str("id")?
+        .ok_or_else(|| tantivy::TantivyError::FieldNotFound("id".into()))?;
+    let mut by_ord: Vec<Option<Arc<Record>>> = Vec::new();
+    let mut stream = column.dictionary().stream()?;
+    // The dictionary and the records are both in the byte order of ids: one pass over each.
+    let mut rest = records;
+    while stream.advance() {
+        let ord = usize::try_from(stream.term_ord()).unwrap_or(usize::MAX);
+        if by_ord.len() <= ord {
+            by_ord.resize(ord + 1, None);
+        }
+        let key = stream.key();
+        let skip = rest
+            .iter()
+            .take_while(|r| r.entry.id.as_bytes() < key)
+            .count();
+        rest = &rest[skip..];
+        by_ord[ord] = rest
+            .first()
+            .filter(|r| r.entry.id.as_bytes() == key)
+            .cloned();
+    }
+    let mut table = vec![None; segment.max_doc() as usize];
+    for doc in segment.doc_ids_alive() {
+        if let Some(ord) = column.term_ords(doc).next() {
+            table[doc as usize] = by_ord
+                .get(usize::try_from(ord).unwrap_or(usize::MAX))
+                .cloned()
+                .flatten();
+        }
+    }
+    Ok(table)
+}
+
+/// The order of records by title: folded title, then id (unique).
+pub fn by_title(a: &Record, b: &Record) -> Ordering {
+    a.entry
+        .sort_key
+        .cmp(&b.entry.sort_key)
+        .then_with(|| a.entry.id.cmp(&b.entry.id))
+}
+
+/// A day as a number (days from the common era), as rows store dates.
+pub fn day(date: NaiveDate) -> i32 {
+    date.num_days_from_ce()
+}
+
+/// No start date; before any real day.
+const NO_START: i32 = i32::MIN;
+/// No deadline; after any real day.
+const NO_DEADLINE: i32 = i32::MAX;
+/// A row with no live document behind it (deleted, or replaced by a later save).
+const DEAD: u32 = u32::MAX;
+
+/// One document's record, flat: what a search reads for every match.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// Index of the record in the snapshot's records, or `DEAD`.
+    pub record: u32,
+    /// Position of the record in title order among the snapshot's records: sorting compares
+    /// numbers, not titles.
+    pub title: u32,
+    updated: i32,
+    open_from: i32,
+    open_until: i32,
+    /// Where the record's facet ids start in `Rows::ids`, and where each facet's end after it.
+    ids: u32,
+    ends: [u16; 6],
+    closed: bool,
+}
+
+impl Row {
+    pub fn is_live(&self) -> bool {
+        self.record != DEAD
+    }
+
+    /// The status on the day numbered `today`: what `Status::of` gives for the entry's dates.
+    pub fn status(&self, today: i32) -> Status {
+        if self.closed {
+            Status::Closed
+        } else if self.open_from == NO_START && self.open_until == NO_DEADLINE {
+            Status::Ongoing
+        } else if today < self.open_from {
+            Status::Upcoming
+        } else if today > self.open_until {
+            Status::Closed
+        } else {
+            Status::Open
+        }
+    }
+
+    /// Day number of the entry's last check.
+    pub fn updated(&self) -> i32 {
+        self.updated
+    }
+
+    /// The deadline as an order: ahead first (soonest first), then past (most recent first),
+    /// then none.
+    pub fn deadline(&self, today: i32) -> (u8, u32) {
+        match self.open_until {
+            NO_DEADLINE => (2, 0),
+            d if d >= today => (0, d.abs_diff(today)),
+            d => (1, today.abs_diff(d)),
+        }
+    }
+}
+
+/// The rows of every document of a snapshot, segment after segment, with their facet ids.
+#[derive(Default)]
+pub struct Rows {
+    rows: Vec<Row>,
+    ids: Vec<u32>,
+    /// The first row of each segment, by segment ordinal.
+    bases: Vec<u32>,
+}
+
+impl Rows {
+    /// Lays out `tables` (per segment, each document's record) against `records`, the
+    /// snapshot's records in id order. `serials` is above every record's serial.
+    pub fn new(
+        records: &[Arc<Record>],
+        segments: &[SegmentReader],
+        tables: &[Arc<Vec<Option<Arc<Record>>>>],
+        serials: u32,
+    ) -> Rows {
+        let index = |i: usize| u32::try_from(i).unwrap_or(DEAD);
+        // serial → index in `records`; a record not in this snapshot has none.
+        let mut slot = vec![DEAD; serials as usize];
+        for (i, r) in records.iter().enumerate() {
+            if let Some(s) = slot.get_mut(r.serial as usize) {
+                *s = index(i);
+            }
+        }
+        let mut order: Vec<usize> = (0..records.len()).collect();
+        order.sort_unstable_by(|a, b| by_title(&records[*a], &records[*b]));
+        let mut title = vec![0; records.len()];
+        for (rank, i) in order.into_iter().enumerate() {
+            title[i] = index(rank);
+        }
+        let docs: usize = segments.iter().map(|s| s.max_doc() as usize).sum();
+        let mut out = Rows {
+            rows: Vec::with_capacity(docs),
+            ids: Vec::new(),
+            bases: Vec::with_capacity(segments.len()),
+        };
+        for (segment, table) in segments.iter().zip(tables) {
+            out.bases.push(index(out.rows.len()));
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                let found = table
+                    .get(doc as usize)
+                    .and_then(Option::as_ref)
+                    .filter(|_| alive.is_none_or(|a| a.is_alive(doc)))
+                    .map(|r| (r, slot.get(r.serial as usize).copied().unwrap_or(DEAD)))
+                    .filter(|(_, i)| *i != DEAD);
+                let row = match found {
+                    Some((record, i)) => out.row(record, i, title[i as usize]),
+                    None => Row {
+                        record: DEAD,
+                        title: DEAD,
+                        updated: 0,
+                        open_from: NO_START,
+                        open_until: NO_DEADLINE,
+                        ids: 0,
+                        ends: [0; 6],
+                        closed: true,
+                    },
+                };
+                out.rows.push(row);
+            }
+        }
+        out
+    }
+
+    fn row(&mut self, record: &Record, i: u32, title: u32) -> Row {
+        let entry = &record.entry;
+        let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
+        self.ids.extend_from_slice(&record.ids);
+        Row {
+            record: i,
+            title,
+            updated: day(entry.updated),
+            open_from: entry.open_from.map_or(NO_START, day),
+            open_until: entry.open_until.map_or(NO_DEADLINE, day),
+            ids: start,
+            ends: record.ends,
+            closed: entry.closed,
+        }
+    }
+
+    /// The row of document `doc` of segment `segment`, if it has a live record.
+    pub fn at(&self, segment: u32, doc: DocId) -> Option<(u32, &Row)> {
+        let base = *self.bases.get(segment as usize)?;
+        let n = base.checked_add(doc)?;
+        self.rows
+            .get(n as usize)
+            .filter(|r| r.is_live())
+            .map(|r| (n, r))
+    }
+
+    /// The first row of each segment, by segment ordinal.
+    pub fn base(&self, segment: usize) -> u32 {
+        self.bases.get(segment).copied().unwrap_or(DEAD)
+    }
+
+    /// Row number `n`, live or not.
+    pub fn get(&self, n: u32) -> Option<&Row> {
+        self.rows.get(n as usize)
+    }
+
+    /// Every live row, with its number.
+    pub fn live(&self) -> impl Iterator<Item = (u32, &Row)> {
+        (0u32..).zip(&self.rows).filter(|(_, r)| r.is_live())
+    }
+
+    /// The row's value ids in `facet`.
+    pub fn ids(&self, row: &Row, facet: Facet) -> &[u32] {
+        let i = facet.index();
+        let start = if i == 0 { 0 } else { row.ends[i - 1] };
+        let base = row.ids as usize;
+        self.ids
+            .get(base + usize::from(start)..base + usize::from(row.ends[i]))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Days;
+
+    use super::*;
+
+    fn row(open_from: Option<NaiveDate>, open_until: Option<NaiveDate>, closed: bool) -> Row {
+        Row {
+            record: 0,
+            title: 0,
+            updated: 0,
+            open_from: open_from.map_or(NO_START, day),
+            open_until: open_until.map_or(NO_DEADLINE, day),
+            ids: 0,
+            ends: [0; 6],
+            closed,
+        }
+    }
+
+    fn date(n: u64) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Days::new(n)
+    }
+
+    #[test]
+    fn a_rows_status_is_what_status_of_gives_for_the_same_dates() {
+        let dates = [None, Some(date(5)), Some(date(10)), Some(date(20))];
+        for from in dates {
+            for until in dates {
+                for closed in [false, true] {
+                    for today in (0..=25).map(date) {
+                        assert_eq!(
+                            row(from, until, closed).status(day(today)),
+                            Status::of(closed, from, until, today),
+                            "{from:?}..{until:?} closed {closed} on {today}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deadlines_order_ahead_soonest_first_then_past_most_recent_first_then_none() {
+        let today = day(date(10));
+        let mut rows = [
+            None,
+            Some(date(2)),
+            Some(date(30)),
+            Some(date(9)),
+            Some(date(10)),
+        ]
+        .map(|until| (until, row(None, until, false).deadline(today)));
+        rows.sort_by_key(|(_, key)| *key);
+        assert_eq!(
+            rows.map(|(until, _)| until),
+            [
+                Some(date(10)),
+                Some(date(30)),
+                Some(date(9)),
+                Some(date(2)),
+                None
+            ]
+        );
+    }
+}
