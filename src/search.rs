@@ -352,25 +352,38 @@ impl Snapshot {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        let found = self.matches(compiled.as_ref())?;
+        let Scratch {
+            mut found,
+            mut kept,
+        } = SCRATCH.with_borrow_mut(std::mem::take);
+        found.clear();
+        kept.clear();
+        let needed = self.matches(compiled.as_ref(), &mut found)?;
         let today_n = records::day(today);
         let filters = Filters::new(query, &self.interner);
         let order = Order::new(query.sort, compiled.is_none(), today_n);
         let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
         // Each kept match as its place in the order, with its position in `found` in the low
         // bits: sorting thousands of matches compares integers and reads nothing else.
-        let mut kept: Vec<u128> = Vec::with_capacity(found.len());
         for (i, &(score, n)) in (0u32..).zip(&found) {
-            let Some(row) = self.rows.get(n) else {
+            let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                 continue;
             };
+            // Every match matched a clause at least, so only a higher bar needs checking.
+            if needed > 1 && matched_clauses(score) < needed {
+                continue;
+            }
             let status = row.status(today_n);
-            let mut failing = Facet::ALL
-                .into_iter()
-                .filter(|f| !filters.passes(*f, self.rows.ids(row, *f), status));
             // Disjunctive counting: each facet counts what every *other* filter lets through,
             // so a record failing one filter still counts in that filter's facet.
-            let (first, second) = (failing.next(), failing.next());
+            let (first, second) = if filters.any {
+                let mut failing = Facet::ALL
+                    .into_iter()
+                    .filter(|f| !filters.passes(*f, self.rows.ids(row, *f), status));
+                (failing.next(), failing.next())
+            } else {
+                (None, None)
+            };
             let only: [Facet; 1];
             let counted: &[Facet] = match (first, second) {
                 (None, _) => &Facet::ALL,
@@ -400,13 +413,13 @@ impl Snapshot {
         first_in_order(&mut kept, end);
         let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
-            .into_iter()
-            .skip(start)
-            .take(query.per_page)
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
             .filter_map(|key| {
                 // The low 32 bits are the position in `found`.
                 #[allow(clippy::cast_possible_truncation)]
-                let (score, n) = *found.get(key as u32 as usize)?;
+                let (score, n) = *found.get(*key as u32 as usize)?;
                 let row = self.rows.get(n)?;
                 let record = self.records.get(row.record as usize)?;
                 Some(Hit {
@@ -421,6 +434,7 @@ impl Snapshot {
                 })
             })
             .collect();
+        SCRATCH.set(Scratch { found, kept });
         let facets = Facet::ALL
             .into_iter()
             .map(|f| {
@@ -597,49 +611,52 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
-    /// The entries the text matches best, with their scores and row numbers; no text: every
-    /// entry, in document order.
+    /// Puts in `out` every entry the text matches, with its score and row number, and returns
+    /// how many clauses a match must have matched to be kept; no text: every entry, all kept.
     ///
     /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
     /// the documents that match the most clauses any document matches, and, for queries of
     /// three or more clauses, those that miss one more: a long query rarely has every word in
     /// the right entry. When that leaves fewer than `ENOUGH` results, documents that miss one
     /// more clause are added below them, rather than showing next to nothing.
-    fn matches(&self, compiled: Option<&query::Compiled>) -> tantivy::Result<Vec<(Score, u32)>> {
+    fn matches(
+        &self,
+        compiled: Option<&query::Compiled>,
+        out: &mut Vec<(Score, u32)>,
+    ) -> tantivy::Result<u32> {
         let Some(c) = compiled else {
-            return Ok(self.rows.live().map(|(n, _)| (1.0, n)).collect());
+            out.extend(self.rows.live().map(|(n, _)| (1.0, n)));
+            return Ok(0);
         };
         // The weight is run segment by segment here rather than through a collector: matches
-        // go straight into one vector, and documents without a live row (deleted) are skipped
-        // by reading the row, which the next step reads anyway.
+        // go straight into one vector. Tantivy's scorers still see deleted documents.
         let weight = c
             .query
             .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
-        let mut out: Vec<(Score, u32)> = Vec::new();
-        let mut best = 0;
+        let top = u32::try_from(c.clauses).unwrap_or(u32::MAX);
+        // How many matches matched each number of clauses.
+        let mut levels = vec![0usize; c.clauses + 1];
         for (ordinal, segment) in self.searcher.segment_readers().iter().enumerate() {
             let base = self.rows.base(ordinal);
+            let alive = segment.alive_bitset();
             weight.for_each(segment, &mut |doc, score| {
-                let n = base.saturating_add(doc);
-                if self.rows.get(n).is_some_and(Row::is_live) {
-                    best = best.max(matched_clauses(score));
-                    out.push((score, n));
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    levels[matched_clauses(score).min(top) as usize] += 1;
+                    out.push((score, base.saturating_add(doc)));
                 }
             })?;
         }
+        let at_least = |needed: u32| levels.iter().skip(needed as usize).sum::<usize>();
+        let best = (0..=top)
+            .rev()
+            .find(|l| levels[*l as usize] > 0)
+            .unwrap_or(0);
         let slack = u32::from(c.clauses >= 3);
         let mut needed = best.saturating_sub(slack).max(1);
-        let enough = |needed: u32| {
-            out.iter()
-                .filter(|(s, _)| matched_clauses(*s) >= needed)
-                .count()
-                >= ENOUGH
-        };
-        if needed > 1 && !enough(needed) {
+        if needed > 1 && at_least(needed) < ENOUGH {
             needed -= 1;
         }
-        out.retain(|(s, _)| matched_clauses(*s) >= needed);
-        Ok(out)
+        Ok(needed)
     }
 }
 
@@ -653,15 +670,31 @@ fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str, lang: Lang) -> Str
     }
 }
 
+/// A search's working vectors, kept by each thread from one search to the next: over 100,000
+/// entries they hold megabytes, and fresh ones cost a page fault per 4 KiB touched (the
+/// allocator hands freed memory back at once; see `main.rs`).
+#[derive(Default)]
+struct Scratch {
+    /// Every match: score and row number.
+    found: Vec<(Score, u32)>,
+    /// The matches kept by the filters, as keys of `Order`.
+    kept: Vec<u128>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Fewer results than this after matching most words, and results that match one word fewer
 /// are shown too: one screen of results.
 const ENOUGH: usize = 10;
 
 /// How many clauses a document with this score matched.
 fn matched_clauses(score: Score) -> u32 {
-    // Scores are non-negative and far below u32::MAX * COORDINATION.
+    // Scores are non-negative and far below u32::MAX * COORDINATION, so truncating is
+    // flooring (and a cast is several times cheaper than `floor`, here once per match).
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let n = (score / query::COORDINATION).floor() as u32;
+    let n = (score / query::COORDINATION) as u32;
     n
 }
 
@@ -696,16 +729,18 @@ fn snippet_of(record: &Record, highlighter: &Highlighter, lang: Lang) -> String 
 /// key the handbook does not have matches nothing, so an unknown value gives an empty result.
 struct Filters {
     selected: [Option<Vec<u32>>; 6],
+    /// Is any filter set? Most searches have none, and then every match passes.
+    any: bool,
 }
 
 impl Filters {
     fn new(query: &SearchQuery, interner: &Interner) -> Self {
-        Filters {
-            selected: Facet::ALL.map(|f| {
-                let keys = query.selected(f);
-                (!keys.is_empty()).then(|| keys.iter().filter_map(|k| interner.get(f, k)).collect())
-            }),
-        }
+        let selected = Facet::ALL.map(|f| {
+            let keys = query.selected(f);
+            (!keys.is_empty()).then(|| keys.iter().filter_map(|k| interner.get(f, k)).collect())
+        });
+        let any = selected.iter().any(Option::is_some);
+        Filters { selected, any }
     }
 
     /// Does a match with these value ids in `facet` (and this status) pass its filter?
