@@ -321,13 +321,10 @@ impl Rows {
     }
 
     /// The row of document `doc` of segment `segment`, if it has a live record.
-    pub fn at(&self, segment: u32, doc: DocId) -> Option<(u32, &Row)> {
+    pub fn at(&self, segment: u32, doc: DocId) -> Option<&Row> {
         let base = *self.bases.get(segment as usize)?;
         let n = base.checked_add(doc)?;
-        self.rows
-            .get(n as usize)
-            .filter(|r| r.is_live())
-            .map(|r| (n, r))
+        self.rows.get(n as usize).filter(|r| r.is_live())
     }
 
     /// The first row of each segment, by segment ordinal.

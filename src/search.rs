@@ -221,9 +221,9 @@ pub struct Snapshot {
     rows: Rows,
     /// Above the serial of every record so far; the next new record's.
     serials: u32,
-    /// The same tables by segment, for the next snapshot: segments are immutable and an
-    /// updated entry is a new document in a new segment, so a table stays right for the life
-    /// of its segment and a save rebuilds only the new segment's.
+    /// Each segment's table of document → record, kept for the next snapshot: segments are
+    /// immutable and an updated entry is a new document in a new segment, so a table stays
+    /// right for the life of its segment and a save rebuilds only the new segment's.
     tables: HashMap<tantivy::index::SegmentId, Arc<Vec<Option<Arc<Record>>>>>,
 }
 
@@ -240,7 +240,9 @@ impl Snapshot {
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
-        let mut serials = previous.map_or(0, |p| p.serials);
+        // Serials need only tell apart the records a snapshot holds or inherits in its tables;
+        // when nothing is inherited they start again.
+        let mut serials = reusable.map_or(0, |p| p.serials);
         // In id order, as `resolved.entries` is. The previous records are in id order too, so
         // one walk of both finds each entry's old record (a save rebuilds this list whole).
         let mut old = reusable
@@ -519,7 +521,7 @@ impl Snapshot {
         let mut candidates: Vec<(bool, bool, Score, &Arc<Record>)> = found
             .into_iter()
             .filter_map(|(score, addr)| {
-                let (_, row) = self.rows.at(addr.segment_ord, addr.doc_id)?;
+                let row = self.rows.at(addr.segment_ord, addr.doc_id)?;
                 let record = self.records.get(row.record as usize)?;
                 let other = &record.entry;
                 (other.id != entry.id).then(|| {
