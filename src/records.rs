@@ -331,6 +331,11 @@ impl Rows {
         self.bases.get(segment).copied().unwrap_or(DEAD)
     }
 
+    /// How many rows there are (documents, live or not).
+    pub fn count(&self) -> usize {
+        self.rows.len()
+    }
+
     /// Row number `n`, live or not.
     pub fn get(&self, n: u32) -> Option<&Row> {
         self.rows.get(n as usize)

@@ -354,12 +354,9 @@ impl Snapshot {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        let Scratch {
-            mut found,
-            mut kept,
-        } = SCRATCH.with_borrow_mut(std::mem::take);
-        found.clear();
-        kept.clear();
+        // Room for every document at once: growing by doubling copied the vector several
+        // times over, and only the pages a search fills are ever touched.
+        let mut found = Vec::with_capacity(self.rows.count());
         let needed = self.matches(compiled.as_ref(), &mut found)?;
         let today_n = records::day(today);
         let filters = Filters::new(query, &self.interner);
@@ -367,6 +364,7 @@ impl Snapshot {
         let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
         // Each kept match as its place in the order, with its position in `found` in the low
         // bits: sorting thousands of matches compares integers and reads nothing else.
+        let mut kept: Vec<u128> = Vec::with_capacity(found.len());
         for (i, &(score, n)) in (0u32..).zip(&found) {
             let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                 continue;
@@ -436,7 +434,6 @@ impl Snapshot {
                 })
             })
             .collect();
-        SCRATCH.set(Scratch { found, kept });
         let facets = Facet::ALL
             .into_iter()
             .map(|f| {
@@ -670,21 +667,6 @@ fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str, lang: Lang) -> Str
             Status::from_key(key).map_or_else(|| key.to_string(), |s| s.label_in(lang).to_string())
         }
     }
-}
-
-/// A search's working vectors, kept by each thread from one search to the next: over 100,000
-/// entries they hold megabytes, and fresh ones cost a page fault per 4 KiB touched (the
-/// allocator hands freed memory back at once; see `main.rs`).
-#[derive(Default)]
-struct Scratch {
-    /// Every match: score and row number.
-    found: Vec<(Score, u32)>,
-    /// The matches kept by the filters, as keys of `Order`.
-    kept: Vec<u128>,
-}
-
-thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Fewer results than this after matching most words, and results that match one word fewer
