@@ -354,10 +354,7 @@ impl Snapshot {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        // Room for every document at once: growing by doubling copied the vector several
-        // times over, and only the pages a search fills are ever touched.
-        let mut found = Vec::with_capacity(self.rows.count());
-        let needed = self.matches(compiled.as_ref(), &mut found)?;
+        let (found, needed) = self.matches(compiled.as_ref())?;
         let today_n = records::day(today);
         let filters = Filters::new(query, &self.interner);
         let order = Order::new(query.sort, compiled.is_none(), today_n);
@@ -610,8 +607,8 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
-    /// Puts in `out` every entry the text matches, with its score and row number, and returns
-    /// how many clauses a match must have matched to be kept; no text: every entry, all kept.
+    /// Every entry the text matches, with its score and row number, and how many clauses a
+    /// match must have matched to be kept; no text: every entry, all kept.
     ///
     /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
     /// the documents that match the most clauses any document matches, and, for queries of
@@ -621,11 +618,13 @@ impl Snapshot {
     fn matches(
         &self,
         compiled: Option<&query::Compiled>,
-        out: &mut Vec<(Score, u32)>,
-    ) -> tantivy::Result<u32> {
+    ) -> tantivy::Result<(Vec<(Score, u32)>, u32)> {
+        // Room for every document at once: growing by doubling copied the vector several
+        // times over, and only the pages a search fills are ever touched.
+        let mut out = Vec::with_capacity(self.rows.count());
         let Some(c) = compiled else {
             out.extend(self.rows.live().map(|(n, _)| (1.0, n)));
-            return Ok(0);
+            return Ok((out, 0));
         };
         // The weight is run segment by segment here rather than through a collector: matches
         // go straight into one vector. Tantivy's scorers still see deleted documents.
@@ -655,7 +654,7 @@ impl Snapshot {
         if needed > 1 && at_least(needed) < ENOUGH {
             needed -= 1;
         }
-        Ok(needed)
+        Ok((out, needed))
     }
 }
 
