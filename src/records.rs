@@ -194,6 +194,17 @@ pub struct Row {
 }
 
 impl Row {
+    const DEAD: Row = Row {
+        record: DEAD,
+        title: DEAD,
+        updated: 0,
+        open_from: NO_START,
+        open_until: NO_DEADLINE,
+        ids: 0,
+        ends: [0; 6],
+        closed: true,
+    };
+
     pub fn is_live(&self) -> bool {
         self.record != DEAD
     }
@@ -286,16 +297,7 @@ impl Rows {
                     .filter(|(_, i)| *i != DEAD);
                 let row = match found {
                     Some((record, i)) => out.row(record, i, title[i as usize]),
-                    None => Row {
-                        record: DEAD,
-                        title: DEAD,
-                        updated: 0,
-                        open_from: NO_START,
-                        open_until: NO_DEADLINE,
-                        ids: 0,
-                        ends: [0; 6],
-                        closed: true,
-                    },
+                    None => Row::DEAD,
                 };
                 out.rows.push(row);
             }
