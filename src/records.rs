@@ -343,9 +343,11 @@ impl Rows {
         self.rows.get(n as usize)
     }
 
-    /// Every live row, with its number.
-    pub fn live(&self) -> impl Iterator<Item = (u32, &Row)> {
-        (0u32..).zip(&self.rows).filter(|(_, r)| r.is_live())
+    /// The numbers of the live rows.
+    pub fn live(&self) -> impl Iterator<Item = u32> {
+        (0u32..)
+            .zip(&self.rows)
+            .filter_map(|(n, r)| r.is_live().then_some(n))
     }
 
     /// The row's value ids in `facet`.

@@ -623,7 +623,7 @@ impl Snapshot {
         // times over, and only the pages a search fills are ever touched.
         let mut out = Vec::with_capacity(self.rows.count());
         let Some(c) = compiled else {
-            out.extend(self.rows.live().map(|(n, _)| (1.0, n)));
+            out.extend(self.rows.live().map(|n| (1.0, n)));
             return Ok((out, 0));
         };
         // The weight is run segment by segment here rather than through a collector: matches
