@@ -5,6 +5,8 @@
 //! Each text field is indexed twice, stemmed and exact (folded only), so an exact word can rank
 //! above another form of it.
 
+use std::ops::Range;
+
 use tantivy::Index;
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 use unicode_normalization::UnicodeNormalization;
@@ -99,6 +101,23 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
         });
     });
     out
+}
+
+/// The byte range and folded form of each word of `text`, which must be composed already
+/// (`normalize`), until `each` returns false. For marking matches in snippets, which need
+/// neither stems nor copies of most words, and stop after the passage they show.
+pub fn words(text: &str, mut each: impl FnMut(Range<usize>, &str) -> bool) {
+    debug_assert_eq!(normalize(text), text, "words() takes composed text");
+    EXACT.with(|analyzer| {
+        let mut analyzer = analyzer.borrow_mut();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if !each(t.offset_from..t.offset_to, &t.text) {
+                break;
+            }
+        }
+    });
 }
 
 /// Each token of the exact analyser over `text` (composed first), with the composed text its

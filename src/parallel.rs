@@ -1,9 +1,11 @@
 //! Work over many independent items on every core, for the parts of a start that touch every
-//! entry (reading files, decoding the cache, building search records). Scoped threads take
+//! entry (reading files, decoding the cache, building search records) and for the parts of a
+//! search over a large handbook (`search::SPLIT_FROM`). Scoped threads take
 //! blocks of items in turn, the calling thread among them: on a shared machine one core can be
 //! taken away for milliseconds, and with fixed halves the whole start then waited for the
 //! slower one. Results come back in the items' order.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// At most this many threads, however many cores: beyond it, a start is bound by the disk.
@@ -11,12 +13,20 @@ const MAX_THREADS: usize = 8;
 /// Blocks per thread: enough for a thread that falls behind to be caught up by the others.
 const BLOCKS_PER_THREAD: usize = 4;
 
+/// How many threads `map` uses at most: one per core, up to `MAX_THREADS`. Asked once: the
+/// standard library asks the kernel, and reads cgroup files, every time.
+pub fn threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(MAX_THREADS)
+    })
+}
+
 /// `f` applied to every item, on up to one thread per core, in the items' order.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(MAX_THREADS)
-        .min(items.len());
+    let threads = threads().min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }

@@ -4,19 +4,21 @@
 //! both are computed per request from the entries rather than stored in the index.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use tantivy::query::EnableScoring;
-use tantivy::{Score, Searcher};
+use tantivy::query::{EnableScoring, Weight};
+use tantivy::{DocSet, Score, Searcher};
 
 use crate::analysis;
 use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
 use crate::lang::Lang;
+use crate::parallel;
 use crate::query::{self, Features, Highlighter};
 use crate::records::{self, Interner, Record, Row, Rows};
 use crate::schema::{Fields, Text};
@@ -351,72 +353,98 @@ impl Snapshot {
         features: Features,
         snippets: bool,
     ) -> tantivy::Result<Results> {
+        let parts = if self.rows.count() >= SPLIT_FROM {
+            parallel::threads()
+        } else {
+            1
+        };
+        self.run_in_parts(query, today, features, snippets, parts)
+    }
+
+    /// `search`, with the documents cut into `parts` ranges that are searched side by side;
+    /// the answer is the same for any number of parts. For tests and benchmarks: a search
+    /// picks its own number of parts.
+    pub fn search_in_parts(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        parts: usize,
+    ) -> tantivy::Result<Results> {
+        self.run_in_parts(query, today, Features::ALL, true, parts)
+    }
+
+    fn run_in_parts(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        features: Features,
+        snippets: bool,
+        parts: usize,
+    ) -> tantivy::Result<Results> {
         let clauses = query::parse(&query.text);
         let compiled = (!clauses.is_empty())
             .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        let (found, needed) = self.matches(compiled.as_ref())?;
-        let today_n = records::day(today);
+        let weight = compiled
+            .as_ref()
+            .map(|c| {
+                c.query
+                    .weight(EnableScoring::enabled_from_searcher(&self.searcher))
+            })
+            .transpose()?;
+        let clause_count = compiled.as_ref().map_or(0, |c| c.clauses);
+        let ranges = split(self.rows.count(), parts);
+        let matched = parallel::map(&ranges, |rows| {
+            self.matches(weight.as_deref(), clause_count, rows.clone())
+        })
+        .into_iter()
+        .collect::<tantivy::Result<Vec<Matched>>>()?;
+        let needed = needed(clause_count, &matched);
         let filters = Filters::new(query, &self.interner);
+        let today_n = records::day(today);
         let order = Order::new(query.sort, compiled.is_none(), today_n);
+        let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
+        let end = start.saturating_add(query.per_page);
+        // Where each part's matches start in the numbering that keys carry.
+        let offsets: Vec<u32> = matched
+            .iter()
+            .scan(0u32, |at, m| {
+                let first = *at;
+                *at = at.saturating_add(u32::try_from(m.found.len()).unwrap_or(u32::MAX));
+                Some(first)
+            })
+            .collect();
+        let jobs: Vec<(&Matched, u32)> = matched.iter().zip(offsets.iter().copied()).collect();
+        let tallies = parallel::map(&jobs, |(m, offset)| {
+            self.tally(&m.found, *offset, needed, &filters, &order, today_n, end)
+        });
+        let total = tallies.iter().map(|t| t.total).sum();
         let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
-        // Each kept match as its place in the order, with its position in `found` in the low
-        // bits: sorting thousands of matches compares integers and reads nothing else.
-        let mut kept: Vec<u128> = Vec::with_capacity(found.len());
-        for (i, &(score, n)) in (0u32..).zip(&found) {
-            let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
-                continue;
-            };
-            // Every match matched a clause at least, so only a higher bar needs checking.
-            if needed > 1 && matched_clauses(score) < needed {
-                continue;
+        let mut kept: Vec<u128> = Vec::new();
+        for t in tallies {
+            for (sum, part) in counts.iter_mut().zip(&t.counts) {
+                for (s, c) in sum.iter_mut().zip(part) {
+                    *s += c;
+                }
             }
-            let status = row.status(today_n);
-            // Disjunctive counting: each facet counts what every *other* filter lets through,
-            // so a record failing one filter still counts in that filter's facet.
-            let (first, second) = if filters.any {
-                let mut failing = Facet::ALL
-                    .into_iter()
-                    .filter(|f| !filters.passes(*f, self.rows.ids(row, *f), status));
-                (failing.next(), failing.next())
+            if kept.is_empty() {
+                kept = t.kept;
             } else {
-                (None, None)
-            };
-            let only: [Facet; 1];
-            let counted: &[Facet] = match (first, second) {
-                (None, _) => &Facet::ALL,
-                (Some(_), Some(_)) => &[],
-                (Some(one), None) => {
-                    only = [one];
-                    &only
-                }
-            };
-            for facet in counted {
-                let c = &mut counts[facet.index()];
-                if *facet == Facet::Status {
-                    c[status as usize] += 1;
-                } else {
-                    for id in self.rows.ids(row, *facet) {
-                        c[*id as usize] += 1;
-                    }
-                }
-            }
-            if first.is_none() {
-                kept.push(order.key(score, row, status) | u128::from(i));
+                kept.extend_from_slice(&t.kept);
             }
         }
-        let total = kept.len();
-        let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
-        let end = start.saturating_add(query.per_page).min(total);
-        first_in_order(&mut kept, end);
+        page_in_order(&mut kept, start, end);
         let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
-            .get(start..end)
+            .get(start..end.min(kept.len()))
             .unwrap_or_default()
             .iter()
             .filter_map(|key| {
-                // The low 32 bits are the position in `found`.
+                // The low 32 bits are the match's number: its part's offset plus its
+                // position in the part.
                 #[allow(clippy::cast_possible_truncation)]
-                let (score, n) = *found.get(*key as u32 as usize)?;
+                let number = *key as u32;
+                let part = offsets.partition_point(|o| *o <= number).checked_sub(1)?;
+                let (score, n) = *matched[part].found.get((number - offsets[part]) as usize)?;
                 let row = self.rows.get(n)?;
                 let record = self.records.get(row.record as usize)?;
                 Some(Hit {
@@ -607,55 +635,179 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
-    /// Every entry the text matches, with its score and row number, and how many clauses a
-    /// match must have matched to be kept; no text: every entry, all kept.
-    ///
-    /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
-    /// the documents that match the most clauses any document matches, and, for queries of
-    /// three or more clauses, those that miss one more: a long query rarely has every word in
-    /// the right entry. When that leaves fewer than `ENOUGH` results, documents that miss one
-    /// more clause are added below them, rather than showing next to nothing.
+    /// Every document of `rows` that the query matches (no query: every live one), with its
+    /// score and row number, and how many matched each number of clauses.
     fn matches(
         &self,
-        compiled: Option<&query::Compiled>,
-    ) -> tantivy::Result<(Vec<(Score, u32)>, u32)> {
+        weight: Option<&dyn Weight>,
+        clauses: usize,
+        rows: Range<u32>,
+    ) -> tantivy::Result<Matched> {
         // Room for every document at once: growing by doubling copied the vector several
         // times over, and only the pages a search fills are ever touched.
-        let mut out = Vec::with_capacity(self.rows.count());
-        let Some(c) = compiled else {
-            out.extend(self.rows.live().map(|n| (1.0, n)));
-            return Ok((out, 0));
+        let mut found = Vec::with_capacity(rows.len());
+        let mut levels = vec![0usize; clauses + 1];
+        let Some(weight) = weight else {
+            found.extend(
+                rows.filter(|n| self.rows.get(*n).is_some_and(Row::is_live))
+                    .map(|n| (1.0, n)),
+            );
+            return Ok(Matched { found, levels });
         };
-        // The weight is run segment by segment here rather than through a collector: matches
-        // go straight into one vector. Tantivy's scorers still see deleted documents.
-        let weight = c
-            .query
-            .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
-        let top = u32::try_from(c.clauses).unwrap_or(u32::MAX);
-        // How many matches matched each number of clauses.
-        let mut levels = vec![0usize; c.clauses + 1];
+        let top = u32::try_from(clauses).unwrap_or(u32::MAX);
         for (ordinal, segment) in self.searcher.segment_readers().iter().enumerate() {
             let base = self.rows.base(ordinal);
+            // The part's documents in this segment.
+            let first = rows.start.saturating_sub(base);
+            let end = rows.end.saturating_sub(base).min(segment.max_doc());
+            if first >= end {
+                continue;
+            }
+            // Driven by hand rather than by `Weight::for_each`, to start and stop inside the
+            // segment. Tantivy's scorers still see deleted documents.
             let alive = segment.alive_bitset();
-            weight.for_each(segment, &mut |doc, score| {
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            if doc < first {
+                doc = scorer.seek(first);
+            }
+            while doc < end {
                 if alive.is_none_or(|a| a.is_alive(doc)) {
+                    let score = scorer.score();
                     levels[matched_clauses(score).min(top) as usize] += 1;
-                    out.push((score, base.saturating_add(doc)));
+                    found.push((score, base.saturating_add(doc)));
                 }
-            })?;
+                doc = scorer.advance();
+            }
         }
-        let at_least = |needed: u32| levels.iter().skip(needed as usize).sum::<usize>();
-        let best = (0..=top)
-            .rev()
-            .find(|l| levels[*l as usize] > 0)
-            .unwrap_or(0);
-        let slack = u32::from(c.clauses >= 3);
-        let mut needed = best.saturating_sub(slack).max(1);
-        if needed > 1 && at_least(needed) < ENOUGH {
-            needed -= 1;
-        }
-        Ok((out, needed))
+        Ok(Matched { found, levels })
     }
+
+    /// One part's kept matches: how many, their facet counts, and the first of them in the
+    /// search's order as keys (`wanted` of them at least, when there are). `offset` is added to a match's position to number it
+    /// across parts.
+    #[allow(clippy::too_many_arguments)]
+    fn tally(
+        &self,
+        found: &[(Score, u32)],
+        offset: u32,
+        needed: u32,
+        filters: &Filters,
+        order: &Order,
+        today: i32,
+        wanted: usize,
+    ) -> Tally {
+        let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
+        // Each kept match as its place in the order, with its number in the low bits:
+        // sorting compares integers and reads nothing else.
+        let mut kept = Smallest::new(wanted);
+        let mut total = 0;
+        for (i, &(score, n)) in (offset..).zip(found) {
+            let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
+                continue;
+            };
+            // Every match matched a clause at least, so only a higher bar needs checking.
+            if needed > 1 && matched_clauses(score) < needed {
+                continue;
+            }
+            let status = row.status(today);
+            // Disjunctive counting: each facet counts what every *other* filter lets through,
+            // so a record failing one filter still counts in that filter's facet.
+            let (first, second) = if filters.any {
+                let mut failing = Facet::ALL
+                    .into_iter()
+                    .filter(|f| !filters.passes(*f, self.rows.ids(row, *f), status));
+                (failing.next(), failing.next())
+            } else {
+                (None, None)
+            };
+            let only: [Facet; 1];
+            let counted: &[Facet] = match (first, second) {
+                (None, _) => &Facet::ALL,
+                (Some(_), Some(_)) => &[],
+                (Some(one), None) => {
+                    only = [one];
+                    &only
+                }
+            };
+            for facet in counted {
+                let c = &mut counts[facet.index()];
+                if *facet == Facet::Status {
+                    c[status as usize] += 1;
+                } else {
+                    for id in self.rows.ids(row, *facet) {
+                        c[*id as usize] += 1;
+                    }
+                }
+            }
+            if first.is_none() {
+                total += 1;
+                kept.push(order.key(score, row, status) | u128::from(i));
+            }
+        }
+        Tally {
+            total,
+            counts,
+            kept: kept.keys,
+        }
+    }
+}
+
+/// Snapshots of at least this many documents are searched in parts, one per core: over
+/// 100,000 entries a search that missed the answer cache took 10 to 30 ms on one core.
+/// Below it, a search takes about as long as starting the threads would save. Not more parts
+/// than cores: each part builds its own scorers, and for a long query over a large segment
+/// that took 1 to 3 ms (four parts on two cores were slower than two).
+const SPLIT_FROM: usize = 20_000;
+
+/// One part's matches: (score, row number), and how many matched each number of clauses.
+struct Matched {
+    found: Vec<(Score, u32)>,
+    levels: Vec<usize>,
+}
+
+/// One part's first kept matches as keys, how many there were, and their facet counts.
+struct Tally {
+    kept: Vec<u128>,
+    total: usize,
+    counts: [Vec<u32>; 6],
+}
+
+/// How many clauses a match must have matched to be kept (none without a query).
+///
+/// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
+/// the documents that match the most clauses any document matches, and, for queries of three
+/// or more clauses, those that miss one more: a long query rarely has every word in the right
+/// entry. When that leaves fewer than `ENOUGH` results, documents that miss one more clause
+/// are added below them, rather than showing next to nothing.
+fn needed(clauses: usize, parts: &[Matched]) -> u32 {
+    if clauses == 0 {
+        return 0;
+    }
+    let mut levels = vec![0usize; clauses + 1];
+    for part in parts {
+        for (sum, n) in levels.iter_mut().zip(&part.levels) {
+            *sum += n;
+        }
+    }
+    let at_least = |needed: usize| levels.iter().skip(needed).sum::<usize>();
+    let best = (0..=clauses).rev().find(|l| levels[*l] > 0).unwrap_or(0);
+    let slack = usize::from(clauses >= 3);
+    let mut needed = best.saturating_sub(slack).max(1);
+    if needed > 1 && at_least(needed) < ENOUGH {
+        needed -= 1;
+    }
+    u32::try_from(needed).unwrap_or(u32::MAX)
+}
+
+/// `0..n` as `parts` contiguous ranges of nearly equal length (at least one range).
+fn split(n: usize, parts: usize) -> Vec<Range<u32>> {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    let parts = u32::try_from(parts.max(1))
+        .unwrap_or(u32::MAX)
+        .min(n.max(1));
+    let at = |k: u32| u32::try_from(u64::from(n) * u64::from(k) / u64::from(parts)).unwrap_or(n);
+    (0..parts).map(|k| at(k)..at(k + 1)).collect()
 }
 
 /// The label people see for a facet value.
@@ -782,17 +934,57 @@ fn ordered_bits(x: Score) -> u32 {
     }
 }
 
-/// Puts the `k` smallest keys first, in order (the rest stay unordered behind them): a page
-/// needs its own hits sorted, not all of the thousands that matched.
-fn first_in_order(keys: &mut [u128], k: usize) {
-    if k == 0 {
+/// The `k` smallest of the keys pushed into it (with others, in no order). A page needs its
+/// first keys only, and most of a search's thousands of matches rank after them: once the
+/// buffer has been cut back to its `k` smallest, a key above them all is dropped at once.
+struct Smallest {
+    k: usize,
+    keys: Vec<u128>,
+    /// Every key above this is known to rank after the `k` smallest.
+    bound: u128,
+}
+
+impl Smallest {
+    fn new(k: usize) -> Smallest {
+        Smallest {
+            k,
+            keys: Vec::new(),
+            bound: u128::MAX,
+        }
+    }
+
+    fn push(&mut self, key: u128) {
+        if key > self.bound || self.k == 0 {
+            return;
+        }
+        self.keys.push(key);
+        // Cut back at twice `k` (and not below a page or two): each cut is linear in the
+        // buffer, so cuts stay a constant cost per key.
+        if self.keys.len() >= self.k.saturating_mul(2).max(64) {
+            let last = self.k - 1;
+            self.keys.select_nth_unstable(last);
+            self.keys.truncate(self.k);
+            self.bound = self.keys[last];
+        }
+    }
+}
+
+/// Puts the keys that rank `start..end` among all of them at `start..end`, in order (the rest
+/// stay unordered around them): a page needs its own hits sorted, not the thousands before
+/// and after it.
+fn page_in_order(keys: &mut [u128], start: usize, end: usize) {
+    let end = end.min(keys.len());
+    if start >= end {
         return;
     }
-    if k < keys.len() {
-        keys.select_nth_unstable(k - 1);
+    if end < keys.len() {
+        keys.select_nth_unstable(end - 1);
     }
-    let k = k.min(keys.len());
-    keys[..k].sort_unstable();
+    let page = &mut keys[..end];
+    if start > 0 {
+        page.select_nth_unstable(start);
+    }
+    page[start..].sort_unstable();
 }
 
 #[cfg(test)]
@@ -815,13 +1007,77 @@ mod tests {
         }
     }
 
+    /// 0..200 in a scrambled order (7919 is prime, so coprime with 200).
+    fn scrambled() -> Vec<u128> {
+        (0..200u128).map(|i| (i * 7919) % 200).collect()
+    }
+
     #[test]
-    fn first_in_order_sorts_the_first_k_keys_and_keeps_the_rest() {
-        let mut keys: Vec<u128> = (0..200u128).map(|i| (i * 7919) % 200).collect();
-        first_in_order(&mut keys, 15);
-        assert_eq!(keys[..15], (0..15).collect::<Vec<u128>>()[..]);
-        let mut rest = keys[15..].to_vec();
-        rest.sort_unstable();
-        assert_eq!(rest, (15..200).collect::<Vec<u128>>());
+    fn page_in_order_puts_each_page_of_keys_in_place_and_keeps_every_key() {
+        for (start, end) in [
+            (0, 15),
+            (0, 1),
+            (40, 60),
+            (185, 200),
+            (190, 260),
+            (0, 200),
+            (0, 999),
+        ] {
+            let mut keys = scrambled();
+            page_in_order(&mut keys, start, end);
+            let shown = end.min(200);
+            let want: Vec<u128> = (start as u128..shown as u128).collect();
+            assert_eq!(keys[start..shown], want[..], "page {start}..{end}");
+            keys.sort_unstable();
+            assert_eq!(keys, (0..200).collect::<Vec<u128>>(), "page {start}..{end}");
+        }
+        let mut keys = scrambled();
+        page_in_order(&mut keys, 250, 270);
+        assert_eq!(keys, scrambled(), "a page past the end moves nothing");
+    }
+
+    #[test]
+    fn smallest_holds_the_k_smallest_keys_pushed() {
+        for k in [0, 1, 5, 37, 64, 100, 199, 200, 500, usize::MAX] {
+            let mut smallest = Smallest::new(k);
+            for key in scrambled()
+                .into_iter()
+                .chain(scrambled().into_iter().map(|x| x + 1000))
+            {
+                smallest.push(key);
+            }
+            let mut keys = smallest.keys;
+            page_in_order(&mut keys, 0, k);
+            let held = k.min(400);
+            let want: Vec<u128> = (0..held as u128)
+                .map(|x| if x < 200 { x } else { x + 800 })
+                .collect();
+            assert_eq!(keys[..held], want[..], "k = {k}");
+        }
+    }
+
+    #[test]
+    fn split_cuts_every_row_into_contiguous_ranges_of_nearly_equal_length() {
+        for (n, parts) in [
+            (0, 1),
+            (0, 4),
+            (1, 4),
+            (7, 3),
+            (100, 4),
+            (100_001, 4),
+            (5, 0),
+        ] {
+            let ranges = split(n, parts);
+            assert!(!ranges.is_empty(), "{n} rows in {parts} parts");
+            assert!(ranges.len() <= parts.max(1), "{n} rows in {parts} parts");
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges.last().unwrap().end as usize, n);
+            for pair in ranges.windows(2) {
+                assert_eq!(pair[0].end, pair[1].start, "{n} rows in {parts} parts");
+            }
+            let lengths: Vec<usize> = ranges.iter().map(|r| r.len()).collect();
+            let (min, max) = (lengths.iter().min().unwrap(), lengths.iter().max().unwrap());
+            assert!(max - min <= 1, "{n} rows in {parts} parts: {lengths:?}");
+        }
     }
 }

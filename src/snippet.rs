@@ -15,13 +15,23 @@ const LEAD_CHARS: usize = 50;
 /// The passage of `text` with matches marked, as HTML; `None` when nothing in it matched.
 pub fn snippet(text: &str, highlighter: &Highlighter) -> Option<String> {
     let text = analysis::normalize(text);
-    let marks: Vec<Range<usize>> = analysis::analyze(&text)
-        .into_iter()
-        .filter(|w| highlighter.matches(&w.folded))
-        .map(|w| w.start..w.end)
-        .collect();
-    let first = marks.first()?;
-    Some(mark(&text, &marks, window(&text, first)))
+    let mut marks: Vec<Range<usize>> = Vec::new();
+    let mut shown: Option<Range<usize>> = None;
+    // The words after the passage are never shown, so they are not looked at: in a long body
+    // that is most of them.
+    analysis::words(&text, |word, folded| {
+        if shown.as_ref().is_some_and(|w| word.start >= w.end) {
+            return false;
+        }
+        if highlighter.matches(folded) {
+            if shown.is_none() {
+                shown = Some(window(&text, &word));
+            }
+            marks.push(word);
+        }
+        true
+    });
+    Some(mark(&text, &marks, shown?))
 }
 
 /// The whole text if short, else about `MAX_CHARS` around the `first` match, cut at spaces
@@ -127,6 +137,56 @@ mod tests {
         assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
         assert!(s.contains("<mark>inkubator</mark>"), "{s}");
         assert!(s.chars().count() < MAX_CHARS + 30, "{s}");
+    }
+
+    /// The snippet as made before it stopped after the passage: every word analysed.
+    fn snippet_of_every_word(text: &str, highlighter: &Highlighter) -> Option<String> {
+        let text = analysis::normalize(text);
+        let marks: Vec<Range<usize>> = analysis::analyze(&text)
+            .into_iter()
+            .filter(|w| highlighter.matches(&w.folded))
+            .map(|w| w.start..w.end)
+            .collect();
+        let first = marks.first()?;
+        Some(mark(&text, &marks, window(&text, first)))
+    }
+
+    #[test]
+    fn stopping_after_the_passage_marks_what_looking_at_every_word_marks() {
+        let words = [
+            "najemnine",
+            "lokal",
+            "Občina",
+            "sofinancira",
+            "pročelja",
+            "v",
+            "starem",
+            "mestnem",
+            "jedru",
+            "najemnino",
+            "lokali",
+            "—",
+            "2024",
+            "podjetnik",
+        ];
+        let highlighter = hl(&["najemnina", "lokala", "jedro"]);
+        let mut checked = 0;
+        // Texts from a few words to several passages long, the matches anywhere in them.
+        for length in [3, 12, 40, 41, 60, 90, 150] {
+            for shift in 0..words.len() {
+                let text: Vec<&str> = (0..length)
+                    .map(|i| words[(i * 7 + shift * 3 + i / 5) % words.len()])
+                    .collect();
+                let text = text.join(" ");
+                assert_eq!(
+                    snippet(&text, &highlighter),
+                    snippet_of_every_word(&text, &highlighter),
+                    "{text}"
+                );
+                checked += usize::from(snippet(&text, &highlighter).is_some());
+            }
+        }
+        assert!(checked > 50, "only {checked} texts had a match");
     }
 
     #[test]
