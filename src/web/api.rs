@@ -1,15 +1,19 @@
 //! The JSON API: `/api/search` and `/api/measures/{id}`, the same data as the pages.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, AppError};
-use crate::entry::Entry;
+use crate::entry::{Entry, Status};
 use crate::lang::Lang;
 use crate::search::{Lookup, Results, Snapshot};
 use crate::vocabulary::Dimension;
@@ -20,53 +24,107 @@ pub async fn search(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let body = super::answer(&state, super::cache::Kind::Json, raw, |_, results, _, _| {
-        serde_json::to_vec(&results_json(results)).unwrap_or_default()
+        results_json(results)
     })
     .await?;
     Ok(body.into_response_for(&headers))
 }
 
-pub fn results_json(results: &Results) -> Value {
-    let hits: Vec<Value> = results
-        .hits
-        .iter()
-        .map(|h| {
-            let e = &h.entry;
-            json!({
-                "id": e.id,
-                "title": e.title,
-                "snippet": h.snippet,
-                "summary": e.summary,
-                "title_en": e.title_en,
-                "summary_en": e.summary_en,
-                "provider": e.provider,
-                "municipalities": e.municipalities,
-                "types": e.types,
-                "sources": e.sources,
-                "beneficiaries": e.beneficiaries,
-                "status": h.status,
-                "open_from": e.open_from,
-                "open_until": e.open_until,
-                "until_funds_run_out": e.until_funds_run_out,
-                "updated": e.updated,
-                "url": e.permalink(),
-                "source_url": e.url,
-                "score": h.score,
+/// A search answer's JSON, written straight from the results. Building a
+/// `serde_json::Value` first made a map per hit and per facet value, about a millisecond a
+/// page; the keys stay in the alphabetical order those maps wrote them in.
+pub fn results_json(results: &Results) -> Vec<u8> {
+    let answer = ResultsJson {
+        facets: results
+            .facets
+            .iter()
+            .map(|(facet, values)| {
+                let values = values
+                    .iter()
+                    .map(|v| FacetJson {
+                        count: v.count,
+                        label: &v.label,
+                        selected: v.selected,
+                        value: &v.value,
+                    })
+                    .collect();
+                (facet.name(), values)
             })
-        })
-        .collect();
-    let facets: Map<String, Value> = results
-        .facets
-        .iter()
-        .map(|(facet, values)| (facet.name().to_string(), json!(values)))
-        .collect();
-    json!({
-        "total": results.total,
-        "page": results.page,
-        "per_page": results.per_page,
-        "hits": hits,
-        "facets": facets,
-    })
+            .collect(),
+        hits: results
+            .hits
+            .iter()
+            .map(|h| {
+                let e = &h.entry;
+                HitJson {
+                    beneficiaries: &e.beneficiaries,
+                    id: &e.id,
+                    municipalities: &e.municipalities,
+                    open_from: e.open_from,
+                    open_until: e.open_until,
+                    provider: &e.provider,
+                    // As `Value` wrote it: the f32 widened, so 2037.515625, not 2037.5156.
+                    score: f64::from(h.score),
+                    snippet: &h.snippet,
+                    source_url: e.url.as_deref(),
+                    sources: &e.sources,
+                    status: h.status,
+                    summary: &e.summary,
+                    summary_en: e.summary_en.as_deref(),
+                    title: &e.title,
+                    title_en: e.title_en.as_deref(),
+                    types: &e.types,
+                    until_funds_run_out: e.until_funds_run_out,
+                    updated: e.updated,
+                    url: e.permalink(),
+                }
+            })
+            .collect(),
+        page: results.page,
+        per_page: results.per_page,
+        total: results.total,
+    };
+    serde_json::to_vec(&answer).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct ResultsJson<'a> {
+    facets: BTreeMap<&'static str, Vec<FacetJson<'a>>>,
+    hits: Vec<HitJson<'a>>,
+    page: usize,
+    per_page: usize,
+    total: usize,
+}
+
+#[derive(Serialize)]
+struct FacetJson<'a> {
+    count: usize,
+    label: &'a str,
+    selected: bool,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct HitJson<'a> {
+    beneficiaries: &'a [String],
+    id: &'a str,
+    municipalities: &'a [String],
+    open_from: Option<NaiveDate>,
+    open_until: Option<NaiveDate>,
+    provider: &'a str,
+    score: f64,
+    snippet: &'a str,
+    source_url: Option<&'a str>,
+    sources: &'a [String],
+    status: Status,
+    summary: &'a str,
+    summary_en: Option<&'a str>,
+    title: &'a str,
+    title_en: Option<&'a str>,
+    types: &'a [String],
+    until_funds_run_out: bool,
+    updated: NaiveDate,
+    url: String,
 }
 
 /// Longest text `/api/analyze` takes: enough for an entry's summary and body.
