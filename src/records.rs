@@ -240,23 +240,31 @@ impl Row {
     }
 }
 
-/// The rows of every document of a snapshot, segment after segment, with their facet ids.
+/// The rows of every document of a snapshot, segment after segment, with their facet values.
+///
+/// Values are numbered across facets here, each facet's after the one before (`offset`): a
+/// search counts every facet of a match in one loop over one array.
 #[derive(Default)]
 pub struct Rows {
     rows: Vec<Row>,
     ids: Vec<u32>,
     /// The first row of each segment, by segment ordinal.
     bases: Vec<u32>,
+    /// Where each facet's values start in the numbering across facets, by `Facet::index`,
+    /// and where the last one's end.
+    offsets: [u32; 7],
 }
 
 impl Rows {
     /// Lays out `tables` (per segment, each document's record) against `records`, the
-    /// snapshot's records in id order. `serials` is above every record's serial.
+    /// snapshot's records in id order. `serials` is above every record's serial; `interner`
+    /// has every value of the records.
     pub fn new(
         records: &[Arc<Record>],
         segments: &[SegmentReader],
         tables: &[Arc<Vec<Option<Arc<Record>>>>],
         serials: u32,
+        interner: &Interner,
     ) -> Rows {
         let index = |i: usize| u32::try_from(i).unwrap_or(DEAD);
         // serial → index in `records`; a record not in this snapshot has none.
@@ -280,10 +288,17 @@ impl Rows {
             title[i] = index(rank);
         }
         let docs: usize = segments.iter().map(|s| s.max_doc() as usize).sum();
+        let mut offsets = [0u32; 7];
+        for facet in Facet::ALL {
+            let i = facet.index();
+            let len = u32::try_from(interner.len(facet)).unwrap_or(u32::MAX);
+            offsets[i + 1] = offsets[i].saturating_add(len);
+        }
         let mut out = Rows {
             rows: Vec::with_capacity(docs),
             ids: Vec::new(),
             bases: Vec::with_capacity(segments.len()),
+            offsets,
         };
         for (segment, table) in segments.iter().zip(tables) {
             out.bases.push(index(out.rows.len()));
@@ -308,7 +323,12 @@ impl Rows {
     fn row(&mut self, record: &Record, i: u32, title: u32) -> Row {
         let entry = &record.entry;
         let start = u32::try_from(self.ids.len()).unwrap_or(u32::MAX);
-        self.ids.extend_from_slice(&record.ids);
+        let mut from = 0;
+        for (end, offset) in record.ends.iter().zip(self.offsets) {
+            let ids = record.ids.get(from..usize::from(*end)).unwrap_or_default();
+            self.ids.extend(ids.iter().map(|id| id + offset));
+            from = usize::from(*end);
+        }
         Row {
             record: i,
             title,
@@ -350,7 +370,26 @@ impl Rows {
             .filter_map(|(n, r)| r.is_live().then_some(n))
     }
 
-    /// The row's value ids in `facet`.
+    /// Where `facet`'s values start in the numbering across facets: value `id` of `facet` is
+    /// `offset(facet) + id`.
+    pub fn offset(&self, facet: Facet) -> u32 {
+        self.offsets[facet.index()]
+    }
+
+    /// How many values all facets have together.
+    pub fn values(&self) -> usize {
+        self.offsets[6] as usize
+    }
+
+    /// The row's values in every facet, numbered across facets.
+    pub fn all_ids(&self, row: &Row) -> &[u32] {
+        let base = row.ids as usize;
+        self.ids
+            .get(base..base + usize::from(row.ends[5]))
+            .unwrap_or_default()
+    }
+
+    /// The row's values in `facet`, numbered across facets.
     pub fn ids(&self, row: &Row, facet: Facet) -> &[u32] {
         let i = facet.index();
         let start = if i == 0 { 0 } else { row.ends[i - 1] };

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
@@ -280,7 +281,13 @@ impl Snapshot {
             tables.insert(segment.segment_id(), table.clone());
             docs.push(table);
         }
-        let rows = Rows::new(&records, searcher.segment_readers(), &docs, serials);
+        let rows = Rows::new(
+            &records,
+            searcher.segment_readers(),
+            &docs,
+            serials,
+            &interner,
+        );
         let collation = Lang::ALL.map(|lang| {
             Facet::ALL.map(|f| {
                 (0..interner.len(f))
@@ -353,8 +360,11 @@ impl Snapshot {
         features: Features,
         snippets: bool,
     ) -> tantivy::Result<Results> {
+        let (_running, others) = Running::start();
         let parts = if self.rows.count() >= SPLIT_FROM {
-            parallel::threads()
+            // Only the cores other searches leave idle: under load every core is busy already,
+            // and each part's own scorers would be pure cost.
+            parallel::threads().saturating_sub(others).max(1)
         } else {
             1
         };
@@ -399,7 +409,7 @@ impl Snapshot {
         .into_iter()
         .collect::<tantivy::Result<Vec<Matched>>>()?;
         let needed = needed(clause_count, &matched);
-        let filters = Filters::new(query, &self.interner);
+        let filters = Filters::new(query, &self.interner, &self.rows);
         let today_n = records::day(today);
         let order = Order::new(query.sort, compiled.is_none(), today_n);
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
@@ -418,13 +428,11 @@ impl Snapshot {
             self.tally(&m.found, *offset, needed, &filters, &order, today_n, end)
         });
         let total = tallies.iter().map(|t| t.total).sum();
-        let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
+        let mut counts = vec![0u32; self.rows.values()];
         let mut kept: Vec<u128> = Vec::new();
         for t in tallies {
-            for (sum, part) in counts.iter_mut().zip(&t.counts) {
-                for (s, c) in sum.iter_mut().zip(part) {
-                    *s += c;
-                }
+            for (sum, c) in counts.iter_mut().zip(&t.counts) {
+                *sum += c;
             }
             if kept.is_empty() {
                 kept = t.kept;
@@ -464,7 +472,7 @@ impl Snapshot {
             .map(|f| {
                 (
                     f,
-                    self.facet_values(f, &counts[f.index()], query.selected(f), query.lang),
+                    self.facet_values(f, self.counts_of(&counts, f), query.selected(f), query.lang),
                 )
             })
             .collect();
@@ -567,6 +575,14 @@ impl Snapshot {
             .take(n)
             .map(|c| c.3.entry.clone())
             .collect())
+    }
+
+    /// `facet`'s part of counts numbered across facets.
+    fn counts_of<'c>(&self, counts: &'c [u32], facet: Facet) -> &'c [u32] {
+        let start = self.rows.offset(facet) as usize;
+        counts
+            .get(start..start + self.interner.len(facet))
+            .unwrap_or_default()
     }
 
     fn facet_values(
@@ -697,7 +713,8 @@ impl Snapshot {
         today: i32,
         wanted: usize,
     ) -> Tally {
-        let mut counts: [Vec<u32>; 6] = Facet::ALL.map(|f| vec![0; self.interner.len(f)]);
+        // Numbered across facets, as `Rows` numbers values.
+        let mut counts = vec![0u32; self.rows.values()];
         // Each kept match as its place in the order, with its number in the low bits:
         // sorting compares integers and reads nothing else.
         let mut kept = Smallest::new(wanted);
@@ -721,24 +738,22 @@ impl Snapshot {
             } else {
                 (None, None)
             };
-            let only: [Facet; 1];
-            let counted: &[Facet] = match (first, second) {
-                (None, _) => &Facet::ALL,
-                (Some(_), Some(_)) => &[],
-                (Some(one), None) => {
-                    only = [one];
-                    &only
-                }
-            };
-            for facet in counted {
-                let c = &mut counts[facet.index()];
-                if *facet == Facet::Status {
-                    c[status as usize] += 1;
-                } else {
-                    for id in self.rows.ids(row, *facet) {
-                        c[*id as usize] += 1;
+            // Status is value `status` of its facet.
+            let status_value = self.rows.offset(Facet::Status) as usize + status as usize;
+            match (first, second) {
+                (None, _) => {
+                    counts[status_value] += 1;
+                    for id in self.rows.all_ids(row) {
+                        counts[*id as usize] += 1;
                     }
                 }
+                (Some(Facet::Status), None) => counts[status_value] += 1,
+                (Some(one), None) => {
+                    for id in self.rows.ids(row, one) {
+                        counts[*id as usize] += 1;
+                    }
+                }
+                (Some(_), Some(_)) => {}
             }
             if first.is_none() {
                 total += 1;
@@ -753,12 +768,31 @@ impl Snapshot {
     }
 }
 
-/// Snapshots of at least this many documents are searched in parts, one per core: over
+/// Snapshots of at least this many documents are searched in parts, one per idle core: over
 /// 100,000 entries a search that missed the answer cache took 10 to 30 ms on one core.
 /// Below it, a search takes about as long as starting the threads would save. Not more parts
 /// than cores: each part builds its own scorers, and for a long query over a large segment
 /// that took 1 to 3 ms (four parts on two cores were slower than two).
 const SPLIT_FROM: usize = 20_000;
+
+/// How many searches this process is running now.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// One running search, counted in `RUNNING` while it lives.
+struct Running;
+
+impl Running {
+    /// Counts a search in, with how many others were running.
+    fn start() -> (Running, usize) {
+        (Running, RUNNING.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// One part's matches: (score, row number), and how many matched each number of clauses.
 struct Matched {
@@ -770,7 +804,8 @@ struct Matched {
 struct Tally {
     kept: Vec<u128>,
     total: usize,
-    counts: [Vec<u32>; 6],
+    /// Per value, numbered across facets as `Rows` numbers them.
+    counts: Vec<u32>,
 }
 
 /// How many clauses a match must have matched to be kept (none without a query).
@@ -869,10 +904,21 @@ struct Filters {
 }
 
 impl Filters {
-    fn new(query: &SearchQuery, interner: &Interner) -> Self {
+    /// Values are numbered across facets as `rows` numbers them; statuses by `Status` alone.
+    fn new(query: &SearchQuery, interner: &Interner, rows: &Rows) -> Self {
         let selected = Facet::ALL.map(|f| {
             let keys = query.selected(f);
-            (!keys.is_empty()).then(|| keys.iter().filter_map(|k| interner.get(f, k)).collect())
+            let offset = if f == Facet::Status {
+                0
+            } else {
+                rows.offset(f)
+            };
+            (!keys.is_empty()).then(|| {
+                keys.iter()
+                    .filter_map(|k| interner.get(f, k))
+                    .map(|id| id + offset)
+                    .collect()
+            })
         });
         let any = selected.iter().any(Option::is_some);
         Filters { selected, any }
