@@ -363,13 +363,6 @@ impl Rows {
         self.rows.get(n as usize)
     }
 
-    /// The numbers of the live rows.
-    pub fn live(&self) -> impl Iterator<Item = u32> {
-        (0u32..)
-            .zip(&self.rows)
-            .filter_map(|(n, r)| r.is_live().then_some(n))
-    }
-
     /// Where `facet`'s values start in the numbering across facets: value `id` of `facet` is
     /// `offset(facet) + id`.
     pub fn offset(&self, facet: Facet) -> u32 {

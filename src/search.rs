@@ -700,8 +700,8 @@ impl Snapshot {
     }
 
     /// One part's kept matches: how many, their facet counts, and the first of them in the
-    /// search's order as keys (`wanted` of them at least, when there are). `offset` is added to a match's position to number it
-    /// across parts.
+    /// search's order as keys (`wanted` of them at least, when there are). `offset` is added
+    /// to a match's position to number it across parts.
     #[allow(clippy::too_many_arguments)]
     fn tally(
         &self,
