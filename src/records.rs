@@ -369,6 +369,12 @@ impl Rows {
         self.offsets[facet.index()]
     }
 
+    /// `facet`'s values in the numbering across facets.
+    pub fn range(&self, facet: Facet) -> std::ops::Range<usize> {
+        let i = facet.index();
+        self.offsets[i] as usize..self.offsets[i + 1] as usize
+    }
+
     /// How many values all facets have together.
     pub fn values(&self) -> usize {
         self.offsets[6] as usize

@@ -1,7 +1,8 @@
 //! Searching one consistent snapshot of the handbook: full-text matching and BM25 ranking in
 //! Tantivy, then filters, disjunctive facet counts, status, sorting and paging over the matches
 //! in memory. Status depends on today's date and facet counts on every filter but their own, so
-//! both are computed per request from the entries rather than stored in the index.
+//! both are computed per request from the entries rather than stored in the index. Over a
+//! large handbook, a search runs in parts, one per idle core (`SPLIT_FROM`).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -579,10 +580,7 @@ impl Snapshot {
 
     /// `facet`'s part of counts numbered across facets.
     fn counts_of<'c>(&self, counts: &'c [u32], facet: Facet) -> &'c [u32] {
-        let start = self.rows.offset(facet) as usize;
-        counts
-            .get(start..start + self.interner.len(facet))
-            .unwrap_or_default()
+        counts.get(self.rows.range(facet)).unwrap_or_default()
     }
 
     fn facet_values(
