@@ -25,10 +25,14 @@ use crate::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
-/// on every core: decoding is most of what a start from the cache costs.
+/// on every core (decoding is most of what a start from the cache costs), and reads each part
+/// only when it decodes it: over 100,000 entries the file is about 120 MB, and reading it
+/// whole first held it all beside the entries being decoded from it.
 const PARTS: usize = 16;
+/// The header and the table of parts are read in one piece of at most this size.
+const HEAD_BYTES: u64 = 64 * 1024;
 /// A file changed within this long before it was read may change again within the same tick of
 /// the file system's clock, leaving the same stamp on other content ("racy" stamps, as git calls
 /// them); such a file gets no stamp, so it is read again at the next start rather than trusted.
@@ -77,7 +81,8 @@ impl Stamp {
 struct CachedFile<'a> {
     #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
     path: Cow<'a, str>,
-    stamp: Stamp,
+    /// `None` for a file read too soon after it was saved: kept all the same, and read again.
+    stamp: Option<Stamp>,
     entry: Cow<'a, Entry>,
     digest: u64,
     #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
@@ -94,23 +99,61 @@ struct Header {
     program: String,
 }
 
+/// After the header: what the entries were checked against, and the length of each part. The
+/// parts follow, one after another, each a `Vec<CachedFile>` encoded alone.
 #[derive(Serialize, Deserialize)]
-struct Body<'a> {
+struct Table {
     vocabulary: u64,
     day: NaiveDate,
-    /// Each part a `Vec<CachedFile>`, encoded alone.
-    #[serde(borrow)]
-    parts: Vec<&'a [u8]>,
+    lengths: Vec<u64>,
+}
+
+/// Why a cache could not be read; reported in the log, and the files are read instead.
+#[derive(Debug, thiserror::Error)]
+enum Unreadable {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Decode(#[from] postcard::Error),
+    #[error("its parts run past its end")]
+    Truncated,
 }
 
 /// One file as the cache holds it: its stamp, its entry and the warnings about it.
-type Cached = (Stamp, Arc<Entry>, Vec<Arc<Diagnostic>>);
+type Cached = (Option<Stamp>, Arc<Entry>, Vec<Arc<Diagnostic>>);
 type Decoded = Vec<(PathBuf, Cached)>;
+/// Where a part is in the file: its offset and length.
+type Place = (u64, u64);
 
-/// Decodes the parts on every core.
-fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
-    let decode = |part: &[u8]| -> Result<Decoded, postcard::Error> {
-        let files: Vec<CachedFile<'_>> = postcard::from_bytes(part)?;
+/// Fills `bytes` from `file` at `offset`, without moving a cursor: the parts are read side by
+/// side from one handle, so from one version of the file whatever happens to its path.
+fn read_at(file: &fs::File, offset: u64, bytes: &mut [u8]) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileExt;
+        file.read_exact_at(bytes, offset)
+    }
+    #[cfg(not(unix))]
+    {
+        use std::os::windows::fs::FileExt;
+        let mut done = 0;
+        while done < bytes.len() {
+            match file.seek_read(&mut bytes[done..], offset + done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads and decodes the parts at `places` in `file`, on every core, each part read only when
+/// its turn comes and dropped once decoded.
+fn decode_parts(file: &fs::File, places: &[Place]) -> Result<Decoded, Unreadable> {
+    let decode = |&(offset, length): &Place| -> Result<Decoded, Unreadable> {
+        let mut bytes = vec![0; usize::try_from(length).map_err(|_| Unreadable::Truncated)?];
+        read_at(file, offset, &mut bytes)?;
+        let files: Vec<CachedFile<'_>> = postcard::from_bytes(&bytes)?;
         let mut texts = Texts::default();
         Ok(files
             .into_iter()
@@ -127,12 +170,37 @@ fn decode_parts(parts: &[&[u8]]) -> Result<Decoded, postcard::Error> {
             })
             .collect())
     };
-    crate::parallel::map(parts, |part| decode(part))
+    crate::parallel::map(places, decode)
         .into_iter()
         .try_fold(Vec::new(), |mut all, part| {
             all.extend(part?);
             Ok(all)
         })
+}
+
+/// The table at the start of the cache in `file`, and where each part is (offset, length);
+/// `None` if another version of the program wrote it.
+fn read_table(file: &fs::File) -> Result<Option<(Table, Vec<Place>)>, Unreadable> {
+    let size = file.metadata()?.len();
+    let mut head = vec![0; usize::try_from(size.min(HEAD_BYTES)).unwrap_or(0)];
+    read_at(file, 0, &mut head)?;
+    let (header, rest) = postcard::take_from_bytes::<Header>(&head)?;
+    if header.format != FORMAT || header.program != program() {
+        // Another version's table may have another layout: not decoded.
+        return Ok(None);
+    }
+    let (table, rest) = postcard::take_from_bytes::<Table>(rest)?;
+    let mut at = (head.len() - rest.len()) as u64;
+    let mut places = Vec::with_capacity(table.lengths.len());
+    for length in &table.lengths {
+        places.push((at, *length));
+        at = at.checked_add(*length).ok_or(Unreadable::Truncated)?;
+    }
+    // Checked before anything is allocated for the parts: a damaged length could be huge.
+    if at > size {
+        return Err(Unreadable::Truncated);
+    }
+    Ok(Some((table, places)))
 }
 
 /// Valid entries from the cache, by path, ready to be checked against their files' stamps.
@@ -169,42 +237,35 @@ impl Cache {
     /// empty one (and the reason, for the log). The vocabulary is checked once the handbook's
     /// own has been read (`fits`).
     pub fn load(index_dir: &Path, today: NaiveDate) -> (Cache, Option<String>) {
-        let bytes = match fs::read(index_dir.join(CACHE_FILE)) {
-            Ok(b) => b,
-            Err(_) => {
-                return (
-                    Cache::default(),
-                    Some("no cache of the handbook yet".into()),
-                );
-            }
+        let Ok(file) = fs::File::open(index_dir.join(CACHE_FILE)) else {
+            return (
+                Cache::default(),
+                Some("no cache of the handbook yet".into()),
+            );
         };
-        let unreadable = |e: postcard::Error| {
+        let unreadable = |e: Unreadable| {
             (
                 Cache::default(),
                 Some(format!("the cache is unreadable ({e})")),
             )
         };
-        let (header, rest) = match postcard::take_from_bytes::<Header>(&bytes) {
-            Ok(h) => h,
+        let (table, places) = match read_table(&file) {
+            Ok(Some(t)) => t,
+            Ok(None) => {
+                return (
+                    Cache::default(),
+                    Some("the cache was written by another version".into()),
+                );
+            }
             Err(e) => return unreadable(e),
         };
-        if header.format != FORMAT || header.program != program() {
-            return (
-                Cache::default(),
-                Some("the cache was written by another version".into()),
-            );
-        }
-        let body: Body<'_> = match postcard::from_bytes(rest) {
-            Ok(b) => b,
-            Err(e) => return unreadable(e),
-        };
-        if body.day != today {
+        if table.day != today {
             return (
                 Cache::default(),
                 Some("the cache was written on another day".into()),
             );
         }
-        match decode_parts(&body.parts) {
+        match decode_parts(&file, &places) {
             Ok(files) => {
                 // In path order as saved (from the handbook's map), so not sorted again: a
                 // comparison of paths is slow, and the map they go back into sorts them anyway.
@@ -212,7 +273,7 @@ impl Cache {
                 // and those files would be read from disk.
                 let cache = Cache {
                     files,
-                    vocabulary: body.vocabulary,
+                    vocabulary: table.vocabulary,
                 };
                 (cache, None)
             }
@@ -229,7 +290,7 @@ impl Cache {
     pub fn state(&self, path: &Path, stamp: Option<Stamp>) -> Option<FileState> {
         let stamp = stamp?;
         let (cached, entry, warnings) = self.get(path)?;
-        (*cached == stamp).then(|| FileState {
+        (*cached == Some(stamp)).then(|| FileState {
             current: Ok(entry.clone()),
             last_good: None,
             warnings: warnings.clone(),
@@ -238,7 +299,7 @@ impl Cache {
     }
 
     /// Every cached file's state, as if each file had been found unchanged: for a start that
-    /// serves first and checks the files after.
+    /// serves first and checks the files after (which reads the files without a stamp again).
     pub fn into_states(self) -> BTreeMap<PathBuf, FileState> {
         self.files
             .into_iter()
@@ -247,7 +308,7 @@ impl Cache {
                     current: Ok(entry),
                     last_good: None,
                     warnings,
-                    stamp: Some(stamp),
+                    stamp,
                 };
                 (path, state)
             })
@@ -261,7 +322,8 @@ impl Cache {
             .iter()
             .filter(|(path, state)| {
                 self.get(path).is_some_and(|(stamp, entry, _)| {
-                    Some(*stamp) == state.stamp
+                    stamp.is_some()
+                        && *stamp == state.stamp
                         && state.current.as_ref().is_ok_and(|e| Arc::ptr_eq(e, entry))
                 })
             })
@@ -284,6 +346,11 @@ impl Cache {
 /// Saves the valid files of `handbook` with their stamps, atomically (a temporary file renamed
 /// over the old one), so a crash while writing leaves the old cache or none, never half of one.
 /// The day and vocabulary recorded are those the files were checked on and against.
+///
+/// A file read too soon after a save to be trusted is kept too, without a stamp: a start that
+/// serves first then serves it as the index holds it, and reads it again when it checks the
+/// files. Left out, it was missing from what such a start served until the check, and the
+/// index, which holds it, no longer matched the handbook served and was built again whole.
 pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
     let files: Vec<CachedFile> = handbook
         .files
@@ -297,7 +364,7 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
             }
             Some(CachedFile {
                 path: Cow::Borrowed(path.to_str()?),
-                stamp: state.stamp?,
+                stamp: state.stamp,
                 entry: Cow::Borrowed(&**entry),
                 digest: entry.digest,
                 sort_key: Cow::Borrowed(&entry.sort_key),
@@ -319,17 +386,19 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
         format: FORMAT,
         program: program(),
     };
-    let body = Body {
+    let table = Table {
         vocabulary: vocabulary_key(&handbook.vocabulary),
         day: handbook.checked_on,
-        parts: parts.iter().map(Vec::as_slice).collect(),
+        lengths: parts.iter().map(|p| p.len() as u64).collect(),
     };
-    let mut bytes = postcard::to_stdvec(&header).map_err(std::io::Error::other)?;
-    bytes.extend(postcard::to_stdvec(&body).map_err(std::io::Error::other)?);
     let tmp = index_dir.join(format!("{CACHE_FILE}.tmp"));
     {
         let mut f = fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
+        f.write_all(&postcard::to_stdvec(&header).map_err(std::io::Error::other)?)?;
+        f.write_all(&postcard::to_stdvec(&table).map_err(std::io::Error::other)?)?;
+        for part in &parts {
+            f.write_all(part)?;
+        }
         f.sync_all()?;
     }
     fs::rename(&tmp, index_dir.join(CACHE_FILE))?;
@@ -434,12 +503,24 @@ mod tests {
     }
 
     #[test]
-    fn a_file_saved_a_moment_ago_is_not_cached() {
+    fn a_file_saved_a_moment_ago_is_kept_without_a_stamp_and_read_again() {
         let hb = handbook(2);
-        fs::write(hb.path().join("measures/kranj/ukrep-0.toml"), entry("Nov")).unwrap();
+        let just_saved = hb.path().join("measures/kranj/ukrep-0.toml");
+        fs::write(&just_saved, entry("Nov")).unwrap();
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        assert_eq!(save(index.path(), &fresh).unwrap(), 1);
+        assert_eq!(save(index.path(), &fresh).unwrap(), 2);
+        // A start that checks first reads it from disk; one that serves first serves it as
+        // cached, with no stamp, so that its check reads it again.
+        let (cache, _) = Cache::load(index.path(), today());
+        let checked = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
+        assert_eq!(cache.hits(&checked), 1);
+        let (trusting, unverified) = Handbook::load_trusting(hb.path(), today(), cache).unwrap();
+        assert!(unverified);
+        assert_eq!(trusting.files.len(), 2);
+        let state = &trusting.files[&just_saved];
+        assert_eq!(state.stamp, None);
+        assert_eq!(state.current.as_ref().unwrap().title, "Nov");
     }
 
     #[test]
@@ -472,5 +553,28 @@ mod tests {
         let (cache, why) = Cache::load(index.path(), today());
         assert!(cache.is_empty());
         assert!(why.is_some());
+    }
+
+    #[test]
+    fn a_table_of_parts_longer_than_the_file_is_refused_before_they_are_read() {
+        let index = tempfile::tempdir().unwrap();
+        let header = Header {
+            format: FORMAT,
+            program: program(),
+        };
+        for lengths in [vec![1 << 40], vec![u64::MAX, 2], vec![10, 10]] {
+            let table = Table {
+                vocabulary: 1,
+                day: today(),
+                lengths,
+            };
+            let mut bytes = postcard::to_stdvec(&header).unwrap();
+            bytes.extend(postcard::to_stdvec(&table).unwrap());
+            bytes.extend([0; 12]);
+            fs::write(index.path().join(CACHE_FILE), &bytes).unwrap();
+            let (cache, why) = Cache::load(index.path(), today());
+            assert!(cache.is_empty());
+            assert!(why.unwrap().contains("past its end"), "{:?}", table.lengths);
+        }
     }
 }

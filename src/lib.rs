@@ -2,8 +2,8 @@
 //!
 //! The data flows one way, one module each: files (`handbook`, `vocabulary`, `entry`, read with
 //! `toml_reader` and reported with `diagnostic`) → index (`analysis`, `schema`, `index`) →
-//! search (`query`, `coordination`, `records`, `search`, kept live by `catalog` and `watch`) →
-//! web (`web`), with the command line in `cli` and `cmd`.
+//! search (`query`, `coordination`, `records`, `matches`, `search`, kept live by `catalog` and
+//! `watch`) → web (`web`), with the command line in `cli` and `cmd`.
 
 pub mod analysis;
 pub mod cache_text;
@@ -20,6 +20,7 @@ pub mod handbook_cache;
 pub mod index;
 pub mod lang;
 pub mod markdown;
+pub mod matches;
 pub mod parallel;
 pub mod query;
 pub mod records;

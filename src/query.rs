@@ -74,7 +74,7 @@ const MAX_COMPLETIONS: usize = 32;
 const MAX_SCANNED: usize = 2000;
 
 /// One part of the query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Clause {
     /// A word; `open` when it is the last one and the person may still be typing it.
     Word {
@@ -183,7 +183,7 @@ impl Highlighter {
 
 /// Which of the matching rules a query uses. Everything is on in the product; `PLAIN` (exact
 /// folded words and BM25 only) is the baseline the benchmarks compare the full search with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Features {
     pub stemming: bool,
     pub synonyms: bool,

@@ -20,8 +20,9 @@ use crate::diagnostic::Diagnostic;
 use crate::entry::{Entry, Status};
 use crate::handbook::Resolved;
 use crate::lang::Lang;
+use crate::matches::{Held, MatchCache, Matches};
 use crate::parallel;
-use crate::query::{self, Features, Highlighter};
+use crate::query::{self, Clause, Features, Highlighter};
 use crate::records::{self, Interner, Record, Row, Rows};
 use crate::schema::{Fields, Text};
 use crate::snippet;
@@ -229,6 +230,9 @@ pub struct Snapshot {
     /// immutable and an updated entry is a new document in a new segment, so a table stays
     /// right for the life of its segment and a save rebuilds only the new segment's.
     tables: HashMap<tantivy::index::SegmentId, Arc<Vec<Option<Arc<Record>>>>>,
+    /// What the words of recent searches matched, for the searches of the same words that
+    /// follow (another filter, sort or page).
+    match_cache: MatchCache,
 }
 
 impl Snapshot {
@@ -315,7 +319,13 @@ impl Snapshot {
             rows,
             serials,
             tables,
+            match_cache: MatchCache::default(),
         })
+    }
+
+    /// What the cache of matches holds now, and how many searches it served.
+    pub fn cached_matches(&self) -> Held {
+        self.match_cache.held()
     }
 
     /// The entry with this id, or, for a former id, the id it now has.
@@ -341,7 +351,7 @@ impl Snapshot {
             per_page: usize::MAX,
             ..query.clone()
         };
-        self.run(&all, today, Features::ALL, false)
+        self.run(&all, today, Features::ALL, false, Reuse::Cached)
     }
 
     /// `search` with a chosen set of matching rules; for benchmarks against a plain baseline.
@@ -351,7 +361,18 @@ impl Snapshot {
         today: NaiveDate,
         features: Features,
     ) -> tantivy::Result<Results> {
-        self.run(query, today, features, true)
+        self.run(query, today, features, true, Reuse::Cached)
+    }
+
+    /// `search_with`, as the first search of its words costs: the matches are found again
+    /// rather than taken from the snapshot's cache. For benchmarks.
+    pub fn search_first(
+        &self,
+        query: &SearchQuery,
+        today: NaiveDate,
+        features: Features,
+    ) -> tantivy::Result<Results> {
+        self.run(query, today, features, true, Reuse::Fresh)
     }
 
     fn run(
@@ -360,6 +381,7 @@ impl Snapshot {
         today: NaiveDate,
         features: Features,
         snippets: bool,
+        reuse: Reuse,
     ) -> tantivy::Result<Results> {
         let (_running, others) = Running::start();
         let parts = if self.rows.count() >= SPLIT_FROM {
@@ -369,19 +391,20 @@ impl Snapshot {
         } else {
             1
         };
-        self.run_in_parts(query, today, features, snippets, parts)
+        self.run_in_parts(query, today, features, snippets, parts, reuse)
     }
 
     /// `search`, with the documents cut into `parts` ranges that are searched side by side;
-    /// the answer is the same for any number of parts. For tests and benchmarks: a search
-    /// picks its own number of parts.
+    /// the answer is the same for any number of parts. The matches are found afresh, in
+    /// those parts, not taken from the cache. For tests and benchmarks: a search picks its
+    /// own number of parts.
     pub fn search_in_parts(
         &self,
         query: &SearchQuery,
         today: NaiveDate,
         parts: usize,
     ) -> tantivy::Result<Results> {
-        self.run_in_parts(query, today, Features::ALL, true, parts)
+        self.run_in_parts(query, today, Features::ALL, true, parts, Reuse::Fresh)
     }
 
     fn run_in_parts(
@@ -391,42 +414,34 @@ impl Snapshot {
         features: Features,
         snippets: bool,
         parts: usize,
+        reuse: Reuse,
     ) -> tantivy::Result<Results> {
         let clauses = query::parse(&query.text);
-        let compiled = (!clauses.is_empty())
-            .then(|| query::compile(&clauses, &self.searcher, &self.fields, features));
-        let weight = compiled
-            .as_ref()
-            .map(|c| {
-                c.query
-                    .weight(EnableScoring::enabled_from_searcher(&self.searcher))
-            })
-            .transpose()?;
-        let clause_count = compiled.as_ref().map_or(0, |c| c.clauses);
         let ranges = split(self.rows.count(), parts);
-        let matched = parallel::map(&ranges, |rows| {
-            self.matches(weight.as_deref(), clause_count, rows.clone())
-        })
-        .into_iter()
-        .collect::<tantivy::Result<Vec<Matched>>>()?;
-        let needed = needed(clause_count, &matched);
+        let matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        let needed = needed(&matches.levels);
         let filters = Filters::new(query, &self.interner, &self.rows);
         let today_n = records::day(today);
-        let order = Order::new(query.sort, compiled.is_none(), today_n);
+        let order = Order::new(query.sort, clauses.is_empty(), today_n);
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
         let end = start.saturating_add(query.per_page);
-        // Where each part's matches start in the numbering that keys carry.
-        let offsets: Vec<u32> = matched
+        // Each part's matches: those in its rows. Where they start is the offset that numbers
+        // them across parts, the match's place in `matches.found`.
+        let found = &matches.found[..];
+        let mut bounds: Vec<usize> = ranges
             .iter()
-            .scan(0u32, |at, m| {
-                let first = *at;
-                *at = at.saturating_add(u32::try_from(m.found.len()).unwrap_or(u32::MAX));
-                Some(first)
+            .map(|r| found.partition_point(|(_, n)| *n < r.start))
+            .collect();
+        bounds.push(found.len());
+        let jobs: Vec<(&[(Score, u32)], u32)> = bounds
+            .windows(2)
+            .map(|b| {
+                let offset = u32::try_from(b[0]).unwrap_or(u32::MAX);
+                (&found[b[0]..b[1]], offset)
             })
             .collect();
-        let jobs: Vec<(&Matched, u32)> = matched.iter().zip(offsets.iter().copied()).collect();
-        let tallies = parallel::map(&jobs, |(m, offset)| {
-            self.tally(&m.found, *offset, needed, &filters, &order, today_n, end)
+        let tallies = parallel::map(&jobs, |(part, offset)| {
+            self.tally(part, *offset, needed, &filters, &order, today_n, end)
         });
         let total = tallies.iter().map(|t| t.total).sum();
         let mut counts = vec![0u32; self.rows.values()];
@@ -442,23 +457,20 @@ impl Snapshot {
             }
         }
         page_in_order(&mut kept, start, end);
-        let highlighter = compiled.map(|c| c.highlighter).unwrap_or_default();
         let hits = kept
             .get(start..end.min(kept.len()))
             .unwrap_or_default()
             .iter()
             .filter_map(|key| {
-                // The low 32 bits are the match's number: its part's offset plus its
-                // position in the part.
+                // The low 32 bits are the match's number.
                 #[allow(clippy::cast_possible_truncation)]
                 let number = *key as u32;
-                let part = offsets.partition_point(|o| *o <= number).checked_sub(1)?;
-                let (score, n) = *matched[part].found.get((number - offsets[part]) as usize)?;
+                let (score, n) = *found.get(number as usize)?;
                 let row = self.rows.get(n)?;
                 let record = self.records.get(row.record as usize)?;
                 Some(Hit {
                     snippet: if snippets {
-                        snippet_of(record, &highlighter, query.lang)
+                        snippet_of(record, &matches.highlighter, query.lang)
                     } else {
                         String::new()
                     },
@@ -649,6 +661,68 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
+    /// Every document `clauses` match, with its score, in row order: from the snapshot's
+    /// cache when the same words were searched before (and `reuse` allows), or else found in
+    /// `ranges` side by side (and cached). Without words, every live document; not cached, as
+    /// a walk over the rows costs less than what the cache would hold.
+    fn matches_of(
+        &self,
+        clauses: &[Clause],
+        features: Features,
+        ranges: &[Range<u32>],
+        reuse: Reuse,
+    ) -> tantivy::Result<Arc<Matches>> {
+        if !clauses.is_empty()
+            && reuse == Reuse::Cached
+            && let Some(cached) = self.match_cache.get(clauses, features)
+        {
+            return Ok(cached);
+        }
+        let compiled = (!clauses.is_empty())
+            .then(|| query::compile(clauses, &self.searcher, &self.fields, features));
+        let weight = compiled
+            .as_ref()
+            .map(|c| {
+                c.query
+                    .weight(EnableScoring::enabled_from_searcher(&self.searcher))
+            })
+            .transpose()?;
+        let clause_count = compiled.as_ref().map_or(0, |c| c.clauses);
+        let mut parts = parallel::map(ranges, |rows| {
+            self.matches(weight.as_deref(), clause_count, rows.clone())
+        })
+        .into_iter()
+        .collect::<tantivy::Result<Vec<Matched>>>()?;
+        let mut levels = vec![0usize; clause_count + 1];
+        for part in &parts {
+            for (sum, n) in levels.iter_mut().zip(&part.levels) {
+                *sum += n;
+            }
+        }
+        // Each part's vector has room for all of its rows; a cached set keeps only its matches.
+        let found = if parts.len() == 1 {
+            let mut found = parts.pop().map(|p| p.found).unwrap_or_default();
+            found.shrink_to_fit();
+            found
+        } else {
+            let mut found = Vec::with_capacity(parts.iter().map(|p| p.found.len()).sum());
+            for part in &parts {
+                found.extend_from_slice(&part.found);
+            }
+            found
+        };
+        let matches = Arc::new(Matches {
+            found,
+            levels,
+            clauses: clause_count,
+            highlighter: compiled.map(|c| c.highlighter).unwrap_or_default(),
+        });
+        if !clauses.is_empty() {
+            self.match_cache.put(clauses, features, matches.clone());
+        }
+        Ok(matches)
+    }
+
     /// Every document of `rows` that the query matches (no query: every live one), with its
     /// score and row number, and how many matched each number of clauses.
     fn matches(
@@ -773,6 +847,14 @@ impl Snapshot {
 /// that took 1 to 3 ms (four parts on two cores were slower than two).
 const SPLIT_FROM: usize = 20_000;
 
+/// May a search take its matches from the snapshot's cache?
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    Cached,
+    /// Found again (and cached): what the first search of some words costs.
+    Fresh,
+}
+
 /// How many searches this process is running now.
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
@@ -806,22 +888,18 @@ struct Tally {
     counts: Vec<u32>,
 }
 
-/// How many clauses a match must have matched to be kept (none without a query).
+/// How many clauses a match must have matched to be kept (none without a query), from how
+/// many matches matched each number of clauses.
 ///
 /// A document's score says how many clauses it matched (`score / COORDINATION`). Kept are
 /// the documents that match the most clauses any document matches, and, for queries of three
 /// or more clauses, those that miss one more: a long query rarely has every word in the right
 /// entry. When that leaves fewer than `ENOUGH` results, documents that miss one more clause
 /// are added below them, rather than showing next to nothing.
-fn needed(clauses: usize, parts: &[Matched]) -> u32 {
+fn needed(levels: &[usize]) -> u32 {
+    let clauses = levels.len().saturating_sub(1);
     if clauses == 0 {
         return 0;
-    }
-    let mut levels = vec![0usize; clauses + 1];
-    for part in parts {
-        for (sum, n) in levels.iter_mut().zip(&part.levels) {
-            *sum += n;
-        }
     }
     let at_least = |needed: usize| levels.iter().skip(needed).sum::<usize>();
     let best = (0..=clauses).rev().find(|l| levels[*l] > 0).unwrap_or(0);

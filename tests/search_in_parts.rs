@@ -1,5 +1,7 @@
 //! A large handbook is searched in parts, side by side: cut anywhere, across segments and
-//! around deleted documents, the parts must give exactly the answer of one whole search.
+//! around deleted documents, the parts must give exactly the answer of one whole search. And a
+//! search whose words were searched before reuses their matches: with any other filter, sort
+//! or page, it must give exactly the answer of a first search.
 
 mod common;
 
@@ -90,6 +92,10 @@ fn assert_parts_agree(snapshot: &Snapshot) {
             let got = snapshot.search_in_parts(&q, today, parts).unwrap();
             assert_eq!(seen(&got), want, "{parts} parts: {q:?}");
         }
+        // The queries come text by text: after a text's first search, this one reuses its
+        // matches.
+        let reused = snapshot.search(&q, today).unwrap();
+        assert_eq!(seen(&reused), want, "matches reused: {q:?}");
     }
     // The queries must find things, or agreeing would prove nothing.
     assert!(nonempty > 200, "only {nonempty} searches found anything");
@@ -144,4 +150,40 @@ fn parts_agree_across_segments_and_around_deleted_documents() {
         "the rounds should have left several segments"
     );
     assert_parts_agree(&snapshot);
+}
+
+#[test]
+fn searching_the_same_words_again_reuses_their_matches_and_browsing_keeps_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = generated(dir.path(), 200);
+    let snapshot = catalog.handle().get();
+    let today = common::today();
+    let search = |text: &str, filter: Option<(Facet, &str)>, page: usize| {
+        let mut q = SearchQuery {
+            text: text.to_string(),
+            page,
+            ..SearchQuery::default()
+        };
+        if let Some((facet, value)) = filter {
+            q.filters.insert(facet, vec![value.to_string()]);
+        }
+        snapshot.search(&q, today).unwrap()
+    };
+    assert_eq!(snapshot.cached_matches().sets, 0);
+    let first = search("najemnine", None, 1);
+    assert!(first.total > 0, "the words must match something");
+    let held = snapshot.cached_matches();
+    assert_eq!((held.sets, held.hits), (1, 0));
+    assert!(held.bytes > 0);
+    // Another filter, another page, another spelling of the same words.
+    search("najemnine", Some((Facet::Status, "open")), 1);
+    search("najemnine", None, 2);
+    search("  NAJEMNINE", Some((Facet::Region, "gorenjska")), 1);
+    let held = snapshot.cached_matches();
+    assert_eq!((held.sets, held.hits), (1, 3));
+    // Other words are another set; no words, none.
+    search("obnova fasad", None, 1);
+    search("", Some((Facet::Status, "open")), 1);
+    let held = snapshot.cached_matches();
+    assert_eq!((held.sets, held.hits), (2, 3));
 }
