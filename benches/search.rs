@@ -1,7 +1,7 @@
 //! Search latency over generated handbooks, full Slovenian search against a plain baseline
 //! (exact folded words and BM25 only; same index, same facets and filters). `full` and `plain`
-//! are the first search of their words; `full-repeat` searches words searched before (another
-//! filter, sort or page of the same words), which reuses their matches.
+//! are the first search of their words; `full-repeat` repeats the search, so it reuses the
+//! matches of its words, and costs what another filter, sort or page of the same words costs.
 //!
 //!     cargo bench --bench search                       # 10,000 entries
 //!     HANDBOOK_BENCH_SIZES=1000,10000,100000 cargo bench --bench search

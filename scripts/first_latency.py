@@ -76,9 +76,10 @@ def main():
     binary, handbook, index = sys.argv[1:4]
     rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 8
     rng = random.Random(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
-    lines = open(f"{handbook}/queries.txt", encoding="utf-8")
-    # Distinct words only: a second search of the same words would reuse their matches.
-    queries = sorted({l.strip() for l in lines if l.strip()})
+    with open(f"{handbook}/queries.txt", encoding="utf-8") as lines:
+        # Distinct lines only: a second search of the same words would reuse their matches.
+        # (Lines that differ only in case or spacing would too; generated lists have none.)
+        queries = sorted({l.strip() for l in lines if l.strip()})
     latencies = []
     for _ in range(rounds):
         latencies += round_of(binary, handbook, index, queries, rng)

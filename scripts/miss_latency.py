@@ -2,7 +2,10 @@
 """Latency of searches that miss the answer cache, against a server already running on
 127.0.0.1: N searches one after another, each a line of the handbook's queries.txt with a
 random filter and a random page from 1 to 500, so that (almost) none was asked before.
-Prints p50, p90, p99 and max in milliseconds.
+Prints p50, p90, p99 and max in milliseconds. The words of each line are searched many times,
+so after their first search the server reuses their matches (src/matches.rs): this measures
+what narrowing, sorting or paging a search costs. `first_latency.py` measures the first
+search of some words.
 
     python3 scripts/miss_latency.py PORT HANDBOOK_DIR [N=150] [SEED=1]
 

@@ -200,9 +200,11 @@ impl Catalog {
             cached_generation: 0,
             unverified,
         };
-        // A cache that served every file is current; otherwise the owner saves one when it
-        // suits it (`handbook serve` does so in the background, after it starts serving).
-        if read_from_disk == 0 {
+        // A cache that served every file, each with its stamp, is current; otherwise the owner
+        // saves one when it suits it (`handbook serve` does so in the background, after it
+        // starts serving). A file cached without a stamp is read again by `verify`, and the
+        // cache is saved after it so that the file gets its stamp and the next start need not.
+        if read_from_disk == 0 && catalog.handbook.files.values().all(|f| f.stamp.is_some()) {
             catalog.cached_generation = catalog.generation;
         }
         Ok((catalog, opened))

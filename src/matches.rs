@@ -18,10 +18,12 @@ use crate::query::{Clause, Features, Highlighter};
 /// What one snapshot's cache may hold: a few dozen sets of matches over 100,000 entries, and
 /// hundreds over 10,000.
 pub const BUDGET_BYTES: usize = 16 * 1024 * 1024;
+/// At most this many sets, however small: each costs its key and bookkeeping besides.
+const MAX_SETS: usize = 1024;
 /// A set larger than this share of the budget is not kept: one would crowd out many.
 const LARGEST_SHARE: usize = 8;
-/// Counted per set on top of its matches: the key, the highlighter and the bookkeeping.
-const OVERHEAD_BYTES: usize = 1024;
+/// Counted per set on top of what its vectors and strings hold: the map's own bookkeeping.
+const OVERHEAD_BYTES: usize = 256;
 
 /// Every document a query matches, in row order.
 #[derive(Debug, Default)]
@@ -30,18 +32,16 @@ pub struct Matches {
     pub found: Vec<(Score, u32)>,
     /// How many matches matched each number of clauses (index: the number).
     pub levels: Vec<usize>,
-    /// How many clauses the query has.
-    pub clauses: usize,
     /// Which words of a text to mark, the same way the query matched them.
     pub highlighter: Highlighter,
 }
 
 impl Matches {
-    /// Bytes kept while cached: what the budget counts.
-    pub fn size(&self) -> usize {
+    /// Bytes the set holds on the heap.
+    fn heap_bytes(&self) -> usize {
         self.found.capacity() * std::mem::size_of::<(Score, u32)>()
             + self.levels.capacity() * std::mem::size_of::<usize>()
-            + OVERHEAD_BYTES
+            + self.highlighter.heap_bytes()
     }
 }
 
@@ -49,6 +49,14 @@ impl Matches {
 struct Key {
     clauses: Vec<Clause>,
     features: Features,
+}
+
+/// Bytes kept for a set under its key while cached: what the budget counts. A query of a
+/// thousand characters makes a long key and highlighter, so both are counted as they are.
+fn size(key: &Key, matches: &Matches) -> usize {
+    let key_bytes = key.clauses.capacity() * std::mem::size_of::<Clause>()
+        + key.clauses.iter().map(Clause::heap_bytes).sum::<usize>();
+    key_bytes + matches.heap_bytes() + std::mem::size_of::<Matches>() + OVERHEAD_BYTES
 }
 
 struct Inner {
@@ -97,8 +105,9 @@ impl MatchCache {
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves the map consistent: every change to it is one
-        // call into `LruCache`.
+        // A panic while holding the lock leaves the map whole (each change to it is one call
+        // into `LruCache`); at worst the byte count is off by one set, which only moves the
+        // budget.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -114,22 +123,23 @@ impl MatchCache {
     }
 
     pub fn put(&self, clauses: &[Clause], features: Features, matches: Arc<Matches>) {
-        let size = matches.size();
-        if size > self.budget / LARGEST_SHARE {
-            return;
-        }
         let key = Key {
             clauses: clauses.to_vec(),
             features,
         };
-        let mut inner = self.lock();
-        if let Some(old) = inner.sets.put(key, matches) {
-            inner.bytes -= old.size();
+        let bytes = size(&key, &matches);
+        if bytes > self.budget / LARGEST_SHARE {
+            return;
         }
-        inner.bytes += size;
-        while inner.bytes > self.budget {
+        let mut inner = self.lock();
+        if let Some((old_key, old)) = inner.sets.pop_entry(&key) {
+            inner.bytes -= size(&old_key, &old);
+        }
+        inner.sets.put(key, matches);
+        inner.bytes += bytes;
+        while inner.bytes > self.budget || inner.sets.len() > MAX_SETS {
             match inner.sets.pop_lru() {
-                Some((_, old)) => inner.bytes -= old.size(),
+                Some((old_key, old)) => inner.bytes -= size(&old_key, &old),
                 None => break,
             }
         }
@@ -156,9 +166,18 @@ mod tests {
         Arc::new(Matches {
             found,
             levels: vec![0, n],
-            clauses: 1,
             highlighter: Highlighter::default(),
         })
+    }
+
+    /// What a set of `n` matches for `text` costs the budget.
+    fn cost(text: &str, n: usize) -> usize {
+        // As `put` keeps it: a copy, with no spare room in its strings.
+        let key = Key {
+            clauses: query::parse(text).to_vec(),
+            features: Features::ALL,
+        };
+        size(&key, &matches(n))
     }
 
     #[test]
@@ -189,27 +208,54 @@ mod tests {
 
     #[test]
     fn the_least_recently_used_sets_leave_first_and_the_budget_holds() {
-        let one = matches(1000).size();
-        let cache = MatchCache::with_budget(one * 8 + one / 2);
-        for word in ["a1", "b2", "c3", "d4", "e5", "f6", "g7", "h8"] {
+        let words = [
+            "ana", "bor", "cvet", "dom", "eko", "fasada", "gora", "hiša", "izba",
+        ];
+        let cost = |w: &str| cost(w, 1000);
+        let eight: usize = words[..8].iter().map(|w| cost(w)).sum();
+        let cache = MatchCache::with_budget(eight + cost("izba") / 2);
+        for word in &words[..8] {
             cache.put(&query::parse(word), Features::ALL, matches(1000));
         }
-        assert_eq!((cache.held().sets, cache.held().bytes), (8, one * 8));
+        assert_eq!((cache.held().sets, cache.held().bytes), (8, eight));
         // Used again, so not the least recent.
-        assert!(cache.get(&query::parse("a1"), Features::ALL).is_some());
-        cache.put(&query::parse("i9"), Features::ALL, matches(1000));
-        assert_eq!((cache.held().sets, cache.held().bytes), (8, one * 8));
-        assert!(cache.get(&query::parse("b2"), Features::ALL).is_none());
-        assert!(cache.get(&query::parse("a1"), Features::ALL).is_some());
-        assert!(cache.get(&query::parse("i9"), Features::ALL).is_some());
+        assert!(cache.get(&query::parse("ana"), Features::ALL).is_some());
+        cache.put(&query::parse("izba"), Features::ALL, matches(1000));
+        let held = cache.held();
+        assert_eq!(held.sets, 8);
+        assert_eq!(held.bytes, eight - cost("bor") + cost("izba"));
+        assert!(cache.get(&query::parse("bor"), Features::ALL).is_none());
+        assert!(cache.get(&query::parse("ana"), Features::ALL).is_some());
+        assert!(cache.get(&query::parse("izba"), Features::ALL).is_some());
     }
 
     #[test]
     fn a_set_too_large_for_its_share_is_not_kept() {
-        let cache = MatchCache::with_budget(matches(1000).size() * LARGEST_SHARE - 1);
+        let cache = MatchCache::with_budget(cost("najemnina", 1000) * LARGEST_SHARE - 1);
         cache.put(&query::parse("najemnina"), Features::ALL, matches(1000));
         assert_eq!(cache.held(), Held::default());
         cache.put(&query::parse("najemnina"), Features::ALL, matches(900));
         assert_eq!(cache.held().sets, 1);
+    }
+
+    #[test]
+    fn a_long_query_costs_its_words_and_no_more_than_max_sets_are_kept() {
+        let long = ["podjetnik"; 100].join(" ");
+        let key = |text: &str| Key {
+            clauses: query::parse(text),
+            features: Features::ALL,
+        };
+        assert!(size(&key(&long), &matches(10)) > size(&key("a1"), &matches(10)) + 100 * 18);
+        let cache = MatchCache::default();
+        for i in 0..MAX_SETS + 10 {
+            cache.put(&query::parse(&format!("w{i}")), Features::ALL, matches(1));
+        }
+        assert_eq!(cache.held().sets, MAX_SETS);
+        assert!(cache.get(&query::parse("w0"), Features::ALL).is_none());
+        assert!(
+            cache
+                .get(&query::parse(&format!("w{}", MAX_SETS + 9)), Features::ALL)
+                .is_some()
+        );
     }
 }

@@ -89,6 +89,20 @@ pub enum Clause {
     },
 }
 
+impl Clause {
+    /// Bytes the clause holds on the heap, for caches that count what they keep.
+    pub fn heap_bytes(&self) -> usize {
+        let strings = |v: &Vec<String>| {
+            v.capacity() * std::mem::size_of::<String>()
+                + v.iter().map(String::capacity).sum::<usize>()
+        };
+        match self {
+            Clause::Word { folded, stem, .. } => folded.capacity() + stem.capacity(),
+            Clause::Phrase { folded, stems } => strings(folded) + strings(stems),
+        }
+    }
+}
+
 /// Splits the query into words and "quoted phrases". An unbalanced quote is ignored, and every
 /// other character is plain text: there is no query syntax to get wrong. Stop words are
 /// dropped unless nothing else is left.
@@ -158,6 +172,21 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
+    /// Bytes the highlighter holds on the heap, about (a hash set's table is counted at its
+    /// capacity, one word per slot), for caches that count what they keep.
+    pub fn heap_bytes(&self) -> usize {
+        let word = std::mem::size_of::<String>();
+        let set = |s: &HashSet<String>| {
+            s.capacity() * (word + 1) + s.iter().map(String::capacity).sum::<usize>()
+        };
+        set(&self.exact)
+            + set(&self.stems)
+            + self.prefixes.capacity() * word
+            + self.prefixes.iter().map(String::capacity).sum::<usize>()
+            + self.typos.capacity() * std::mem::size_of::<(String, usize)>()
+            + self.typos.iter().map(|(t, _)| t.capacity()).sum::<usize>()
+    }
+
     /// Does this word (folded) match the query?
     pub fn matches(&self, folded: &str) -> bool {
         if self.exact.contains(folded)

@@ -354,7 +354,8 @@ impl Snapshot {
         self.run(&all, today, Features::ALL, false, Reuse::Cached)
     }
 
-    /// `search` with a chosen set of matching rules; for benchmarks against a plain baseline.
+    /// `search` with a chosen set of matching rules, reusing the matches of words searched
+    /// before as `search` does; for benchmarks (`search_first` is the first search of them).
     pub fn search_with(
         &self,
         query: &SearchQuery,
@@ -395,16 +396,17 @@ impl Snapshot {
     }
 
     /// `search`, with the documents cut into `parts` ranges that are searched side by side;
-    /// the answer is the same for any number of parts. The matches are found afresh, in
-    /// those parts, not taken from the cache. For tests and benchmarks: a search picks its
-    /// own number of parts.
+    /// the answer is the same for any number of parts, and whether the matches are found
+    /// afresh in those parts or taken from the cache and cut into them. For tests and
+    /// benchmarks: a search picks its own number of parts.
     pub fn search_in_parts(
         &self,
         query: &SearchQuery,
         today: NaiveDate,
         parts: usize,
+        reuse: Reuse,
     ) -> tantivy::Result<Results> {
-        self.run_in_parts(query, today, Features::ALL, true, parts, Reuse::Fresh)
+        self.run_in_parts(query, today, Features::ALL, true, parts, reuse)
     }
 
     fn run_in_parts(
@@ -663,8 +665,8 @@ impl Snapshot {
 
     /// Every document `clauses` match, with its score, in row order: from the snapshot's
     /// cache when the same words were searched before (and `reuse` allows), or else found in
-    /// `ranges` side by side (and cached). Without words, every live document; not cached, as
-    /// a walk over the rows costs less than what the cache would hold.
+    /// `ranges` side by side (and cached). Without words, every live document, in one walk
+    /// over the rows: cheaper than starting threads for it, and than caching it.
     fn matches_of(
         &self,
         clauses: &[Clause],
@@ -672,28 +674,34 @@ impl Snapshot {
         ranges: &[Range<u32>],
         reuse: Reuse,
     ) -> tantivy::Result<Arc<Matches>> {
-        if !clauses.is_empty()
-            && reuse == Reuse::Cached
+        if clauses.is_empty() {
+            let rows = 0..u32::try_from(self.rows.count()).unwrap_or(u32::MAX);
+            let mut found = Vec::with_capacity(rows.len());
+            found.extend(
+                rows.filter(|n| self.rows.get(*n).is_some_and(Row::is_live))
+                    .map(|n| (1.0, n)),
+            );
+            return Ok(Arc::new(Matches {
+                found,
+                levels: vec![0],
+                highlighter: Highlighter::default(),
+            }));
+        }
+        if reuse == Reuse::Cached
             && let Some(cached) = self.match_cache.get(clauses, features)
         {
             return Ok(cached);
         }
-        let compiled = (!clauses.is_empty())
-            .then(|| query::compile(clauses, &self.searcher, &self.fields, features));
+        let compiled = query::compile(clauses, &self.searcher, &self.fields, features);
         let weight = compiled
-            .as_ref()
-            .map(|c| {
-                c.query
-                    .weight(EnableScoring::enabled_from_searcher(&self.searcher))
-            })
-            .transpose()?;
-        let clause_count = compiled.as_ref().map_or(0, |c| c.clauses);
+            .query
+            .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let mut parts = parallel::map(ranges, |rows| {
-            self.matches(weight.as_deref(), clause_count, rows.clone())
+            self.matches(&*weight, compiled.clauses, rows.clone())
         })
         .into_iter()
         .collect::<tantivy::Result<Vec<Matched>>>()?;
-        let mut levels = vec![0usize; clause_count + 1];
+        let mut levels = vec![0usize; compiled.clauses + 1];
         for part in &parts {
             for (sum, n) in levels.iter_mut().zip(&part.levels) {
                 *sum += n;
@@ -714,20 +722,17 @@ impl Snapshot {
         let matches = Arc::new(Matches {
             found,
             levels,
-            clauses: clause_count,
-            highlighter: compiled.map(|c| c.highlighter).unwrap_or_default(),
+            highlighter: compiled.highlighter,
         });
-        if !clauses.is_empty() {
-            self.match_cache.put(clauses, features, matches.clone());
-        }
+        self.match_cache.put(clauses, features, matches.clone());
         Ok(matches)
     }
 
-    /// Every document of `rows` that the query matches (no query: every live one), with its
-    /// score and row number, and how many matched each number of clauses.
+    /// Every document of `rows` that the query matches, with its score and row number, and
+    /// how many matched each number of clauses.
     fn matches(
         &self,
-        weight: Option<&dyn Weight>,
+        weight: &dyn Weight,
         clauses: usize,
         rows: Range<u32>,
     ) -> tantivy::Result<Matched> {
@@ -735,13 +740,6 @@ impl Snapshot {
         // times over, and only the pages a search fills are ever touched.
         let mut found = Vec::with_capacity(rows.len());
         let mut levels = vec![0usize; clauses + 1];
-        let Some(weight) = weight else {
-            found.extend(
-                rows.filter(|n| self.rows.get(*n).is_some_and(Row::is_live))
-                    .map(|n| (1.0, n)),
-            );
-            return Ok(Matched { found, levels });
-        };
         let top = u32::try_from(clauses).unwrap_or(u32::MAX);
         for (ordinal, segment) in self.searcher.segment_readers().iter().enumerate() {
             let base = self.rows.base(ordinal);
@@ -849,7 +847,7 @@ const SPLIT_FROM: usize = 20_000;
 
 /// May a search take its matches from the snapshot's cache?
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Reuse {
+pub enum Reuse {
     Cached,
     /// Found again (and cached): what the first search of some words costs.
     Fresh,

@@ -185,6 +185,34 @@ fn a_start_from_the_cache_serves_at_once_and_verify_brings_in_what_changed_while
 }
 
 #[test]
+fn a_file_saved_just_before_the_cache_is_served_by_the_next_start_and_stamped_once_checked() {
+    let hb = TempHandbook::fixture();
+    hb.age();
+    // Saved a moment before it is read: too soon for its stamp to be trusted.
+    hb.write("measures/x/nov.toml", &simple_entry("Nov ukrep"));
+    let index = tempfile::tempdir().unwrap();
+    let (mut c, _) = open(&hb, index.path());
+    assert_eq!(total(&c), 7);
+    c.save_cache();
+    drop(c);
+
+    // Served at once, as the index holds it: the index is not built again for want of it.
+    let (mut c, opened) = Catalog::open_unverified(hb.root(), index.path(), today()).unwrap();
+    assert_eq!(opened, Opened::Reused);
+    assert_eq!(total(&c), 7);
+    hb.age();
+    let applied = c.verify(today()).unwrap().expect("a check was due");
+    assert!(applied.upserted.is_empty() && applied.deleted.is_empty());
+    // Read again unchanged, it now has a stamp, and the cache is saved with it.
+    c.save_cache();
+    drop(c);
+    let (cache, why) = handbook::handbook_cache::Cache::load(index.path(), today());
+    assert_eq!(why, None);
+    let read = handbook::handbook::Handbook::load_cached(hb.root(), today(), &cache).unwrap();
+    assert_eq!(cache.hits(&read), 7, "every file comes from the cache");
+}
+
+#[test]
 fn a_start_without_a_usable_cache_reads_every_file_and_needs_no_check() {
     let hb = TempHandbook::fixture();
     let index = tempfile::tempdir().unwrap();

@@ -183,8 +183,8 @@ impl TempHandbook {
         path
     }
 
-    /// Makes every entry file an hour old: files saved within two seconds are never trusted
-    /// from the handbook cache, and a test's files were all written just now.
+    /// Makes every entry file an hour old: files saved within two seconds are cached without a
+    /// stamp and read again by every start, and a test's files were all written just now.
     pub fn age(&self) {
         let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         for entry in walkdir::WalkDir::new(self.path("measures")) {
