@@ -27,10 +27,12 @@ pub const MEASURES_DIR: &str = "measures";
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
+    /// The cause is in the message and not a `source`: the logs show the message alone, and
+    /// a report that also walks the sources printed the cause twice.
+    #[error("cannot read {path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{} has problems; the handbook cannot be read without a valid vocabulary", path.display())]
     Vocabulary {
@@ -392,9 +394,9 @@ impl Handbook {
 fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {
     let path = Handbook::vocabulary_path(root);
     let (source, _) = read_text(&path).map_err(|e| match e {
-        ReadError::Io(source) => LoadError::Io {
+        ReadError::Io(error) => LoadError::Io {
             path: path.clone(),
-            source,
+            error,
         },
         ReadError::Invalid(d) => LoadError::Vocabulary {
             path: path.clone(),

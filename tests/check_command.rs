@@ -166,6 +166,31 @@ fn a_missing_handbook_folder_is_exit_code_2() {
 }
 
 #[test]
+fn a_handbook_without_a_vocabulary_names_the_file_and_its_cause_once_and_is_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("measures")).unwrap();
+    let root = dir.path().to_str().unwrap();
+    let index = dir.path().join("index");
+    for r in [
+        handbook(&["check", "--handbook", root]),
+        handbook(&[
+            "reindex",
+            "--handbook",
+            root,
+            "--index",
+            index.to_str().unwrap(),
+        ]),
+    ] {
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("vocabulary.toml"), "{}", r.stderr);
+        let cause = std::fs::read(dir.path().join("vocabulary.toml"))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(r.stderr.matches(&cause).count(), 1, "{}", r.stderr);
+    }
+}
+
+#[test]
 fn new_writes_a_valid_entry_with_todays_date_and_refuses_an_existing_id() {
     let hb = TempHandbook::fixture();
     let dir = hb.root().to_str().unwrap();
