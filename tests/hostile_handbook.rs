@@ -557,3 +557,63 @@ fn assert_same_as_a_fresh_load(hb: &TempHandbook, catalog: &Catalog) {
     };
     assert_eq!(files(&snapshot.problems), files(&fresh.problems));
 }
+
+/// A handbook with thousands of problems: `/status` counts them all by severity, counts the
+/// warnings by kind, and lists the first of each, saying that `handbook check` lists the rest;
+/// listing every one made a page of tens of megabytes.
+#[tokio::test]
+async fn status_counts_every_problem_but_lists_only_the_first_of_each_severity() {
+    let hb = TempHandbook::empty();
+    let n = handbook::web::views::STATUS_LISTED + 40;
+    for i in 0..n {
+        hb.write(
+            &format!("measures/x/ukrep-{i:03}.toml"),
+            &simple_entry(&format!("Ukrep {i}")),
+        );
+        hb.write(
+            &format!("measures/y/pokvarjen-{i:03}.toml"),
+            "title = \"Brez konca\n",
+        );
+    }
+    let all = problems(&hb);
+    let errors = all.iter().filter(|d| d.is_error()).count();
+    let warnings = all.len() - errors;
+    assert!(
+        errors >= n && warnings >= n,
+        "{errors} errors, {warnings} warnings"
+    );
+    let app = hb.app();
+    let body = app.get("/status").await.body;
+    assert!(
+        body.contains(&format!("id=\"error-count\">{errors}<")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("id=\"warning-count\">{warnings}<")),
+        "{body}"
+    );
+    let listed = |severity: &str| {
+        body.matches(&format!("class=\"problem {severity}\""))
+            .count()
+    };
+    assert_eq!(listed("error"), handbook::web::views::STATUS_LISTED);
+    assert_eq!(listed("warning"), handbook::web::views::STATUS_LISTED);
+    assert_eq!(body.matches("handbook check").count(), 2, "{body}");
+    let mut kinds: Vec<&str> = all
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(|d| d.code)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for kind in kinds {
+        let count = all
+            .iter()
+            .filter(|d| !d.is_error() && d.code == kind)
+            .count();
+        assert!(
+            body.contains(&format!("<code>{kind}</code>: {count}<")),
+            "{kind}: {body}"
+        );
+    }
+}

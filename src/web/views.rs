@@ -3,6 +3,7 @@
 //! (escaped by Tantivy, with our `<mark>`) and the rendered Markdown body (raw HTML escaped).
 
 use axum::http::StatusCode;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -446,21 +447,43 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
     )
 }
 
+/// At most this many problems of each severity are listed on `/status`. A large handbook may
+/// have a warning for most of its entries (every one not checked for a year): at 100,000
+/// entries the page listing them all was 64 MB and took a third of a second to make. The
+/// counts stay whole, warnings are counted by kind, and `handbook check` lists every problem.
+pub const STATUS_LISTED: usize = 100;
+
 pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = snapshot
         .problems
         .iter()
         .map(|d| &**d)
         .partition(|d| d.is_error());
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in &warnings {
+        *kinds.entry(w.code).or_default() += 1;
+    }
     let list = |items: &[&Diagnostic]| {
+        let shown = &items[..items.len().min(STATUS_LISTED)];
         html! {
             ul.problems {
-                @for d in items {
+                @for d in shown {
                     li class={"problem " (d.severity)} {
                         code { (d.location()) } " "
                         strong { (d.severity) "[" (d.code) "]" } ": " (d.message)
                         @if let Some(h) = &d.help { br; span.help { (lang.pick("Kaj storiti: ", "What to do: ")) (h) } }
                     }
+                }
+            }
+            @if items.len() > shown.len() {
+                p.more {
+                    (lang.pick("Prikazanih je prvih ", "The first "))
+                    (shown.len())
+                    (lang.pick(" od ", " of "))
+                    (items.len())
+                    (lang.pick(". Vse izpiše ", " are shown. "))
+                    code { "handbook check" }
+                    (lang.pick(".", " lists them all."))
                 }
             }
         }
@@ -483,6 +506,13 @@ pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
         @if !warnings.is_empty() {
             h2 { (lang.pick("Opozorila", "Warnings")) }
             p { (lang.pick("Ti ukrepi so v iskanju, a jih je vredno pregledati.", "These measures are searchable but worth a look.")) }
+            @if warnings.len() > STATUS_LISTED {
+                ul.kinds {
+                    @for (code, count) in &kinds {
+                        li { code { (code) } ": " (count) }
+                    }
+                }
+            }
             (list(&warnings))
         }
     };
