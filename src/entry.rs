@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::DeTable;
@@ -15,7 +15,7 @@ use crate::toml_reader::{self, Reader};
 use crate::vocabulary::{Dimension, Vocabulary};
 
 /// Every field an entry may have, in the order the editors' guide lists them.
-pub const FIELDS: [&str; 22] = [
+pub const FIELDS: [&str; 24] = [
     "title",
     "summary",
     "title_en",
@@ -31,6 +31,8 @@ pub const FIELDS: [&str; 22] = [
     "open_until",
     "until_funds_run_out",
     "closed",
+    "last_confirmed",
+    "series",
     "budget_eur",
     "max_amount_eur",
     "cofinancing_percent",
@@ -86,6 +88,14 @@ pub struct Entry {
     /// The call has ended although `open_until` does not say so: its closing date is not
     /// known, or it closed early (the funds ran out, it was withdrawn).
     pub closed: bool,
+    /// For a standing measure (no call dates): the year of the newest source showing it in
+    /// force. One not confirmed for more than `CONFIRMED_FOR_YEARS` shows as `Unconfirmed`,
+    /// not as running: a rule from years ago may no longer apply.
+    pub last_confirmed: Option<i32>,
+    /// The key shared by the calls of one recurring measure (a municipality's yearly call), so
+    /// a page can list the other years.
+    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    pub series: Option<String>,
     pub budget_eur: Option<i64>,
     pub max_amount_eur: Option<i64>,
     pub cofinancing_percent: Option<i64>,
@@ -107,21 +117,32 @@ pub enum Status {
     Open,
     Upcoming,
     Ongoing,
+    /// A standing measure whose last confirmation is too old to show it as running.
+    Unconfirmed,
     Closed,
 }
 
+/// How many calendar years after its `last_confirmed` year a standing measure still shows as
+/// ongoing: confirmed in 2024, it is ongoing until the end of 2026.
+pub const CONFIRMED_FOR_YEARS: i32 = 2;
+
 impl Status {
-    /// The status on `today` of a call with these dates and flag: see `Entry::status`.
+    /// The status on `today` of a call with these dates, flag and last confirmation: see
+    /// `Entry::status`.
     pub fn of(
         closed: bool,
         open_from: Option<NaiveDate>,
         open_until: Option<NaiveDate>,
+        last_confirmed: Option<i32>,
         today: NaiveDate,
     ) -> Status {
         if closed {
             return Status::Closed;
         }
         match (open_from, open_until) {
+            (None, None) if confirmed_until(last_confirmed).is_some_and(|end| today > end) => {
+                Status::Unconfirmed
+            }
             (None, None) => Status::Ongoing,
             (Some(from), _) if today < from => Status::Upcoming,
             (_, Some(until)) if today > until => Status::Closed,
@@ -130,10 +151,11 @@ impl Status {
     }
 
     /// In the order a person scanning results cares about: what can be applied for first.
-    pub const ALL: [Status; 4] = [
+    pub const ALL: [Status; 5] = [
         Status::Open,
         Status::Upcoming,
         Status::Ongoing,
+        Status::Unconfirmed,
         Status::Closed,
     ];
 
@@ -142,6 +164,7 @@ impl Status {
             Status::Open => "open",
             Status::Upcoming => "upcoming",
             Status::Ongoing => "ongoing",
+            Status::Unconfirmed => "unconfirmed",
             Status::Closed => "closed",
         }
     }
@@ -157,6 +180,7 @@ impl Status {
                 Status::Open => "Open",
                 Status::Upcoming => "Upcoming",
                 Status::Ongoing => "Ongoing",
+                Status::Unconfirmed => "Not confirmed recently",
                 Status::Closed => "Closed",
             },
         }
@@ -167,16 +191,46 @@ impl Status {
             Status::Open => "Odprto",
             Status::Upcoming => "Kmalu",
             Status::Ongoing => "Stalno",
+            Status::Unconfirmed => "Ni nedavno potrjeno",
             Status::Closed => "Zaprto",
         }
     }
 }
 
+/// The last day a standing measure last confirmed in `year` still shows as ongoing: the end of
+/// the `CONFIRMED_FOR_YEARS`th year after it. `None` without a year (no limit).
+pub fn confirmed_until(year: Option<i32>) -> Option<NaiveDate> {
+    year.and_then(|y| NaiveDate::from_ymd_opt(y.checked_add(CONFIRMED_FOR_YEARS)?, 12, 31))
+}
+
 impl Entry {
-    /// `closed = true` → closed; no dates → ongoing; before `open_from` → upcoming; after
+    /// `closed = true` → closed; no dates → ongoing, or unconfirmed when `last_confirmed` is
+    /// more than `CONFIRMED_FOR_YEARS` years back; before `open_from` → upcoming; after
     /// `open_until` → closed; otherwise open.
     pub fn status(&self, today: NaiveDate) -> Status {
-        Status::of(self.closed, self.open_from, self.open_until, today)
+        Status::of(
+            self.closed,
+            self.open_from,
+            self.open_until,
+            self.last_confirmed,
+            today,
+        )
+    }
+
+    /// The year the call belongs to, for listing the calls of a series: the year at the end of
+    /// its id (`...-2019`; the first of a period such as `...-2021-2027`), as editors name a call
+    /// by its year, though a call for 2020 may open in December 2019; else the year it opened or
+    /// closed; else the year it was last confirmed.
+    pub fn year(&self) -> Option<i32> {
+        let year = |part: &str| -> Option<i32> {
+            let y: i32 = part.parse().ok().filter(|_| part.len() == 4)?;
+            (1990..=2100).contains(&y).then_some(y)
+        };
+        let mut parts = self.id.rsplit('-');
+        let last = parts.next().and_then(year);
+        last.map(|l| parts.next().and_then(year).map_or(l, |first| first.min(l)))
+            .or_else(|| self.open_from.or(self.open_until).map(|d| d.year()))
+            .or(self.last_confirmed)
     }
 
     /// The title to show in `lang`: the English one where the entry has it.
@@ -417,6 +471,34 @@ fn check(
         .boolean(t, "until_funds_run_out")
         .is_some_and(|b| b.into_inner());
     let closed = r.boolean(t, "closed").is_some_and(|b| b.into_inner());
+    let last_confirmed = r
+        .integer(
+            t,
+            "last_confirmed",
+            1900..i64::from(today.year()) + 1,
+            "years",
+        )
+        .and_then(|y| i32::try_from(y.into_inner()).ok());
+    let series = r.string(t, "series").and_then(|s| {
+        let key = s.get_ref().trim();
+        if is_valid_id(key) {
+            Some(key.to_string())
+        } else {
+            r.error(
+                s.span(),
+                "invalid-series",
+                format!("`{key}` is not a valid series key"),
+            )
+            .help = Some(
+                format!(
+                    "a series key is written like an id, e.g. `{}`: the id of its calls without the year",
+                    suggest_id(key)
+                )
+                .into(),
+            );
+            None
+        }
+    });
     let budget_eur = r
         .integer(t, "budget_eur", 0..MAX_EUR, "euro")
         .map(Spanned::into_inner);
@@ -478,6 +560,8 @@ fn check(
             open_until: open_until.map(Spanned::into_inner),
             until_funds_run_out,
             closed,
+            last_confirmed,
+            series,
             budget_eur,
             max_amount_eur,
             cofinancing_percent,
@@ -904,6 +988,61 @@ open_until = 2024-03-01
             parse_with_warnings(file, "a", &broken, &vocab(), later).unwrap_err(),
             parse(file, "a", &broken, &vocab(), later).unwrap_err()
         );
+    }
+
+    #[test]
+    fn a_last_confirmation_in_the_future_and_a_malformed_series_key_are_errors() {
+        let src = GOOD.replace(
+            "updated = 2024-01-10",
+            "updated = 2024-01-10\nlast_confirmed = 2025\nseries = \"Kranj 2020\"",
+        );
+        let found: Vec<_> = codes(&src).into_iter().map(|(_, _, c)| c).collect();
+        assert_eq!(found, ["out-of-range", "invalid-series"]);
+        let good = GOOD.replace(
+            "updated = 2024-01-10",
+            "updated = 2024-01-10\nlast_confirmed = 2024\nseries = \"ljubljana-najemnine\"",
+        );
+        let e = parse_str(&good).unwrap();
+        assert_eq!(e.last_confirmed, Some(2024));
+        assert_eq!(e.series.as_deref(), Some("ljubljana-najemnine"));
+    }
+
+    #[test]
+    fn a_standing_measure_runs_for_two_calendar_years_after_its_last_confirmation() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let standing = |confirmed, today| Status::of(false, None, None, confirmed, today);
+        assert_eq!(standing(Some(2022), day(2024, 12, 31)), Status::Ongoing);
+        assert_eq!(standing(Some(2022), day(2025, 1, 1)), Status::Unconfirmed);
+        assert_eq!(standing(None, day(2090, 1, 1)), Status::Ongoing);
+        // A call with dates, or a closed one, is judged by them alone.
+        let until = Some(day(2030, 1, 1));
+        assert_eq!(
+            Status::of(false, None, until, Some(2000), day(2025, 1, 1)),
+            Status::Open
+        );
+        assert_eq!(
+            Status::of(true, None, None, Some(2000), day(2025, 1, 1)),
+            Status::Closed
+        );
+    }
+
+    #[test]
+    fn a_calls_year_comes_from_its_id_then_its_dates_then_its_last_confirmation() {
+        let mut e = parse_str(GOOD).unwrap();
+        assert_eq!(e.year(), Some(2024), "from open_from");
+        e.id = "kranj-najemnine-2023".into();
+        assert_eq!(e.year(), Some(2023), "a call for 2023 may open in 2024");
+        e.id = "ctn-2021-2027".into();
+        assert_eq!(e.year(), Some(2021), "a period starts in its first year");
+        e.id = "kranj-najemnine".into();
+        e.open_from = None;
+        assert_eq!(e.year(), Some(2024), "from open_until");
+        e.open_until = None;
+        assert_eq!(e.year(), None);
+        e.last_confirmed = Some(2019);
+        assert_eq!(e.year(), Some(2019));
+        e.id = "sk75-12345".into();
+        assert_eq!(e.year(), Some(2019), "five digits are no year");
     }
 
     #[test]

@@ -105,6 +105,8 @@ pub struct Resolved {
     pub paths: HashMap<String, PathBuf>,
     /// Every problem: broken files, duplicate ids and aliases.
     pub problems: Vec<Arc<Diagnostic>>,
+    /// Series key → the ids of its calls, newest year first.
+    pub series: HashMap<String, Vec<String>>,
 }
 
 impl Handbook {
@@ -387,8 +389,43 @@ impl Handbook {
                 }
             }
         }
+        out.series = series(&out.entries);
+        for (key, ids) in &out.series {
+            if let [only] = ids.as_slice() {
+                out.problems.push(
+                    Diagnostic::file(
+                        &out.paths[only],
+                        "series-of-one",
+                        format!("the series `{key}` has no other call in the handbook"),
+                    )
+                    .with_help("give the other years' calls the same `series`, or check the key for a typo")
+                    .warning()
+                    .into(),
+                );
+            }
+        }
         out
     }
+}
+
+/// Series key → the ids of its calls, newest year first (a call without a year last), then by id.
+fn series(entries: &BTreeMap<String, Arc<Entry>>) -> HashMap<String, Vec<String>> {
+    let mut calls: HashMap<String, Vec<(Option<i32>, &str)>> = HashMap::new();
+    for entry in entries.values() {
+        if let Some(key) = &entry.series {
+            calls
+                .entry(key.clone())
+                .or_default()
+                .push((entry.year(), &entry.id));
+        }
+    }
+    calls
+        .into_iter()
+        .map(|(key, mut ids)| {
+            ids.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            (key, ids.into_iter().map(|(_, id)| id.to_string()).collect())
+        })
+        .collect()
 }
 
 fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {

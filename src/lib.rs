@@ -5,6 +5,10 @@
 //! search (`query`, `coordination`, `records`, `matches`, `search`, kept live by `catalog` and
 //! `watch`) → web (`web`), with the command line in `cli` and `cmd`.
 
+// `serde_json::json!` recurses once per token: the OpenAPI schema of a measure needs more than
+// the default 128.
+#![recursion_limit = "256"]
+
 pub mod analysis;
 pub mod cache_text;
 pub mod catalog;

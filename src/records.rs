@@ -187,6 +187,9 @@ pub struct Row {
     updated: i32,
     open_from: i32,
     open_until: i32,
+    /// The last day a standing measure shows as ongoing (`entry::confirmed_until`), or
+    /// `NO_DEADLINE`.
+    confirmed_until: i32,
     /// Where the record's facet ids start in `Rows::ids`, and where each facet's end after it.
     ids: u32,
     ends: [u16; 6],
@@ -200,6 +203,7 @@ impl Row {
         updated: 0,
         open_from: NO_START,
         open_until: NO_DEADLINE,
+        confirmed_until: NO_DEADLINE,
         ids: 0,
         ends: [0; 6],
         closed: true,
@@ -214,7 +218,11 @@ impl Row {
         if self.closed {
             Status::Closed
         } else if self.open_from == NO_START && self.open_until == NO_DEADLINE {
-            Status::Ongoing
+            if today > self.confirmed_until {
+                Status::Unconfirmed
+            } else {
+                Status::Ongoing
+            }
         } else if today < self.open_from {
             Status::Upcoming
         } else if today > self.open_until {
@@ -236,6 +244,22 @@ impl Row {
             NO_DEADLINE => (2, 0),
             d if d >= today => (0, d.abs_diff(today)),
             d => (1, today.abs_diff(d)),
+        }
+    }
+
+    /// The newest of the call's dates, as an order that puts later days first and a call
+    /// with no dates last: the record of closed calls reads newest first.
+    pub fn newest_date(&self) -> u32 {
+        let newest = if self.open_until != NO_DEADLINE {
+            self.open_until
+        } else {
+            self.open_from
+        };
+        if newest == NO_START {
+            u32::MAX
+        } else {
+            // Day numbers of real days are positive, so this is below `u32::MAX`.
+            u32::MAX - 1 - newest.max(0).cast_unsigned()
         }
     }
 }
@@ -335,6 +359,8 @@ impl Rows {
             updated: day(entry.updated),
             open_from: entry.open_from.map_or(NO_START, day),
             open_until: entry.open_until.map_or(NO_DEADLINE, day),
+            confirmed_until: crate::entry::confirmed_until(entry.last_confirmed)
+                .map_or(NO_DEADLINE, day),
             ids: start,
             ends: record.ends,
             closed: entry.closed,
@@ -406,12 +432,22 @@ mod tests {
     use super::*;
 
     fn row(open_from: Option<NaiveDate>, open_until: Option<NaiveDate>, closed: bool) -> Row {
+        confirmed_row(open_from, open_until, closed, None)
+    }
+
+    fn confirmed_row(
+        open_from: Option<NaiveDate>,
+        open_until: Option<NaiveDate>,
+        closed: bool,
+        last_confirmed: Option<i32>,
+    ) -> Row {
         Row {
             record: 0,
             title: 0,
             updated: 0,
             open_from: open_from.map_or(NO_START, day),
             open_until: open_until.map_or(NO_DEADLINE, day),
+            confirmed_until: crate::entry::confirmed_until(last_confirmed).map_or(NO_DEADLINE, day),
             ids: 0,
             ends: [0; 6],
             closed,
@@ -428,16 +464,39 @@ mod tests {
         for from in dates {
             for until in dates {
                 for closed in [false, true] {
-                    for today in (0..=25).map(date) {
-                        assert_eq!(
-                            row(from, until, closed).status(day(today)),
-                            Status::of(closed, from, until, today),
-                            "{from:?}..{until:?} closed {closed} on {today}"
-                        );
+                    for confirmed in [None, Some(2020), Some(2023), Some(2025)] {
+                        for today in (0..=25).map(date).chain([date(800), date(1200)]) {
+                            assert_eq!(
+                                confirmed_row(from, until, closed, confirmed).status(day(today)),
+                                Status::of(closed, from, until, confirmed, today),
+                                "{from:?}..{until:?} closed {closed} confirmed {confirmed:?} on {today}"
+                            );
+                        }
                     }
                 }
             }
         }
+    }
+
+    #[test]
+    fn closed_calls_order_by_their_newest_date_latest_first_and_undated_last() {
+        let mut rows = [
+            (None, None),
+            (Some(date(3)), None),
+            (None, Some(date(40))),
+            (Some(date(1)), Some(date(20))),
+        ]
+        .map(|(from, until)| (from, until, row(from, until, true).newest_date()));
+        rows.sort_by_key(|(_, _, key)| *key);
+        assert_eq!(
+            rows.map(|(from, until, _)| (from, until)),
+            [
+                (None, Some(date(40))),
+                (Some(date(1)), Some(date(20))),
+                (Some(date(3)), None),
+                (None, None)
+            ]
+        );
     }
 
     #[test]

@@ -214,6 +214,8 @@ pub struct Snapshot {
     /// Every problem in the handbook right now, for `/status`.
     pub problems: Vec<Arc<Diagnostic>>,
     pub paths: HashMap<String, std::path::PathBuf>,
+    /// Series key → the ids of its calls, newest year first.
+    pub series: HashMap<String, Vec<String>>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
     /// In id order.
@@ -310,6 +312,7 @@ impl Snapshot {
             aliases: resolved.aliases,
             problems: resolved.problems,
             paths: resolved.paths,
+            series: resolved.series,
             vocabulary,
             generation,
             loaded_at: Local::now(),
@@ -505,6 +508,17 @@ impl Snapshot {
     /// the best candidates, the same type in other municipalities comes first (what an officer
     /// comparing towns looks for), then the same type at home, then the rest; by similarity
     /// within each.
+    /// The other calls of `entry`'s series, newest year first.
+    pub fn series_of(&self, entry: &Entry) -> Vec<Arc<Entry>> {
+        let Some(ids) = entry.series.as_ref().and_then(|key| self.series.get(key)) else {
+            return Vec::new();
+        };
+        ids.iter()
+            .filter(|id| **id != entry.id)
+            .filter_map(|id| self.entries.get(id).cloned())
+            .collect()
+    }
+
     pub fn related(&self, entry: &Entry, n: usize) -> tantivy::Result<Vec<Arc<Entry>>> {
         use tantivy::collector::TopDocs;
         use tantivy::query::{
@@ -1032,7 +1046,11 @@ impl Order {
         // Later first: the complement orders the day numbers (positive) backwards.
         let newest = u64::from(!row.updated().cast_unsigned());
         let primary = match self.sort {
-            // Browsing without words: what can be applied for now first, soonest deadline first.
+            // Browsing without words: what can be applied for now first, soonest deadline first;
+            // then standing measures; then the record of closed calls, newest first.
+            Sort::Relevance if self.no_text && status == Status::Closed => {
+                (status as u64) << 40 | u64::from(row.newest_date())
+            }
             Sort::Relevance if self.no_text => (status as u64) << 40 | deadline,
             // Best score first (its bits ordered as `total_cmp` orders it, then reversed), then
             // the most recently checked.

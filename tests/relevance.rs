@@ -1,5 +1,6 @@
-//! The relevance suite: judged queries over a frozen test handbook (`tests/relevance/`), scored
-//! per category with nDCG@10, recall@10 and MRR. The test holds every category above a floor;
+//! The relevance suite: judged queries over a frozen test handbook (`tests/relevance/`) and over
+//! the shipped handbook (`handbook/`, judged in `tests/relevance/shipped.toml`), scored per
+//! category with nDCG@10, recall@10 and MRR. The tests hold every category above a floor;
 //! raise the floors as search improves. See the figures with
 //! `cargo test --test relevance -- --nocapture`.
 
@@ -19,7 +20,7 @@ fn judged_on() -> NaiveDate {
 
 const K: usize = 10;
 
-/// Lowest acceptable nDCG@10 per category (and overall).
+/// Lowest acceptable nDCG@10 per category (and overall) over the frozen test handbook.
 const FLOORS: &[(&str, f64)] = &[
     ("exact", 0.95),
     ("inflected", 0.90),
@@ -130,14 +131,50 @@ fn ranking_metrics_are_computed_as_defined() {
 #[test]
 fn judged_queries_rank_relevant_entries_first() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/relevance");
+    run(
+        &dir.join("handbook"),
+        &dir.join("judgments.toml"),
+        80,
+        FLOORS,
+        judged_on(),
+    );
+}
+
+/// The shipped handbook changes as editors work: judgments name ids, which are permanent, and
+/// an entry added later that also answers a query only lowers the scores a little.
+const SHIPPED_FLOORS: &[(&str, f64)] = &[
+    ("exact", 0.94),
+    ("inflected", 0.83),
+    ("no-diacritics", 0.89),
+    ("multi-word", 0.90),
+    ("filtered", 0.93),
+    ("question", 0.76),
+    ("overall", 0.88),
+];
+
+#[test]
+fn judged_queries_over_the_shipped_handbook_rank_relevant_entries_first() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/shipped.toml"),
+        50,
+        SHIPPED_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}
+
+/// Runs the judged queries of `judgments` over `handbook` on `day`, prints the scores per
+/// category and the weak queries, and fails if a category is below its floor.
+fn run(handbook: &Path, judgments: &Path, at_least: usize, floors: &[(&str, f64)], day: NaiveDate) {
     let judgments: Judgments =
-        toml::from_str(&std::fs::read_to_string(dir.join("judgments.toml")).unwrap()).unwrap();
+        toml::from_str(&std::fs::read_to_string(judgments).unwrap()).unwrap();
     assert!(
-        judgments.query.len() >= 80,
+        judgments.query.len() >= at_least,
         "only {} judged queries",
         judgments.query.len()
     );
-    let (catalog, _) = Catalog::open(&dir.join("handbook"), None, judged_on()).unwrap();
+    let (catalog, _) = Catalog::open(handbook, None, day).unwrap();
     let snapshot = catalog.handle().get();
     let problems: Vec<_> = snapshot
         .problems
@@ -158,7 +195,8 @@ fn judged_queries_rank_relevant_entries_first() {
         for id in j.relevant.keys() {
             assert!(
                 snapshot.entries.contains_key(id),
-                "judged id {id} is not in the test handbook"
+                "judged id {id} is not in {}",
+                handbook.display()
             );
         }
         let mut query = SearchQuery {
@@ -170,7 +208,7 @@ fn judged_queries_rank_relevant_entries_first() {
             let facet = Facet::from_name(name).unwrap_or_else(|| panic!("unknown filter {name}"));
             query.filters.insert(facet, values.clone());
         }
-        let results = snapshot.search(&query, judged_on()).unwrap();
+        let results = snapshot.search(&query, day).unwrap();
         let ranked: Vec<String> = results.hits.iter().map(|h| h.entry.id.clone()).collect();
         let s = score(&ranked, &j.relevant);
         if s.ndcg < 0.7 {
@@ -207,7 +245,7 @@ fn judged_queries_rank_relevant_entries_first() {
     for (ndcg, what) in &worst {
         println!("  weak ({ndcg:.2}): {what}");
     }
-    for (category, floor) in FLOORS {
+    for (category, floor) in floors {
         let got = rows
             .iter()
             .find(|(c, _)| c == category)

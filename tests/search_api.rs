@@ -548,3 +548,183 @@ async fn analyze_shows_the_terms_of_a_text() {
         .await;
     assert_eq!(too_long.status, StatusCode::BAD_REQUEST);
 }
+
+/// A call of the series `kranj-najemnine-mestno-jedro` with these dates (today is 2024-06-15).
+fn rent_call(title: &str, dates: &str) -> String {
+    common::fixture_entry(&format!(
+        "title = \"{title}\"\nsummary = \"Občina krije del najemnine.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"subvencija-najemnine\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nseries = \"kranj-najemnine-mestno-jedro\"\n{dates}"
+    ))
+}
+
+#[tokio::test]
+async fn the_calls_of_a_series_link_to_each_other_newest_year_first() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/kranj-najemnine-2018.toml",
+        &rent_call("Najemnine 2018", "open_until = 2018-04-15\n"),
+    );
+    hb.write(
+        "measures/kranj/kranj-najemnine-2020.toml",
+        &rent_call("Najemnine 2020", "open_until = 2020-04-15\n"),
+    );
+    // No dates: the year comes from the id.
+    hb.write(
+        "measures/kranj/kranj-najemnine-2016.toml",
+        &rent_call("Najemnine 2016", "closed = true\n"),
+    );
+    hb.write(
+        "measures/kranj/kranj-fasade-2019.toml",
+        &common::fixture_entry(
+            "title = \"Fasade 2019\"\nsummary = \"Pročelja.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"sofinanciranje-fasad\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nclosed = true\nseries = \"kranj-fasade\"\n",
+        ),
+    );
+    let app = hb.app();
+
+    let v = app.json("/api/measures/kranj-najemnine-2018").await;
+    assert_eq!(v["series"], "kranj-najemnine-mestno-jedro");
+    let calls: Vec<(&str, i64)> = v["series_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap(), c["year"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("kranj-najemnine-2020", 2020),
+            ("kranj-najemnine-2016", 2016)
+        ]
+    );
+    assert_eq!(
+        v["series_calls"][0]["permalink"],
+        "https://prirocnik.example/measures/kranj-najemnine-2020"
+    );
+    // Every call reaches every other one.
+    for id in [
+        "kranj-najemnine-2016",
+        "kranj-najemnine-2018",
+        "kranj-najemnine-2020",
+    ] {
+        let v = app.json(&format!("/api/measures/{id}")).await;
+        assert_eq!(v["series_calls"].as_array().unwrap().len(), 2, "{id}");
+    }
+    let lone = app.json("/api/measures/kranj-fasade-2019").await;
+    assert_eq!(lone["series_calls"].as_array().unwrap().len(), 0);
+
+    let page = app.get("/measures/kranj-najemnine-2018").await;
+    let series = &page.body[page.body.find("id=\"series-h\"").expect("a series section")..];
+    let (newer, older) = (
+        series.find("/measures/kranj-najemnine-2020").unwrap(),
+        series.find("/measures/kranj-najemnine-2016").unwrap(),
+    );
+    assert!(newer < older, "newest first");
+    assert!(
+        !series[..series.find("</section>").unwrap()].contains("/measures/kranj-najemnine-2018\"")
+    );
+
+    let results = app.get("/?q=najemnine+2018").await;
+    let hit = &results.body[results.body.find("Najemnine 2018</a>").unwrap()..];
+    let hit = &hit[..hit.find("</li>").unwrap()];
+    assert!(hit.contains("Tudi: "), "{hit}");
+    assert!(hit.contains(">2020</a>, <a"), "{hit}");
+}
+
+#[test]
+fn a_series_with_one_call_is_a_warning_and_a_bad_series_key_an_error() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/kranj-najemnine-2018.toml",
+        &rent_call("Najemnine 2018", "open_until = 2018-04-15\n"),
+    );
+    hb.write(
+        "measures/kranj/kranj-najemnine-2019.toml",
+        &rent_call("Najemnine 2019", "open_until = 2019-04-15\n").replace(
+            "series = \"kranj-najemnine-mestno-jedro\"",
+            "series = \"Kranj najemnine\"",
+        ),
+    );
+    let resolved = handbook::handbook::Handbook::load(hb.root(), common::today())
+        .unwrap()
+        .resolve();
+    let codes: Vec<(&str, bool)> = resolved
+        .problems
+        .iter()
+        .map(|d| (d.code, d.is_error()))
+        .collect();
+    assert!(codes.contains(&("series-of-one", false)), "{codes:?}");
+    assert!(codes.contains(&("invalid-series", true)), "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_standing_measure_confirmed_long_ago_is_not_shown_as_running() {
+    let hb = TempHandbook::empty();
+    let standing = |title: &str, year: i32| {
+        common::fixture_entry(&format!(
+            "title = \"{title}\"\nsummary = \"Odlok o nižji najemnini.\"\nmunicipalities = [\"koper\"]\ntypes = [\"subvencija-najemnine\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nlast_confirmed = {year}\n"
+        ))
+    };
+    // Today is 2024-06-15: confirmed in 2022, it runs until the end of 2024; in 2021, not.
+    hb.write(
+        "measures/koper/odlok-2021.toml",
+        &standing("Odlok 2021", 2021),
+    );
+    hb.write(
+        "measures/koper/odlok-2022.toml",
+        &standing("Odlok 2022", 2022),
+    );
+    let app = hb.app();
+    assert_eq!(app.ids("status=unconfirmed").await, ["odlok-2021"]);
+    assert_eq!(app.ids("status=ongoing").await, ["odlok-2022"]);
+    let v = app.json("/api/search").await;
+    assert_eq!(
+        facet_counts(&v, "status"),
+        counts(&[("ongoing", 1), ("unconfirmed", 1)])
+    );
+    let old = app.json("/api/measures/odlok-2021").await;
+    assert_eq!(
+        (old["status"].as_str(), old["last_confirmed"].as_i64()),
+        (Some("unconfirmed"), Some(2021))
+    );
+
+    let page = app.get("/measures/odlok-2021").await;
+    assert!(page.body.contains("Ni nedavno potrjeno"), "{}", page.body);
+    assert!(page.body.contains("nazadnje potrjen leta 2021"));
+    let page = app.get("/measures/odlok-2022?lang=en").await;
+    assert!(page.body.contains("Last confirmed by a source"));
+    assert!(!page.body.contains("last confirmed in"));
+}
+
+#[tokio::test]
+async fn browsing_without_words_lists_open_and_upcoming_then_standing_then_closed_newest_first() {
+    let hb = TempHandbook::empty();
+    let entry = |title: &str, dates: &str| {
+        common::fixture_entry(&format!(
+            "title = \"{title}\"\nsummary = \"Ukrep.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"vavcer\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\n{dates}"
+        ))
+    };
+    // Titles in alphabetical order against the expected order, so that order by title alone fails.
+    for (id, dates) in [
+        ("a-zaprto-brez-datuma", "closed = true\n"),
+        ("b-zaprto-2019", "open_until = 2019-05-01\n"),
+        ("c-nepotrjeno", "last_confirmed = 2018\n"),
+        ("d-zaprto-2023", "open_from = 2023-02-01\nclosed = true\n"),
+        ("e-stalno", ""),
+        ("f-kmalu", "open_from = 2024-09-01\n"),
+        ("g-odprto", "open_until = 2024-07-01\n"),
+    ] {
+        hb.write(&format!("measures/kranj/{id}.toml"), &entry(id, dates));
+    }
+    let ids = hb.app().ids("").await;
+    assert_eq!(
+        ids,
+        [
+            "g-odprto",
+            "f-kmalu",
+            "e-stalno",
+            "c-nepotrjeno",
+            "d-zaprto-2023",
+            "b-zaprto-2019",
+            "a-zaprto-brez-datuma"
+        ]
+    );
+}

@@ -163,6 +163,7 @@ pub async fn measure(
             &snapshot,
             &state.config.base_url,
             entry.status(state.today()),
+            state.today(),
             Lang::Sl,
         ))
         .into_response()),
@@ -192,6 +193,7 @@ pub(super) fn entry_json(
     snapshot: &Snapshot,
     base_url: &str,
     status: crate::entry::Status,
+    today: chrono::NaiveDate,
     lang: Lang,
 ) -> Value {
     let mut v = serde_json::to_value(entry).unwrap_or_default();
@@ -212,6 +214,20 @@ pub(super) fn entry_json(
             json!(format!("{base_url}{}", entry.permalink())),
         );
         m.insert("status".into(), json!(status));
+        let calls: Vec<Value> = snapshot
+            .series_of(entry)
+            .iter()
+            .map(|call| {
+                json!({
+                    "id": call.id,
+                    "year": call.year(),
+                    "title": call.title_in(lang),
+                    "status": call.status(today),
+                    "permalink": format!("{base_url}{}", call.permalink()),
+                })
+            })
+            .collect();
+        m.insert("series_calls".into(), Value::Array(calls));
         let regions: Vec<String> = snapshot.vocabulary.regions_of(&entry.municipalities);
         m.insert(
             "labels".into(),

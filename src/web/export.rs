@@ -154,10 +154,20 @@ pub fn to_json(
     snapshot: &Snapshot,
     config: &WebConfig,
 ) -> Vec<u8> {
+    let today = config.today.unwrap_or_else(crate::today);
     let measures: Vec<serde_json::Value> = results
         .hits
         .iter()
-        .map(|h| super::api::entry_json(&h.entry, snapshot, &config.base_url, h.status, query.lang))
+        .map(|h| {
+            super::api::entry_json(
+                &h.entry,
+                snapshot,
+                &config.base_url,
+                h.status,
+                today,
+                query.lang,
+            )
+        })
         .collect();
     let filters: serde_json::Map<String, serde_json::Value> = query
         .filters

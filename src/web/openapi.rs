@@ -179,7 +179,7 @@ fn components() -> Value {
         "Status".into(),
         json!({
             "type": "string",
-            "enum": ["open", "upcoming", "ongoing", "closed"],
+            "enum": ["open", "upcoming", "ongoing", "unconfirmed", "closed"],
             "description": "Where a call stands on the server's today.",
         }),
     );
@@ -283,6 +283,34 @@ fn components() -> Value {
         }),
     );
     schemas.insert(
+        "SeriesCall".into(),
+        json!({
+            "type": "object",
+            "required": ["id", "year", "title", "status", "permalink"],
+            "properties": {
+                "id": {"type": "string"},
+                "year": {"type": ["integer", "null"]},
+                "title": {"type": "string"},
+                "status": schema("Status"),
+                "permalink": {"type": "string"},
+            },
+        }),
+    );
+    // Built apart: the `json!` of a measure below is at the macro's recursion limit.
+    let last_confirmed = json!({
+        "type": ["integer", "null"],
+        "description": "For a standing measure: the year of the newest source showing it in force. Status `unconfirmed` when it is more than two years back.",
+    });
+    let series = json!({
+        "type": ["string", "null"],
+        "description": "The key shared by the calls of one recurring measure.",
+    });
+    let series_calls = json!({
+        "type": "array",
+        "description": "The other calls of the measure's series, newest year first.",
+        "items": schema("SeriesCall"),
+    });
+    schemas.insert(
         "Measure".into(),
         json!({
             "type": "object",
@@ -290,9 +318,9 @@ fn components() -> Value {
             "required": [
                 "id", "title", "summary", "title_en", "summary_en", "municipalities", "types",
                 "sources", "beneficiaries", "provider", "updated", "url", "open_from",
-                "open_until", "until_funds_run_out", "closed", "budget_eur", "max_amount_eur",
-                "cofinancing_percent", "legal_basis", "gazette", "aliases", "body",
-                "permalink", "status", "labels",
+                "open_until", "until_funds_run_out", "closed", "last_confirmed", "series",
+                "budget_eur", "max_amount_eur", "cofinancing_percent", "legal_basis", "gazette",
+                "aliases", "body", "permalink", "status", "labels", "series_calls",
             ],
             "properties": {
                 "id": {"type": "string"},
@@ -318,6 +346,8 @@ fn components() -> Value {
                 "open_until": nullable_date(),
                 "until_funds_run_out": {"type": "boolean"},
                 "closed": {"type": "boolean"},
+                "last_confirmed": last_confirmed,
+                "series": series,
                 "budget_eur": nullable("integer"),
                 "max_amount_eur": nullable("integer"),
                 "cofinancing_percent": nullable("integer"),
@@ -331,6 +361,7 @@ fn components() -> Value {
                 "body": {"type": ["string", "null"], "description": "Markdown."},
                 "permalink": {"type": "string", "description": "The measure's page, in full."},
                 "status": schema("Status"),
+                "series_calls": series_calls,
                 "labels": {
                     "type": "object",
                     "required": ["region", "municipality", "type", "source", "beneficiary"],

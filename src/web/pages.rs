@@ -61,6 +61,7 @@ pub async fn measure(
                 tracing::warn!(error = %e, id = %entry.id, "related measures failed");
                 Vec::new()
             });
+            let series = snapshot.series_of(entry);
             Ok(views::measure_page(&views::MeasureView {
                 entry,
                 snapshot: &snapshot,
@@ -68,6 +69,7 @@ pub async fn measure(
                 today: state.today(),
                 problems: &problems,
                 related: &related,
+                series: &series,
                 lang,
                 live: state.config.live_reload,
             })

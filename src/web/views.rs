@@ -258,6 +258,7 @@ pub fn search_page(
                                     (labels(snapshot, Dimension::Type, &e.types, lang))
                                 }
                                 p.snippet lang=[(lang == Lang::En && e.summary_en.is_none()).then_some("sl")] { (PreEscaped(&hit.snippet)) }
+                                (series_links(&snapshot.series_of(e), lang))
                                 p.pick {
                                     input.compare-pick #(pick) type="checkbox" name="id" value=(e.id) form="compare";
                                     " " label for=(pick) { (lang.pick("Primerjaj", "Compare")) span.visually-hidden { ": " (e.title_in(lang)) } }
@@ -302,6 +303,26 @@ pub fn search_page(
     )
 }
 
+/// "Also in 2019, 2020": links to the other calls of a hit's series, newest first.
+pub fn series_links(calls: &[Arc<Entry>], lang: Lang) -> Markup {
+    /// More would crowd a hit; the measure page lists them all.
+    const SHOWN: usize = 6;
+    html! {
+        @if !calls.is_empty() {
+            p.series-links {
+                (lang.pick("Tudi: ", "Also in: "))
+                @for (i, call) in calls.iter().take(SHOWN).enumerate() {
+                    @if i > 0 { ", " }
+                    a href=(href(&call.permalink(), lang)) title=(call.title_in(lang)) {
+                        @match call.year() { Some(year) => (year), None => (call.title_in(lang)) }
+                    }
+                }
+                @if calls.len() > SHOWN { " …" }
+            }
+        }
+    }
+}
+
 /// "5 ukrepov", "5 measures".
 pub fn count_word(n: usize, lang: Lang) -> &'static str {
     match lang {
@@ -336,6 +357,8 @@ pub struct MeasureView<'a> {
     /// Errors in the entry's file right now: the page shows its last good version.
     pub problems: &'a [&'a Diagnostic],
     pub related: &'a [Arc<Entry>],
+    /// The other calls of the entry's series, newest year first.
+    pub series: &'a [Arc<Entry>],
     pub lang: Lang,
     pub live: bool,
 }
@@ -381,6 +404,13 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
             p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
             h1 lang=[untranslated.then_some("sl")] { (entry.title_in(lang)) }
             p.meta { (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) } }
+            @if let (Status::Unconfirmed, Some(year)) = (status, entry.last_confirmed) {
+                p.unconfirmed role="note" {
+                    (lang.pick("Ta stalni ukrep je bil nazadnje potrjen leta ", "This standing measure was last confirmed in "))
+                    (year)
+                    (lang.pick(". Pred prijavo pri izvajalcu preverite, ali še velja.", ". Check with the provider whether it still applies before you apply."))
+                }
+            }
             p.summary lang=[(lang == Lang::En && entry.summary_en.is_none()).then_some("sl")] { (entry.summary_in(lang)) }
             dl.fields {
                 dt { (lang.pick("Izvajalec", "Provider")) } dd { (entry.provider) }
@@ -401,10 +431,25 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                 }
                 @if let Some(g) = &entry.gazette { dt { (lang.pick("Objava", "Published in")) } dd { (g) } }
                 @if let Some(u) = &entry.url { dt { (lang.pick("Uradni vir", "Official source")) } dd { a href=(u) rel="noopener external" { (u) } } }
+                @if let Some(year) = entry.last_confirmed { dt { (lang.pick("Nazadnje potrjeno v viru", "Last confirmed by a source")) } dd { (year) } }
                 dt { (lang.pick("Zadnje preverjeno", "Last checked")) } dd { time datetime=(entry.updated.to_string()) { (d(entry.updated)) } }
             }
             @if let Some(body) = &entry.body {
                 section.body lang=[(lang == Lang::En).then_some("sl")] { (PreEscaped(crate::markdown::to_html(body))) }
+            }
+            @if !v.series.is_empty() {
+                section.series aria-labelledby="series-h" {
+                    h2 #series-h { (lang.pick("Drugi razpisi iste vrste", "Other calls in this series")) }
+                    ul {
+                        @for call in v.series {
+                            li {
+                                @if let Some(year) = call.year() { (year) ": " }
+                                a href=(href(&call.permalink(), lang)) { (call.title_in(lang)) }
+                                " " (status_badge(call, call.status(v.today), lang))
+                            }
+                        }
+                    }
+                }
             }
             section.related aria-labelledby="related-h" {
                 h2 #related-h { (lang.pick("Sorodni ukrepi", "Related measures")) }
