@@ -22,11 +22,7 @@ fn shipped() -> Catalog {
 
 #[test]
 fn every_shipped_file_is_valid() {
-    let hb = Handbook::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook"),
-        handbook::today(),
-    )
-    .unwrap();
+    let hb = shipped_files();
     let resolved = hb.resolve();
     let errors: Vec<String> = resolved
         .problems
@@ -42,13 +38,17 @@ fn every_shipped_file_is_valid() {
     );
 }
 
-fn shipped_entries() -> handbook::handbook::Resolved {
+/// The shipped handbook as read from disk.
+fn shipped_files() -> Handbook {
     Handbook::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook"),
         handbook::today(),
     )
     .unwrap()
-    .resolve()
+}
+
+fn shipped_entries() -> handbook::handbook::Resolved {
+    shipped_files().resolve()
 }
 
 #[test]
@@ -83,11 +83,7 @@ fn every_shipped_entry_has_english_and_an_http_source_where_it_has_one() {
 
 #[test]
 fn the_shipped_handbook_covers_every_urban_municipality_and_the_whole_country() {
-    let hb = Handbook::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook"),
-        handbook::today(),
-    )
-    .unwrap();
+    let hb = shipped_files();
     let entries = hb.resolve().entries;
     let mut by_place: std::collections::BTreeMap<&str, usize> = Default::default();
     for e in entries.values() {
@@ -130,11 +126,7 @@ fn every_call_of_a_shipped_series_reaches_every_other_and_no_series_is_alone() {
 
 #[test]
 fn the_vocabulary_has_all_212_municipalities_with_regions_and_a_national_key() {
-    let hb = Handbook::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook"),
-        handbook::today(),
-    )
-    .unwrap();
+    let hb = shipped_files();
     let v = &hb.vocabulary;
     let local: Vec<_> = v
         .municipality
