@@ -105,7 +105,14 @@ fn valid_ids(dir: &Path) -> BTreeSet<String> {
 /// Serves every one of `ids`: the search total, and a sample looked up one by one.
 fn assert_serves(addr: SocketAddr, ids: &BTreeSet<String>) {
     let mut client = Client::connect(addr);
-    let v = json(&mut client, "/api/search?per_page=100");
+    // A start serves what the handbook cache holds at once and checks the files a moment
+    // later, as it would an edit: wait (boundedly) for that check, not for a speed.
+    let deadline = Instant::now() + READY_TIMEOUT;
+    let mut v = json(&mut client, "/api/search?per_page=100");
+    while v["total"] != ids.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        v = json(&mut client, "/api/search?per_page=100");
+    }
     assert_eq!(v["total"], ids.len(), "search total");
     let sample = ids.iter().step_by((ids.len() / 5).max(1)).chain(ids.last());
     for id in sample {
@@ -187,8 +194,11 @@ fn copy_dir(from: &Path, to: &Path) {
 fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_restart() {
     let hb = tempfile::tempdir().unwrap();
     let index = tempfile::tempdir().unwrap();
-    let ids = corpus(hb.path(), 2000);
-    assert_eq!(ids.len(), 2000);
+    // Large enough that a build lasts well past the last moment a round waits for (400 ms) on
+    // a fast machine: at 2,000 entries builds often ended before it, and the round proved nothing.
+    const ENTRIES: usize = 6000;
+    let ids = corpus(hb.path(), ENTRIES);
+    assert_eq!(ids.len(), ENTRIES);
 
     // Each round first damages what the last one left, so the server must build again, and is
     // then killed at one moment of that build: while it still reads the handbook, 0, 150 and
@@ -269,7 +279,7 @@ fn a_server_killed_while_building_the_index_serves_the_whole_handbook_after_a_re
     )
     .unwrap();
     let ids = valid_ids(hb.path());
-    assert!(ids.len() == 2001 && ids.contains("po-nesreci"));
+    assert!(ids.len() == ENTRIES + 1 && ids.contains("po-nesreci"));
 
     // What a kill in the middle of replacing meta.json leaves: its temporary file.
     fs::write(index.path().join(".tmpAb12Cd"), "{\"segments\": [").unwrap();
@@ -363,7 +373,9 @@ fn a_truncated_garbled_or_lost_index_is_rebuilt_with_the_reason_in_the_log() {
                 }
                 fs::write(p, bytes).unwrap();
             },
-            "of its files are corrupt",
+            // Which of the two depends on what the flipped bytes were (a checksum, or text
+            // the check decodes first); either way the damage is named.
+            "of its files are corrupt|its files could not be checked",
         ),
     ];
     for (what, damage, reason) in cases {
@@ -375,7 +387,7 @@ fn a_truncated_garbled_or_lost_index_is_rebuilt_with_the_reason_in_the_log() {
         assert_serves(addr, &ids);
         let why = rebuilt_because(&server.log_with("rebuilt the index"));
         assert!(
-            !why.is_empty() && why.contains(reason),
+            !why.is_empty() && reason.split('|').any(|r| why.contains(r)),
             "{what}: rebuilt because {why:?}, expected {reason:?}"
         );
         eprintln!("{what}: rebuilt because {why}");

@@ -626,7 +626,16 @@ async fn the_calls_of_a_series_link_to_each_other_newest_year_first() {
     let hit = &results.body[results.body.find("Najemnine 2018</a>").unwrap()..];
     let hit = &hit[..hit.find("</li>").unwrap()];
     assert!(hit.contains("Tudi: "), "{hit}");
-    assert!(hit.contains(">2020</a>, <a"), "{hit}");
+    let links = &hit[hit.find("Tudi: ").unwrap()..];
+    let (newer, older) = (
+        links.find(">2020<span").unwrap(),
+        links.find(">2016<span").unwrap(),
+    );
+    assert!(newer < older, "{hit}");
+    assert!(
+        links.contains("<span class=\"visually-hidden\">: Najemnine 2020</span>"),
+        "{hit}"
+    );
 }
 
 #[test]

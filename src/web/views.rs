@@ -314,7 +314,10 @@ pub fn series_links(calls: &[Arc<Entry>], lang: Lang) -> Markup {
                 @for (i, call) in calls.iter().take(SHOWN).enumerate() {
                     @if i > 0 { ", " }
                     a href=(href(&call.permalink(), lang)) title=(call.title_in(lang)) {
-                        @match call.year() { Some(year) => (year), None => (call.title_in(lang)) }
+                        @match call.year() {
+                            Some(year) => { (year) span.visually-hidden { ": " (call.title_in(lang)) } }
+                            None => (call.title_in(lang)),
+                        }
                     }
                 }
                 @if calls.len() > SHOWN { " …" }
@@ -439,7 +442,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
             }
             @if !v.series.is_empty() {
                 section.series aria-labelledby="series-h" {
-                    h2 #series-h { (lang.pick("Drugi razpisi iste vrste", "Other calls in this series")) }
+                    h2 #series-h { (lang.pick("Drugi razpisi tega ukrepa", "Other calls in this series")) }
                     ul {
                         @for call in v.series {
                             li {
