@@ -556,10 +556,15 @@ check("two picked results can be compared, and picks survive an instant search",
   await page.locator("#sort").selectOption("updated");
   // app.js moves the address only after it swapped in the new results.
   await page.waitForURL((u) => u.searchParams.get("sort") === "updated");
-  expect(
-    await page.locator(`[id="${list[0].pick}"]`).isChecked(),
-    `${list[0].pick} lost its tick when the results were redrawn`,
-  );
+  // The pick is still counted; where the new order lists it on this page, it is ticked (in a
+  // large handbook it may now be on another page, and is sent as a hidden field).
+  await countShows(page, 1);
+  if ((await page.locator(`[id="${list[0].pick}"]`).count()) > 0) {
+    expect(
+      await page.locator(`[id="${list[0].pick}"]`).isChecked(),
+      `${list[0].pick} lost its tick when the results were redrawn`,
+    );
+  }
   const second = (await hits(page)).find((h) => h.pick !== list[0].pick);
   await page.locator(`[id="${second.pick}"]`).check();
   await countShows(page, 2);
