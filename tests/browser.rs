@@ -6,6 +6,7 @@
 //! `target/browser-screenshots/`. Without node, chromium or `tests/browser/node_modules` the
 //! test is skipped with a loud message, except under CI (`CI` set), where it fails.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::io::{Read, Write};

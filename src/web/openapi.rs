@@ -1,6 +1,6 @@
 //! `/api/openapi.json`: an OpenAPI 3.1 description of the JSON API, the open-data exports and
 //! the feed, so a program can be written against them without reading the code. The document
-//! is built once, on first request. `tests/openapi.rs` calls every route it describes and
+//! is built once, on first request. `tests/it/openapi.rs` calls every route it describes and
 //! checks each answer against it, so it cannot drift from what the server really returns.
 
 use std::sync::LazyLock;

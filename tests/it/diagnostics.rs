@@ -1,9 +1,7 @@
 //! Every diagnostic `handbook check` can give, each on a broken fixture: its code, its line and
 //! column, and the words of its message and help.
 
-mod common;
-
-use common::{TempHandbook, simple_entry, today};
+use crate::common::{TempHandbook, simple_entry, today};
 use handbook::diagnostic::Diagnostic;
 use handbook::handbook::Handbook;
 

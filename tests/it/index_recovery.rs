@@ -3,11 +3,9 @@
 //! handbook cache catches up with the files just after, and reading a file again that did not
 //! change keeps what is served as it was.
 
-mod common;
-
 use std::fs;
 
-use common::{TempHandbook, simple_entry, today};
+use crate::common::{TempHandbook, simple_entry, today};
 use handbook::catalog::{Catalog, Changes};
 use handbook::index::Opened;
 use handbook::search::SearchQuery;

@@ -3,8 +3,6 @@
 //! search whose words were searched before reuses their matches, cut into its own parts: it
 //! must give exactly the answer of a first search.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 
@@ -82,7 +80,7 @@ fn queries() -> Vec<SearchQuery> {
 }
 
 fn assert_parts_agree(snapshot: &Snapshot) {
-    let today = common::today();
+    let today = crate::common::today();
     let mut nonempty = 0;
     for q in queries() {
         let whole = snapshot
@@ -125,7 +123,7 @@ fn assert_parts_agree(snapshot: &Snapshot) {
 fn generated(dir: &Path, n: usize) -> Catalog {
     let vocabulary = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/vocabulary.toml");
     handbook::corpus::write(dir, &vocabulary, n, 3).unwrap();
-    Catalog::open(dir, None, common::today()).unwrap().0
+    Catalog::open(dir, None, crate::common::today()).unwrap().0
 }
 
 #[test]
@@ -163,7 +161,7 @@ fn parts_agree_across_segments_and_around_deleted_documents() {
             rescan: true,
             ..Changes::default()
         };
-        catalog.apply(&changes, common::today()).unwrap();
+        catalog.apply(&changes, crate::common::today()).unwrap();
     }
     let snapshot = catalog.handle().get();
     assert!(
@@ -178,7 +176,7 @@ fn searching_the_same_words_again_reuses_their_matches_and_browsing_keeps_none()
     let dir = tempfile::tempdir().unwrap();
     let catalog = generated(dir.path(), 200);
     let snapshot = catalog.handle().get();
-    let today = common::today();
+    let today = crate::common::today();
     let search = |text: &str, filter: Option<(Facet, &str)>, page: usize| {
         let mut q = SearchQuery {
             text: text.to_string(),

@@ -2,14 +2,12 @@
 //! request and never finishes its headers (slowloris) is cut off after the header timeout, and
 //! two hundred of them at once do not keep anyone else from searching.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use common::TempHandbook;
-use common::server::Server;
+use crate::common::TempHandbook;
+use crate::common::server::Server;
 use handbook::web::HEADER_TIMEOUT;
 
 fn half_request(server: &Server) -> TcpStream {

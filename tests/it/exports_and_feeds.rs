@@ -2,12 +2,10 @@
 //! `/export.json` and `/feed.atom` (parsed as XML, checked against the Atom fields), all with the
 //! parameters of `/api/search` and every match rather than one page.
 
-mod common;
-
-use common::TempHandbook;
+use crate::common::TempHandbook;
 
 /// The ids `/api/search` finds for a query (the fixture fits on one page of 100).
-async fn search_ids(app: &common::App, qs: &str) -> Vec<String> {
+async fn search_ids(app: &crate::common::App, qs: &str) -> Vec<String> {
     app.ids(&format!("{qs}&per_page=100")).await
 }
 
@@ -84,11 +82,11 @@ async fn an_export_without_parameters_is_the_whole_handbook() {
         .records()
         .count();
     let json = app.json("/export.json").await;
-    assert_eq!(rows, common::FIXTURE.len());
-    assert_eq!(json["total"], common::FIXTURE.len());
+    assert_eq!(rows, crate::common::FIXTURE.len());
+    assert_eq!(json["total"], crate::common::FIXTURE.len());
     assert_eq!(
         json["measures"].as_array().unwrap().len(),
-        common::FIXTURE.len()
+        crate::common::FIXTURE.len()
     );
 }
 
@@ -140,7 +138,7 @@ async fn a_formula_in_an_entry_never_reaches_a_spreadsheet_as_a_formula() {
     let hb = TempHandbook::fixture();
     hb.write(
         "measures/x/formula.toml",
-        &common::simple_entry("=HYPERLINK(\\\"http://evil\\\")"),
+        &crate::common::simple_entry("=HYPERLINK(\\\"http://evil\\\")"),
     );
     let res = hb.app().get("/export.csv?q=hyperlink").await;
     let mut reader = csv::Reader::from_reader(res.body.trim_start_matches('\u{feff}').as_bytes());
@@ -233,7 +231,7 @@ async fn hostile_text_in_an_entry_cannot_break_the_feed() {
     let hb = TempHandbook::fixture();
     hb.write(
         "measures/x/hostile.toml",
-        &common::simple_entry("</title><script>alert(1)</script> & \\u0001 ]]>"),
+        &crate::common::simple_entry("</title><script>alert(1)</script> & \\u0001 ]]>"),
     );
     let body = hb.app().get("/feed.atom?q=alert").await.body;
     let doc = roxmltree::Document::parse(&body).expect("well-formed XML");

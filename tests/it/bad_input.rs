@@ -2,11 +2,9 @@
 //! or a normal answer (often an empty result), never a 500, never a panic, and nothing a client
 //! sent comes back unescaped in HTML. The security headers are on every answer.
 
-mod common;
-
+use crate::common::{Answer, App, TempHandbook};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
-use common::{Answer, App, TempHandbook};
 use http_body_util::BodyExt;
 use proptest::prelude::*;
 use tower::ServiceExt;

@@ -2,24 +2,13 @@
 //! open live-reload streams, exits 0 within seconds, and leaves an index that the next start
 //! reuses as it is (nothing half-written).
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use common::server::Server;
-use common::{TempHandbook, simple_entry};
-
-fn sigterm(pid: u32) {
-    let status = Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
+use crate::common::server::Server;
+use crate::common::{TempHandbook, simple_entry};
 
 fn start(hb: &TempHandbook, index: &Path) -> Server {
     Server::start(hb.root(), index, &[], Duration::from_secs(60))
@@ -51,7 +40,7 @@ fn sigterm_ends_open_streams_answers_what_was_asked_and_leaves_a_reusable_index(
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
 
-    sigterm(server.pid());
+    server.sigterm();
     let mut answer = String::new();
     pending
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -94,7 +83,7 @@ fn sigterm_while_a_change_is_being_indexed_still_leaves_a_consistent_index() {
     }
     // The watcher waits out its debounce, then commits: stop while that is under way.
     std::thread::sleep(Duration::from_millis(120));
-    sigterm(server.pid());
+    server.sigterm();
     let status = server
         .wait_exit(Duration::from_secs(15))
         .expect("the server did not stop within 15 s of SIGTERM");
@@ -119,7 +108,7 @@ fn a_restart_answers_from_the_cache_and_brings_in_edits_made_while_it_was_stoppe
         &["--no-watch"],
         Duration::from_secs(60),
     );
-    sigterm(server.pid());
+    server.sigterm();
     let status = server
         .wait_exit(Duration::from_secs(15))
         .expect("the server did not stop within 15 s of SIGTERM");

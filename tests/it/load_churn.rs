@@ -10,8 +10,6 @@
 //!
 //! Figures (requests, errors, p50/p99 without and with churn) print with `--nocapture`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,7 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::server::{Client, Server};
+use crate::common::server::{Client, Server};
 use handbook::corpus::{self, Rng};
 use handbook::handbook::Handbook;
 use handbook::vocabulary::Vocabulary;

@@ -1,13 +1,11 @@
 //! Live reload through the real file watcher: writes, changes, renames, deletes, broken edits
 //! and vocabulary changes in a temporary handbook show up in search. Every wait is bounded.
 
-mod common;
-
 use std::fs;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{App, TempHandbook, simple_entry};
+use crate::common::{App, TempHandbook, simple_entry};
 use handbook::catalog::Catalog;
 use handbook::watch;
 
@@ -36,7 +34,12 @@ struct Live {
 fn live(hb: TempHandbook) -> Live {
     let catalog: Catalog = hb.catalog();
     let app = App::new(&catalog);
-    let watching = watch::spawn(hb.root(), Arc::new(Mutex::new(catalog)), common::today).unwrap();
+    let watching = watch::spawn(
+        hb.root(),
+        Arc::new(Mutex::new(catalog)),
+        crate::common::today,
+    )
+    .unwrap();
     Live {
         hb,
         app,

@@ -4,14 +4,12 @@
 //! panic, never keep the rest of the handbook from loading, and each gets a diagnostic naming
 //! its code and file; no valid entry is lost, at start or when the change arrives while serving.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{App, FIXTURE, TempHandbook, simple_entry, today};
+use crate::common::{App, FIXTURE, TempHandbook, simple_entry, today};
 use handbook::catalog::{Catalog, Changes};
 use handbook::corpus::Rng;
 use handbook::diagnostic::Diagnostic;

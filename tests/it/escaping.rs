@@ -1,9 +1,7 @@
 //! Text from entries and from queries is always escaped in HTML: a `<script>` in a title, a
 //! body or a query is shown as text and never runs.
 
-mod common;
-
-use common::TempHandbook;
+use crate::common::TempHandbook;
 
 fn hostile() -> TempHandbook {
     let hb = TempHandbook::fixture();

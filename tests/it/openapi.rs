@@ -8,12 +8,10 @@
 //! `enum`, `required`, `properties`, `additionalProperties`, `items`, `minimum`, `maximum`
 //! and the `date` and `date-time` formats.
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::{Answer, App, FIXTURE, TempHandbook};
 use axum::http::{StatusCode, header};
-use common::{Answer, App, FIXTURE, TempHandbook};
 use serde_json::{Value, json};
 
 /// A measure of the fixture, and one of its former ids.
@@ -332,7 +330,7 @@ async fn call_everything(app: &App, doc: &Value) -> Problems {
 /// The routes `src/web/mod.rs` registers that are for programs: the API (without its
 /// catch-all), the exports, the feed and the health check.
 fn served_routes() -> BTreeSet<String> {
-    let source = include_str!("../src/web/mod.rs");
+    let source = include_str!("../../src/web/mod.rs");
     source
         .split(".route(\"")
         .skip(1)

@@ -2,9 +2,7 @@
 //! `title_en`/`summary_en` shown and searched with English stemming), related measures on a
 //! measure page, and its ready citations.
 
-mod common;
-
-use common::TempHandbook;
+use crate::common::TempHandbook;
 
 fn english_handbook() -> TempHandbook {
     let hb = TempHandbook::fixture();
@@ -16,13 +14,13 @@ fn english_handbook() -> TempHandbook {
         );
     hb.write("vocabulary.toml", &vocabulary);
     // The fixture's Kranj entry, with English text and a gazette added.
-    let (folder, id, fields) = common::FIXTURE
+    let (folder, id, fields) = crate::common::FIXTURE
         .iter()
         .find(|(_, id, _)| *id == "kranj-najemnine")
         .unwrap();
     hb.write(
         &format!("measures/{folder}/{id}.toml"),
-        &common::fixture_entry(&format!(
+        &crate::common::fixture_entry(&format!(
             r#"{fields}title_en = "Rent subsidies in the old town of Kranj"
 summary_en = "The municipality pays part of the rent of new shops in the old town centre."
 gazette = "Uradni list RS, št. 12/2024"
@@ -83,8 +81,8 @@ async fn the_english_facet_counts_equal_the_slovenian_ones() {
         "status",
     ] {
         assert_eq!(
-            common::facet_counts(&sl, facet),
-            common::facet_counts(&en, facet),
+            crate::common::facet_counts(&sl, facet),
+            crate::common::facet_counts(&en, facet),
             "{facet}"
         );
     }

@@ -3,12 +3,10 @@
 //! every field has its row in the page's language, and that the statistics' counts are the
 //! search's own, so every bar and table row opens a search listing exactly what it counts.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::{TempHandbook, facet_counts};
 use axum::http::StatusCode;
-use common::{TempHandbook, facet_counts};
 
 const ROWS_SL: [&str; 16] = [
     "Občina",

@@ -8,8 +8,6 @@
 //! written, query strings round-trip, stems keep three letters, snippets show their match and
 //! escape everything but their marks.
 
-mod common;
-
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
@@ -33,17 +31,18 @@ const FILE: &str = "measures/kranj/generated-entry.toml";
 const ID: &str = "generated-entry";
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
-    Vocabulary::parse(Path::new("vocabulary.toml"), common::VOCABULARY).expect("valid fixture")
+    Vocabulary::parse(Path::new("vocabulary.toml"), crate::common::VOCABULARY)
+        .expect("valid fixture")
 });
 
 /// The fixture handbook, indexed in memory once for every search property.
 static SNAPSHOT: LazyLock<Arc<Snapshot>> = LazyLock::new(|| {
-    let hb = common::TempHandbook::fixture();
+    let hb = crate::common::TempHandbook::fixture();
     hb.catalog().handle().get()
 });
 
 fn today() -> NaiveDate {
-    common::today()
+    crate::common::today()
 }
 
 /// Cheap properties run many cases; searches fewer. Failures are reported with the shrunk
@@ -711,7 +710,7 @@ fn near_valid_vocabulary() -> impl Strategy<Value = String> {
         proptest::collection::vec((field, junk_value()), 0..4),
     );
     proptest::collection::vec(term, 0..6).prop_map(|terms| {
-        let mut s = String::from(common::VOCABULARY);
+        let mut s = String::from(crate::common::VOCABULARY);
         for (table, key, fields) in terms {
             s.push_str(&format!("[{table}.{key}]\n"));
             for (f, v) in fields {
@@ -742,7 +741,7 @@ proptest! {
 
     #[test]
     fn any_region_label_gives_a_region_with_a_key(label in toml_text(20)) {
-        let source = format!("{}[municipality.nova]\nlabel = \"Nova\"\nregion = {}\n", common::VOCABULARY, label.1);
+        let source = format!("{}[municipality.nova]\nlabel = \"Nova\"\nregion = {}\n", crate::common::VOCABULARY, label.1);
         check_vocabulary(&source)?;
     }
 }
@@ -927,7 +926,7 @@ fn diagnostics_quote_the_line_as_it_is_in_the_file() {
 /// an escape, `\u004E` + U+0301 → `\u004É`, and a valid file became a syntax error.
 #[test]
 fn an_accent_after_an_escape_stays_an_accent() {
-    let source = common::simple_entry("\\u004E\u{301}");
+    let source = crate::common::simple_entry("\\u004E\u{301}");
     let e = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
     assert_eq!(e.title, "Ń");
 }
@@ -936,7 +935,7 @@ fn an_accent_after_an_escape_stays_an_accent() {
 /// analysers expect composed text, split "č" into "c" and a stray accent.
 #[test]
 fn escaped_decomposed_letters_are_composed() {
-    let source = common::simple_entry("Pro\\u0063\\u030Celja");
+    let source = crate::common::simple_entry("Pro\\u0063\\u030Celja");
     let e = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
     assert_eq!(e.title, "Pročelja");
 }
@@ -946,7 +945,7 @@ fn escaped_decomposed_letters_are_composed() {
 fn a_region_label_without_letters_is_an_error() {
     let source = format!(
         "{}[municipality.nova]\nlabel = \"Nova\"\nregion = \"—!\"\n",
-        common::VOCABULARY
+        crate::common::VOCABULARY
     );
     let errors = Vocabulary::parse(Path::new("vocabulary.toml"), &source).unwrap_err();
     assert_eq!(errors[0].code, "empty-value");
@@ -978,7 +977,7 @@ fn deeply_nested_values_and_keys_are_diagnostics_not_a_stack_overflow() {
 fn a_megabyte_with_a_problem_everywhere_reports_the_first_hundred_briefly() {
     let vocabulary = Vocabulary::parse(
         Path::new("vocabulary.toml"),
-        include_str!("../handbook/vocabulary.toml"),
+        include_str!("../../handbook/vocabulary.toml"),
     )
     .unwrap();
     let n = 1 << 20;

@@ -1,9 +1,7 @@
 //! The JSON API and the pages over the fixture handbook, with hand-computed expectations.
 
-mod common;
-
+use crate::common::{TempHandbook, counts, facet_counts};
 use axum::http::StatusCode;
-use common::{TempHandbook, counts, facet_counts};
 
 #[tokio::test]
 async fn an_empty_query_lists_every_entry_with_facet_counts() {
@@ -551,7 +549,7 @@ async fn analyze_shows_the_terms_of_a_text() {
 
 /// A call of the series `kranj-najemnine-mestno-jedro` with these dates (today is 2024-06-15).
 fn rent_call(title: &str, dates: &str) -> String {
-    common::fixture_entry(&format!(
+    crate::common::fixture_entry(&format!(
         "title = \"{title}\"\nsummary = \"Občina krije del najemnine.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"subvencija-najemnine\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nseries = \"kranj-najemnine-mestno-jedro\"\n{dates}"
     ))
 }
@@ -574,7 +572,7 @@ async fn the_calls_of_a_series_link_to_each_other_newest_year_first() {
     );
     hb.write(
         "measures/kranj/kranj-fasade-2019.toml",
-        &common::fixture_entry(
+        &crate::common::fixture_entry(
             "title = \"Fasade 2019\"\nsummary = \"Pročelja.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"sofinanciranje-fasad\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nclosed = true\nseries = \"kranj-fasade\"\n",
         ),
     );
@@ -652,7 +650,7 @@ fn a_series_with_one_call_is_a_warning_and_a_bad_series_key_an_error() {
             "series = \"Kranj najemnine\"",
         ),
     );
-    let resolved = handbook::handbook::Handbook::load(hb.root(), common::today())
+    let resolved = handbook::handbook::Handbook::load(hb.root(), crate::common::today())
         .unwrap()
         .resolve();
     let codes: Vec<(&str, bool)> = resolved
@@ -668,7 +666,7 @@ fn a_series_with_one_call_is_a_warning_and_a_bad_series_key_an_error() {
 async fn a_standing_measure_confirmed_long_ago_is_not_shown_as_running() {
     let hb = TempHandbook::empty();
     let standing = |title: &str, year: i32| {
-        common::fixture_entry(&format!(
+        crate::common::fixture_entry(&format!(
             "title = \"{title}\"\nsummary = \"Odlok o nižji najemnini.\"\nmunicipalities = [\"koper\"]\ntypes = [\"subvencija-najemnine\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\nlast_confirmed = {year}\n"
         ))
     };
@@ -707,7 +705,7 @@ async fn a_standing_measure_confirmed_long_ago_is_not_shown_as_running() {
 async fn browsing_without_words_lists_open_and_upcoming_then_standing_then_closed_newest_first() {
     let hb = TempHandbook::empty();
     let entry = |title: &str, dates: &str| {
-        common::fixture_entry(&format!(
+        crate::common::fixture_entry(&format!(
             "title = \"{title}\"\nsummary = \"Ukrep.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"vavcer\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-03-01\n{dates}"
         ))
     };

@@ -3,15 +3,13 @@
 //! valid versions, and at the end search holds exactly what the folder holds. Bounded: about
 //! 400 operations, then at most 20 seconds to settle. Figures: `-- --nocapture`.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::fs;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{App, TempHandbook, simple_entry};
+use crate::common::{App, TempHandbook, simple_entry};
 use handbook::corpus::Rng;
 use handbook::watch;
 
@@ -44,7 +42,12 @@ async fn search_stays_whole_under_churn_and_ends_equal_to_the_folder() {
     }
     let catalog = hb.catalog();
     let app = App::new(&catalog);
-    let _watching = watch::spawn(hb.root(), Arc::new(Mutex::new(catalog)), common::today).unwrap();
+    let _watching = watch::spawn(
+        hb.root(),
+        Arc::new(Mutex::new(catalog)),
+        crate::common::today,
+    )
+    .unwrap();
     let stable_ids: BTreeSet<String> = (0..STABLE).map(|i| format!("stalni-{i:02}")).collect();
 
     // Searches run all through the churn, checking that no stable entry is ever missing.

@@ -1,10 +1,8 @@
 //! The handbook that ships in `handbook/` is valid, complete and searchable.
 
-mod common;
-
 use std::path::Path;
 
-use common::App;
+use crate::common::App;
 use handbook::catalog::Catalog;
 use handbook::handbook::Handbook;
 

@@ -151,6 +151,25 @@ impl Server {
     }
 
     /// SIGKILL: no chance to clean up, as in a power cut or an OOM kill.
+    /// Asks the server to stop, as an operator or systemd would (SIGTERM).
+    pub fn sigterm(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Stops the server with SIGTERM and waits for it to end by itself: it saves what it has
+    /// not saved yet (the handbook cache), unlike `kill`.
+    pub fn stop(mut self) {
+        self.sigterm();
+        let status = self
+            .wait_exit(Duration::from_secs(15))
+            .expect("the server did not stop within 15 s of SIGTERM");
+        assert!(status.success(), "{status:?}\n{}", self.log());
+    }
+
     pub fn kill(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -1,11 +1,9 @@
 //! `handbook check` and `handbook new` as an editor runs them: the binary, its output and exit
 //! codes, on broken handbooks.
 
-mod common;
-
 use std::process::Command;
 
-use common::{TempHandbook, simple_entry};
+use crate::common::{TempHandbook, simple_entry};
 
 struct Run {
     code: i32,
