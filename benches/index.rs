@@ -10,7 +10,7 @@
 mod support;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use handbook::catalog::{Catalog, Changes};
+use handbook::live::catalog::{Catalog, Changes};
 use support::{corpus, sizes};
 
 fn bench(c: &mut Criterion) {
@@ -31,7 +31,7 @@ fn bench(c: &mut Criterion) {
             });
         });
         let (mut catalog, _) = Catalog::open(dir.path(), None, today).unwrap();
-        let (files, _) = handbook::handbook::discover(dir.path());
+        let (files, _) = handbook::handbook::folder::discover(dir.path());
         let path = files[files.len() / 2].clone();
         let original = std::fs::read_to_string(&path).unwrap();
         let mut version = 0u64;
@@ -60,7 +60,7 @@ fn bench(c: &mut Criterion) {
 fn start(c: &mut Criterion, n: usize, dir: &tempfile::TempDir) {
     let today = handbook::today();
     // The cache trusts no file changed in the last two seconds: age them all.
-    let (files, _) = handbook::handbook::discover(dir.path());
+    let (files, _) = handbook::handbook::folder::discover(dir.path());
     let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
     for path in &files {
         let file = std::fs::File::options().write(true).open(path).unwrap();
@@ -74,7 +74,7 @@ fn start(c: &mut Criterion, n: usize, dir: &tempfile::TempDir) {
     group.sample_size(20);
     group.bench_function(BenchmarkId::new("cache", n), |b| {
         b.iter_with_large_drop(|| {
-            let (cache, why) = handbook::handbook_cache::Cache::load(index.path(), today);
+            let (cache, why) = handbook::handbook::cache::Cache::load(index.path(), today);
             assert!(why.is_none(), "{why:?}");
             cache
         });

@@ -9,8 +9,8 @@
 mod support;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use handbook::catalog::Catalog;
-use handbook::query::Features;
+use handbook::live::catalog::Catalog;
+use handbook::search::query::Features;
 use handbook::search::{Facet, SearchQuery};
 use support::{corpus, sizes};
 

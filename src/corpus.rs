@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{Days, NaiveDate};
 
-use crate::vocabulary::Vocabulary;
+use crate::handbook::vocabulary::Vocabulary;
 
 /// A small, fast, deterministic generator (xorshift64*); no need for cryptographic quality.
 pub struct Rng(u64);
@@ -206,7 +206,7 @@ pub fn write(dir: &Path, vocabulary_file: &Path, n: usize, seed: u64) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::handbook::Handbook;
+    use crate::handbook::folder::Handbook;
 
     #[test]
     fn a_generated_handbook_is_valid_and_deterministic() {
@@ -226,7 +226,7 @@ mod tests {
         assert!(errors.is_empty(), "{}", errors.join("\n"));
         assert_eq!(resolved.entries.len(), 50);
         let first = |d: &Path| {
-            let (files, _) = crate::handbook::discover(d);
+            let (files, _) = crate::handbook::folder::discover(d);
             fs::read_to_string(&files[0]).unwrap()
         };
         assert_eq!(first(a.path()), first(b.path()));

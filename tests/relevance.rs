@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use handbook::catalog::Catalog;
+use handbook::live::catalog::Catalog;
 use handbook::search::{Facet, SearchQuery};
 use serde::Deserialize;
 

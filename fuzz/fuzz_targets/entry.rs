@@ -7,9 +7,9 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
-use handbook::diagnostic::Diagnostic;
-use handbook::entry;
-use handbook::vocabulary::Vocabulary;
+use handbook::handbook::diagnostic::Diagnostic;
+use handbook::handbook::entry;
+use handbook::handbook::vocabulary::Vocabulary;
 use libfuzzer_sys::fuzz_target;
 
 static VOCABULARY: LazyLock<Vocabulary> = LazyLock::new(|| {
@@ -51,7 +51,7 @@ fuzz_target!(|data: &[u8]| {
                 check_position(&source, &w);
             }
             if let Some(body) = &e.body {
-                let _ = handbook::markdown::to_html(body);
+                let _ = handbook::text::markdown::to_html(body);
             }
         }
         Err(diagnostics) => {

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
-use handbook::catalog::Catalog;
+use handbook::live::catalog::Catalog;
 use handbook::search::{SearchQuery, Snapshot};
 use handbook::web::params::{parse_search, to_query_string};
 use libfuzzer_sys::fuzz_target;

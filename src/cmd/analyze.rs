@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use crate::analysis;
 use crate::cli::{AnalyzeArgs, Format};
+use crate::text::analysis;
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let words = analysis::analyze(&args.text);

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostic::{self, Diagnostic};
-use crate::handbook::{Handbook, LoadError};
+use crate::handbook::diagnostic::{self, Diagnostic};
+use crate::handbook::folder::{Handbook, LoadError};
 
 pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let root = &args.handbook.dir;

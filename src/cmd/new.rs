@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::cli::NewArgs;
-use crate::entry;
-use crate::handbook::{self, Handbook};
-use crate::vocabulary::{Dimension, Vocabulary};
+use crate::handbook::entry;
+use crate::handbook::folder::{self, Handbook};
+use crate::handbook::vocabulary::{Dimension, Vocabulary};
 
 pub fn run(args: &NewArgs) -> anyhow::Result<ExitCode> {
     let root = &args.handbook.dir;
@@ -22,11 +22,7 @@ pub fn run(args: &NewArgs) -> anyhow::Result<ExitCode> {
     }
     let handbook = Handbook::load(root, crate::today()).context("cannot read the handbook")?;
     let resolved = handbook.resolve();
-    if let Some(existing) = handbook
-        .files
-        .keys()
-        .find(|p| handbook::id_of(p) == args.id)
-    {
+    if let Some(existing) = handbook.files.keys().find(|p| folder::id_of(p) == args.id) {
         bail!(
             "the id `{}` is already used by {}",
             args.id,
@@ -70,9 +66,12 @@ fn check_key(v: &Vocabulary, dimension: Dimension, key: Option<&str>) -> anyhow:
     if v.terms(dimension).contains_key(key) {
         return Ok(());
     }
-    let hint = crate::diagnostic::did_you_mean(key, v.terms(dimension).keys().map(String::as_str))
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default();
+    let hint = crate::handbook::diagnostic::did_you_mean(
+        key,
+        v.terms(dimension).keys().map(String::as_str),
+    )
+    .map(|s| format!("; did you mean `{s}`?"))
+    .unwrap_or_default();
     bail!("unknown {} `{key}`{hint}", dimension.name())
 }
 

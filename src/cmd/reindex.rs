@@ -6,8 +6,8 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::cli::ReindexArgs;
-use crate::handbook::Handbook;
-use crate::handbook_cache::Cache;
+use crate::handbook::cache::Cache;
+use crate::handbook::folder::Handbook;
 use crate::index::{Opened, SearchIndex};
 
 pub fn run(args: &ReindexArgs) -> anyhow::Result<ExitCode> {

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::catalog::Catalog;
 use crate::cli::SearchArgs;
+use crate::live::catalog::Catalog;
 use crate::search::{Facet, SearchQuery};
 use crate::web::params::MAX_QUERY_BYTES;
 

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
-use crate::catalog::Catalog;
 use crate::cli::ServeArgs;
 use crate::index::Opened;
+use crate::live::catalog::Catalog;
 use crate::web::{self, AppState, WebConfig};
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
@@ -46,13 +46,13 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     // checked against what the cache said of them (changes made while the server was stopped
     // come in like edits), and the cache is saved for the next start. Searches never wait on
     // this; only the watcher waits on the catalog meanwhile.
-    let watching: Arc<Mutex<Option<crate::watch::Watching>>> = Arc::default();
+    let watching: Arc<Mutex<Option<crate::live::watch::Watching>>> = Arc::default();
     let startup = {
         let (catalog, watching, root) = (catalog.clone(), watching.clone(), root.clone());
         let watch = !args.no_watch;
         std::thread::spawn(move || {
             if watch {
-                match crate::watch::spawn(&root, catalog.clone(), crate::today) {
+                match crate::live::watch::spawn(&root, catalog.clone(), crate::today) {
                     Ok(w) => *lock(&watching) = Some(w),
                     // Serving what was read is still worth more than not serving at all.
                     Err(e) => tracing::error!(

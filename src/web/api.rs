@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::{ApiError, AppError};
-use crate::entry::{Entry, Status};
-use crate::lang::Lang;
+use crate::handbook::entry::{Entry, Status};
+use crate::handbook::vocabulary::Dimension;
 use crate::search::{Lookup, Results, Snapshot};
-use crate::vocabulary::Dimension;
+use crate::text::lang::Lang;
 
 pub async fn search(
     State(state): State<AppState>,
@@ -146,8 +146,8 @@ pub async fn analyze(RawQuery(raw): RawQuery) -> Result<Json<Value>, ApiError> {
     }
     Ok(Json(json!({
         "text": text,
-        "analyzer": {"exact": crate::analysis::EXACT_ANALYZER, "stemmed": crate::analysis::ANALYZER},
-        "terms": crate::analysis::analyze(&text),
+        "analyzer": {"exact": crate::text::analysis::EXACT_ANALYZER, "stemmed": crate::text::analysis::ANALYZER},
+        "terms": crate::text::analysis::analyze(&text),
     })))
 }
 
@@ -192,7 +192,7 @@ pub(super) fn entry_json(
     entry: &Entry,
     snapshot: &Snapshot,
     base_url: &str,
-    status: crate::entry::Status,
+    status: crate::handbook::entry::Status,
     today: chrono::NaiveDate,
     lang: Lang,
 ) -> Value {

@@ -3,7 +3,7 @@
 //! managers. Both name the provider, the title, the gazette, the permalink and the day the
 //! entry was last checked, which is what makes a citation of a living handbook verifiable.
 
-use crate::entry::Entry;
+use crate::handbook::entry::Entry;
 
 /// The handbook as a publication, in citations.
 const PUBLICATION: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
@@ -97,7 +97,7 @@ provider = "Mestna občina Kranj"
 updated = 2024-03-05
 gazette = "Uradni list RS, št. 5/2019"
 "#;
-        let vocabulary = crate::vocabulary::Vocabulary::parse(
+        let vocabulary = crate::handbook::vocabulary::Vocabulary::parse(
             std::path::Path::new("vocabulary.toml"),
             r#"[type.subvencija-najemnine]
 label = "Subvencija najemnine"
@@ -109,7 +109,7 @@ region = "Gorenjska"
 "#,
         )
         .expect("vocabulary");
-        crate::entry::parse(
+        crate::handbook::entry::parse(
             std::path::Path::new("x.toml"),
             "kranj-najem",
             source,

@@ -15,10 +15,10 @@ use super::AppState;
 use super::error::PageError;
 use super::params;
 use super::views::{self, Frame, date_in, eur_in, href, layout, status_badge};
-use crate::entry::Entry;
-use crate::lang::Lang;
+use crate::handbook::entry::Entry;
+use crate::handbook::vocabulary::Dimension;
 use crate::search::{Facet, Lookup, Snapshot};
-use crate::vocabulary::Dimension;
+use crate::text::lang::Lang;
 
 /// Fewest measures a comparison shows.
 pub const MIN_MEASURES: usize = 2;

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use super::error::{ApiError, AppError};
 use super::{AppState, WebConfig};
+use crate::handbook::vocabulary::Dimension;
 use crate::search::{Results, SearchQuery, Snapshot};
-use crate::vocabulary::Dimension;
 
 /// The columns of the CSV, in order. Keys, not labels, so a program reading the file does not
 /// depend on the language; the values are what the page shows.

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
 use super::{AppState, WebConfig, params, views};
-use crate::entry::Entry;
-use crate::lang::Lang;
+use crate::handbook::entry::Entry;
+use crate::handbook::vocabulary::Dimension;
 use crate::search::{Results, SearchQuery, Snapshot};
-use crate::vocabulary::Dimension;
+use crate::text::lang::Lang;
 
 /// Most entries in one feed. A reader polls the feed again and again; the newest are what it
 /// needs, and a whole handbook of thousands is what `/export.json` is for.

@@ -32,7 +32,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
-use crate::catalog::SnapshotHandle;
+use crate::live::catalog::SnapshotHandle;
 use crate::search::{Results, SearchQuery, Snapshot};
 
 pub use error::AppError;

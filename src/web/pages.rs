@@ -8,7 +8,7 @@ use maud::Markup;
 
 use super::error::{AppError, PageError};
 use super::{AppState, params, views};
-use crate::search::Lookup;
+use crate::search::snapshot::Lookup;
 
 pub async fn search(
     State(state): State<AppState>,

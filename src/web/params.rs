@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::lang::Lang;
 use crate::search::{DEFAULT_PER_PAGE, Facet, MAX_PER_PAGE, SearchQuery, Sort};
+use crate::text::lang::Lang;
 
 /// Longest query text accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 1024;

@@ -14,8 +14,8 @@ use super::AppState;
 use super::error::PageError;
 use super::params;
 use super::views::{Frame, count_word, href, layout};
-use crate::lang::Lang;
 use crate::search::{Facet, Results};
+use crate::text::lang::Lang;
 
 /// Bars: #0b5cad on white is 6.6:1, well above the 3:1 that graphics need.
 const BAR: &str = "#0b5cad";

@@ -10,11 +10,11 @@ use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::params;
-use crate::diagnostic::Diagnostic;
-use crate::entry::{Entry, Status};
-use crate::lang::Lang;
+use crate::handbook::diagnostic::Diagnostic;
+use crate::handbook::entry::{Entry, Status};
+use crate::handbook::vocabulary::Dimension;
 use crate::search::{Facet, Results, SearchQuery, Snapshot, Sort};
-use crate::vocabulary::Dimension;
+use crate::text::lang::Lang;
 
 const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
 const SITE_EN: &str = "Handbook of measures for entrepreneurship in town centres";
@@ -199,7 +199,7 @@ pub fn search_page(
                         option value=(s.key()) selected[s == query.sort] { (s.label_in(lang)) }
                     }
                 }
-                @if query.per_page != crate::search::DEFAULT_PER_PAGE {
+                @if query.per_page != crate::search::request::DEFAULT_PER_PAGE {
                     input type="hidden" name="per_page" value=(query.per_page);
                 }
                 @if lang == Lang::En {
@@ -438,7 +438,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                 dt { (lang.pick("Zadnje preverjeno", "Last checked")) } dd { time datetime=(entry.updated.to_string()) { (d(entry.updated)) } }
             }
             @if let Some(body) = &entry.body {
-                section.body lang=[(lang == Lang::En).then_some("sl")] { (PreEscaped(crate::markdown::to_html(body))) }
+                section.body lang=[(lang == Lang::En).then_some("sl")] { (PreEscaped(crate::text::markdown::to_html(body))) }
             }
             @if !v.series.is_empty() {
                 section.series aria-labelledby="series-h" {

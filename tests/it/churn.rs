@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::{App, TempHandbook, simple_entry};
 use handbook::corpus::Rng;
-use handbook::watch;
+use handbook::live::watch;
 
 const STABLE: usize = 20;
 const VOLATILE: usize = 12;
@@ -158,10 +158,10 @@ async fn search_stays_whole_under_churn_and_ends_equal_to_the_folder() {
     let (writes, broken, renames, deletes) = writer.await.unwrap();
     let churn_time = started.elapsed();
 
-    let expected: BTreeSet<String> = handbook::handbook::discover(hb.root())
+    let expected: BTreeSet<String> = handbook::handbook::folder::discover(hb.root())
         .0
         .iter()
-        .map(|p| handbook::handbook::id_of(p))
+        .map(|p| handbook::handbook::folder::id_of(p))
         .collect();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {

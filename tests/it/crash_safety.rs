@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::common::server::{Client, Server};
-use handbook::handbook::Handbook;
+use handbook::handbook::folder::Handbook;
 
 /// Long enough for a debug build on a busy two-core machine; a hang fails instead of stalling CI.
 const READY_TIMEOUT: Duration = Duration::from_secs(60);

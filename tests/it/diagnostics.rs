@@ -2,8 +2,8 @@
 //! column, and the words of its message and help.
 
 use crate::common::{TempHandbook, simple_entry, today};
-use handbook::diagnostic::Diagnostic;
-use handbook::handbook::Handbook;
+use handbook::handbook::diagnostic::Diagnostic;
+use handbook::handbook::folder::Handbook;
 
 fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {
     let resolved = Handbook::load(hb.root(), today()).unwrap().resolve();
@@ -361,7 +361,7 @@ fn invalid_vocabulary_key() {
     let hb = TempHandbook::empty();
     std::fs::write(hb.path("vocabulary.toml"), "[municipality.Novo_Mesto]\nlabel = \"Novo mesto\"\n[type.a]\nlabel = \"A\"\n[source.b]\nlabel = \"B\"\n").unwrap();
     let err = Handbook::load(hb.root(), today()).unwrap_err();
-    let handbook::handbook::LoadError::Vocabulary { diagnostics, .. } = err else {
+    let handbook::handbook::folder::LoadError::Vocabulary { diagnostics, .. } = err else {
         panic!("{err}")
     };
     assert_diagnostic(

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::common::{App, FIXTURE, TempHandbook, simple_entry, today};
-use handbook::catalog::{Catalog, Changes};
 use handbook::corpus::Rng;
-use handbook::diagnostic::Diagnostic;
-use handbook::handbook::Handbook;
+use handbook::handbook::diagnostic::Diagnostic;
+use handbook::handbook::folder::Handbook;
+use handbook::live::catalog::{Catalog, Changes};
 
 /// Every problem a fresh load of the handbook reports.
 fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {

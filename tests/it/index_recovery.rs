@@ -6,9 +6,9 @@
 use std::fs;
 
 use crate::common::{TempHandbook, simple_entry, today};
-use handbook::catalog::{Catalog, Changes};
 use handbook::index::Opened;
-use handbook::search::SearchQuery;
+use handbook::live::catalog::{Catalog, Changes};
+use handbook::search::request::SearchQuery;
 
 fn open(hb: &TempHandbook, index: &std::path::Path) -> (Catalog, Opened) {
     Catalog::open(hb.root(), Some(index), today()).unwrap()
@@ -204,9 +204,10 @@ fn a_file_saved_just_before_the_cache_is_served_by_the_next_start_and_stamped_on
     // Read again unchanged, it now has a stamp, and the cache is saved with it.
     c.save_cache();
     drop(c);
-    let (cache, why) = handbook::handbook_cache::Cache::load(index.path(), today());
+    let (cache, why) = handbook::handbook::cache::Cache::load(index.path(), today());
     assert_eq!(why, None);
-    let read = handbook::handbook::Handbook::load_cached(hb.root(), today(), &cache).unwrap();
+    let read =
+        handbook::handbook::folder::Handbook::load_cached(hb.root(), today(), &cache).unwrap();
     assert_eq!(cache.hits(&read), 7, "every file comes from the cache");
 }
 

@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::common::{App, TempHandbook, simple_entry};
-use handbook::catalog::Catalog;
-use handbook::watch;
+use handbook::live::catalog::Catalog;
+use handbook::live::watch;
 
 /// Polls until `check` holds, for at most ten seconds (the target is one; CI machines are slow).
 async fn eventually<F, Fut>(what: &str, mut check: F)

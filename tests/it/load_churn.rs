@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use crate::common::server::{Client, Server};
 use handbook::corpus::{self, Rng};
-use handbook::handbook::Handbook;
-use handbook::vocabulary::Vocabulary;
+use handbook::handbook::folder::Handbook;
+use handbook::handbook::vocabulary::Vocabulary;
 
 const CLIENTS: usize = 4;
 const CHURN_FILES: usize = 40;

@@ -12,14 +12,14 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
-use handbook::analysis;
-use handbook::diagnostic::{Diagnostic, MAX_PER_FILE};
-use handbook::entry::{self, Entry};
-use handbook::query::{self, Clause, Features};
+use handbook::handbook::diagnostic::{Diagnostic, MAX_PER_FILE};
+use handbook::handbook::entry::{self, Entry};
+use handbook::handbook::vocabulary::Vocabulary;
+use handbook::search::query::{self, Clause, Features};
+use handbook::search::snippet;
 use handbook::search::{MAX_PER_PAGE, SearchQuery, Snapshot};
-use handbook::snippet;
-use handbook::stemmer;
-use handbook::vocabulary::Vocabulary;
+use handbook::text::analysis;
+use handbook::text::stemmer;
 use handbook::web::params::{
     MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES, parse_search, to_query_string,
 };
@@ -114,7 +114,7 @@ fn toml_list(items: &[String]) -> String {
     format!("[{}]", items.join(", "))
 }
 
-fn keys_of(dimension: handbook::vocabulary::Dimension) -> Vec<String> {
+fn keys_of(dimension: handbook::handbook::vocabulary::Dimension) -> Vec<String> {
     VOCABULARY.terms(dimension).keys().cloned().collect()
 }
 
@@ -142,7 +142,7 @@ impl ValidEntry {
 }
 
 fn valid_entry() -> impl Strategy<Value = ValidEntry> {
-    use handbook::vocabulary::Dimension;
+    use handbook::handbook::vocabulary::Dimension;
     let municipalities = keys_of(Dimension::Municipality);
     let types = keys_of(Dimension::Type);
     let sources = keys_of(Dimension::Source);

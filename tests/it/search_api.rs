@@ -650,7 +650,7 @@ fn a_series_with_one_call_is_a_warning_and_a_bad_series_key_an_error() {
             "series = \"Kranj najemnine\"",
         ),
     );
-    let resolved = handbook::handbook::Handbook::load(hb.root(), crate::common::today())
+    let resolved = handbook::handbook::folder::Handbook::load(hb.root(), crate::common::today())
         .unwrap()
         .resolve();
     let codes: Vec<(&str, bool)> = resolved

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::Path;
 
-use handbook::catalog::{Catalog, Changes};
+use handbook::live::catalog::{Catalog, Changes};
 use handbook::search::{Facet, Results, Reuse, SearchQuery, Snapshot, Sort};
 
 /// Everything a reader sees of a search, scores included.

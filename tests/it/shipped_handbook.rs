@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::common::App;
-use handbook::catalog::Catalog;
-use handbook::handbook::Handbook;
+use handbook::handbook::folder::Handbook;
+use handbook::live::catalog::Catalog;
 
 fn shipped() -> Catalog {
     Catalog::open(
@@ -45,7 +45,7 @@ fn shipped_files() -> Handbook {
     .unwrap()
 }
 
-fn shipped_entries() -> handbook::handbook::Resolved {
+fn shipped_entries() -> handbook::handbook::folder::Resolved {
     shipped_files().resolve()
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use chrono::NaiveDate;
-use handbook::catalog::Catalog;
+use handbook::live::catalog::Catalog;
 use handbook::web::{AppState, WebConfig, router};
 use http_body_util::BodyExt;
 use tower::ServiceExt;

@@ -251,7 +251,7 @@ impl<T: TokenStream> TokenStream for StemmerTokenStream<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::fold;
+    use crate::text::analysis::fold;
 
     /// Whole paradigms: every form of a line must stem alike (written with diacritics, folded
     /// first as the analyser does).

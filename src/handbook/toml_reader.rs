@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::analysis;
-use crate::diagnostic::{Diagnostic, MAX_PER_FILE, did_you_mean};
+use crate::handbook::diagnostic::{Diagnostic, MAX_PER_FILE, did_you_mean};
+use crate::text::analysis;
 
 /// A spanned TOML document.
 pub type Document<'s> = Spanned<DeTable<'s>>;

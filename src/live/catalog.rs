@@ -9,12 +9,12 @@ use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
 
-use crate::diagnostic::Diagnostic;
-use crate::entry::Entry;
-use crate::handbook::{self, Handbook, LoadError};
-use crate::handbook_cache;
+use crate::handbook::cache;
+use crate::handbook::diagnostic::Diagnostic;
+use crate::handbook::entry::Entry;
+use crate::handbook::folder::{self, Handbook, LoadError};
 use crate::index::{IndexError, Opened, SearchIndex};
-use crate::search::Snapshot;
+use crate::search::snapshot::Snapshot;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -138,10 +138,10 @@ impl Catalog {
         let started = std::time::Instant::now();
         // The index is found and checked while the cache is decoded: neither needs the other.
         let (cache, found) = std::thread::scope(|scope| match index_dir {
-            None => (handbook_cache::Cache::default(), None),
+            None => (cache::Cache::default(), None),
             Some(dir) => {
                 let finding = scope.spawn(|| SearchIndex::find(dir));
-                let (cache, why) = handbook_cache::Cache::load(dir, today);
+                let (cache, why) = cache::Cache::load(dir, today);
                 if let Some(why) = why {
                     tracing::info!(%why, "reading every file of the handbook");
                 }
@@ -224,7 +224,7 @@ impl Catalog {
         if self.cached_generation == self.generation {
             return;
         }
-        match handbook_cache::save(dir, &self.handbook) {
+        match cache::save(dir, &self.handbook) {
             Ok(count) => {
                 self.cached_generation = self.generation;
                 tracing::debug!(entries = count, "saved the handbook cache");
@@ -273,7 +273,7 @@ impl Catalog {
             }
         }
         if changes.rescan && !full_rebuild {
-            let (found, skipped) = handbook::discover(&self.handbook.root);
+            let (found, skipped) = folder::discover(&self.handbook.root);
             // Links and unreadable folders are found only by walking; what the walk says now
             // replaces what it said before (a link added, an unreadable folder fixed).
             self.handbook.skipped = skipped;

@@ -13,9 +13,9 @@ use chrono::{Datelike, NaiveDate};
 use foldhash::HashMap;
 use tantivy::{DocId, SegmentReader};
 
-use crate::entry::{Entry, Status};
-use crate::search::Facet;
-use crate::vocabulary::Vocabulary;
+use crate::handbook::entry::{Entry, Status};
+use crate::handbook::vocabulary::Vocabulary;
+use crate::search::facet::Facet;
 
 /// An entry with what search derives from it once per version of the entry rather than once
 /// per request.
@@ -359,7 +359,7 @@ impl Rows {
             updated: day(entry.updated),
             open_from: entry.open_from.map_or(NO_START, day),
             open_until: entry.open_until.map_or(NO_DEADLINE, day),
-            confirmed_until: crate::entry::confirmed_until(entry.last_confirmed)
+            confirmed_until: crate::handbook::entry::confirmed_until(entry.last_confirmed)
                 .map_or(NO_DEADLINE, day),
             ids: start,
             ends: record.ends,
@@ -447,7 +447,8 @@ mod tests {
             updated: 0,
             open_from: open_from.map_or(NO_START, day),
             open_until: open_until.map_or(NO_DEADLINE, day),
-            confirmed_until: crate::entry::confirmed_until(last_confirmed).map_or(NO_DEADLINE, day),
+            confirmed_until: crate::handbook::entry::confirmed_until(last_confirmed)
+                .map_or(NO_DEADLINE, day),
             ids: 0,
             ends: [0; 6],
             closed,

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::de::DeTable;
 
-use crate::analysis;
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::lang::Lang;
-use crate::toml_reader::{self, Reader};
-use crate::vocabulary::{Dimension, Vocabulary};
+use crate::handbook::diagnostic::{Diagnostic, did_you_mean};
+use crate::handbook::toml_reader::{self, Reader};
+use crate::handbook::vocabulary::{Dimension, Vocabulary};
+use crate::text::analysis;
+use crate::text::lang::Lang;
 
 /// Every field an entry may have, in the order the editors' guide lists them.
 pub const FIELDS: [&str; 24] = [
@@ -55,30 +55,30 @@ pub struct Entry {
     /// read and kept in the handbook cache: folding every title was a fifth of a start.
     #[serde(skip)]
     pub sort_key: String,
-    #[serde(deserialize_with = "crate::cache_text::one")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::one")]
     pub id: String,
-    #[serde(deserialize_with = "crate::cache_text::one")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::one")]
     pub title: String,
-    #[serde(deserialize_with = "crate::cache_text::one")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::one")]
     pub summary: String,
     /// The title in English, for the English interface; the Slovenian one is shown otherwise.
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub title_en: Option<String>,
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub summary_en: Option<String>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub municipalities: Vec<String>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub types: Vec<String>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub sources: Vec<String>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub beneficiaries: Vec<String>,
-    #[serde(deserialize_with = "crate::cache_text::one")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::one")]
     pub provider: String,
     #[serde(with = "day")]
     pub updated: NaiveDate,
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub url: Option<String>,
     #[serde(with = "day::option")]
     pub open_from: Option<NaiveDate>,
@@ -94,19 +94,19 @@ pub struct Entry {
     pub last_confirmed: Option<i32>,
     /// The key shared by the calls of one recurring measure (a municipality's yearly call), so
     /// a page can list the other years.
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub series: Option<String>,
     pub budget_eur: Option<i64>,
     pub max_amount_eur: Option<i64>,
     pub cofinancing_percent: Option<i64>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub legal_basis: Vec<String>,
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub gazette: Option<String>,
-    #[serde(deserialize_with = "crate::cache_text::list")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub aliases: Vec<String>,
     /// Markdown; rendered with raw HTML shown as text.
-    #[serde(deserialize_with = "crate::cache_text::maybe")]
+    #[serde(deserialize_with = "crate::handbook::serde_text::maybe")]
     pub body: Option<String>,
 }
 
@@ -267,7 +267,7 @@ impl Entry {
     pub fn body_text(&self) -> String {
         self.body
             .as_deref()
-            .map(crate::markdown::plain_text)
+            .map(crate::text::markdown::plain_text)
             .unwrap_or_default()
     }
 }
@@ -570,7 +570,7 @@ fn check(
             aliases,
             body,
         };
-        entry.digest = crate::digest::Digest::default()
+        entry.digest = crate::handbook::digest::Digest::default()
             .eat(serde_json::to_string(&entry).unwrap_or_default().as_bytes())
             .value();
         entry.sort_key = analysis::fold(&entry.title);
@@ -781,7 +781,7 @@ mod tests {
     #[test]
     fn binary_text_is_checked_as_utf8_and_dates_are_day_numbers_there_but_iso_in_json() {
         #[derive(serde::Deserialize)]
-        struct Field(#[serde(deserialize_with = "crate::cache_text::one")] String);
+        struct Field(#[serde(deserialize_with = "crate::handbook::serde_text::one")] String);
         let good = postcard::to_stdvec("Črnomelj, žaga").unwrap();
         assert_eq!(
             postcard::from_bytes::<Field>(&good).unwrap().0,

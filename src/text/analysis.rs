@@ -11,8 +11,8 @@ use tantivy::Index;
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer, TokenStream};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::stemmer::SlovenianStemmer;
-use crate::tokenizer::FoldingTokenizer;
+use crate::text::stemmer::SlovenianStemmer;
+use crate::text::tokenizer::FoldingTokenizer;
 
 /// The stemmed analyser's name in Tantivy.
 pub const ANALYZER: &str = "sl";
@@ -96,7 +96,7 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
             start: t.offset_from,
             end: t.offset_to,
             folded: t.text.clone(),
-            stem: crate::stemmer::stem(&t.text),
+            stem: crate::text::stemmer::stem(&t.text),
             stop: is_stop_word(&t.text),
         });
     });

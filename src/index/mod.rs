@@ -3,6 +3,8 @@
 //! written by another schema, corrupt), and applying changes entry by entry. The index is
 //! always derived: `handbook/` is the only source of truth, so any doubt means a rebuild.
 
+pub mod schema;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,12 +13,12 @@ use tantivy::directory::Directory;
 use tantivy::directory::error::LockError;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError, Term};
 
-use crate::analysis;
-use crate::digest::Digest;
-use crate::entry::Entry;
-use crate::handbook::Resolved;
-use crate::schema::{self, Fields, SCHEMA_VERSION};
-use crate::vocabulary::Vocabulary;
+use crate::handbook::digest::Digest;
+use crate::handbook::entry::Entry;
+use crate::handbook::folder::Resolved;
+use crate::handbook::vocabulary::Vocabulary;
+use crate::text::analysis;
+use schema::{Fields, SCHEMA_VERSION};
 
 /// One indexing thread for saves: a save is one document, and a second thread only makes its
 /// commit wait for more (p95 of save-to-searchable at 10,000 entries: 250 ms with one thread,

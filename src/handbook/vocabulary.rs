@@ -9,10 +9,10 @@ use std::path::Path;
 use serde::Serialize;
 use toml::de::DeValue;
 
-use crate::analysis;
-use crate::diagnostic::Diagnostic;
-use crate::lang::Lang;
-use crate::toml_reader::{self, Reader};
+use crate::handbook::diagnostic::Diagnostic;
+use crate::handbook::toml_reader::{self, Reader};
+use crate::text::analysis;
+use crate::text::lang::Lang;
 
 /// The facet dimensions that the vocabulary defines (status is computed, not defined).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -165,7 +165,7 @@ impl Vocabulary {
             };
             for (key, value) in entries.iter() {
                 let key_text = key.get_ref().to_string();
-                if !crate::entry::is_valid_id(&key_text) {
+                if !crate::handbook::entry::is_valid_id(&key_text) {
                     r.error(key.span(), "invalid-key", format!("`{key_text}` is not a valid key"))
                         .help = Some("keys use lowercase ascii letters, digits and single hyphens, e.g. `novo-mesto`".into());
                 }

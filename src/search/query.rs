@@ -22,11 +22,11 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
-use crate::analysis;
-use crate::coordination::Plus;
-use crate::schema::{Fields, Text};
-use crate::stemmer;
-use crate::synonyms;
+use crate::index::schema::{Fields, Text};
+use crate::search::coordination::Plus;
+use crate::text::analysis;
+use crate::text::stemmer;
+use crate::text::synonyms;
 
 /// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
 pub const COORDINATION: Score = 1000.0;

@@ -11,197 +11,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
-use serde::Serialize;
 use tantivy::query::{EnableScoring, Weight};
 use tantivy::{DocSet, Score, Searcher};
 
-use crate::analysis;
-use crate::diagnostic::Diagnostic;
-use crate::entry::{Entry, Status};
-use crate::handbook::Resolved;
-use crate::lang::Lang;
-use crate::matches::{Held, MatchCache, Matches};
+use crate::handbook::diagnostic::Diagnostic;
+use crate::handbook::entry::{Entry, Status};
+use crate::handbook::folder::Resolved;
+use crate::handbook::vocabulary::Vocabulary;
+use crate::index::schema::{Fields, Text};
 use crate::parallel;
-use crate::query::{self, Clause, Features, Highlighter};
-use crate::records::{self, Interner, Record, Row, Rows};
-use crate::schema::{Fields, Text};
-use crate::snippet;
-use crate::vocabulary::{Dimension, Vocabulary};
-
-/// A facet of the search page: the five vocabulary dimensions and the computed status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Facet {
-    Region,
-    Municipality,
-    Type,
-    Source,
-    Beneficiary,
-    Status,
-}
-
-impl Facet {
-    pub const ALL: [Facet; 6] = [
-        Facet::Status,
-        Facet::Region,
-        Facet::Municipality,
-        Facet::Type,
-        Facet::Source,
-        Facet::Beneficiary,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self.dimension() {
-            Some(d) => d.name(),
-            None => "status",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self.dimension() {
-            Some(d) => d.title(),
-            None => "Stanje razpisa",
-        }
-    }
-
-    pub fn title_in(self, lang: Lang) -> &'static str {
-        match self.dimension() {
-            Some(d) => d.title_in(lang),
-            None => lang.pick("Stanje razpisa", "Status of the call"),
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Facet> {
-        Facet::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Position in `Facet::ALL`, for per-facet arrays.
-    pub fn index(self) -> usize {
-        match self {
-            Facet::Status => 0,
-            Facet::Region => 1,
-            Facet::Municipality => 2,
-            Facet::Type => 3,
-            Facet::Source => 4,
-            Facet::Beneficiary => 5,
-        }
-    }
-
-    pub fn dimension(self) -> Option<Dimension> {
-        match self {
-            Facet::Region => Some(Dimension::Region),
-            Facet::Municipality => Some(Dimension::Municipality),
-            Facet::Type => Some(Dimension::Type),
-            Facet::Source => Some(Dimension::Source),
-            Facet::Beneficiary => Some(Dimension::Beneficiary),
-            Facet::Status => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    #[default]
-    Relevance,
-    Deadline,
-    Updated,
-}
-
-impl Sort {
-    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Deadline, Sort::Updated];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Sort::Relevance => "relevance",
-            Sort::Deadline => "deadline",
-            Sort::Updated => "updated",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Relevance => "ustreznosti",
-            Sort::Deadline => "roku prijave",
-            Sort::Updated => "zadnjem preverjanju",
-        }
-    }
-
-    pub fn label_in(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Sl => self.label(),
-            Lang::En => match self {
-                Sort::Relevance => "relevance",
-                Sort::Deadline => "deadline",
-                Sort::Updated => "last checked",
-            },
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Sort> {
-        Sort::ALL.into_iter().find(|s| s.key() == key)
-    }
-}
-
-pub const DEFAULT_PER_PAGE: usize = 20;
-pub const MAX_PER_PAGE: usize = 100;
-
-/// What a person asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchQuery {
-    pub text: String,
-    pub filters: BTreeMap<Facet, Vec<String>>,
-    pub sort: Sort,
-    pub page: usize,
-    pub per_page: usize,
-    /// The language of labels and snippets; what matches does not depend on it.
-    pub lang: Lang,
-}
-
-impl Default for SearchQuery {
-    fn default() -> Self {
-        SearchQuery {
-            text: String::new(),
-            filters: BTreeMap::new(),
-            sort: Sort::Relevance,
-            page: 1,
-            per_page: DEFAULT_PER_PAGE,
-            lang: Lang::Sl,
-        }
-    }
-}
-
-impl SearchQuery {
-    pub fn selected(&self, facet: Facet) -> &[String] {
-        self.filters.get(&facet).map_or(&[], Vec::as_slice)
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FacetValue {
-    pub value: String,
-    pub label: String,
-    pub count: usize,
-    pub selected: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Hit {
-    pub entry: Arc<Entry>,
-    pub status: Status,
-    pub score: Score,
-    /// HTML: escaped text with `<mark>` around matched words.
-    pub snippet: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Results {
-    pub total: usize,
-    pub page: usize,
-    pub per_page: usize,
-    pub hits: Vec<Hit>,
-    pub facets: Vec<(Facet, Vec<FacetValue>)>,
-}
+use crate::search::facet::Facet;
+use crate::search::matches::{Held, MatchCache, Matches};
+use crate::search::query::{self, Clause, Features, Highlighter};
+use crate::search::records::{self, Interner, Record, Row, Rows};
+use crate::search::request::{FacetValue, Hit, Results, SearchQuery, Sort};
+use crate::search::snippet;
+use crate::text::analysis;
+use crate::text::lang::Lang;
 
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
 /// that were committed with it. Swapped whole after each change; requests hold an `Arc`.

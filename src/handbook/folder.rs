@@ -14,10 +14,10 @@ use chrono::NaiveDate;
 use foldhash::{HashMap, HashMapExt};
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Texts};
-use crate::entry::{self, Entry};
-use crate::handbook_cache::{Cache, Stamp};
-use crate::vocabulary::Vocabulary;
+use crate::handbook::cache::{Cache, Stamp};
+use crate::handbook::diagnostic::{Diagnostic, Texts};
+use crate::handbook::entry::{self, Entry};
+use crate::handbook::vocabulary::Vocabulary;
 
 /// No real entry comes near this; a bigger file is a mistake (a pasted PDF, a binary).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;

@@ -11,8 +11,8 @@ use std::time::Duration;
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
-use crate::catalog::{Catalog, Changes};
-use crate::handbook;
+use crate::handbook::folder;
+use crate::live::catalog::{Catalog, Changes};
 
 /// Long enough to fold an editor's save (write temp, rename, delete backup: a few
 /// milliseconds) into one batch; every save waits this long and up to a quarter more, so it is
@@ -41,7 +41,7 @@ pub fn classify<'a>(
     events: impl IntoIterator<Item = (&'a EventKind, &'a [PathBuf])>,
 ) -> Changes {
     let mut changes = Changes::default();
-    let measures = Path::new(handbook::MEASURES_DIR);
+    let measures = Path::new(folder::MEASURES_DIR);
     for (kind, paths) in events {
         // Reading a file (ours included) is not a change; reacting to it would loop forever.
         if matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
@@ -55,16 +55,16 @@ pub fn classify<'a>(
             else {
                 continue;
             };
-            if rel == Path::new(handbook::VOCABULARY_FILE) {
+            if rel == Path::new(folder::VOCABULARY_FILE) {
                 changes.vocabulary = true;
             } else if rel.starts_with(measures) {
-                if handbook::is_entry_file(rel) {
+                if folder::is_entry_file(rel) {
                     changes.entries.insert(root.join(rel));
                 } else if rel.extension().is_none() && !is_hidden(rel) {
                     // Probably a folder that was created, moved or deleted with entries in it.
                     changes.rescan = true;
                 }
-            } else if rel.as_os_str().is_empty() || rel == Path::new(handbook::MEASURES_DIR) {
+            } else if rel.as_os_str().is_empty() || rel == Path::new(folder::MEASURES_DIR) {
                 changes.rescan = true;
             }
         }

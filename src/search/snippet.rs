@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use crate::analysis;
-use crate::query::Highlighter;
+use crate::search::query::Highlighter;
+use crate::text::analysis;
 
 /// Longest passage, in characters.
 pub const MAX_CHARS: usize = 220;
@@ -97,7 +97,7 @@ pub fn mark(text: &str, marks: &[Range<usize>], window: Range<usize>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::{Highlighter, compile_highlighter_for_tests};
+    use crate::search::query::{Highlighter, compile_highlighter_for_tests};
 
     fn hl(words: &[&str]) -> Highlighter {
         compile_highlighter_for_tests(words)

@@ -10,9 +10,9 @@ use tantivy::schema::{
 };
 use tantivy::{TantivyDocument, doc, schema::Facet};
 
-use crate::analysis;
-use crate::entry::Entry;
-use crate::vocabulary::{Dimension, Vocabulary};
+use crate::handbook::entry::Entry;
+use crate::handbook::vocabulary::{Dimension, Vocabulary};
+use crate::text::analysis;
 
 /// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
 pub const SCHEMA_VERSION: u32 = 5;

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use lru::LruCache;
 use tantivy::Score;
 
-use crate::query::{Clause, Features, Highlighter};
+use crate::search::query::{Clause, Features, Highlighter};
 
 /// What one snapshot's cache may hold: a few dozen sets of matches over 100,000 entries, and
 /// hundreds over 10,000.
@@ -158,7 +158,7 @@ impl MatchCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query;
+    use crate::search::query;
 
     fn matches(n: usize) -> Arc<Matches> {
         let mut found = Vec::with_capacity(n);

@@ -76,13 +76,19 @@ pub struct StoredDiagnostic<'a> {
     line: usize,
     column: usize,
     severity: Severity,
-    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed")]
+    #[serde(borrow, deserialize_with = "crate::handbook::serde_text::borrowed")]
     code: &'a str,
-    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed")]
+    #[serde(borrow, deserialize_with = "crate::handbook::serde_text::borrowed")]
     message: &'a str,
-    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed_maybe")]
+    #[serde(
+        borrow,
+        deserialize_with = "crate::handbook::serde_text::borrowed_maybe"
+    )]
     help: Option<&'a str>,
-    #[serde(borrow, deserialize_with = "crate::cache_text::borrowed_maybe")]
+    #[serde(
+        borrow,
+        deserialize_with = "crate::handbook::serde_text::borrowed_maybe"
+    )]
     source_line: Option<&'a str>,
     width: usize,
     caret: usize,

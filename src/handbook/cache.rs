@@ -17,11 +17,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, StoredDiagnostic, Texts};
-use crate::digest::Digest;
-use crate::entry::Entry;
-use crate::handbook::{FileState, Handbook};
-use crate::vocabulary::Vocabulary;
+use crate::handbook::diagnostic::{Diagnostic, StoredDiagnostic, Texts};
+use crate::handbook::digest::Digest;
+use crate::handbook::entry::Entry;
+use crate::handbook::folder::{FileState, Handbook};
+use crate::handbook::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
@@ -79,13 +79,13 @@ impl Stamp {
 /// short-lived allocations, and memory freed by a thread that then ends may not be given back.
 #[derive(Serialize, Deserialize)]
 struct CachedFile<'a> {
-    #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
+    #[serde(borrow, deserialize_with = "crate::handbook::serde_text::cow")]
     path: Cow<'a, str>,
     /// `None` for a file read too soon after it was saved: kept all the same, and read again.
     stamp: Option<Stamp>,
     entry: Cow<'a, Entry>,
     digest: u64,
-    #[serde(borrow, deserialize_with = "crate::cache_text::cow")]
+    #[serde(borrow, deserialize_with = "crate::handbook::serde_text::cow")]
     sort_key: Cow<'a, str>,
     /// About this file (`path`); their texts borrowed from the cache's bytes, to be shared.
     #[serde(borrow)]
@@ -227,8 +227,8 @@ fn program() -> String {
         "{} {} schema {} analysis {}",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
-        crate::schema::SCHEMA_VERSION,
-        crate::analysis::ANALYZER_VERSION
+        crate::index::schema::SCHEMA_VERSION,
+        crate::text::analysis::ANALYZER_VERSION
     )
 }
 
@@ -416,7 +416,7 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::handbook::Handbook;
+    use crate::handbook::folder::Handbook;
 
     const VOCABULARY: &str = "[municipality.kranj]\nlabel = \"Kranj\"\nregion = \"Gorenjska\"\n[type.vavcer]\nlabel = \"Vavčer\"\n[source.obcina]\nlabel = \"Občina\"\n";
 

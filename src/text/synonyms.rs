@@ -9,8 +9,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::analysis;
-use crate::stemmer;
+use crate::text::analysis;
+use crate::text::stemmer;
 
 const GROUPS: &[&[&str]] = &[
     &["fasada", "pročelje"],

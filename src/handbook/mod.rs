@@ -1,0 +1,16 @@
+//! The handbook as files: the folder (`folder`: finding, reading and resolving the entry files),
+//! one entry and its checks (`entry`), the vocabulary, span-aware TOML reading, the diagnostics
+//! an editor sees, and the cache of what was read, kept beside the index (`cache`).
+
+pub mod cache;
+pub mod diagnostic;
+pub mod digest;
+pub mod entry;
+pub mod folder;
+pub mod serde_text;
+pub mod toml_reader;
+pub mod vocabulary;
+
+pub use entry::{Entry, Status};
+pub use folder::{Handbook, LoadError, Resolved};
+pub use vocabulary::Vocabulary;

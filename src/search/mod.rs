@@ -1,0 +1,17 @@
+//! Searching one consistent snapshot of the handbook: what was asked (`request`), the facets,
+//! the query a text becomes (`query`, with `coordination` counting matched clauses), the
+//! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
+//! the snapshot and its match loop (`snapshot`), and the passage shown under a hit (`snippet`).
+
+pub mod coordination;
+pub mod facet;
+pub mod matches;
+pub mod query;
+pub mod records;
+pub mod request;
+pub mod snapshot;
+pub mod snippet;
+
+pub use facet::Facet;
+pub use request::{DEFAULT_PER_PAGE, FacetValue, Hit, MAX_PER_PAGE, Results, SearchQuery, Sort};
+pub use snapshot::{Lookup, Reuse, Snapshot};
