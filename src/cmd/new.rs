@@ -7,17 +7,17 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use crate::cli::NewArgs;
-use crate::handbook::entry;
 use crate::handbook::folder::{self, Handbook};
+use crate::handbook::id;
 use crate::handbook::vocabulary::{Dimension, Vocabulary};
 
 pub fn run(args: &NewArgs) -> anyhow::Result<ExitCode> {
     let root = &args.handbook.dir;
-    if !entry::is_valid_id(&args.id) {
+    if !id::is_valid_id(&args.id) {
         bail!(
             "`{}` is not a valid id; ids use lowercase ascii letters, digits and single hyphens, e.g. `{}`",
             args.id,
-            entry::suggest_id(&args.id)
+            id::suggest_id(&args.id)
         );
     }
     let handbook = Handbook::load(root, crate::today()).context("cannot read the handbook")?;

@@ -12,7 +12,6 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::handbook::diagnostic::{Diagnostic, StoredDiagnostic, Texts};
 use crate::handbook::digest::Digest;
 use crate::handbook::entry::Entry;
-use crate::handbook::folder::{FileState, Handbook};
+use crate::handbook::file::{FileState, Stamp};
 use crate::handbook::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
@@ -33,48 +32,6 @@ const FORMAT: u32 = 6;
 const PARTS: usize = 16;
 /// The header and the table of parts are read in one piece of at most this size.
 const HEAD_BYTES: u64 = 64 * 1024;
-/// A file changed within this long before it was read may change again within the same tick of
-/// the file system's clock, leaving the same stamp on other content ("racy" stamps, as git calls
-/// them); such a file gets no stamp, so it is read again at the next start rather than trusted.
-const RACY: Duration = Duration::from_secs(2);
-
-/// What identifies one version of a file without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
-    len: u64,
-    modified_ns: u128,
-    changed_ns: i128,
-    inode: u64,
-}
-
-impl Stamp {
-    /// The stamp of a file about to be read, or `None` if it changed too recently to be
-    /// told apart from its next version.
-    pub fn of(meta: &fs::Metadata) -> Option<Stamp> {
-        let modified = meta.modified().ok()?;
-        if modified + RACY >= SystemTime::now() {
-            return None;
-        }
-        let modified_ns = modified.duration_since(UNIX_EPOCH).ok()?.as_nanos();
-        #[cfg(unix)]
-        let (changed_ns, inode) = {
-            use std::os::unix::fs::MetadataExt;
-            (
-                i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec()),
-                meta.ino(),
-            )
-        };
-        #[cfg(not(unix))]
-        let (changed_ns, inode) = (0, 0);
-        Some(Stamp {
-            len: meta.len(),
-            modified_ns,
-            changed_ns,
-            inode,
-        })
-    }
-}
-
 /// Borrowed when saved: copying every entry to save it cost, at 100,000 entries, 150 MB of
 /// short-lived allocations, and memory freed by a thread that then ends may not be given back.
 #[derive(Serialize, Deserialize)]
@@ -323,10 +280,9 @@ impl Cache {
             .collect()
     }
 
-    /// How many of `handbook`'s files were taken from this cache.
-    pub fn hits(&self, handbook: &Handbook) -> usize {
-        handbook
-            .files
+    /// How many of `files` (a handbook's, as read) were taken from this cache.
+    pub fn hits(&self, files: &BTreeMap<PathBuf, FileState>) -> usize {
+        files
             .iter()
             .filter(|(path, state)| {
                 self.get(path).is_some_and(|(stamp, entry, _)| {
@@ -351,7 +307,7 @@ impl Cache {
     }
 }
 
-/// Saves the valid files of `handbook` with their stamps, atomically (a temporary file renamed
+/// Saves the valid files of a handbook with their stamps, atomically (a temporary file renamed
 /// over the old one), so a crash while writing leaves the old cache or none, never half of one.
 /// The day and vocabulary recorded are those the files were checked on and against.
 ///
@@ -359,9 +315,13 @@ impl Cache {
 /// serves first then serves it as the index holds it, and reads it again when it checks the
 /// files. Left out, it was missing from what such a start served until the check, and the
 /// index, which holds it, no longer matched the handbook served and was built again whole.
-pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
-    let files: Vec<CachedFile> = handbook
-        .files
+pub fn save(
+    index_dir: &Path,
+    files: &BTreeMap<PathBuf, FileState>,
+    vocabulary: &Vocabulary,
+    checked_on: NaiveDate,
+) -> std::io::Result<usize> {
+    let files: Vec<CachedFile> = files
         .iter()
         .filter_map(|(path, state)| {
             let entry = state.current.as_ref().ok()?;
@@ -395,8 +355,8 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
         program: program(),
     };
     let table = Table {
-        vocabulary: vocabulary_key(&handbook.vocabulary),
-        day: handbook.checked_on,
+        vocabulary: vocabulary_key(vocabulary),
+        day: checked_on,
         lengths: parts.iter().map(|p| p.len() as u64).collect(),
     };
     let tmp = index_dir.join(format!("{CACHE_FILE}.tmp"));
@@ -415,6 +375,8 @@ pub fn save(index_dir: &Path, handbook: &Handbook) -> std::io::Result<usize> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, SystemTime};
+
     use super::*;
     use crate::handbook::folder::Handbook;
 
@@ -443,7 +405,7 @@ mod tests {
     fn cached(hb: &tempfile::TempDir) -> tempfile::TempDir {
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        save(index.path(), &fresh).unwrap();
+        fresh.save_cache(index.path()).unwrap();
         index
     }
 
@@ -468,12 +430,12 @@ mod tests {
         let hb = handbook(5);
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        assert_eq!(save(index.path(), &fresh).unwrap(), 5);
+        assert_eq!(fresh.save_cache(index.path()).unwrap(), 5);
 
         let (cache, why) = Cache::load(index.path(), today());
         assert_eq!(why, None);
         let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
-        assert_eq!(cache.hits(&cached), 5);
+        assert_eq!(cache.hits(&cached.files), 5);
         for (path, state) in &fresh.files {
             let from_cache = &cached.files[path];
             let (a, b) = (
@@ -504,7 +466,7 @@ mod tests {
 
         let (cache, _) = Cache::load(index.path(), today());
         let cached = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
-        assert_eq!(cache.hits(&cached), 2);
+        assert_eq!(cache.hits(&cached.files), 2);
         assert_eq!(
             cached.files[&path].current.as_ref().unwrap().title,
             "Ukrep X"
@@ -518,14 +480,14 @@ mod tests {
         fs::write(&just_saved, entry("Nov")).unwrap();
         let index = tempfile::tempdir().unwrap();
         let fresh = Handbook::load(hb.path(), today()).unwrap();
-        assert_eq!(save(index.path(), &fresh).unwrap(), 2);
+        assert_eq!(fresh.save_cache(index.path()).unwrap(), 2);
         // Changed since, and old enough now to have a stamp: a start that checks first reads
         // it from disk, and one that serves first serves it as cached, with no stamp, so that
         // its check reads it again.
         write_old(&just_saved, &entry("Novejši"));
         let (cache, _) = Cache::load(index.path(), today());
         let checked = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
-        assert_eq!(cache.hits(&checked), 1);
+        assert_eq!(cache.hits(&checked.files), 1);
         let title = |h: &Handbook| h.files[&just_saved].current.as_ref().unwrap().title.clone();
         assert_eq!(title(&checked), "Novejši");
         let (mut trusting, unverified) =
@@ -553,14 +515,14 @@ mod tests {
         let (cache, why) = Cache::load(index.path(), today());
         assert_eq!(why, None);
         let same = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
-        assert_eq!(cache.hits(&same), 2);
+        assert_eq!(cache.hits(&same.files), 2);
         fs::write(
             hb.path().join("vocabulary.toml"),
             format!("{VOCABULARY}[beneficiary.vsi]\nlabel = \"Vsi\"\n"),
         )
         .unwrap();
         let other = Handbook::load_cached(hb.path(), today(), &cache).unwrap();
-        assert_eq!(cache.hits(&other), 0);
+        assert_eq!(cache.hits(&other.files), 0);
         assert_eq!(other.files.len(), 2);
 
         let file = index.path().join(CACHE_FILE);

@@ -9,6 +9,7 @@ use toml::Spanned;
 use toml::de::DeTable;
 
 use crate::handbook::diagnostic::{Diagnostic, did_you_mean};
+use crate::handbook::id::{is_valid_id, suggest_id};
 use crate::handbook::toml_reader::{self, Reader};
 use crate::handbook::vocabulary::{Dimension, Vocabulary};
 use crate::text::analysis;
@@ -311,23 +312,6 @@ mod day {
             Ok(Option::<Day>::deserialize(d)?.map(|Day(date)| date))
         }
     }
-}
-
-/// An id is the file stem: lowercase ascii letters, digits and single hyphens, not at either end.
-pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 120
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--")
-}
-
-/// Suggests a valid id for an invalid one: "Kranj_Najem 2020" → `kranj-najem-2020`.
-pub fn suggest_id(id: &str) -> String {
-    analysis::slug(&id.replace('_', " "))
 }
 
 /// Reads and checks one entry. `today` is used to refuse `updated` dates in the future.
@@ -1043,16 +1027,5 @@ open_until = 2024-03-01
         assert_eq!(e.year(), Some(2019));
         e.id = "sk75-12345".into();
         assert_eq!(e.year(), Some(2019), "five digits are no year");
-    }
-
-    #[test]
-    fn ids_follow_the_file_name_rule() {
-        for good in ["a", "kranj-2020", "p2"] {
-            assert!(is_valid_id(good), "{good}");
-        }
-        for bad in ["", "A", "a--b", "-a", "a-", "a_b", "č", "a b", "../x"] {
-            assert!(!is_valid_id(bad), "{bad}");
-        }
-        assert_eq!(suggest_id("Kranj_Najem 2020"), "kranj-najem-2020");
     }
 }

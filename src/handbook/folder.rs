@@ -14,9 +14,10 @@ use chrono::NaiveDate;
 use foldhash::{HashMap, HashMapExt};
 use walkdir::WalkDir;
 
-use crate::handbook::cache::{Cache, Stamp};
+use crate::handbook::cache::Cache;
 use crate::handbook::diagnostic::{Diagnostic, Texts};
 use crate::handbook::entry::{self, Entry};
+use crate::handbook::file::{FileState, Stamp};
 use crate::handbook::vocabulary::Vocabulary;
 
 /// No real entry comes near this; a bigger file is a mistake (a pasted PDF, a binary).
@@ -58,29 +59,6 @@ pub fn id_of(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// One entry file as last read.
-#[derive(Debug, Clone)]
-pub struct FileState {
-    /// The file's current content, checked: the entry, or why it cannot be used.
-    pub current: Result<Arc<Entry>, Vec<Diagnostic>>,
-    /// The last version of this file that was valid, kept searchable while the file is broken.
-    pub last_good: Option<Arc<Entry>>,
-    /// Things worth an editor's look that do not keep the entry out of search. Shared with
-    /// every snapshot's list of problems rather than copied into it: a handbook of generated
-    /// or long-unchecked entries has a few warnings for each.
-    pub warnings: Vec<Arc<Diagnostic>>,
-    /// The file as it was when `current` was read, for `handbook_cache`; `None` when it had
-    /// just changed and might change again unseen.
-    pub stamp: Option<Stamp>,
-}
-
-impl FileState {
-    /// The version to serve: the current one if valid, else the last good one.
-    pub fn serving(&self) -> Option<&Arc<Entry>> {
-        self.current.as_ref().ok().or(self.last_good.as_ref())
-    }
 }
 
 /// The handbook as read from disk.
@@ -321,6 +299,11 @@ impl Handbook {
         self.skipped = fresh.skipped;
         self.checked_on = fresh.checked_on;
         Ok(())
+    }
+
+    /// Saves the files as read beside the index (`cache::save`), for the next start.
+    pub fn save_cache(&self, index_dir: &Path) -> std::io::Result<usize> {
+        crate::handbook::cache::save(index_dir, &self.files, &self.vocabulary, self.checked_on)
     }
 
     /// Resolves the files into the set of entries to serve. Files are taken in path order, so

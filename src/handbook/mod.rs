@@ -6,11 +6,14 @@ pub mod cache;
 pub mod diagnostic;
 pub mod digest;
 pub mod entry;
+pub mod file;
 pub mod folder;
+pub mod id;
 pub mod serde_text;
 pub mod toml_reader;
 pub mod vocabulary;
 
 pub use entry::{Entry, Status};
+pub use file::FileState;
 pub use folder::{Handbook, LoadError, Resolved};
 pub use vocabulary::Vocabulary;

@@ -165,7 +165,7 @@ impl Vocabulary {
             };
             for (key, value) in entries.iter() {
                 let key_text = key.get_ref().to_string();
-                if !crate::handbook::entry::is_valid_id(&key_text) {
+                if !crate::handbook::id::is_valid_id(&key_text) {
                     r.error(key.span(), "invalid-key", format!("`{key_text}` is not a valid key"))
                         .help = Some("keys use lowercase ascii letters, digits and single hyphens, e.g. `novo-mesto`".into());
                 }

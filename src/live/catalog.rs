@@ -158,7 +158,10 @@ impl Catalog {
             (handbook, unverified, read)
         } else {
             let handbook = Handbook::load_cached(root, today, &cache)?;
-            let read = handbook.files.len().saturating_sub(cache.hits(&handbook));
+            let read = handbook
+                .files
+                .len()
+                .saturating_sub(cache.hits(&handbook.files));
             (handbook, false, read)
         };
         let files_read = started.elapsed();
@@ -224,7 +227,7 @@ impl Catalog {
         if self.cached_generation == self.generation {
             return;
         }
-        match cache::save(dir, &self.handbook) {
+        match self.handbook.save_cache(dir) {
             Ok(count) => {
                 self.cached_generation = self.generation;
                 tracing::debug!(entries = count, "saved the handbook cache");

@@ -21,7 +21,7 @@ pub fn slovenian(entry: &Entry, permalink: &str) -> String {
     }
     parts.push(format!(
         "{PUBLICATION}, {permalink} (zadnje preverjeno {}).",
-        super::views::date(entry.updated)
+        super::format::date(entry.updated)
     ));
     parts.join(" ")
 }
@@ -42,7 +42,7 @@ pub fn bibtex(entry: &Entry, permalink: &str) -> String {
         format!(
             "{}, zadnje preverjeno {}",
             escape(PUBLICATION),
-            super::views::date(entry.updated)
+            super::format::date(entry.updated)
         ),
     ));
     fields.push(("year", entry.updated.format("%Y").to_string()));

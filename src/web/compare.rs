@@ -13,8 +13,9 @@ use maud::{Markup, html};
 
 use super::AppState;
 use super::error::PageError;
+use super::format::{date_in, eur_in};
 use super::params;
-use super::views::{self, Frame, date_in, eur_in, href, layout, status_badge};
+use super::views::{self, Frame, href, layout, status_badge};
 use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::Dimension;
 use crate::search::{Facet, Lookup, Snapshot};

@@ -144,7 +144,7 @@ fn summary(e: &Entry, lang: Lang) -> String {
         s.push_str(&format!(
             " {}{}.",
             lang.pick("Rok: ", "Deadline: "),
-            views::date_in(until, lang)
+            super::format::date_in(until, lang)
         ));
     }
     s

@@ -8,6 +8,7 @@ mod compare;
 mod error;
 mod export;
 mod feed;
+pub mod format;
 mod live;
 mod openapi;
 mod pages;

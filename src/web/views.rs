@@ -9,6 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::format::{date_in, eur_in};
 use super::params;
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
@@ -95,43 +96,6 @@ pub fn layout(frame: &Frame<'_>, main: Markup) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// 18300 → "18.300 EUR", as Slovenian texts write amounts.
-pub fn eur(amount: i64) -> String {
-    let digits = amount.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{}{out} EUR", if amount < 0 { "-" } else { "" })
-}
-
-/// 2019-04-16 → "16. 4. 2019".
-pub fn date(d: NaiveDate) -> String {
-    d.format("%-d. %-m. %Y").to_string()
-}
-
-/// A date as a reader of `lang` writes it: "16. 4. 2019" or "16 April 2019".
-pub fn date_in(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Sl => date(d),
-        Lang::En => d.format("%-d %B %Y").to_string(),
-    }
-}
-
-/// An amount as a reader of `lang` writes it: "18.300 EUR" or "EUR 18,300".
-pub fn eur_in(amount: i64, lang: Lang) -> String {
-    match lang {
-        Lang::Sl => eur(amount),
-        Lang::En => format!(
-            "EUR {}",
-            eur(amount).trim_end_matches(" EUR").replace('.', ",")
-        ),
     }
 }
 
@@ -601,13 +565,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_use_slovenian_thousands_separators() {
-        assert_eq!(eur(18300), "18.300 EUR");
-        assert_eq!(eur(500), "500 EUR");
-        assert_eq!(eur(1_200_000), "1.200.000 EUR");
-    }
-
-    #[test]
     fn counts_use_the_four_slovenian_number_forms() {
         let forms: Vec<_> = [1, 2, 3, 4, 5, 11, 101, 102, 104, 111]
             .map(measures_word)
@@ -618,14 +575,6 @@ mod tests {
                 "ukrep", "ukrepa", "ukrepi", "ukrepi", "ukrepov", "ukrepov", "ukrep", "ukrepa",
                 "ukrepi", "ukrepov"
             ]
-        );
-    }
-
-    #[test]
-    fn dates_are_written_the_slovenian_way() {
-        assert_eq!(
-            date(NaiveDate::from_ymd_opt(2019, 4, 16).unwrap()),
-            "16. 4. 2019"
         );
     }
 }

@@ -510,7 +510,7 @@ fn check_vocabulary(source: &str) -> Result<(), TestCaseError> {
     match Vocabulary::parse(Path::new("vocabulary.toml"), source) {
         Ok(v) => {
             for term in v.municipality.values() {
-                prop_assert!(entry::is_valid_id(&term.key), "{:?}", term);
+                prop_assert!(handbook::handbook::id::is_valid_id(&term.key), "{:?}", term);
                 if let Some(region) = &term.region {
                     prop_assert!(v.region.contains_key(region), "{:?}", term);
                 }
@@ -642,7 +642,7 @@ proptest! {
     #[test]
     fn any_file_name_is_an_id_or_a_diagnostic(id in "\\PC{0,30}", e in valid_entry()) {
         let result = entry::parse(Path::new(FILE), &id, &e.source(), &VOCABULARY, today());
-        prop_assert_eq!(result.is_ok(), entry::is_valid_id(&id), "{:?}", result.err());
+        prop_assert_eq!(result.is_ok(), handbook::handbook::id::is_valid_id(&id), "{:?}", result.err());
     }
 
     #[test]
