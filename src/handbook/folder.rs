@@ -15,8 +15,9 @@ use foldhash::{HashMap, HashMapExt};
 use walkdir::WalkDir;
 
 use crate::handbook::cache::Cache;
+use crate::handbook::check;
 use crate::handbook::diagnostic::{Diagnostic, Texts};
-use crate::handbook::entry::{self, Entry};
+use crate::handbook::entry::Entry;
 use crate::handbook::file::{FileState, Stamp};
 use crate::handbook::vocabulary::Vocabulary;
 
@@ -619,7 +620,7 @@ pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Ent
             return (Err(vec![d]), Vec::new(), None);
         }
     };
-    match entry::parse_with_warnings(path, &id_of(path), &source, vocabulary, today) {
+    match check::parse_with_warnings(path, &id_of(path), &source, vocabulary, today) {
         Ok((e, warnings)) => {
             let warnings = warnings.into_iter().map(Arc::new).collect();
             (Ok(Arc::new(e)), warnings, stamp)

@@ -3,6 +3,7 @@
 //! an editor sees, and the cache of what was read, kept beside the index (`cache`).
 
 pub mod cache;
+pub mod check;
 pub mod diagnostic;
 pub mod digest;
 pub mod entry;

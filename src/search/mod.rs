@@ -3,6 +3,7 @@
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
 //! the snapshot and its match loop (`snapshot`), and the passage shown under a hit (`snippet`).
 
+mod collect;
 pub mod coordination;
 pub mod facet;
 pub mod matches;

@@ -20,11 +20,12 @@ use crate::handbook::folder::Resolved;
 use crate::handbook::vocabulary::Vocabulary;
 use crate::index::schema::{Fields, Text};
 use crate::parallel;
+use crate::search::collect::{Filters, Order, Smallest, page_in_order, split};
 use crate::search::facet::Facet;
 use crate::search::matches::{Held, MatchCache, Matches};
 use crate::search::query::{self, Clause, Features, Highlighter};
 use crate::search::records::{self, Interner, Record, Row, Rows};
-use crate::search::request::{FacetValue, Hit, Results, SearchQuery, Sort};
+use crate::search::request::{FacetValue, Hit, Results, SearchQuery};
 use crate::search::snippet;
 use crate::text::analysis;
 use crate::text::lang::Lang;
@@ -301,7 +302,7 @@ impl Snapshot {
                 let record = self.records.get(row.record as usize)?;
                 Some(Hit {
                     snippet: if snippets {
-                        snippet_of(record, &matches.highlighter, query.lang)
+                        snippet::of_entry(&record.entry, &matches.highlighter, query.lang)
                     } else {
                         String::new()
                     },
@@ -749,16 +750,6 @@ fn needed(levels: &[usize]) -> u32 {
     u32::try_from(needed).unwrap_or(u32::MAX)
 }
 
-/// `0..n` as `parts` contiguous ranges of nearly equal length (at least one range).
-fn split(n: usize, parts: usize) -> Vec<Range<u32>> {
-    let n = u32::try_from(n).unwrap_or(u32::MAX);
-    let parts = u32::try_from(parts.max(1))
-        .unwrap_or(u32::MAX)
-        .min(n.max(1));
-    let at = |k: u32| u32::try_from(u64::from(n) * u64::from(k) / u64::from(parts)).unwrap_or(n);
-    (0..parts).map(|k| at(k)..at(k + 1)).collect()
-}
-
 /// The label people see for a facet value.
 fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str, lang: Lang) -> String {
     match facet.dimension() {
@@ -786,262 +777,4 @@ pub enum Lookup<'a> {
     Found(&'a Arc<Entry>),
     Moved(&'a str),
     Missing,
-}
-
-/// The summary with the matched words marked, or the part of the body that matched, or else
-/// the plain summary.
-fn snippet_of(record: &Record, highlighter: &Highlighter, lang: Lang) -> String {
-    let entry = &record.entry;
-    let summary = entry.summary_in(lang);
-    if !highlighter.is_empty() {
-        // The summary in the page's language first; then the other summary and the body
-        // (Slovenian), which may be where the words matched.
-        let other = (summary != entry.summary).then_some(entry.summary.as_str());
-        let found = [Some(summary), other]
-            .into_iter()
-            .flatten()
-            .find_map(|text| snippet::snippet(text, highlighter))
-            .or_else(|| snippet::snippet(&entry.body_text(), highlighter));
-        if let Some(s) = found {
-            return s;
-        }
-    }
-    maud::html!((summary)).into_string()
-}
-
-/// The selected values per facet, as ids: OR within a facet, AND across facets. A selected
-/// key the handbook does not have matches nothing, so an unknown value gives an empty result.
-struct Filters {
-    selected: [Option<Vec<u32>>; 6],
-    /// Is any filter set? Most searches have none, and then every match passes.
-    any: bool,
-}
-
-impl Filters {
-    /// Values are numbered across facets as `rows` numbers them; statuses by `Status` alone.
-    fn new(query: &SearchQuery, interner: &Interner, rows: &Rows) -> Self {
-        let selected = Facet::ALL.map(|f| {
-            let keys = query.selected(f);
-            let offset = if f == Facet::Status {
-                0
-            } else {
-                rows.offset(f)
-            };
-            (!keys.is_empty()).then(|| {
-                keys.iter()
-                    .filter_map(|k| interner.get(f, k))
-                    .map(|id| id + offset)
-                    .collect()
-            })
-        });
-        let any = selected.iter().any(Option::is_some);
-        Filters { selected, any }
-    }
-
-    /// Does a match with these value ids in `facet` (and this status) pass its filter?
-    fn passes(&self, facet: Facet, ids: &[u32], status: Status) -> bool {
-        match &self.selected[facet.index()] {
-            None => true,
-            Some(wanted) if facet == Facet::Status => wanted.contains(&(status as u32)),
-            Some(wanted) => ids.iter().any(|id| wanted.contains(id)),
-        }
-    }
-}
-
-/// A search's order as a number per match, so that sorting compares integers: the sort's own
-/// keys in the high 64 bits, then the title's rank (unique, so the order is total), then 32
-/// bits left for the caller.
-struct Order {
-    sort: Sort,
-    no_text: bool,
-    today: i32,
-}
-
-impl Order {
-    fn new(sort: Sort, no_text: bool, today: i32) -> Order {
-        Order {
-            sort,
-            no_text,
-            today,
-        }
-    }
-
-    fn key(&self, score: Score, row: &Row, status: Status) -> u128 {
-        let (class, distance) = row.deadline(self.today);
-        let deadline = u64::from(class) << 32 | u64::from(distance);
-        // Later first: the complement orders the day numbers (positive) backwards.
-        let newest = u64::from(!row.updated().cast_unsigned());
-        let primary = match self.sort {
-            // Browsing without words: what can be applied for now first, soonest deadline first;
-            // then standing measures; then the record of closed calls, newest first.
-            Sort::Relevance if self.no_text && status == Status::Closed => {
-                (status as u64) << 40 | u64::from(row.newest_date())
-            }
-            Sort::Relevance if self.no_text => (status as u64) << 40 | deadline,
-            // Best score first (its bits ordered as `total_cmp` orders it, then reversed), then
-            // the most recently checked.
-            Sort::Relevance => u64::from(!ordered_bits(score)) << 32 | newest,
-            Sort::Deadline => deadline,
-            Sort::Updated => newest,
-        };
-        u128::from(primary) << 64 | u128::from(row.title) << 32
-    }
-}
-
-/// The bits of a float as an unsigned number in `f32::total_cmp`'s order.
-fn ordered_bits(x: Score) -> u32 {
-    let bits = x.to_bits();
-    if bits >> 31 == 1 {
-        !bits
-    } else {
-        bits | 1 << 31
-    }
-}
-
-/// The `k` smallest of the keys pushed into it (with others, in no order). A page needs its
-/// first keys only, and most of a search's thousands of matches rank after them: once the
-/// buffer has been cut back to its `k` smallest, a key above them all is dropped at once.
-struct Smallest {
-    k: usize,
-    keys: Vec<u128>,
-    /// Every key above this is known to rank after the `k` smallest.
-    bound: u128,
-}
-
-impl Smallest {
-    fn new(k: usize) -> Smallest {
-        Smallest {
-            k,
-            keys: Vec::new(),
-            bound: u128::MAX,
-        }
-    }
-
-    fn push(&mut self, key: u128) {
-        if key > self.bound || self.k == 0 {
-            return;
-        }
-        self.keys.push(key);
-        // Cut back at twice `k` (and not below a page or two): each cut is linear in the
-        // buffer, so cuts stay a constant cost per key.
-        if self.keys.len() >= self.k.saturating_mul(2).max(64) {
-            let last = self.k - 1;
-            self.keys.select_nth_unstable(last);
-            self.keys.truncate(self.k);
-            self.bound = self.keys[last];
-        }
-    }
-}
-
-/// Puts the keys that rank `start..end` among all of them at `start..end`, in order (the rest
-/// stay unordered around them): a page needs its own hits sorted, not the thousands before
-/// and after it.
-fn page_in_order(keys: &mut [u128], start: usize, end: usize) {
-    let end = end.min(keys.len());
-    if start >= end {
-        return;
-    }
-    if end < keys.len() {
-        keys.select_nth_unstable(end - 1);
-    }
-    let page = &mut keys[..end];
-    if start > 0 {
-        page.select_nth_unstable(start);
-    }
-    page[start..].sort_unstable();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn score_bits_order_scores_as_total_cmp_does() {
-        let scores = [
-            -1000.5, -3.0, -0.0, 0.0, 1e-30, 0.25, 1.0, 2.5, 999.9, 1000.0, 1001.25, 3.4e38,
-        ];
-        for a in scores {
-            for b in scores {
-                assert_eq!(
-                    ordered_bits(a).cmp(&ordered_bits(b)),
-                    a.total_cmp(&b),
-                    "{a} against {b}"
-                );
-            }
-        }
-    }
-
-    /// 0..200 in a scrambled order (7919 is prime, so coprime with 200).
-    fn scrambled() -> Vec<u128> {
-        (0..200u128).map(|i| (i * 7919) % 200).collect()
-    }
-
-    #[test]
-    fn page_in_order_puts_each_page_of_keys_in_place_and_keeps_every_key() {
-        for (start, end) in [
-            (0, 15),
-            (0, 1),
-            (40, 60),
-            (185, 200),
-            (190, 260),
-            (0, 200),
-            (0, 999),
-        ] {
-            let mut keys = scrambled();
-            page_in_order(&mut keys, start, end);
-            let shown = end.min(200);
-            let want: Vec<u128> = (start as u128..shown as u128).collect();
-            assert_eq!(keys[start..shown], want[..], "page {start}..{end}");
-            keys.sort_unstable();
-            assert_eq!(keys, (0..200).collect::<Vec<u128>>(), "page {start}..{end}");
-        }
-        let mut keys = scrambled();
-        page_in_order(&mut keys, 250, 270);
-        assert_eq!(keys, scrambled(), "a page past the end moves nothing");
-    }
-
-    #[test]
-    fn smallest_holds_the_k_smallest_keys_pushed() {
-        for k in [0, 1, 5, 37, 64, 100, 199, 200, 500, usize::MAX] {
-            let mut smallest = Smallest::new(k);
-            for key in scrambled()
-                .into_iter()
-                .chain(scrambled().into_iter().map(|x| x + 1000))
-            {
-                smallest.push(key);
-            }
-            let mut keys = smallest.keys;
-            page_in_order(&mut keys, 0, k);
-            let held = k.min(400);
-            let want: Vec<u128> = (0..held as u128)
-                .map(|x| if x < 200 { x } else { x + 800 })
-                .collect();
-            assert_eq!(keys[..held], want[..], "k = {k}");
-        }
-    }
-
-    #[test]
-    fn split_cuts_every_row_into_contiguous_ranges_of_nearly_equal_length() {
-        for (n, parts) in [
-            (0, 1),
-            (0, 4),
-            (1, 4),
-            (7, 3),
-            (100, 4),
-            (100_001, 4),
-            (5, 0),
-        ] {
-            let ranges = split(n, parts);
-            assert!(!ranges.is_empty(), "{n} rows in {parts} parts");
-            assert!(ranges.len() <= parts.max(1), "{n} rows in {parts} parts");
-            assert_eq!(ranges[0].start, 0);
-            assert_eq!(ranges.last().unwrap().end as usize, n);
-            for pair in ranges.windows(2) {
-                assert_eq!(pair[0].end, pair[1].start, "{n} rows in {parts} parts");
-            }
-            let lengths: Vec<usize> = ranges.iter().map(|r| r.len()).collect();
-            let (min, max) = (lengths.iter().min().unwrap(), lengths.iter().max().unwrap());
-            assert!(max - min <= 1, "{n} rows in {parts} parts: {lengths:?}");
-        }
-    }
 }

@@ -4,8 +4,10 @@
 
 use std::ops::Range;
 
+use crate::handbook::entry::Entry;
 use crate::search::query::Highlighter;
 use crate::text::analysis;
+use crate::text::lang::Lang;
 
 /// Longest passage, in characters.
 pub const MAX_CHARS: usize = 220;
@@ -92,6 +94,26 @@ pub fn mark(text: &str, marks: &[Range<usize>], window: Range<usize>) -> String 
         out.push('…');
     }
     out
+}
+
+/// The summary with the matched words marked, or the part of the body that matched, or else
+/// the plain summary.
+pub fn of_entry(entry: &Entry, highlighter: &Highlighter, lang: Lang) -> String {
+    let summary = entry.summary_in(lang);
+    if !highlighter.is_empty() {
+        // The summary in the page's language first; then the other summary and the body
+        // (Slovenian), which may be where the words matched.
+        let other = (summary != entry.summary).then_some(entry.summary.as_str());
+        let found = [Some(summary), other]
+            .into_iter()
+            .flatten()
+            .find_map(|text| snippet(text, highlighter))
+            .or_else(|| snippet(&entry.body_text(), highlighter));
+        if let Some(s) = found {
+            return s;
+        }
+    }
+    maud::html!((summary)).into_string()
 }
 
 #[cfg(test)]

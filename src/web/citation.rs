@@ -109,7 +109,7 @@ region = "Gorenjska"
 "#,
         )
         .expect("vocabulary");
-        crate::handbook::entry::parse(
+        crate::handbook::check::parse(
             std::path::Path::new("x.toml"),
             "kranj-najem",
             source,

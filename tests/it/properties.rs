@@ -12,8 +12,9 @@ use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
+use handbook::handbook::check;
 use handbook::handbook::diagnostic::{Diagnostic, MAX_PER_FILE};
-use handbook::handbook::entry::{self, Entry};
+use handbook::handbook::entry::Entry;
 use handbook::handbook::vocabulary::Vocabulary;
 use handbook::search::query::{self, Clause, Features};
 use handbook::search::snippet;
@@ -314,9 +315,9 @@ fn junk_value() -> impl Strategy<Value = String> {
 /// A key that is not a field, or almost one, or not even a valid TOML key.
 fn junk_key() -> impl Strategy<Value = String> {
     prop_oneof![
-        select(entry::FIELDS.to_vec()).prop_map(String::from),
+        select(check::FIELDS.to_vec()).prop_map(String::from),
         (
-            select(entry::FIELDS.to_vec()),
+            select(check::FIELDS.to_vec()),
             any::<proptest::sample::Index>(),
             proptest::char::range('a', 'z')
         )
@@ -474,10 +475,10 @@ fn check_position(source: &str, d: &Diagnostic) -> Result<(), TestCaseError> {
 
 fn check_entry(source: &str) -> Result<Option<Entry>, TestCaseError> {
     let file = Path::new(FILE);
-    match entry::parse(file, ID, source, &VOCABULARY, today()) {
+    match check::parse(file, ID, source, &VOCABULARY, today()) {
         Ok(e) => {
             for day in [today(), today() + chrono::Duration::days(5000)] {
-                for w in entry::warnings(file, source, &e, day) {
+                for w in check::warnings(file, source, &e, day) {
                     prop_assert!(!w.is_error(), "{:?}", w);
                     check_position(source, &w)?;
                 }
@@ -641,7 +642,7 @@ proptest! {
 
     #[test]
     fn any_file_name_is_an_id_or_a_diagnostic(id in "\\PC{0,30}", e in valid_entry()) {
-        let result = entry::parse(Path::new(FILE), &id, &e.source(), &VOCABULARY, today());
+        let result = check::parse(Path::new(FILE), &id, &e.source(), &VOCABULARY, today());
         prop_assert_eq!(result.is_ok(), handbook::handbook::id::is_valid_id(&id), "{:?}", result.err());
     }
 
@@ -650,7 +651,7 @@ proptest! {
         let source = e.source();
         let parsed = check_entry(&source)?;
         let Some(parsed) = parsed else {
-            let errors = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap_err();
+            let errors = check::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap_err();
             return Err(TestCaseError::fail(format!("{source}\n{errors:#?}")));
         };
         let text = |raw: &str| analysis::normalize(raw).trim().to_string();
@@ -663,13 +664,13 @@ proptest! {
         prop_assert_eq!(parsed.budget_eur, e.budget_eur);
         prop_assert_eq!(parsed.cofinancing_percent, e.cofinancing_percent);
         // The same file reads the same way: the digest is what the index compares.
-        let again = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
+        let again = check::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
         prop_assert_eq!(again.digest, parsed.digest);
     }
 
     #[test]
     fn text_fields_are_composed_however_the_letters_were_written(e in valid_entry()) {
-        let parsed = entry::parse(Path::new(FILE), ID, &e.source(), &VOCABULARY, today());
+        let parsed = check::parse(Path::new(FILE), ID, &e.source(), &VOCABULARY, today());
         let parsed = parsed.map_err(|d| TestCaseError::fail(format!("{d:#?}")))?;
         for text in [&parsed.title, &parsed.summary, &parsed.provider] {
             prop_assert_eq!(text, &analysis::normalize(text));
@@ -903,7 +904,7 @@ fn a_long_passage_without_spaces_after_the_match_still_shows_the_match() {
 /// column 3 above column 2.
 #[test]
 fn syntax_errors_come_in_reading_order() {
-    let errors = entry::parse(Path::new(FILE), ID, "AΣ", &VOCABULARY, today()).unwrap_err();
+    let errors = check::parse(Path::new(FILE), ID, "AΣ", &VOCABULARY, today()).unwrap_err();
     let at: Vec<_> = errors.iter().map(|d| (d.line, d.column)).collect();
     let mut sorted = at.clone();
     sorted.sort();
@@ -915,7 +916,7 @@ fn syntax_errors_come_in_reading_order() {
 #[test]
 fn diagnostics_quote_the_line_as_it_is_in_the_file() {
     for source in ["豈", "title = \"c\u{30c}\" x"] {
-        let errors = entry::parse(Path::new(FILE), ID, source, &VOCABULARY, today()).unwrap_err();
+        let errors = check::parse(Path::new(FILE), ID, source, &VOCABULARY, today()).unwrap_err();
         for d in &errors {
             check_position(source, d).unwrap();
         }
@@ -927,7 +928,7 @@ fn diagnostics_quote_the_line_as_it_is_in_the_file() {
 #[test]
 fn an_accent_after_an_escape_stays_an_accent() {
     let source = crate::common::simple_entry("\\u004E\u{301}");
-    let e = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
+    let e = check::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
     assert_eq!(e.title, "Ń");
 }
 
@@ -936,7 +937,7 @@ fn an_accent_after_an_escape_stays_an_accent() {
 #[test]
 fn escaped_decomposed_letters_are_composed() {
     let source = crate::common::simple_entry("Pro\\u0063\\u030Celja");
-    let e = entry::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
+    let e = check::parse(Path::new(FILE), ID, &source, &VOCABULARY, today()).unwrap();
     assert_eq!(e.title, "Pročelja");
 }
 
@@ -987,13 +988,13 @@ fn a_megabyte_with_a_problem_everywhere_reports_the_first_hundred_briefly() {
         format!("municipalities = [\"{}\"]\n", "ab".repeat(n / 2)),
         format!("\"{}\" = 1\n", "ab".repeat(n / 2)),
     ] {
-        let errors = entry::parse(Path::new(FILE), ID, &source, &vocabulary, today()).unwrap_err();
+        let errors = check::parse(Path::new(FILE), ID, &source, &vocabulary, today()).unwrap_err();
         assert!(errors.len() <= MAX_PER_FILE + 1, "{}", errors.len());
         for d in &errors {
             check_position(&source, d).unwrap();
         }
     }
-    let errors = entry::parse(
+    let errors = check::parse(
         Path::new(FILE),
         ID,
         &"a\n".repeat(1000),
