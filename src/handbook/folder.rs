@@ -327,7 +327,7 @@ impl Handbook {
             };
             match out.paths.entry(entry.id.clone()) {
                 Slot::Occupied(first) => out.problems.push(
-                    Diagnostic::file(path, "duplicate-id", format!(
+                    placed(path, None, "duplicate-id", format!(
                         "the id `{}` is already used by {}", entry.id, first.get().display()
                     ))
                     .with_help("ids are file names and must be unique across the handbook; rename one of the two files")
@@ -348,8 +348,9 @@ impl Handbook {
             for alias in &entry.aliases {
                 if let Some(live) = out.paths.get(alias) {
                     out.problems.push(
-                        Diagnostic::file(
+                        placed(
                             path,
+                            Some(("aliases", alias)),
                             "alias-is-live-id",
                             format!(
                                 "the alias `{alias}` is the id of a live entry, {}",
@@ -361,7 +362,7 @@ impl Handbook {
                     );
                 } else if let Some(owner) = alias_owner.get(alias) {
                     out.problems.push(
-                        Diagnostic::file(path, "duplicate-alias", format!(
+                        placed(path, Some(("aliases", alias)), "duplicate-alias", format!(
                             "the alias `{alias}` is also an alias of `{owner}` ({})", out.paths[owner].display()
                         ))
                         .with_help("a former id can redirect to one entry only; remove it from one of the two")
@@ -377,8 +378,9 @@ impl Handbook {
         for (key, ids) in &out.series {
             if let [only] = ids.as_slice() {
                 out.problems.push(
-                    Diagnostic::file(
+                    placed(
                         &out.paths[only],
+                        Some(("series", key)),
                         "series-of-one",
                         format!("the series `{key}` has no other call in the handbook"),
                     )
@@ -390,6 +392,34 @@ impl Handbook {
         }
         out
     }
+}
+
+/// A problem found across files (a duplicate id, an alias used twice), placed in `path` as an
+/// editor would look for it: at the quoted `value` after `key` where one is named, else at the
+/// first line. Such problems are rare, so the file is read again only for them; if it cannot
+/// be, the problem names the file alone.
+fn placed(
+    path: &Path,
+    at: Option<(&str, &str)>,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let Ok(source) = fs::read_to_string(path) else {
+        return Diagnostic::file(path, code, message);
+    };
+    let span = at
+        .and_then(|(key, value)| {
+            // The line that sets `key`, not the word in some text before it.
+            let after = source.match_indices(key).map(|(i, _)| i).find(|&i| {
+                (i == 0 || source[..i].ends_with('\n'))
+                    && source[i + key.len()..].trim_start().starts_with('=')
+            })?;
+            let quoted = format!("\"{value}\"");
+            let start = after + source[after..].find(&quoted)?;
+            Some(start..start + quoted.len())
+        })
+        .unwrap_or(0..0);
+    Diagnostic::at(path, &source, span, code, message)
 }
 
 /// Series key → the ids of its calls, newest year first (a call without a year last), then by id.

@@ -284,6 +284,7 @@ fn duplicate_id_names_both_files() {
     let d = find(&all, "duplicate-id");
     assert!(d.file.ends_with("measures/b/ukrep.toml"), "{d}");
     assert!(d.message.contains("measures/a/ukrep.toml"), "{d}");
+    assert_eq!((d.line, d.column), (1, 1), "the first line: {d}");
 }
 
 #[test]
@@ -306,6 +307,9 @@ fn alias_is_live_id_and_duplicate_alias() {
             && dup.message.contains("c.toml"),
         "{dup}"
     );
+    // Each points at the alias in its file, as `alias-is-id` does.
+    assert_eq!((live.line, live.column), (8, 12), "{live}");
+    assert_eq!((dup.line, dup.column), (8, 12), "{dup}");
 }
 
 #[test]
