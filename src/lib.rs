@@ -17,6 +17,7 @@ pub mod corpus;
 pub mod handbook;
 pub mod index;
 pub mod live;
+pub mod lru;
 pub mod parallel;
 pub mod search;
 pub mod text;

@@ -6,8 +6,8 @@ use anyhow::Context;
 
 use crate::cli::SearchArgs;
 use crate::live::catalog::Catalog;
+use crate::search::request::MAX_QUERY_BYTES;
 use crate::search::{Facet, SearchQuery};
-use crate::web::params::MAX_QUERY_BYTES;
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(

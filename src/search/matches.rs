@@ -10,9 +10,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use lru::LruCache;
 use tantivy::Score;
 
+use crate::lru::ByteLru;
 use crate::search::query::{Clause, Features, Highlighter};
 
 /// What one snapshot's cache may hold: a few dozen sets of matches over 100,000 entries, and
@@ -60,8 +60,7 @@ fn size(key: &Key, matches: &Matches) -> usize {
 }
 
 struct Inner {
-    sets: LruCache<Key, Arc<Matches>>,
-    bytes: usize,
+    sets: ByteLru<Key, Arc<Matches>>,
     hits: u64,
 }
 
@@ -76,7 +75,6 @@ pub struct Held {
 
 /// A snapshot's sets of matches, by query.
 pub struct MatchCache {
-    budget: usize,
     inner: Mutex<Inner>,
 }
 
@@ -95,10 +93,8 @@ impl std::fmt::Debug for MatchCache {
 impl MatchCache {
     pub fn with_budget(budget: usize) -> MatchCache {
         MatchCache {
-            budget,
             inner: Mutex::new(Inner {
-                sets: LruCache::unbounded(),
-                bytes: 0,
+                sets: ByteLru::new(budget, budget / LARGEST_SHARE, MAX_SETS, |k, m| size(k, m)),
                 hits: 0,
             }),
         }
@@ -127,29 +123,14 @@ impl MatchCache {
             clauses: clauses.to_vec(),
             features,
         };
-        let bytes = size(&key, &matches);
-        if bytes > self.budget / LARGEST_SHARE {
-            return;
-        }
-        let mut inner = self.lock();
-        if let Some((old_key, old)) = inner.sets.pop_entry(&key) {
-            inner.bytes -= size(&old_key, &old);
-        }
-        inner.sets.put(key, matches);
-        inner.bytes += bytes;
-        while inner.bytes > self.budget || inner.sets.len() > MAX_SETS {
-            match inner.sets.pop_lru() {
-                Some((old_key, old)) => inner.bytes -= size(&old_key, &old),
-                None => break,
-            }
-        }
+        self.lock().sets.put(key, matches);
     }
 
     pub fn held(&self) -> Held {
         let inner = self.lock();
         Held {
             sets: inner.sets.len(),
-            bytes: inner.bytes,
+            bytes: inner.sets.bytes(),
             hits: inner.hits,
         }
     }

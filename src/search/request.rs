@@ -55,8 +55,20 @@ impl Sort {
     }
 }
 
+// What a search accepts, in one place for the web, the command line and the API's description.
+
+/// Results on a page unless `per_page` says otherwise.
 pub const DEFAULT_PER_PAGE: usize = 20;
+/// Most results on one page.
 pub const MAX_PER_PAGE: usize = 100;
+/// Longest query text accepted, in bytes.
+pub const MAX_QUERY_BYTES: usize = 1024;
+/// Most values selected in one facet; a person ticks a handful, a script thousands.
+pub const MAX_FILTER_VALUES: usize = 64;
+/// Pages beyond this are refused rather than computed: no person pages that far.
+pub const MAX_PAGE: usize = 100_000;
+/// Longest text `/api/analyze` takes: enough for an entry's summary and body.
+pub const MAX_ANALYZE_BYTES: usize = 16 * 1024;
 
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]

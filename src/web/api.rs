@@ -15,6 +15,7 @@ use super::AppState;
 use super::error::{ApiError, AppError};
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Dimension;
+use crate::search::request::MAX_ANALYZE_BYTES;
 use crate::search::{Lookup, Results, Snapshot};
 use crate::text::lang::Lang;
 
@@ -126,9 +127,6 @@ struct HitJson<'a> {
     updated: NaiveDate,
     url: String,
 }
-
-/// Longest text `/api/analyze` takes: enough for an entry's summary and body.
-const MAX_ANALYZE_BYTES: usize = 16 * 1024;
 
 /// The terms the analysers make of `text`: for editors checking why a word does or does not
 /// match, and for debugging relevance.

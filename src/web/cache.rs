@@ -18,7 +18,8 @@ use chrono::NaiveDate;
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
-use lru::LruCache;
+
+use crate::lru::ByteLru;
 
 /// What the whole cache may hold.
 pub const BUDGET_BYTES: usize = 8 * 1024 * 1024;
@@ -46,11 +47,15 @@ struct Key {
     query: String,
 }
 
+/// Bytes an answer is counted for: its compressed body and its query.
+fn size(key: &Key, answer: &Compressed) -> usize {
+    answer.size() + key.query.len()
+}
+
 struct Inner {
     generation: u64,
     today: Option<NaiveDate>,
-    entries: LruCache<Key, Compressed>,
-    bytes: usize,
+    entries: ByteLru<Key, Compressed>,
 }
 
 pub struct AnswerCache {
@@ -63,8 +68,7 @@ impl Default for AnswerCache {
             inner: Mutex::new(Inner {
                 generation: 0,
                 today: None,
-                entries: LruCache::unbounded(),
-                bytes: 0,
+                entries: ByteLru::new(BUDGET_BYTES, MAX_ANSWER_BYTES, usize::MAX, size),
             }),
         }
     }
@@ -110,28 +114,15 @@ impl AnswerCache {
         today: NaiveDate,
         answer: Compressed,
     ) {
-        if answer.size() > MAX_ANSWER_BYTES {
-            return;
-        }
         let mut inner = self.lock();
         inner.refresh(generation, today);
-        let size = answer.size() + query.len();
-        if let Some(old) = inner.entries.put(
+        inner.entries.put(
             Key {
                 kind,
                 query: query.to_string(),
             },
             answer,
-        ) {
-            inner.bytes -= old.size() + query.len();
-        }
-        inner.bytes += size;
-        while inner.bytes > BUDGET_BYTES {
-            match inner.entries.pop_lru() {
-                Some((k, v)) => inner.bytes -= v.size() + k.query.len(),
-                None => break,
-            }
-        }
+        );
     }
 
     #[cfg(test)]
@@ -256,7 +247,6 @@ impl Inner {
     fn refresh(&mut self, generation: u64, today: NaiveDate) {
         if self.generation != generation || self.today != Some(today) {
             self.entries.clear();
-            self.bytes = 0;
             self.generation = generation;
             self.today = Some(today);
         }

@@ -11,11 +11,11 @@ use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use super::feed::MAX_FEED_ENTRIES;
-use super::params::{MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES};
-use crate::search::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
-/// Longest text `/api/analyze` takes, as `api.rs` checks it.
-const MAX_ANALYZE_BYTES: usize = 16 * 1024;
+use crate::search::request::{
+    DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES,
+};
+
 
 static DOCUMENT: LazyLock<Bytes> =
     LazyLock::new(|| Bytes::from(serde_json::to_vec(&spec()).unwrap_or_default()));

@@ -4,15 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::search::{DEFAULT_PER_PAGE, Facet, MAX_PER_PAGE, SearchQuery, Sort};
+use crate::search::request::{
+    DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES,
+};
+use crate::search::{Facet, SearchQuery, Sort};
 use crate::text::lang::Lang;
-
-/// Longest query text accepted, in bytes.
-pub const MAX_QUERY_BYTES: usize = 1024;
-/// Most values selected in one facet; a person ticks a handful, a script thousands.
-pub const MAX_FILTER_VALUES: usize = 64;
-/// Pages beyond this are refused rather than computed: no person pages that far.
-pub const MAX_PAGE: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

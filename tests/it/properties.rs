@@ -17,13 +17,12 @@ use handbook::handbook::diagnostic::{Diagnostic, MAX_PER_FILE};
 use handbook::handbook::entry::Entry;
 use handbook::handbook::vocabulary::Vocabulary;
 use handbook::search::query::{self, Clause, Features};
+use handbook::search::request::{MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES};
 use handbook::search::snippet;
 use handbook::search::{MAX_PER_PAGE, SearchQuery, Snapshot};
 use handbook::text::analysis;
 use handbook::text::stemmer;
-use handbook::web::params::{
-    MAX_FILTER_VALUES, MAX_PAGE, MAX_QUERY_BYTES, parse_search, to_query_string,
-};
+use handbook::web::params::{parse_search, to_query_string};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::TestCaseError;
