@@ -23,6 +23,10 @@ pub mod search;
 pub mod text;
 pub mod web;
 
+pub use handbook::{Entry, Handbook, Vocabulary};
+pub use live::Catalog;
+pub use search::{SearchQuery, Snapshot};
+
 /// Today's date where the server runs; statuses are computed against it on every request.
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()

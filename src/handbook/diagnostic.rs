@@ -68,7 +68,7 @@ const MAX_QUOTED_CHARS: usize = 160;
 /// How much of a long line to quote before the spot.
 const QUOTED_LEAD: usize = 40;
 
-/// A diagnostic as `handbook_cache` keeps it among the warnings of one file: every field but
+/// A diagnostic as the handbook cache keeps it among the warnings of one file: every field but
 /// the file, which is the file the warnings are kept with. Borrows its texts from the cache's
 /// bytes, so that reading it back allocates each distinct text once (`Texts`).
 #[derive(Serialize, Deserialize)]

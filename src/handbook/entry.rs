@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::lang::Lang;
 
-/// `Deserialize` is for `handbook_cache` only: entries come from files, checked by `check::parse`.
+/// `Deserialize` is for the handbook cache (`cache`) only: entries come from files, checked by `check::parse`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// A digest of everything below, computed once when the entry is read.

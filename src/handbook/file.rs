@@ -64,7 +64,7 @@ pub struct FileState {
     /// every snapshot's list of problems rather than copied into it: a handbook of generated
     /// or long-unchecked entries has a few warnings for each.
     pub warnings: Vec<Arc<Diagnostic>>,
-    /// The file as it was when `current` was read, for `handbook_cache`; `None` when it had
+    /// The file as it was when `current` was read, for the handbook cache; `None` when it had
     /// just changed and might change again unseen.
     pub stamp: Option<Stamp>,
 }

@@ -5,13 +5,13 @@
 pub mod cache;
 pub mod check;
 pub mod diagnostic;
-pub mod digest;
+pub(crate) mod digest;
 pub mod entry;
-pub mod file;
+pub(crate) mod file;
 pub mod folder;
 pub mod id;
-pub mod serde_text;
-pub mod toml_reader;
+pub(crate) mod serde_text;
+pub(crate) mod toml_reader;
 pub mod vocabulary;
 
 pub use entry::{Entry, Status};

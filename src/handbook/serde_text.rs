@@ -1,6 +1,6 @@
-//! Text as the handbook cache gives it back: checked as UTF-8 with SIMD (`simdutf8`) rather
-//! than a byte at a time, which was a tenth of a start from the cache. For `deserialize_with`
-//! on the fields of what the cache holds. Text borrowed from a format read by people must be
+//! Serde helpers for the text fields of what the handbook cache holds (`deserialize_with`):
+//! text is checked as UTF-8 with SIMD (`simdutf8`) rather than a byte at a time, which showed
+//! in the time a start takes (docs/performance.md). Text borrowed from a format read by people must be
 //! free of escapes; owned text from one is read the usual way.
 
 use std::borrow::Cow;

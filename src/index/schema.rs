@@ -1,7 +1,7 @@
 //! The Tantivy schema: which fields an indexed entry has and how each is analysed. The handbook
 //! files are the source of truth; the index holds only what queries need (the entry id, the
 //! analysed text, and the measure types that related measures share). Facet counts, filters,
-//! dates and amounts come from the entries in memory (`search::Record`), so they are not
+//! dates and amounts come from the entries in memory (`search::records::Record`), so they are not
 //! indexed: every field with terms costs each save's commit a term dictionary of its own.
 
 use tantivy::schema::{

@@ -1,8 +1,8 @@
 //! The documents a query's words match, kept per snapshot for the searches that follow. Finding
-//! them is most of what a search costs (over 100,000 entries, 10 to 25 ms of Tantivy's
-//! matching on one core), and they do not depend on the filters, the sort or the page: a
-//! person narrowing a search facet by facet, sorting it or paging through it asks for the same
-//! words again and again, and each of those searches then costs only the loop over the matches.
+//! them is most of what a search costs (docs/performance.md has the figures), and they do not
+//! depend on the filters, the sort or the page: a person narrowing a search facet by facet,
+//! sorting it or paging through it asks for the same words again and again, and each of those
+//! searches then costs only the loop over the matches.
 //!
 //! Keyed by the parsed query, so a different spelling of the same words is the same entry.
 //! Bounded by bytes, least recently used out first; a snapshot owns its cache, so a change to

@@ -4,11 +4,11 @@
 //! the snapshot and its match loop (`snapshot`), and the passage shown under a hit (`snippet`).
 
 mod collect;
-pub mod coordination;
+pub(crate) mod coordination;
 pub mod facet;
-pub mod matches;
+pub(crate) mod matches;
 pub mod query;
-pub mod records;
+pub(crate) mod records;
 pub mod request;
 pub mod snapshot;
 pub mod snippet;

@@ -3,8 +3,10 @@
 //! languages of the interface.
 
 pub mod analysis;
-pub mod lang;
+pub(crate) mod lang;
 pub mod markdown;
 pub mod stemmer;
-pub mod synonyms;
-pub mod tokenizer;
+pub(crate) mod synonyms;
+pub(crate) mod tokenizer;
+
+pub use lang::Lang;

@@ -3,9 +3,9 @@
 //! the day turns, so both are part of the key. Bounded by bytes, least recently used out first.
 //!
 //! Answers are kept gzip-compressed. A search page is mostly the markup of its facet values,
-//! which compresses about sevenfold, so the same budget holds seven times the pages (with the
-//! budget counted in plain bytes, a few hundred distinct pages in rotation pushed each other out
-//! and every request was a search again), and a browser, which accepts gzip, is sent the stored
+//! which compresses well, so the same budget holds several times the pages (counted in plain
+//! bytes, a few hundred distinct pages in rotation pushed each other out; docs/performance.md
+//! has the figures), and a browser, which accepts gzip, is sent the stored
 //! bytes as they are instead of having every answer compressed again on its way out.
 
 use std::io::{Read, Write};

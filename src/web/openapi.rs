@@ -16,7 +16,6 @@ use crate::search::request::{
     DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES,
 };
 
-
 static DOCUMENT: LazyLock<Bytes> =
     LazyLock::new(|| Bytes::from(serde_json::to_vec(&spec()).unwrap_or_default()));
 
