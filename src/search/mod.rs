@@ -1,10 +1,10 @@
 //! Searching one consistent snapshot of the handbook: what was asked (`request`), the facets,
-//! the query a text becomes (`query`, with `coordination` counting matched clauses), the
+//! the query a text becomes (`query`, with `bonus` adding one per matched clause), the
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
 //! the snapshot and its match loop (`snapshot`), and the passage shown under a hit (`snippet`).
 
+pub(crate) mod bonus;
 mod collect;
-pub(crate) mod coordination;
 pub mod facet;
 pub(crate) mod matches;
 pub mod query;

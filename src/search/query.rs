@@ -23,7 +23,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
 
 use crate::index::schema::{Fields, Text};
-use crate::search::coordination::Plus;
+use crate::search::bonus::Plus;
 use crate::text::analysis;
 use crate::text::stemmer;
 use crate::text::synonyms;
