@@ -7,19 +7,12 @@ use anyhow::Context;
 
 use crate::cli::ServeArgs;
 use crate::index::Opened;
-use crate::live::catalog::Catalog;
+use crate::live::catalog::{Catalog, SnapshotHandle};
+use crate::live::watch::Watching;
 use crate::web::{self, AppState, WebConfig};
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tantivy=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, not in a log file or a journal.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    init_logging();
     let root = &args.handbook.dir;
     anyhow::ensure!(
         root.is_dir(),
@@ -40,51 +33,88 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     );
     let handle = catalog.handle();
     let catalog = Arc::new(Mutex::new(catalog));
-    let for_shutdown = catalog.clone();
-    // Off the path to serving, so the first request is answered as soon as the index is open:
-    // the watch is set up (its setup notes every file of the handbook), then the files are
-    // checked against what the cache said of them (changes made while the server was stopped
-    // come in like edits), and the cache is saved for the next start. Searches never wait on
-    // this; only the watcher waits on the catalog meanwhile.
-    let watching: Arc<Mutex<Option<crate::live::watch::Watching>>> = Arc::default();
-    let startup = {
-        let (catalog, watching, root) = (catalog.clone(), watching.clone(), root.clone());
-        let watch = !args.no_watch;
-        std::thread::spawn(move || {
-            if watch {
-                match crate::live::watch::spawn(&root, catalog.clone(), crate::today) {
-                    Ok(w) => *lock(&watching) = Some(w),
-                    // Serving what was read is still worth more than not serving at all.
-                    Err(e) => tracing::error!(
-                        error = %e,
-                        "cannot watch the handbook for changes; edits will be seen after a restart"
-                    ),
-                }
+    let watching: Arc<Mutex<Option<Watching>>> = Arc::default();
+    let startup = start_up(
+        catalog.clone(),
+        watching.clone(),
+        root.clone(),
+        !args.no_watch,
+    );
+    serve_until_stopped(args, handle)?;
+    // The start-up work ends in well under a second; a stop that came sooner waits for it.
+    if startup.join().is_err() {
+        tracing::error!("the start-up checks stopped with a panic");
+    }
+    drop(lock(&watching).take());
+    // A batch of changes may be half-way through its index commit; taking the catalog waits for
+    // it, and holding it until the process ends keeps a batch still queued in the watcher from
+    // starting another, so the index on disk is the last commit, whole.
+    let mut held = lock(&catalog);
+    held.save_cache();
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per event to stderr; `RUST_LOG` chooses what.
+fn init_logging() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tantivy=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file or a journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+}
+
+/// Off the path to serving, so the first request is answered as soon as the index is open:
+/// the watch is set up (its setup notes every file of the handbook), then the files are
+/// checked against what the cache said of them (changes made while the server was stopped
+/// come in like edits), and the cache is saved for the next start. Searches never wait on
+/// this; only the watcher waits on the catalog meanwhile.
+fn start_up(
+    catalog: Arc<Mutex<Catalog>>,
+    watching: Arc<Mutex<Option<Watching>>>,
+    root: std::path::PathBuf,
+    watch: bool,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        if watch {
+            match crate::live::watch::spawn(&root, catalog.clone(), crate::today) {
+                Ok(w) => *lock(&watching) = Some(w),
+                // Serving what was read is still worth more than not serving at all.
+                Err(e) => tracing::error!(
+                    error = %e,
+                    "cannot watch the handbook for changes; edits will be seen after a restart"
+                ),
             }
-            let mut catalog = lock(&catalog);
-            match catalog.verify(crate::today()) {
-                Ok(Some(applied))
-                    if !applied.upserted.is_empty() || !applied.deleted.is_empty() =>
-                {
-                    tracing::info!(
-                        changed = applied.upserted.len(),
-                        removed = applied.deleted.len(),
-                        "brought in what changed in the handbook while the server was stopped"
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "cannot check the handbook's files"),
-            }
-            let snapshot = catalog.handle().get();
-            let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
-            if problems > 0 {
-                tracing::warn!(
-                    "{problems} problems in the handbook; see /status or run `handbook check`"
+        }
+        let mut catalog = lock(&catalog);
+        match catalog.verify(crate::today()) {
+            Ok(Some(applied)) if !applied.upserted.is_empty() || !applied.deleted.is_empty() => {
+                tracing::info!(
+                    changed = applied.upserted.len(),
+                    removed = applied.deleted.len(),
+                    "brought in what changed in the handbook while the server was stopped"
                 );
             }
-            catalog.save_cache();
-        })
-    };
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "cannot check the handbook's files"),
+        }
+        let snapshot = catalog.handle().get();
+        let problems = snapshot.problems.iter().filter(|d| d.is_error()).count();
+        if problems > 0 {
+            tracing::warn!(
+                "{problems} problems in the handbook; see /status or run `handbook check`"
+            );
+        }
+        catalog.save_cache();
+    })
+}
+
+/// Serves the web on `args.addr` until SIGTERM or Ctrl-C.
+fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -118,18 +148,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .context("the server stopped with an error")
     })?;
-    // The start-up work ends in well under a second; a stop that came sooner waits for it.
-    if startup.join().is_err() {
-        tracing::error!("the start-up checks stopped with a panic");
-    }
-    drop(lock(&watching).take());
-    // A batch of changes may be half-way through its index commit; taking the catalog waits for
-    // it, and holding it until the process ends keeps a batch still queued in the watcher from
-    // starting another, so the index on disk is the last commit, whole.
-    let mut held = lock(&for_shutdown);
-    held.save_cache();
-    tracing::info!("stopped");
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
