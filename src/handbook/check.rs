@@ -86,19 +86,7 @@ fn check(
     today: NaiveDate,
 ) -> Result<Entry, Vec<Diagnostic>> {
     let mut r = Reader::new(file, source);
-    if !is_valid_id(id) {
-        r.diagnostics.push(
-            Diagnostic::file(
-                file,
-                "invalid-id",
-                format!("`{id}` is not a valid id (the file name is the id)"),
-            )
-            .with_help(format!(
-                "rename the file to `{}.toml`: lowercase ascii letters, digits and single hyphens",
-                suggest_id(id)
-            )),
-        );
-    }
+    check_id(&mut r, file, id);
     r.check_keys(t, &FIELDS, "in a measure");
 
     let start = 0..0;
@@ -146,43 +134,10 @@ fn check(
         false,
     );
 
-    let updated = r.date(t, "updated");
-    if updated.is_none() && !t.contains_key("updated") {
-        r.missing(0..0, "updated", &today.to_string());
-    }
-    if let Some(u) = &updated
-        && *u.get_ref() > today
-    {
-        r.error(
-            u.span(),
-            "updated-in-future",
-            format!("`updated` is {}, which is in the future", u.get_ref()),
-        )
-        .help = Some(
-            format!(
-                "`updated` is the day an editor last checked the entry; use today's date, {today}"
-            )
-            .into(),
-        );
-    }
+    let updated = updated(&mut r, t, today);
 
     let url = r.string(t, "url").and_then(|u| check_url(&mut r, u));
-    let open_from = r.date(t, "open_from");
-    let open_until = r.date(t, "open_until");
-    if let (Some(from), Some(until)) = (&open_from, &open_until)
-        && until.get_ref() < from.get_ref()
-    {
-        r.error(
-            until.span(),
-            "dates-reversed",
-            format!(
-                "`open_until` ({}) is before `open_from` ({})",
-                until.get_ref(),
-                from.get_ref()
-            ),
-        )
-        .help = Some("swap the two dates, or correct the one that is wrong".into());
-    }
+    let (open_from, open_until) = call_dates(&mut r, t);
     let until_funds_run_out = r
         .boolean(t, "until_funds_run_out")
         .is_some_and(|b| b.into_inner());
@@ -195,26 +150,7 @@ fn check(
             "years",
         )
         .and_then(|y| i32::try_from(y.into_inner()).ok());
-    let series = r.string(t, "series").and_then(|s| {
-        let key = s.get_ref().trim();
-        if is_valid_id(key) {
-            Some(key.to_string())
-        } else {
-            r.error(
-                s.span(),
-                "invalid-series",
-                format!("`{key}` is not a valid series key"),
-            )
-            .help = Some(
-                format!(
-                    "a series key is written like an id, e.g. `{}`: the id of its calls without the year",
-                    suggest_id(key)
-                )
-                .into(),
-            );
-            None
-        }
-    });
+    let series = series(&mut r, t);
     let budget_eur = r
         .integer(t, "budget_eur", 0..MAX_EUR, "euro")
         .map(Spanned::into_inner);
@@ -230,31 +166,7 @@ fn check(
         .unwrap_or_default();
     let gazette = r.string(t, "gazette").map(Spanned::into_inner);
     let body = r.string(t, "body").map(Spanned::into_inner);
-    let mut aliases = Vec::new();
-    for alias in r
-        .string_list(t, "aliases")
-        .map(Spanned::into_inner)
-        .unwrap_or_default()
-    {
-        if !is_valid_id(alias.get_ref()) {
-            r.error(
-                alias.span(),
-                "invalid-id",
-                format!("alias `{}` is not a valid id", alias.get_ref()),
-            )
-            .help =
-                Some(format!("a former id looks like `{}`", suggest_id(alias.get_ref())).into());
-        } else if alias.get_ref() == id {
-            r.error(
-                alias.span(),
-                "alias-is-id",
-                "an alias cannot be the entry's own id",
-            )
-            .help = Some("aliases list former ids of this entry; remove this one".into());
-        } else {
-            aliases.push(alias.into_inner());
-        }
-    }
+    let aliases = aliases(&mut r, t, id);
 
     if !r.has_problems() {
         let mut entry = Entry {
@@ -294,6 +206,125 @@ fn check(
     } else {
         Err(r.finish())
     }
+}
+
+/// The file name is the id: it must be one.
+fn check_id(r: &mut Reader<'_>, file: &Path, id: &str) {
+    if !is_valid_id(id) {
+        r.diagnostics.push(
+            Diagnostic::file(
+                file,
+                "invalid-id",
+                format!("`{id}` is not a valid id (the file name is the id)"),
+            )
+            .with_help(format!(
+                "rename the file to `{}.toml`: lowercase ascii letters, digits and single hyphens",
+                suggest_id(id)
+            )),
+        );
+    }
+}
+
+/// `updated`: required, and not after `today`.
+fn updated(r: &mut Reader<'_>, t: &DeTable<'_>, today: NaiveDate) -> Option<Spanned<NaiveDate>> {
+    let updated = r.date(t, "updated");
+    if updated.is_none() && !t.contains_key("updated") {
+        r.missing(0..0, "updated", &today.to_string());
+    }
+    if let Some(u) = &updated
+        && *u.get_ref() > today
+    {
+        r.error(
+            u.span(),
+            "updated-in-future",
+            format!("`updated` is {}, which is in the future", u.get_ref()),
+        )
+        .help = Some(
+            format!(
+                "`updated` is the day an editor last checked the entry; use today's date, {today}"
+            )
+            .into(),
+        );
+    }
+    updated
+}
+
+/// `open_from` and `open_until`, the second not before the first.
+fn call_dates(
+    r: &mut Reader<'_>,
+    t: &DeTable<'_>,
+) -> (Option<Spanned<NaiveDate>>, Option<Spanned<NaiveDate>>) {
+    let open_from = r.date(t, "open_from");
+    let open_until = r.date(t, "open_until");
+    if let (Some(from), Some(until)) = (&open_from, &open_until)
+        && until.get_ref() < from.get_ref()
+    {
+        r.error(
+            until.span(),
+            "dates-reversed",
+            format!(
+                "`open_until` ({}) is before `open_from` ({})",
+                until.get_ref(),
+                from.get_ref()
+            ),
+        )
+        .help = Some("swap the two dates, or correct the one that is wrong".into());
+    }
+    (open_from, open_until)
+}
+
+/// `series`: a key written like an id.
+fn series(r: &mut Reader<'_>, t: &DeTable<'_>) -> Option<String> {
+    r.string(t, "series").and_then(|s| {
+        let key = s.get_ref().trim();
+        if is_valid_id(key) {
+            Some(key.to_string())
+        } else {
+            r.error(
+                s.span(),
+                "invalid-series",
+                format!("`{key}` is not a valid series key"),
+            )
+            .help = Some(
+                format!(
+                    "a series key is written like an id, e.g. `{}`: the id of its calls without the year",
+                    suggest_id(key)
+                )
+                .into(),
+            );
+            None
+        }
+    })
+}
+
+/// `aliases`: former ids, each a valid id and not the entry's own.
+fn aliases(r: &mut Reader<'_>, t: &DeTable<'_>, id: &str) -> Vec<String> {
+    let mut aliases = Vec::new();
+    for alias in r
+        .string_list(t, "aliases")
+        .map(Spanned::into_inner)
+        .unwrap_or_default()
+    {
+        if !is_valid_id(alias.get_ref()) {
+            r.error(
+                alias.span(),
+                "invalid-id",
+                format!("alias `{}` is not a valid id", alias.get_ref()),
+            )
+            .help =
+                Some(format!("a former id looks like `{}`", suggest_id(alias.get_ref())).into());
+        } else if alias.get_ref() == id {
+            r.error(
+                alias.span(),
+                "alias-is-id",
+                "an alias cannot be the entry's own id",
+            )
+            .help = Some("aliases list former ids of this entry; remove this one".into());
+        } else {
+            aliases.push(alias.into_inner());
+        }
+    }
+    aliases
 }
 
 fn strings(list: Vec<Spanned<String>>) -> Vec<String> {
