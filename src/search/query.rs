@@ -345,126 +345,173 @@ pub fn compile(
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for clause in clauses {
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match clause {
+        let parts = match clause {
             Clause::Word { folded, stem, open } => {
-                hl.exact.insert(folded.clone());
-                if features.stemming {
-                    hl.stems.insert(stem.clone());
-                }
-                let synonyms = if features.synonyms {
-                    synonyms::of(stem)
-                } else {
-                    &[]
-                };
-                hl.stems.extend(synonyms.iter().cloned());
-                let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
-                    || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
-                let letters = folded.chars().count();
-                // A word being typed may be complete already ("najemn" is a stem too), so it is
-                // completed whether or not the index knows it.
-                let completions = if features.completions && *open && letters >= MIN_PREFIX {
-                    completions(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
-                } else {
-                    Vec::new()
-                };
-                if !completions.is_empty() {
-                    hl.prefixes.push(folded.clone());
-                }
-                // Per field: the word exactly, another form, a synonym, a completion. Across
-                // fields the best one counts, plus a little of the rest (`TIE_BREAKER`), so a
-                // common word repeated in title, summary and labels cannot outweigh a rarer one.
-                let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
-                    .iter()
-                    .map(|&(t, boost)| {
-                        let mut alternatives = vec![term_query(fields.exact(t), folded, EXACT)];
-                        if features.stemming && t == Text::English {
-                            let en = analysis::english_stem(folded);
-                            alternatives.push(term_query(fields.stemmed(t), &en, STEMMED));
-                        } else if features.stemming {
-                            alternatives.push(term_query(fields.stemmed(t), stem, STEMMED));
-                        }
-                        if t != Text::English {
-                            alternatives.extend(
-                                synonyms
-                                    .iter()
-                                    .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
-                            );
-                        }
-                        alternatives.extend(
-                            completions
-                                .iter()
-                                .map(|c| term_query(fields.exact(t), c, PREFIX)),
-                        );
-                        Box::new(BoostQuery::new(
-                            Box::new(BooleanQuery::new(alternatives)),
-                            boost,
-                        )) as Box<dyn Query>
-                    })
-                    .collect();
-                parts.push((
-                    Occur::Should,
-                    Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                        per_field,
-                        TIE_BREAKER,
-                    )),
-                ));
-                if features.typos
-                    && !is_known
-                    && completions.is_empty()
-                    && synonyms.is_empty()
-                    && let Some(d) = typo_distance(letters)
-                {
-                    // Typos are looked for where people read, not in provider names and legal
-                    // citations: each field costs a walk of its dictionary.
-                    for (t, boost) in FIELD_BOOSTS
-                        .into_iter()
-                        .filter(|(t, _)| TYPO_FIELDS.contains(t))
-                    {
-                        let q = FuzzyTermQuery::new(
-                            Term::from_field_text(fields.stemmed(t), stem),
-                            d,
-                            true,
-                        );
-                        parts.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
-                        ));
-                    }
-                    hl.typos.push((stem.clone(), usize::from(d)));
-                }
+                word(folded, stem, *open, searcher, fields, features, &mut hl)
             }
-            Clause::Phrase { folded, stems } if folded.len() == 1 => {
-                for (t, boost) in FIELD_BOOSTS {
-                    parts.push(term_query(
-                        fields.exact(t),
-                        &folded[0],
-                        boost * (EXACT + STEMMED),
-                    ));
-                }
-                hl.exact.insert(folded[0].clone());
-                let _ = stems;
-            }
-            Clause::Phrase { folded, stems } => {
-                for (t, boost) in FIELD_BOOSTS {
-                    parts.push(phrase_query(
-                        fields.exact(t),
-                        folded,
-                        0,
-                        boost * PHRASE * EXACT,
-                    ));
-                    // Slovenian stems mean nothing to the English field: it has the exact phrase.
-                    if t != Text::English {
-                        parts.push(phrase_query(fields.stemmed(t), stems, 0, boost * PHRASE));
-                    }
-                }
-                hl.exact.extend(folded.iter().cloned());
-                hl.stems.extend(stems.iter().cloned());
-            }
-        }
+            Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
+        };
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
         top.push((Occur::Should, Box::new(Plus::new(matched, COORDINATION))));
     }
+    top.extend(proximity(clauses, fields, features));
+    Compiled {
+        query: Box::new(BooleanQuery::new(top)),
+        clauses: clauses.len(),
+        highlighter: hl,
+    }
+}
+
+/// The ways one word may match, in every field: exactly, as another form, as a synonym, as a
+/// completion of a word being typed, and, when the index does not know it, with a typo.
+fn word(
+    folded: &str,
+    stem: &str,
+    open: bool,
+    searcher: &Searcher,
+    fields: &Fields,
+    features: Features,
+    hl: &mut Highlighter,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    hl.exact.insert(folded.to_string());
+    if features.stemming {
+        hl.stems.insert(stem.to_string());
+    }
+    let synonyms = if features.synonyms {
+        synonyms::of(stem)
+    } else {
+        &[]
+    };
+    hl.stems.extend(synonyms.iter().cloned());
+    let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+        || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
+    let letters = folded.chars().count();
+    // A word being typed may be complete already ("najemn" is a stem too), so it is
+    // completed whether or not the index knows it.
+    let completions = if features.completions && open && letters >= MIN_PREFIX {
+        completions(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+    } else {
+        Vec::new()
+    };
+    if !completions.is_empty() {
+        hl.prefixes.push(folded.to_string());
+    }
+    // Per field: the word exactly, another form, a synonym, a completion. Across fields the
+    // best one counts, plus a little of the rest (`TIE_BREAKER`), so a common word repeated in
+    // title, summary and labels cannot outweigh a rarer one.
+    let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
+        .iter()
+        .map(|&(t, boost)| {
+            let alternatives =
+                alternatives(t, folded, stem, synonyms, &completions, fields, features);
+            Box::new(BoostQuery::new(
+                Box::new(BooleanQuery::new(alternatives)),
+                boost,
+            )) as Box<dyn Query>
+        })
+        .collect();
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Should,
+        Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            per_field,
+            TIE_BREAKER,
+        )),
+    )];
+    if features.typos
+        && !is_known
+        && completions.is_empty()
+        && synonyms.is_empty()
+        && let Some(d) = typo_distance(letters)
+    {
+        // Typos are looked for where people read, not in provider names and legal citations:
+        // each field costs a walk of its dictionary.
+        for (t, boost) in FIELD_BOOSTS
+            .into_iter()
+            .filter(|(t, _)| TYPO_FIELDS.contains(t))
+        {
+            let q = FuzzyTermQuery::new(Term::from_field_text(fields.stemmed(t), stem), d, true);
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
+            ));
+        }
+        hl.typos.push((stem.to_string(), usize::from(d)));
+    }
+    parts
+}
+
+/// The terms that match a word in field `t`, each weighted by how close a match it is.
+fn alternatives(
+    t: Text,
+    folded: &str,
+    stem: &str,
+    synonyms: &[String],
+    completions: &[String],
+    fields: &Fields,
+    features: Features,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut alternatives = vec![term_query(fields.exact(t), folded, EXACT)];
+    if features.stemming && t == Text::English {
+        let en = analysis::english_stem(folded);
+        alternatives.push(term_query(fields.stemmed(t), &en, STEMMED));
+    } else if features.stemming {
+        alternatives.push(term_query(fields.stemmed(t), stem, STEMMED));
+    }
+    if t != Text::English {
+        alternatives.extend(
+            synonyms
+                .iter()
+                .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
+        );
+    }
+    alternatives.extend(
+        completions
+            .iter()
+            .map(|c| term_query(fields.exact(t), c, PREFIX)),
+    );
+    alternatives
+}
+
+/// A quoted phrase: its words in order, exactly or (outside English) as other forms; a phrase
+/// of one word is that word exactly.
+fn phrase(
+    folded: &[String],
+    stems: &[String],
+    fields: &Fields,
+    hl: &mut Highlighter,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut parts = Vec::new();
+    if let [only] = folded {
+        for (t, boost) in FIELD_BOOSTS {
+            parts.push(term_query(fields.exact(t), only, boost * (EXACT + STEMMED)));
+        }
+        hl.exact.insert(only.clone());
+        return parts;
+    }
+    for (t, boost) in FIELD_BOOSTS {
+        parts.push(phrase_query(
+            fields.exact(t),
+            folded,
+            0,
+            boost * PHRASE * EXACT,
+        ));
+        // Slovenian stems mean nothing to the English field: it has the exact phrase.
+        if t != Text::English {
+            parts.push(phrase_query(fields.stemmed(t), stems, 0, boost * PHRASE));
+        }
+    }
+    hl.exact.extend(folded.iter().cloned());
+    hl.stems.extend(stems.iter().cloned());
+    parts
+}
+
+/// A bonus for the query's words close together in the title, summary or labels, when every
+/// clause is a word and there are two or more.
+fn proximity(
+    clauses: &[Clause],
+    fields: &Fields,
+    features: Features,
+) -> Vec<(Occur, Box<dyn Query>)> {
     let words: Vec<String> = clauses
         .iter()
         .filter_map(|c| match c {
@@ -472,21 +519,15 @@ pub fn compile(
             Clause::Phrase { .. } => None,
         })
         .collect();
-    if features.proximity && words.len() >= 2 && words.len() == clauses.len() {
-        for (t, boost) in [(Text::Title, 2.0), (Text::Summary, 1.0), (Text::Tags, 1.0)] {
-            top.push(phrase_query(
-                fields.stemmed(t),
-                &words,
-                PROXIMITY_SLOP,
-                boost * PROXIMITY,
-            ));
-        }
+    if !features.proximity || words.len() < 2 || words.len() != clauses.len() {
+        return Vec::new();
     }
-    Compiled {
-        query: Box::new(BooleanQuery::new(top)),
-        clauses: clauses.len(),
-        highlighter: hl,
-    }
+    [(Text::Title, 2.0), (Text::Summary, 1.0), (Text::Tags, 1.0)]
+        .into_iter()
+        .map(|(t, boost)| {
+            phrase_query(fields.stemmed(t), &words, PROXIMITY_SLOP, boost * PROXIMITY)
+        })
+        .collect()
 }
 
 /// A highlighter for these words as exact and stemmed matches, for other modules' tests.
