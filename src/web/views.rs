@@ -14,7 +14,7 @@ use super::params;
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Dimension;
-use crate::search::{Facet, Results, SearchQuery, Snapshot, Sort};
+use crate::search::{Facet, Hit, Results, SearchQuery, Snapshot, Sort};
 use crate::text::lang::Lang;
 
 const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
@@ -172,31 +172,7 @@ pub fn search_page(
                 button type="submit" { (lang.pick("Išči", "Search")) }
             }
             div.layout {
-                aside.facets aria-label=(lang.pick("Filtri", "Filters")) {
-                    details.facets-fold open {
-                        summary { (lang.pick("Filtri", "Filters")) }
-                        @for (facet, values) in &results.facets {
-                            @if !values.is_empty() {
-                                fieldset.facet {
-                                    legend { (facet.title_in(lang)) }
-                                    ul {
-                                        @for v in values {
-                                            @let id = format!("f-{}-{}", facet.name(), v.value);
-                                            li {
-                                                input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
-                                                label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        button type="submit" { (lang.pick("Uporabi filtre", "Apply filters")) }
-                        @if !query.filters.is_empty() {
-                            " " a href={"/?" (params::to_query_string(&SearchQuery { filters: Default::default(), ..query.clone() }, 1))} { (lang.pick("Počisti filtre", "Clear filters")) }
-                        }
-                    }
-                }
+                (facets(query, results))
                 section.results aria-label=(lang.pick("Zadetki", "Results")) {
                     p.total #results-status role="status" {
                         @if results.total == 0 { (lang.pick("Ni zadetkov. Poskusite z manj besedami ali brez filtrov.", "No results. Try fewer words or no filters.")) }
@@ -211,23 +187,7 @@ pub fn search_page(
                     }
                     ol.hits {
                         @for hit in &results.hits {
-                            @let e = &hit.entry;
-                            @let pick = format!("cmp-{}", e.id);
-                            li.hit {
-                                h2 lang=[(lang == Lang::En && e.title_en.is_none()).then_some("sl")] { a href=(href(&e.permalink(), lang)) { (e.title_in(lang)) } }
-                                p.meta {
-                                    (status_badge(e, hit.status, lang)) " "
-                                    span.deadline { (deadline(e, lang)) } " · "
-                                    (labels(snapshot, Dimension::Municipality, &e.municipalities, lang)) " · "
-                                    (labels(snapshot, Dimension::Type, &e.types, lang))
-                                }
-                                p.snippet lang=[(lang == Lang::En && e.summary_en.is_none()).then_some("sl")] { (PreEscaped(&hit.snippet)) }
-                                (series_links(&snapshot.series_of(e), lang))
-                                p.pick {
-                                    input.compare-pick #(pick) type="checkbox" name="id" value=(e.id) form="compare";
-                                    " " label for=(pick) { (lang.pick("Primerjaj", "Compare")) span.visually-hidden { ": " (e.title_in(lang)) } }
-                                }
-                            }
+                            (hit_item(hit, snapshot, lang))
                         }
                     }
                     @if last_page > 1 && results.page <= last_page {
@@ -265,6 +225,62 @@ pub fn search_page(
         },
         main,
     )
+}
+
+/// The facets of a search, each value with its count, as a form that works without JavaScript.
+fn facets(query: &SearchQuery, results: &Results) -> Markup {
+    let lang = query.lang;
+    html! {
+        aside.facets aria-label=(lang.pick("Filtri", "Filters")) {
+            details.facets-fold open {
+                summary { (lang.pick("Filtri", "Filters")) }
+                @for (facet, values) in &results.facets {
+                    @if !values.is_empty() {
+                        fieldset.facet {
+                            legend { (facet.title_in(lang)) }
+                            ul {
+                                @for v in values {
+                                    @let id = format!("f-{}-{}", facet.name(), v.value);
+                                    li {
+                                        input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
+                                        label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" { (lang.pick("Uporabi filtre", "Apply filters")) }
+                @if !query.filters.is_empty() {
+                    " " a href={"/?" (params::to_query_string(&SearchQuery { filters: Default::default(), ..query.clone() }, 1))} { (lang.pick("Počisti filtre", "Clear filters")) }
+                }
+            }
+        }
+    }
+}
+
+/// One hit: title, status and deadline, where and what, the snippet, the other calls of its
+/// series, and a box to pick it for comparing.
+fn hit_item(hit: &Hit, snapshot: &Snapshot, lang: Lang) -> Markup {
+    let e = &hit.entry;
+    let pick = format!("cmp-{}", e.id);
+    html! {
+        li.hit {
+            h2 lang=[(lang == Lang::En && e.title_en.is_none()).then_some("sl")] { a href=(href(&e.permalink(), lang)) { (e.title_in(lang)) } }
+            p.meta {
+                (status_badge(e, hit.status, lang)) " "
+                span.deadline { (deadline(e, lang)) } " · "
+                (labels(snapshot, Dimension::Municipality, &e.municipalities, lang)) " · "
+                (labels(snapshot, Dimension::Type, &e.types, lang))
+            }
+            p.snippet lang=[(lang == Lang::En && e.summary_en.is_none()).then_some("sl")] { (PreEscaped(&hit.snippet)) }
+            (series_links(&snapshot.series_of(e), lang))
+            p.pick {
+                input.compare-pick #(pick) type="checkbox" name="id" value=(e.id) form="compare";
+                " " label for=(pick) { (lang.pick("Primerjaj", "Compare")) span.visually-hidden { ": " (e.title_in(lang)) } }
+            }
+        }
+    }
 }
 
 /// "Also in 2019, 2020": links to the other calls of a hit's series, newest first.
