@@ -166,6 +166,73 @@ pub fn compare_page(
     lang: Lang,
     live: bool,
 ) -> Markup {
+    let rows = rows(entries, snapshot, today, lang);
+    let title = lang.pick("Primerjava ukrepov", "Comparison of measures");
+    let n = entries.len();
+    let main = html! {
+        p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
+        h1 { (title) }
+        p.hint {
+            (lang.pick(
+                "Vsaka vrstica primerja eno lastnost izbranih ukrepov. Za izpis uporabite ukaz Natisni v brskalniku (Ctrl+P).",
+                "Each row compares one property of the selected measures. To print, use your browser's Print command (Ctrl+P).",
+            ))
+        }
+        div.table-wrap {
+            table.compare {
+                caption {
+                    (title) " (" (n) " " (views::count_word(n, lang)) ")"
+                }
+                thead {
+                    tr {
+                        td {}
+                        @for e in entries {
+                            th scope="col" {
+                                a href=(href(&e.permalink(), lang))
+                                    lang=[(lang == Lang::En && e.title_en.is_none()).then_some("sl")] {
+                                    (e.title_in(lang))
+                                }
+                            }
+                        }
+                    }
+                }
+                tbody {
+                    @for r in &rows {
+                        tr {
+                            th scope="row" { (r.label) }
+                            @for c in &r.cells {
+                                td {
+                                    @match c {
+                                        Some(m) => (m),
+                                        None => {
+                                            span aria-hidden="true" { "—" }
+                                            span.visually-hidden { (lang.pick("ni podatka", "not given")) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    layout(
+        &Frame {
+            title,
+            lang,
+            quick_search: true,
+            live,
+            here: here_of(entries.iter().map(|e| e.id.as_str())),
+            feed: None,
+        },
+        main,
+    )
+}
+
+/// The rows of the comparison, one property each, a cell per measure (`None` where the
+/// measure does not say).
+fn rows(entries: &[Arc<Entry>], snapshot: &Snapshot, today: NaiveDate, lang: Lang) -> Vec<Row> {
     let d = |x| date_in(x, lang);
     let keys = |dimension: Dimension, facet: Facet, keys: &[String]| -> Option<Markup> {
         (!keys.is_empty()).then(|| {
@@ -181,7 +248,7 @@ pub fn compare_page(
         label,
         cells: entries.iter().map(|e| cell(e.as_ref())).collect(),
     };
-    let rows = [
+    vec![
         row(lang.pick("Občina", "Municipality"), &|e| {
             keys(
                 Dimension::Municipality,
@@ -257,68 +324,7 @@ pub fn compare_page(
         row(lang.pick("Zadnje preverjeno", "Last checked"), &|e| {
             Some(html! { time datetime=(e.updated.to_string()) { (d(e.updated)) } })
         }),
-    ];
-    let title = lang.pick("Primerjava ukrepov", "Comparison of measures");
-    let n = entries.len();
-    let main = html! {
-        p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
-        h1 { (title) }
-        p.hint {
-            (lang.pick(
-                "Vsaka vrstica primerja eno lastnost izbranih ukrepov. Za izpis uporabite ukaz Natisni v brskalniku (Ctrl+P).",
-                "Each row compares one property of the selected measures. To print, use your browser's Print command (Ctrl+P).",
-            ))
-        }
-        div.table-wrap {
-            table.compare {
-                caption {
-                    (title) " (" (n) " " (views::count_word(n, lang)) ")"
-                }
-                thead {
-                    tr {
-                        td {}
-                        @for e in entries {
-                            th scope="col" {
-                                a href=(href(&e.permalink(), lang))
-                                    lang=[(lang == Lang::En && e.title_en.is_none()).then_some("sl")] {
-                                    (e.title_in(lang))
-                                }
-                            }
-                        }
-                    }
-                }
-                tbody {
-                    @for r in &rows {
-                        tr {
-                            th scope="row" { (r.label) }
-                            @for c in &r.cells {
-                                td {
-                                    @match c {
-                                        Some(m) => (m),
-                                        None => {
-                                            span aria-hidden="true" { "—" }
-                                            span.visually-hidden { (lang.pick("ni podatka", "not given")) }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    layout(
-        &Frame {
-            title,
-            lang,
-            quick_search: true,
-            live,
-            here: here_of(entries.iter().map(|e| e.id.as_str())),
-            feed: None,
-        },
-        main,
-    )
+    ]
 }
 
 /// The query string of a search for one facet value.
