@@ -1,18 +1,9 @@
 //! Every diagnostic `handbook check` can give, each on a broken fixture: its code, its line and
 //! column, and the words of its message and help.
 
-use crate::common::{TempHandbook, simple_entry, today};
+use crate::common::{TempHandbook, problems, simple_entry, today};
 use handbook::handbook::diagnostic::Diagnostic;
 use handbook::handbook::folder::Handbook;
-
-fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {
-    let resolved = Handbook::load(hb.root(), today()).unwrap().resolve();
-    resolved
-        .problems
-        .iter()
-        .map(|d| Diagnostic::clone(d))
-        .collect()
-}
 
 /// One file with this content next to the fixture's vocabulary; its problems.
 fn check_file(name: &str, content: &[u8]) -> Vec<Diagnostic> {

@@ -9,21 +9,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::common::{App, FIXTURE, TempHandbook, simple_entry, today};
+use crate::common::{App, FIXTURE, TempHandbook, problems, simple_entry, today};
 use handbook::corpus::Rng;
 use handbook::handbook::diagnostic::Diagnostic;
 use handbook::handbook::folder::Handbook;
 use handbook::live::catalog::{Catalog, Changes};
-
-/// Every problem a fresh load of the handbook reports.
-fn problems(hb: &TempHandbook) -> Vec<Diagnostic> {
-    let resolved = Handbook::load(hb.root(), today()).unwrap().resolve();
-    resolved
-        .problems
-        .iter()
-        .map(|d| Diagnostic::clone(d))
-        .collect()
-}
 
 /// The errors (not warnings such as a missing `url`) a fresh load reports.
 fn errors(hb: &TempHandbook) -> Vec<Diagnostic> {

@@ -205,6 +205,17 @@ impl TempHandbook {
     }
 }
 
+/// Every problem a fresh load of the handbook reports.
+pub fn problems(hb: &TempHandbook) -> Vec<handbook::handbook::diagnostic::Diagnostic> {
+    handbook::Handbook::load(hb.root(), today())
+        .unwrap()
+        .resolve()
+        .problems
+        .iter()
+        .map(|d| handbook::handbook::diagnostic::Diagnostic::clone(d))
+        .collect()
+}
+
 /// A complete entry: the given fields plus a provider.
 pub fn fixture_entry(fields: &str) -> String {
     format!("{fields}provider = \"Mestna občina\"\n")
