@@ -55,6 +55,13 @@ pub fn is_entry_file(path: &Path) -> bool {
         && !name.starts_with('~')
 }
 
+/// A `.toml` file whose name is not UTF-8: it cannot have an id, and passing it over quietly
+/// would hide the entry an editor saved in it.
+fn named_like_an_entry_but_not_utf8(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_str().is_none() && name.as_encoded_bytes().ends_with(b".toml"))
+}
+
 /// The id of an entry file: its stem.
 pub fn id_of(path: &Path) -> String {
     path.file_stem()
@@ -477,6 +484,17 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Ok(item) if item.file_type().is_file() => {
                 if is_entry_file(item.path()) {
                     files.push(item.into_path());
+                } else if named_like_an_entry_but_not_utf8(item.path()) {
+                    skipped.push(
+                        Diagnostic::file(
+                            item.path(),
+                            "name-not-utf8",
+                            "the file name is not UTF-8 text, so the entry in it is not read",
+                        )
+                        .with_help(
+                            "rename the file: an id is lowercase ascii letters, digits and single hyphens",
+                        ),
+                    );
                 }
             }
             Ok(item) if item.file_type().is_dir() => {}

@@ -220,6 +220,29 @@ async fn a_linked_folder_outside_the_handbook_is_not_followed_and_is_reported() 
 }
 
 #[cfg(unix)]
+#[tokio::test]
+async fn a_file_whose_name_is_not_utf8_is_reported_and_the_rest_is_served() {
+    use std::os::unix::ffi::OsStrExt;
+    let hb = TempHandbook::fixture();
+    // "Kočevje" in Latin-2, as an old editor or a zip of Windows files may name it.
+    let name = std::ffi::OsStr::from_bytes(b"ko\xe8evje-2024.toml");
+    let bad = hb.path("measures/kranj").join(name);
+    fs::write(&bad, simple_entry("Kočevje")).unwrap();
+    let all = problems(&hb);
+    let d = problem(&all, "name-not-utf8", &bad);
+    assert!(d.is_error(), "{d}");
+    assert_fixture_served(&hb.app()).await;
+    // Other names that are not entries (`README`, a backup `x.toml~`) stay quiet.
+    fs::write(
+        hb.path("measures/kranj")
+            .join(std::ffi::OsStr::from_bytes(b"\xe8.txt")),
+        "",
+    )
+    .unwrap();
+    assert_eq!(problems(&hb).len(), all.len());
+}
+
+#[cfg(unix)]
 #[test]
 fn the_lock_links_editors_leave_are_passed_over_quietly() {
     let hb = TempHandbook::fixture();
