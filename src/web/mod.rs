@@ -227,6 +227,7 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
     let logged: Option<String> =
         tracing::enabled!(target: "handbook::access", tracing::Level::INFO)
             .then(|| target.chars().take(200).collect());
+    let api = req.uri().path().starts_with("/api/");
     let res = if target_len > MAX_URI_BYTES {
         let message =
             format!("the address is too long (at most {MAX_URI_BYTES} bytes); shorten the search");
@@ -237,7 +238,8 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
             error::PageError(err).into_response()
         }
     } else {
-        next.run(req).await
+        let res = next.run(req).await;
+        if api { json_error(res) } else { res }
     };
     if let Some(logged) = logged {
         tracing::info!(
@@ -249,6 +251,39 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
         );
     }
     res
+}
+
+/// Under `/api/` every error is JSON, as the API's own errors are: also those the layers
+/// answer before a handler runs (405 for another method, 413 for a body, 408 for a timeout),
+/// which come as an empty or plain-text body. Headers such as `Allow` are kept.
+fn json_error(res: Response) -> Response {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return res;
+    }
+    let message = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "this address answers GET requests only".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            format!(
+                "the request body is too large (every route is a GET; at most {MAX_BODY_BYTES} bytes)"
+            )
+        }
+        StatusCode::REQUEST_TIMEOUT => "the request took too long; try again".to_string(),
+        other => other.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::json!({"error": message, "status": status.as_u16()}).to_string();
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// A bug must not take the connection down with it, nor show a stack trace: the panic is

@@ -307,6 +307,61 @@ async fn other_methods_and_large_bodies_are_refused() {
 }
 
 #[tokio::test]
+async fn under_the_api_a_refused_method_or_body_is_answered_in_json() {
+    let app = TempHandbook::fixture().app();
+    for (method, body, status) in [
+        (
+            Method::POST,
+            b"q=x".to_vec(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (Method::PUT, Vec::new(), StatusCode::METHOD_NOT_ALLOWED),
+        (
+            Method::POST,
+            vec![b'x'; 1 << 20],
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+    ] {
+        let res = app
+            .router
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .method(method.clone())
+                    .uri("/api/search")
+                    .header("content-length", body.len())
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{method}");
+        let allow = res.headers().get("allow").cloned();
+        let json = res.headers()["content-type"].to_str().unwrap().to_string();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let v: serde_json::Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{method}: not JSON ({e}): {bytes:?}"));
+        assert!(json.starts_with("application/json"), "{json}");
+        assert_eq!(v["status"], status.as_u16());
+        assert!(!v["error"].as_str().unwrap().is_empty());
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(allow.is_some_and(|a| a.to_str().unwrap().contains("GET")));
+        }
+    }
+    // Pages keep answering with pages.
+    assert_eq!(
+        send(
+            &app,
+            Method::DELETE,
+            "/measures/kranj-najemnine",
+            Vec::new()
+        )
+        .await,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
+}
+
+#[tokio::test]
 async fn every_answer_carries_the_security_headers() {
     let app = TempHandbook::fixture().app();
     for uri in [
