@@ -56,14 +56,17 @@ pub fn bibtex(entry: &Entry, permalink: &str) -> String {
     format!("@misc{{{},\n{}\n}}", entry.id, body.join(",\n"))
 }
 
-/// Text safe inside a braced BibTeX value: LaTeX's special characters escaped, so braces stay
-/// balanced and `%` does not comment out the rest of the line.
+/// Text safe inside a braced BibTeX value: LaTeX's special characters escaped, so `%` does not
+/// comment out the rest of the line. Braces become `\textbraceleft{}` and `\textbraceright{}`:
+/// BibTeX counts every brace, escaped or not, so `\}` in a title would end the value early.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '%' | '&' | '$' | '#' | '_' => {
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            '%' | '&' | '$' | '#' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -135,7 +138,9 @@ region = "Gorenjska"
         let b = bibtex(&entry(), "https://h.example/measures/kranj-najem");
         assert!(b.starts_with("@misc{kranj-najem,\n"), "{b}");
         assert!(
-            b.contains("title = {{Subvencije najemnin 100 \\% \\{mestno\\} jedro}}"),
+            b.contains(
+                "title = {{Subvencije najemnin 100 \\% \\textbraceleft{}mestno\\textbraceright{} jedro}}"
+            ),
             "{b}"
         );
         assert!(b.contains("author = {{Mestna občina Kranj}}"), "{b}");
@@ -148,20 +153,30 @@ region = "Gorenjska"
             b.contains("howpublished = {Uradni list RS, št. 5/2019}"),
             "{b}"
         );
-        // Unescaped braces balance: a reference manager reads the whole entry.
+        assert_balanced_as_bibtex_counts(&b);
+    }
+
+    /// BibTeX counts every brace, a backslash before it or not: each value must balance so.
+    fn assert_balanced_as_bibtex_counts(b: &str) {
         let mut depth = 0i32;
-        let mut prev = ' ';
         for c in b.chars() {
-            if prev != '\\' {
-                match c {
-                    '{' => depth += 1,
-                    '}' => depth -= 1,
-                    _ => {}
-                }
-                assert!(depth >= 0, "{b}");
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
             }
-            prev = c;
+            assert!(depth >= 0, "{b}");
         }
         assert_eq!(depth, 0, "{b}");
+    }
+
+    #[test]
+    fn a_lone_brace_in_a_title_or_provider_does_not_end_the_value() {
+        let mut e = entry();
+        for title in ["Najem } in {", "}}}", "{ odprto", "a \\} b"] {
+            e.title = title.into();
+            e.provider = format!("Občina {title}");
+            assert_balanced_as_bibtex_counts(&bibtex(&e, "https://h.example/m"));
+        }
     }
 }
