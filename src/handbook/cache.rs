@@ -24,7 +24,7 @@ use crate::handbook::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
 /// on every core (decoding is most of what a start from the cache costs), and reads each part
 /// only when it decodes it: over 100,000 entries the file is about 120 MB, and reading it

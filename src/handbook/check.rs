@@ -164,7 +164,9 @@ fn check(
         .string_list(t, "legal_basis")
         .map(|l| strings(l.into_inner()))
         .unwrap_or_default();
-    let gazette = r.string(t, "gazette").map(Spanned::into_inner);
+    let gazette = r
+        .string(t, "gazette")
+        .map(|g| g.into_inner().trim().to_string());
     let body = r.string(t, "body").map(Spanned::into_inner);
     let aliases = aliases(&mut r, t, id);
 

@@ -139,9 +139,10 @@ pub fn to_csv(
 }
 
 /// Text that a spreadsheet would take for a formula gets a leading apostrophe (OWASP's advice
-/// against CSV injection); dates and numbers never start with these characters.
+/// against CSV injection); dates and numbers never start with these characters. Spaces before
+/// the formula do not make it safe: spreadsheets trim them before they look.
 fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
-    match value.chars().next() {
+    match value.trim_start_matches([' ', '\u{a0}']).chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
         _ => value.into(),
     }
@@ -194,5 +195,8 @@ mod tests {
         assert_eq!(defuse("-5"), "'-5");
         assert_eq!(defuse("Subvencija"), "Subvencija");
         assert_eq!(defuse(""), "");
+        assert_eq!(defuse("  =1+1"), "'  =1+1");
+        assert_eq!(defuse("\u{a0}@SUM(A1)"), "'\u{a0}@SUM(A1)");
+        assert_eq!(defuse(" Uradni list"), " Uradni list");
     }
 }

@@ -157,6 +157,29 @@ async fn a_formula_in_an_entry_never_reaches_a_spreadsheet_as_a_formula() {
 }
 
 #[tokio::test]
+async fn a_formula_behind_spaces_is_defused_too_and_the_gazette_is_trimmed() {
+    let hb = TempHandbook::fixture();
+    hb.write(
+        "measures/x/presledki.toml",
+        &format!(
+            "{}gazette = \"  =1+1\"\n",
+            crate::common::simple_entry("  +Presledki pred formulo")
+        ),
+    );
+    let res = hb.app().get("/export.csv?q=presledki").await;
+    let mut reader = csv::Reader::from_reader(res.body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let row = reader
+        .records()
+        .next()
+        .expect("the entry is exported")
+        .unwrap();
+    assert!(row[column("title")].starts_with("'"), "{:?}", &row);
+    assert_eq!(&row[column("gazette")], "'=1+1");
+}
+
+#[tokio::test]
 async fn the_feed_is_valid_atom_with_one_entry_per_match_newest_first() {
     let app = TempHandbook::fixture().app();
     let res = app.get("/feed.atom?source=obcinski-proracun").await;
