@@ -5,20 +5,20 @@ with a url, with English, series, and statuses on a day (default: today).
 
     python3 scripts/content_counts.py [HANDBOOK_DIR] [--on YYYY-MM-DD]
 """
+import argparse
 import collections
 import datetime
 import pathlib
 import re
-import sys
 import tomllib
 
-args = [a for a in sys.argv[1:] if not a.startswith("--on")]
-on = datetime.date.today()
-for i, a in enumerate(sys.argv):
-    if a == "--on":
-        on = datetime.date.fromisoformat(sys.argv[i + 1])
-        args = [x for x in args if x != sys.argv[i + 1]]
-root = pathlib.Path(args[0] if args else "handbook")
+parser = argparse.ArgumentParser(description="Counts of the handbook's entries.")
+parser.add_argument("handbook", nargs="?", default="handbook", help="the handbook folder")
+parser.add_argument("--on", type=datetime.date.fromisoformat, default=datetime.date.today(),
+                    help="the day statuses are computed on (YYYY-MM-DD)")
+options = parser.parse_args()
+on = options.on
+root = pathlib.Path(options.handbook)
 vocabulary = tomllib.loads((root / "vocabulary.toml").read_text(encoding="utf-8"))
 entries = {p.stem: tomllib.loads(p.read_text(encoding="utf-8")) for p in (root / "measures").rglob("*.toml")}
 
