@@ -5,6 +5,11 @@
 //! under the same program, vocabulary and day (warnings such as `stale` depend on the day);
 //! every other file is read from disk. A missing, old or damaged cache costs a full read, never
 //! a wrong answer, and the files stay the only source of truth.
+//!
+//! It is also the memory of each file's last good version across restarts: a file saved broken
+//! keeps serving its last valid content while the server runs, and the cache holds that content
+//! (whatever the day or vocabulary), so a start with the file still broken serves it too. The
+//! vocabulary is kept as well, for a start whose `vocabulary.toml` is broken.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -24,7 +29,7 @@ use crate::handbook::vocabulary::Vocabulary;
 
 pub const CACHE_FILE: &str = "handbook.cache";
 /// Bumped whenever what is stored changes shape or meaning.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 /// The files are stored in this many parts, each encoded alone, so that a start decodes them
 /// on every core (decoding is most of what a start from the cache costs), and reads each part
 /// only when it decodes it: over 100,000 entries the file is about 120 MB, and reading it
@@ -41,6 +46,9 @@ struct CachedFile<'a> {
     /// `None` for a file read too soon after it was saved: kept all the same, and read again.
     stamp: Option<Stamp>,
     entry: Cow<'a, Entry>,
+    /// Whether `entry` is the file's content, or the last good version of a file that is
+    /// broken now (served, never taken as current).
+    current: bool,
     digest: u64,
     #[serde(borrow, deserialize_with = "crate::handbook::serde_text::cow")]
     sort_key: Cow<'a, str>,
@@ -61,6 +69,9 @@ struct Header {
 #[derive(Serialize, Deserialize)]
 struct Table {
     vocabulary: u64,
+    /// The vocabulary itself, as JSON (its optional fields are left out when written, which
+    /// a format without field names could not read back).
+    vocabulary_json: String,
     day: NaiveDate,
     lengths: Vec<u64>,
 }
@@ -76,8 +87,9 @@ enum Unreadable {
     BadTable,
 }
 
-/// One file as the cache holds it: its stamp, its entry and the warnings about it.
-type Cached = (Option<Stamp>, Arc<Entry>, Vec<Arc<Diagnostic>>);
+/// One file as the cache holds it: its stamp, its entry, whether that is the file's current
+/// content, and the warnings about it.
+type Cached = (Option<Stamp>, Arc<Entry>, bool, Vec<Arc<Diagnostic>>);
 type Decoded = Vec<(PathBuf, Cached)>;
 /// Where a part is in the file: its offset and length.
 type Place = (u64, u64);
@@ -131,7 +143,7 @@ fn decode_parts(file: &fs::File, places: &[Place]) -> Result<Decoded, Unreadable
                     .iter()
                     .map(|d| Arc::new(d.restore(&path, &mut texts)))
                     .collect();
-                (path, (f.stamp, Arc::new(entry), warnings))
+                (path, (f.stamp, Arc::new(entry), f.current, warnings))
             })
             .collect())
     };
@@ -176,6 +188,10 @@ pub struct Cache {
     files: Decoded,
     /// The vocabulary the entries were checked against, as `vocabulary_key` gives it.
     vocabulary: u64,
+    vocabulary_json: String,
+    /// Whether the entries were checked on the day the cache was loaded for: warnings such as
+    /// `stale` depend on the day, so only then may they be taken as current.
+    same_day: bool,
 }
 
 /// What the cache must agree with to be used at all.
@@ -224,12 +240,7 @@ impl Cache {
             }
             Err(e) => return unreadable(e),
         };
-        if table.day != today {
-            return (
-                Cache::default(),
-                Some("the cache was written on another day".into()),
-            );
-        }
+        let same_day = table.day == today;
         match decode_parts(&file, &places) {
             Ok(files) => {
                 // In path order as saved (from the handbook's map), so not sorted again: a
@@ -239,23 +250,30 @@ impl Cache {
                 let cache = Cache {
                     files,
                     vocabulary: table.vocabulary,
+                    vocabulary_json: table.vocabulary_json,
+                    same_day,
                 };
-                (cache, None)
+                let why = (!same_day).then(|| {
+                    "the cache was written on another day; only last good versions are taken from it".into()
+                });
+                (cache, why)
             }
             Err(e) => unreadable(e),
         }
     }
 
-    /// Were the cached entries checked against `vocabulary`? If not, none of them may be used.
+    /// May the cached entries be taken as the files' current content? Only if they were
+    /// checked against `vocabulary`, on the day the cache was loaded for.
     pub fn fits(&self, vocabulary: &Vocabulary) -> bool {
-        !self.files.is_empty() && self.vocabulary == vocabulary_key(vocabulary)
+        self.same_day && !self.files.is_empty() && self.vocabulary == vocabulary_key(vocabulary)
     }
 
-    /// The file's state from the cache, if the file is as it was when it was cached.
+    /// The file's state from the cache, if the file is as it was when it was cached (and the
+    /// cache `fits`, which the caller checks once for all files).
     pub fn state(&self, path: &Path, stamp: Option<Stamp>) -> Option<FileState> {
         let stamp = stamp?;
-        let (cached, entry, warnings) = self.get(path)?;
-        (*cached == Some(stamp)).then(|| FileState {
+        let (cached, entry, current, warnings) = self.get(path)?;
+        (*current && *cached == Some(stamp)).then(|| FileState {
             current: Ok(entry.clone()),
             last_good: None,
             warnings: warnings.clone(),
@@ -263,12 +281,33 @@ impl Cache {
         })
     }
 
+    /// The last good version of the file at `path` as last served, whatever the day or
+    /// vocabulary: for a file that is broken (or out of reach) now.
+    pub fn last_good(&self, path: &Path) -> Option<&Arc<Entry>> {
+        self.get(path).map(|(_, entry, _, _)| entry)
+    }
+
+    /// The paths the cache knows, in path order.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(p, _)| p.as_path())
+    }
+
+    /// The vocabulary the cached entries were checked against, for a start whose own is
+    /// broken: it is the last good one.
+    pub fn vocabulary(&self) -> Option<Vocabulary> {
+        if self.files.is_empty() && self.vocabulary_json.is_empty() {
+            return None;
+        }
+        serde_json::from_str(&self.vocabulary_json).ok()
+    }
+
     /// Every cached file's state, as if each file had been found unchanged: for a start that
-    /// serves first and checks the files after (which reads the files without a stamp again).
+    /// serves first and checks the files after (which reads the files without a stamp again;
+    /// a broken file's last good version has none).
     pub fn into_states(self) -> BTreeMap<PathBuf, FileState> {
         self.files
             .into_iter()
-            .map(|(path, (stamp, entry, warnings))| {
+            .map(|(path, (stamp, entry, _, warnings))| {
                 let state = FileState {
                     current: Ok(entry),
                     last_good: None,
@@ -285,7 +324,7 @@ impl Cache {
         files
             .iter()
             .filter(|(path, state)| {
-                self.get(path).is_some_and(|(stamp, entry, _)| {
+                self.get(path).is_some_and(|(stamp, entry, _, _)| {
                     stamp.is_some()
                         && *stamp == state.stamp
                         && state.current.as_ref().is_ok_and(|e| Arc::ptr_eq(e, entry))
@@ -307,7 +346,7 @@ impl Cache {
     }
 }
 
-/// Saves the valid files of a handbook with their stamps, atomically (a temporary file renamed
+/// Saves the served version of every file of a handbook with its stamp, atomically (a temporary file renamed
 /// over the old one), so a crash while writing leaves the old cache or none, never half of one.
 /// The day and vocabulary recorded are those the files were checked on and against.
 ///
@@ -324,7 +363,8 @@ pub fn save(
     let files: Vec<CachedFile> = files
         .iter()
         .filter_map(|(path, state)| {
-            let entry = state.current.as_ref().ok()?;
+            let entry = state.serving()?;
+            let current = state.current.is_ok();
             // Warnings are kept without their file, which is the one they are kept with; one
             // about another file (there are none today) would be lost, so that file is not kept.
             if state.warnings.iter().any(|d| *d.file != **path) {
@@ -332,8 +372,10 @@ pub fn save(
             }
             Some(CachedFile {
                 path: Cow::Borrowed(path.to_str()?),
-                stamp: state.stamp,
+                // A broken file's stamp is that of its broken content.
+                stamp: state.stamp.filter(|_| current),
                 entry: Cow::Borrowed(&**entry),
+                current,
                 digest: entry.digest,
                 sort_key: Cow::Borrowed(&entry.sort_key),
                 warnings: state
@@ -356,6 +398,7 @@ pub fn save(
     };
     let table = Table {
         vocabulary: vocabulary_key(vocabulary),
+        vocabulary_json: serde_json::to_string(vocabulary).map_err(std::io::Error::other)?,
         day: checked_on,
         lengths: parts.iter().map(|p| p.len() as u64).collect(),
     };
@@ -508,8 +551,10 @@ mod tests {
 
         let tomorrow = today().succ_opt().unwrap();
         let (cache, why) = Cache::load(index.path(), tomorrow);
-        assert!(cache.is_empty());
         assert!(why.unwrap().contains("another day"));
+        let next_day = Handbook::load_cached(hb.path(), tomorrow, &cache).unwrap();
+        assert_eq!(cache.hits(&next_day.files), 0);
+        assert_eq!(next_day.files.len(), 2);
 
         // Under the same vocabulary the cache serves both files; under another, none.
         let (cache, why) = Cache::load(index.path(), today());
@@ -543,6 +588,7 @@ mod tests {
         for lengths in [vec![1 << 40], vec![u64::MAX, 2], vec![10, 10], vec![5, 5]] {
             let table = Table {
                 vocabulary: 1,
+                vocabulary_json: String::new(),
                 day: today(),
                 lengths,
             };

@@ -266,6 +266,17 @@ impl Diagnostic {
     }
 
     /// `path:line:column`, or just the path for whole-file problems.
+    /// `location`, with the path relative to `root` (the handbook folder) where it is under
+    /// it: for pages anyone may read, which must not show where the server keeps its files.
+    pub fn location_in(&self, root: &Path) -> String {
+        let file = self.file.strip_prefix(root).unwrap_or(&self.file);
+        if self.line == 0 {
+            file.display().to_string()
+        } else {
+            format!("{}:{}:{}", file.display(), self.line, self.column)
+        }
+    }
+
     pub fn location(&self) -> String {
         if self.line == 0 {
             self.file.display().to_string()

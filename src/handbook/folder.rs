@@ -79,6 +79,9 @@ pub struct Handbook {
     pub skipped: Vec<Diagnostic>,
     /// The day the files were checked on: warnings such as `stale` hold for that day.
     pub checked_on: NaiveDate,
+    /// Why `vocabulary.toml` could not be used at start, when the last good vocabulary (from
+    /// the handbook cache) is served instead.
+    pub vocabulary_problems: Vec<Diagnostic>,
 }
 
 /// The consistent set of entries that search serves.
@@ -93,6 +96,8 @@ pub struct Resolved {
     pub problems: Vec<Arc<Diagnostic>>,
     /// Series key → the ids of its calls, newest year first.
     pub series: HashMap<String, Vec<String>>,
+    /// The handbook folder the paths are under.
+    pub root: PathBuf,
 }
 
 impl Handbook {
@@ -116,12 +121,15 @@ impl Handbook {
         today: NaiveDate,
         cache: &Cache,
     ) -> Result<Handbook, LoadError> {
-        let vocabulary = Arc::new(read_vocabulary(root)?);
-        Ok(Handbook::read_files(root, vocabulary, today, cache))
+        let (vocabulary, problems) = vocabulary_or_last_good(root, cache)?;
+        let mut handbook = Handbook::read_files(root, Arc::new(vocabulary), today, cache);
+        handbook.vocabulary_problems = problems;
+        Ok(handbook)
     }
 
     /// Finds and reads every entry file under `vocabulary`, taking unchanged ones from `cache`
-    /// if it was made under the same vocabulary.
+    /// if it was made under the same vocabulary on the same day. A file that is broken, or out
+    /// of reach behind a folder that cannot be read, keeps the version the cache last served.
     fn read_files(
         root: &Path,
         vocabulary: Arc<Vocabulary>,
@@ -129,19 +137,40 @@ impl Handbook {
         cache: &Cache,
     ) -> Handbook {
         let (paths, skipped) = discover(root);
-        let unusable = Cache::default();
-        let cache = if cache.fits(&vocabulary) {
-            cache
-        } else {
-            &unusable
-        };
-        let files = read_all(&paths, &vocabulary, today, cache);
+        let current = cache.fits(&vocabulary).then_some(cache);
+        let mut files = read_all(&paths, &vocabulary, today, current);
+        for (path, state) in &mut files {
+            if state.current.is_err() && state.last_good.is_none() {
+                state.last_good = cache.last_good(path).cloned();
+            }
+        }
+        let measures = Handbook::measures_path(root);
+        let out_of_reach: Vec<(PathBuf, FileState)> = cache
+            .paths()
+            .filter(|p| p.starts_with(&measures) && !files.contains_key(*p))
+            .filter(|p| {
+                fs::symlink_metadata(p).is_err_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+            })
+            .filter_map(|p| {
+                let entry = cache.last_good(p)?.clone();
+                let state = FileState {
+                    current: Ok(entry),
+                    last_good: None,
+                    warnings: Vec::new(),
+                    // Read as soon as it can be.
+                    stamp: None,
+                };
+                Some((p.to_path_buf(), state))
+            })
+            .collect();
+        files.extend(out_of_reach);
         Handbook {
             root: root.to_path_buf(),
             vocabulary,
             files,
             skipped,
             checked_on: today,
+            vocabulary_problems: Vec::new(),
         }
     }
 
@@ -155,9 +184,11 @@ impl Handbook {
         today: NaiveDate,
         cache: Cache,
     ) -> Result<(Handbook, bool), LoadError> {
-        let vocabulary = Arc::new(read_vocabulary(root)?);
+        let (vocabulary, vocabulary_problems) = vocabulary_or_last_good(root, &cache)?;
+        let vocabulary = Arc::new(vocabulary);
         if !cache.fits(&vocabulary) {
-            let handbook = Handbook::read_files(root, vocabulary, today, &Cache::default());
+            let mut handbook = Handbook::read_files(root, vocabulary, today, &cache);
+            handbook.vocabulary_problems = vocabulary_problems;
             return Ok((handbook, false));
         }
         let handbook = Handbook {
@@ -166,6 +197,7 @@ impl Handbook {
             files: cache.into_states(),
             skipped: Vec::new(),
             checked_on: today,
+            vocabulary_problems,
         };
         Ok((handbook, true))
     }
@@ -178,10 +210,18 @@ impl Handbook {
         self.skipped.retain(|d| !d.file.starts_with(path));
         let kind = match fs::symlink_metadata(path) {
             Ok(m) if !self.behind_a_link(path) => Some(m.file_type()),
+            // Not gone, only out of reach (a folder above it lost its permissions): what was
+            // read of it stays served, and the walk reports the folder that cannot be read.
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return,
             _ => None,
         };
         match kind {
-            Some(kind) if kind.is_file() => self.refresh_file(path, today),
+            Some(kind) if kind.is_file() && is_entry_file(path) => self.refresh_file(path, today),
+            // A file that is not an entry (an editor's temporary file, a README) was never
+            // served; only a folder of that name could have been.
+            Some(kind) if kind.is_file() => {
+                self.files.remove(path);
+            }
             // A folder moved in or out whole is reported by the watcher as one path, and a
             // folder may even be named like an entry (`foo.toml/`): what is under it is looked
             // at here, or the entries in it would be missed until a restart.
@@ -303,6 +343,7 @@ impl Handbook {
             }
         }
         self.vocabulary = fresh.vocabulary;
+        self.vocabulary_problems.clear();
         self.files = files;
         self.skipped = fresh.skipped;
         self.checked_on = fresh.checked_on;
@@ -314,10 +355,18 @@ impl Handbook {
         crate::handbook::cache::save(index_dir, &self.files, &self.vocabulary, self.checked_on)
     }
 
+    /// A path as a problem's message names it: under the handbook folder, where an editor
+    /// finds it (and without where the server keeps the handbook, which `/status` must not
+    /// show).
+    fn shown<'a>(&self, path: &'a Path) -> std::path::Display<'a> {
+        path.strip_prefix(&self.root).unwrap_or(path).display()
+    }
+
     /// Resolves the files into the set of entries to serve. Files are taken in path order, so
     /// of two files with the same id the first keeps it, whatever order they were read in.
     pub fn resolve(&self) -> Resolved {
         let mut out = Resolved {
+            root: self.root.clone(),
             problems: self.skipped.iter().cloned().map(Arc::new).collect(),
             paths: HashMap::with_capacity(self.files.len()),
             ..Resolved::default()
@@ -335,7 +384,7 @@ impl Handbook {
             match out.paths.entry(entry.id.clone()) {
                 Slot::Occupied(first) => out.problems.push(
                     placed(path, None, "duplicate-id", format!(
-                        "the id `{}` is already used by {}", entry.id, first.get().display()
+                        "the id `{}` is already used by {}", entry.id, self.shown(first.get())
                     ))
                     .with_help("ids are file names and must be unique across the handbook; rename one of the two files")
                     .into(),
@@ -361,7 +410,7 @@ impl Handbook {
                             "alias-is-live-id",
                             format!(
                                 "the alias `{alias}` is the id of a live entry, {}",
-                                live.display()
+                                self.shown(live)
                             ),
                         )
                         .with_help("an alias is a former id; remove it, or rename the other entry")
@@ -370,7 +419,7 @@ impl Handbook {
                 } else if let Some(owner) = alias_owner.get(alias) {
                     out.problems.push(
                         placed(path, Some(("aliases", alias)), "duplicate-alias", format!(
-                            "the alias `{alias}` is also an alias of `{owner}` ({})", out.paths[owner].display()
+                            "the alias `{alias}` is also an alias of `{owner}` ({})", self.shown(&out.paths[owner])
                         ))
                         .with_help("a former id can redirect to one entry only; remove it from one of the two")
                         .into(),
@@ -449,6 +498,40 @@ fn series(entries: &BTreeMap<String, Arc<Entry>>) -> HashMap<String, Vec<String>
         .collect()
 }
 
+/// The vocabulary in `root`, or, when it cannot be used and `cache` holds the last good one,
+/// that one with the reasons the file's could not be used: the handbook it was checked
+/// against keeps serving, and `/status` says what to fix. With no cache, the error stands.
+fn vocabulary_or_last_good(
+    root: &Path,
+    cache: &Cache,
+) -> Result<(Vocabulary, Vec<Diagnostic>), LoadError> {
+    match read_vocabulary(root) {
+        Ok(vocabulary) => Ok((vocabulary, Vec::new())),
+        Err(e) => match cache.vocabulary() {
+            Some(last_good) => {
+                tracing::warn!(error = %e, "serving the last good vocabulary until vocabulary.toml is fixed");
+                Ok((last_good, e.into_diagnostics()))
+            }
+            None => Err(e),
+        },
+    }
+}
+
+impl LoadError {
+    /// The problems to show an editor: the vocabulary's, or why the file cannot be read (in
+    /// words fit for `/status`).
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            LoadError::Vocabulary { diagnostics, .. } => diagnostics,
+            LoadError::Io { path, error } => vec![Diagnostic::file(
+                &path,
+                "unreadable",
+                format!("cannot read the file: {}", io_words(&error)),
+            )],
+        }
+    }
+}
+
 fn read_vocabulary(root: &Path) -> Result<Vocabulary, LoadError> {
     let path = Handbook::vocabulary_path(root);
     let (source, _) = read_text(&path).map_err(|e| match e {
@@ -501,11 +584,14 @@ fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Diagnostic>) {
             Ok(item) => skipped.extend(not_followed(item.path(), item.file_type())),
             Err(e) => {
                 let path = e.path().unwrap_or(dir).to_path_buf();
-                skipped.push(Diagnostic::file(
-                    &path,
-                    "unreadable",
-                    format!("cannot read: {e}"),
-                ));
+                let why = match e.io_error() {
+                    Some(io) => io_words(io),
+                    None => "a folder links back to one above it".into(),
+                };
+                skipped.push(
+                    Diagnostic::file(&path, "unreadable", format!("cannot read: {why}"))
+                        .with_help("the entries already served from here stay served until it can be read; check its permissions"),
+                );
             }
         }
     }
@@ -554,6 +640,18 @@ fn not_followed(path: &Path, kind: fs::FileType) -> Option<Diagnostic> {
         )
     } else {
         None
+    }
+}
+
+/// Why a file or folder cannot be read, in words fit for anyone to see: `/status` is public,
+/// and an operating system's message (`os error 13`) tells an editor less than this.
+pub fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "permission denied (the server's user may not read it)".into()
+        }
+        std::io::ErrorKind::NotFound => "it is not there".into(),
+        kind => kind.to_string(),
     }
 }
 
@@ -606,13 +704,13 @@ fn read_all(
     paths: &[PathBuf],
     vocabulary: &Vocabulary,
     today: NaiveDate,
-    cache: &Cache,
+    cache: Option<&Cache>,
 ) -> BTreeMap<PathBuf, FileState> {
     let read = crate::parallel::map(paths, |p| {
-        let cached = (!cache.is_empty())
-            .then(|| fs::metadata(p).ok())
-            .flatten()
-            .and_then(|m| cache.state(p, Stamp::of(&m)));
+        let cached = cache.and_then(|cache| {
+            let meta = fs::metadata(p).ok()?;
+            cache.state(p, Stamp::of(&meta))
+        });
         let from_disk = cached.is_none();
         let state = cached.unwrap_or_else(|| {
             let (current, warnings, stamp) = read_entry(p, vocabulary, today);
@@ -664,7 +762,11 @@ pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Ent
         Ok(s) => s,
         Err(ReadError::Invalid(d)) => return (Err(vec![*d]), Vec::new(), None),
         Err(ReadError::Io(e)) => {
-            let d = Diagnostic::file(path, "unreadable", format!("cannot read the file: {e}"));
+            let d = Diagnostic::file(
+                path,
+                "unreadable",
+                format!("cannot read the file: {}", io_words(&e)),
+            );
             return (Err(vec![d]), Vec::new(), None);
         }
     };

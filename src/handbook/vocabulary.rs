@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use toml::de::DeValue;
 
 use crate::handbook::diagnostic::Diagnostic;
@@ -72,24 +72,25 @@ impl Dimension {
 }
 
 /// One key of a vocabulary with its labels.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Term {
     pub key: String,
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_en: Option<String>,
     /// For municipalities: the key of the statistical region.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// For municipalities: the ISO 3166-2 code, e.g. SI-052.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// For municipalities: an urban municipality (mestna občina).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub urban: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Serialized only into the handbook cache, as the last good vocabulary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Vocabulary {
     pub region: BTreeMap<String, Term>,
     pub municipality: BTreeMap<String, Term>,

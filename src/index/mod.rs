@@ -89,8 +89,22 @@ impl SearchIndex {
         resolved: &Resolved,
         vocabulary: &Vocabulary,
     ) -> Result<SearchIndex, IndexError> {
+        SearchIndex::in_directory(
+            tantivy::directory::RamDirectory::create(),
+            resolved,
+            vocabulary,
+        )
+    }
+
+    /// An index in any Tantivy directory (which must be empty), built from `resolved`: for
+    /// tests that put a failing disk under the index.
+    pub fn in_directory(
+        directory: impl Directory,
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<SearchIndex, IndexError> {
         let (schema, fields) = schema::build();
-        let index = Index::create_in_ram(schema);
+        let index = Index::create(directory, schema, tantivy::IndexSettings::default())?;
         let mut me = SearchIndex::from_index(index, fields, None)?;
         me.rebuild(resolved, vocabulary)?;
         Ok(me)
@@ -263,23 +277,46 @@ impl SearchIndex {
             builder.wait_merging_threads()?;
             Ok::<_, IndexError>(())
         })();
-        // Whatever became of the build, saves need their writer back.
-        self.writer = Some(open_writer(&index, WRITER_THREADS, self.dir.as_deref())?);
+        // Whatever became of the build, saves need their writer back (or, if it cannot be
+        // opened now, the next save opens it).
+        self.writer = open_writer(&index, WRITER_THREADS, self.dir.as_deref()).ok();
         built?;
         self.reader.reload()?;
         Ok(())
     }
 
+    /// The writer, opened anew if the last one was given up after a failure.
     fn writer(&mut self) -> Result<&mut IndexWriter, IndexError> {
+        if self.writer.is_none() {
+            let index = self.reader.searcher().index().clone();
+            self.writer = Some(open_writer(&index, WRITER_THREADS, self.dir.as_deref())?);
+        }
         self.writer.as_mut().ok_or_else(|| {
-            IndexError::Tantivy(TantivyError::SystemError(
-                "the index has no writer after a failed build".into(),
-            ))
+            IndexError::Tantivy(TantivyError::SystemError("the index has no writer".into()))
         })
     }
 
-    /// Upserts and deletes entries by id (delete by id term, then add), in one commit.
+    /// Upserts and deletes entries by id (delete by id term, then add), in one commit. On
+    /// failure nothing of it is searchable, and the writer is given up: one that failed to
+    /// write (a full disk kills its indexing thread) refuses every later change, so the next
+    /// call opens a fresh one on the last commit and a retry can succeed once space is back.
     pub fn apply(
+        &mut self,
+        upserts: &[Arc<Entry>],
+        deletes: &[String],
+        resolved: &Resolved,
+        vocabulary: &Vocabulary,
+    ) -> Result<(), IndexError> {
+        let applied = self.try_apply(upserts, deletes, resolved, vocabulary);
+        if applied.is_err() {
+            // Dropping it ends its threads and frees the folder's lock for the next one; what
+            // it had not committed is discarded.
+            self.writer = None;
+        }
+        applied
+    }
+
+    fn try_apply(
         &mut self,
         upserts: &[Arc<Entry>],
         deletes: &[String],

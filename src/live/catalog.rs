@@ -14,6 +14,7 @@ use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::Entry;
 use crate::handbook::folder::{self, Handbook, LoadError};
 use crate::index::{IndexError, Opened, SearchIndex};
+use crate::live::health::Health;
 use crate::search::snapshot::Snapshot;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,20 +27,44 @@ pub enum CatalogError {
     Tantivy(#[from] tantivy::TantivyError),
 }
 
+impl CatalogError {
+    /// What went wrong in words fit for `/status`, which anyone may read: no server paths and
+    /// no operating system's messages (the log has those).
+    pub fn public_reason(&self) -> String {
+        match self {
+            CatalogError::Load(_) => "the handbook folder cannot be read".into(),
+            CatalogError::Index(_) | CatalogError::Tantivy(_) => {
+                "the search index cannot be written (is its disk full?)".into()
+            }
+        }
+    }
+}
+
 /// What changed on disk, as far as the handbook is concerned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub vocabulary: bool,
     /// Entry files that were created, changed or removed.
     pub entries: BTreeSet<PathBuf>,
-    /// Something happened that names no single entry (a folder moved, events were lost):
-    /// compare the whole `measures/` folder with what is known.
+    /// Other paths in `measures/` that changed: folders created, moved or removed (or files
+    /// that are not entries, which are passed over). Each is looked at whole.
+    pub folders: BTreeSet<PathBuf>,
+    /// Something happened that names no single entry (`measures/` itself moved, events were
+    /// lost): compare the whole `measures/` folder with what is known.
     pub rescan: bool,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        !self.vocabulary && !self.rescan && self.entries.is_empty()
+        !self.vocabulary && !self.rescan && self.entries.is_empty() && self.folders.is_empty()
+    }
+
+    /// Adds `other`'s changes to these.
+    pub fn merge(&mut self, other: Changes) {
+        self.vocabulary |= other.vocabulary;
+        self.rescan |= other.rescan;
+        self.entries.extend(other.entries);
+        self.folders.extend(other.folders);
     }
 }
 
@@ -50,6 +75,8 @@ pub struct SnapshotHandle {
     current: Arc<RwLock<Arc<Snapshot>>>,
     /// The generation of the current snapshot, for pages that reload when the handbook changes.
     generation: tokio::sync::watch::Sender<u64>,
+    /// How live reload is faring, for `/status` and `/healthz`.
+    health: Health,
 }
 
 impl SnapshotHandle {
@@ -58,6 +85,7 @@ impl SnapshotHandle {
         SnapshotHandle {
             current: Arc::new(RwLock::new(Arc::new(snapshot))),
             generation,
+            health: Health::default(),
         }
     }
 
@@ -66,6 +94,10 @@ impl SnapshotHandle {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    pub fn health(&self) -> Health {
+        self.health.clone()
     }
 
     /// Wakes when a new snapshot is published (after its changes are searchable).
@@ -176,14 +208,7 @@ impl Catalog {
             ),
         };
         let index_opened = started.elapsed();
-        let snapshot = Snapshot::new(
-            index.searcher(),
-            index.fields,
-            resolved,
-            handbook.vocabulary.clone(),
-            1,
-            None,
-        )?;
+        let mut catalog = Catalog::assemble(handbook, resolved, index, index_dir, unverified)?;
         tracing::debug!(
             cache_ms = cache_loaded.as_millis() as u64,
             files_ms = files_read.as_millis() as u64,
@@ -192,17 +217,6 @@ impl Catalog {
             read_from_disk,
             "opened the catalog"
         );
-        let handle = SnapshotHandle::new(snapshot);
-        let mut catalog = Catalog {
-            handbook,
-            index,
-            vocabulary_problems: Vec::new(),
-            handle,
-            generation: 1,
-            index_dir: index_dir.map(Path::to_path_buf),
-            cached_generation: 0,
-            unverified,
-        };
         // A cache that served every file, each with its stamp, is current; otherwise the owner
         // saves one when it suits it (`handbook serve` does so in the background, after it
         // starts serving). A file cached without a stamp is read again by `verify`, and the
@@ -211,6 +225,53 @@ impl Catalog {
             catalog.cached_generation = catalog.generation;
         }
         Ok((catalog, opened))
+    }
+
+    /// Reads the handbook and builds its index in `directory`, which must be empty: for tests
+    /// that put a disk that fails under the index. No handbook cache is kept.
+    #[doc(hidden)]
+    pub fn open_in_directory(
+        root: &Path,
+        directory: impl tantivy::directory::Directory,
+        today: NaiveDate,
+    ) -> Result<Catalog, CatalogError> {
+        let handbook = Handbook::load(root, today)?;
+        let resolved = handbook.resolve();
+        let index = SearchIndex::in_directory(directory, &resolved, &handbook.vocabulary)?;
+        Catalog::assemble(handbook, resolved, index, None, false)
+    }
+
+    /// The catalog of `handbook`, whose index holds `resolved`, with its first snapshot.
+    fn assemble(
+        mut handbook: Handbook,
+        mut resolved: folder::Resolved,
+        index: SearchIndex,
+        index_dir: Option<&Path>,
+        unverified: bool,
+    ) -> Result<Catalog, CatalogError> {
+        // Problems of a vocabulary passed over at start belong with those of later edits.
+        let vocabulary_problems = std::mem::take(&mut handbook.vocabulary_problems);
+        resolved
+            .problems
+            .splice(0..0, vocabulary_problems.iter().cloned().map(Arc::new));
+        let snapshot = Snapshot::new(
+            index.searcher(),
+            index.fields,
+            resolved,
+            handbook.vocabulary.clone(),
+            1,
+            None,
+        )?;
+        Ok(Catalog {
+            handbook,
+            index,
+            vocabulary_problems,
+            handle: SnapshotHandle::new(snapshot),
+            generation: 1,
+            index_dir: index_dir.map(Path::to_path_buf),
+            cached_generation: 0,
+            unverified,
+        })
     }
 
     pub fn handle(&self) -> SnapshotHandle {
@@ -263,16 +324,7 @@ impl Catalog {
                     self.vocabulary_problems.clear();
                     full_rebuild = true;
                 }
-                Err(LoadError::Vocabulary { diagnostics, .. }) => {
-                    self.vocabulary_problems = diagnostics
-                }
-                Err(e @ LoadError::Io { .. }) => {
-                    self.vocabulary_problems = vec![Diagnostic::file(
-                        &Handbook::vocabulary_path(&self.handbook.root),
-                        "unreadable",
-                        e.to_string(),
-                    )];
-                }
+                Err(e) => self.vocabulary_problems = e.into_diagnostics(),
             }
         }
         if changes.rescan && !full_rebuild {
@@ -291,11 +343,22 @@ impl Catalog {
         // in a window, and a file created and removed within one is not reported at all, even
         // if an older file of that name was there before. So each folder an event names is
         // looked at whole; the files in it that did not change cost a `stat` each.
-        let folders: BTreeSet<&Path> = changes.entries.iter().filter_map(|p| p.parent()).collect();
+        let folders: BTreeSet<&Path> = changes
+            .entries
+            .iter()
+            .filter_map(|p| p.parent())
+            .chain(changes.folders.iter().map(PathBuf::as_path))
+            .collect();
         for folder in folders {
             self.handbook.refresh(folder, today);
         }
-        self.publish(full_rebuild)
+        let published = self.publish(full_rebuild);
+        let health = self.handle.health();
+        match &published {
+            Ok(_) => health.checked(),
+            Err(e) => health.failed(e.public_reason()),
+        }
+        published
     }
 
     /// Resolves the handbook, brings the index in line with it, and swaps in a new snapshot.

@@ -2,6 +2,7 @@
 //! snapshot searches see) and the watcher that turns saved files into changes for it.
 
 pub mod catalog;
+pub mod health;
 pub mod watch;
 
 pub use catalog::Catalog;

@@ -43,6 +43,8 @@ pub struct Snapshot {
     pub paths: HashMap<String, std::path::PathBuf>,
     /// Series key → the ids of its calls, newest year first.
     pub series: HashMap<String, Vec<String>>,
+    /// The handbook folder, which the paths above are under.
+    pub root: std::path::PathBuf,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
     /// In id order.
@@ -140,6 +142,7 @@ impl Snapshot {
             problems: resolved.problems,
             paths: resolved.paths,
             series: resolved.series,
+            root: resolved.root,
             vocabulary,
             generation,
             loaded_at: Local::now(),

@@ -177,7 +177,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))
         .route("/api/analyze", get(api::analyze))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/api/{*rest}", get(api::not_found))

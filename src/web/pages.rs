@@ -88,9 +88,42 @@ pub async fn measure(
 pub async fn status(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Markup {
     views::status_page(
         &state.snapshots.get(),
+        &state.snapshots.health().report(),
         state.config.live_reload,
         params::lang_of(raw.as_deref()),
     )
+}
+
+/// Liveness: `ok` on the first line while the server serves (a degraded live reload does not
+/// make a restart the cure); the lines after it say when live reload is degraded, since when
+/// and why, and when the files were last checked, for a monitor to look for.
+pub async fn healthz(State(state): State<AppState>) -> String {
+    let report = state.snapshots.health().report();
+    let mut out = String::from("ok");
+    if let Some(since) = report.degraded_since() {
+        let why: Vec<&str> = [
+            match &report.watch {
+                crate::live::health::Watch::Polling { reason, .. } => Some(reason.as_str()),
+                _ => None,
+            },
+            report.failing.as_ref().map(|f| f.reason.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        out.push_str(&format!(
+            "\nlive reload degraded since {}: {}",
+            since.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            why.join("; ")
+        ));
+    }
+    if let Some(at) = report.last_checked {
+        out.push_str(&format!(
+            "\nlast successful reload: {}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+        ));
+    }
+    out
 }
 
 pub async fn not_found() -> impl IntoResponse {

@@ -14,6 +14,7 @@ use super::params;
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Dimension;
+use crate::live::health::{Report, Watch};
 use crate::search::{Facet, Hit, Results, SearchQuery, Snapshot, Sort};
 use crate::text::lang::Lang;
 
@@ -381,7 +382,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                 div.notice role="status" {
                     p { strong { (lang.pick("Datoteka tega ukrepa ima napake.", "This measure's file has errors.")) } " "
                         (lang.pick("Prikazana je zadnja veljavna različica, dokler urednik napak ne odpravi.", "The last valid version is shown until an editor fixes them.")) }
-                    ul { @for p in v.problems { li { code { (p.location()) } ": " (p.message) } } }
+                    ul { @for p in v.problems { li { code { (p.location_in(&v.snapshot.root)) } ": " (p.message) } } }
                 }
             }
             p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
@@ -481,7 +482,39 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
 /// counts stay whole, warnings are counted by kind, and `handbook check` lists every problem.
 pub const STATUS_LISTED: usize = 100;
 
-pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
+/// How live reload is faring: whether edits are seen at once, by polling, or not at all, and
+/// since when; when the files were last checked; a failure to apply them.
+fn live_reload_state(report: &Report, lang: Lang) -> Markup {
+    let time = |t: &chrono::DateTime<chrono::Local>| {
+        html! { time datetime=(t.to_rfc3339()) { (t.format("%-d. %-m. %Y %H:%M:%S")) } }
+    };
+    html! {
+        dt { (lang.pick("Sprotno osveževanje", "Live reload")) }
+        dd #live-reload {
+            @match &report.watch {
+                Watch::Off => { (lang.pick("izklopljeno (spremembe se upoštevajo ob ponovnem zagonu)", "off (changes are read at the next start)")) }
+                Watch::Events => { (lang.pick("deluje", "working")) }
+                Watch::Polling { since, reason } => {
+                    strong { (lang.pick("omejeno", "degraded")) }
+                    (lang.pick(" od ", " since ")) (time(since)) ": " (reason)
+                }
+            }
+            @if let Some(f) = &report.failing {
+                br;
+                strong { (lang.pick("Spremembe se ne uveljavijo", "Changes are not applied")) }
+                (lang.pick(" od ", " since ")) (time(&f.since)) ": " (f.reason)
+                (lang.pick("; strežnik poskuša znova (poskusov: ", "; the server keeps trying (attempts: ")) (f.attempts) ")."
+                (lang.pick(" Do tedaj je v iskanju zadnja uveljavljena različica.", " Meanwhile the last applied version is searched."))
+            }
+        }
+        @if let Some(at) = &report.last_checked {
+            dt { (lang.pick("Zadnje uspešno preverjanje datotek", "Files last checked successfully")) }
+            dd #last-checked { (time(at)) }
+        }
+    }
+}
+
+pub fn status_page(snapshot: &Snapshot, report: &Report, live: bool, lang: Lang) -> Markup {
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = snapshot
         .problems
         .iter()
@@ -497,7 +530,7 @@ pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
             ul.problems {
                 @for d in shown {
                     li class={"problem " (d.severity)} {
-                        code { (d.location()) } " "
+                        code { (d.location_in(&snapshot.root)) } " "
                         strong { (d.severity) "[" (d.code) "]" } ": " (d.message)
                         @if let Some(h) = &d.help { br; span.help { (lang.pick("Kaj storiti: ", "What to do: ")) (h) } }
                     }
@@ -521,6 +554,7 @@ pub fn status_page(snapshot: &Snapshot, live: bool, lang: Lang) -> Markup {
         dl.fields {
             dt { (lang.pick("Ukrepov v iskanju", "Measures searchable")) } dd #entry-count { (snapshot.entries.len()) }
             dt { (lang.pick("Zadnja osvežitev", "Last reload")) } dd { time datetime=(snapshot.loaded_at.to_rfc3339()) { (snapshot.loaded_at.format("%-d. %-m. %Y %H:%M:%S")) } }
+            (live_reload_state(report, lang))
             dt { (lang.pick("Napake", "Errors")) } dd #error-count { (errors.len()) }
             dt { (lang.pick("Opozorila", "Warnings")) } dd #warning-count { (warnings.len()) }
         }

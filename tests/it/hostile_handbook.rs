@@ -57,13 +57,19 @@ async fn assert_fixture_served(app: &App) {
     }
 }
 
-/// `/status` names the problem's code and file, so an editor sees it without a terminal.
+/// `/status` names the problem's code and file, so an editor sees it without a terminal: the
+/// file as it is in the handbook, never where the server keeps it.
 async fn assert_on_status(app: &App, code: &str, file: &Path) {
     let body = app.get("/status").await.body;
+    let shown = file.to_string_lossy();
+    let in_handbook = &shown[shown.find("measures/").expect("a file in measures/")..];
     assert!(
-        body.contains(&format!("[{code}]")) && body.contains(&file.display().to_string()),
-        "/status lacks {code} for {}",
-        file.display()
+        body.contains(&format!("[{code}]")) && body.contains(in_handbook),
+        "/status lacks {code} for {in_handbook}"
+    );
+    assert!(
+        !body.contains(&*shown),
+        "/status shows where the server keeps {in_handbook}"
     );
 }
 

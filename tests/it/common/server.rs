@@ -33,8 +33,19 @@ impl Server {
     /// Starts `handbook serve` on a free port without waiting, for a test that acts while the
     /// server is still opening its index.
     pub fn spawn(handbook: &Path, index: &Path, extra: &[&str]) -> Server {
+        Server::spawn_as(handbook, index, extra, None)
+    }
+
+    /// `spawn`, running the server as the user (and group) `uid` if given: a test run as root
+    /// starts it as an ordinary user to see what permissions do, which root ignores.
+    pub fn spawn_as(handbook: &Path, index: &Path, extra: &[&str], uid: Option<u32>) -> Server {
         let started_at = SystemTime::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_handbook"));
+        if let Some(uid) = uid {
+            use std::os::unix::process::CommandExt;
+            command.uid(uid).gid(uid);
+        }
+        let mut child = command
             .arg("serve")
             .arg("--handbook")
             .arg(handbook)
