@@ -170,7 +170,40 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
+        self.refuse_control_characters(value.span(), key, s)?;
         Some(Spanned::new(value.span(), analysis::normalize(s)))
+    }
+
+    /// Control characters (NUL, escape, the C1 range; tab and line breaks are text) come from
+    /// pasting out of PDFs and binary files or from `\u0000` escapes. They are invisible in
+    /// an editor, break exports and terminals, and mean nothing in a measure's text: the value
+    /// is refused, naming the first one, and the file's last good version stays served.
+    fn refuse_control_characters(
+        &mut self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        s: &str,
+    ) -> Option<()> {
+        let Some((at, c)) = s
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        else {
+            return Some(());
+        };
+        self.error(
+            span,
+            "control-character",
+            format!(
+                "`{key}` contains the control character U+{:04X} (character {} of the text)",
+                u32::from(c),
+                at + 1
+            ),
+        )
+        .help = Some(
+            "delete it: it is invisible in most editors, so retype the text around it or search for the escape (such as \\u0000)".into(),
+        );
+        None
     }
 
     /// A list of non-empty strings, each in NFC like `string`.
@@ -188,7 +221,12 @@ impl<'a> Reader<'a> {
         for item in items.iter() {
             match item.get_ref().as_str() {
                 Some(s) if !s.trim().is_empty() => {
-                    out.push(Spanned::new(item.span(), analysis::normalize(s)))
+                    if self
+                        .refuse_control_characters(item.span(), key, s)
+                        .is_some()
+                    {
+                        out.push(Spanned::new(item.span(), analysis::normalize(s)))
+                    }
                 }
                 Some(_) => {
                     self.error(

@@ -368,3 +368,34 @@ fn invalid_vocabulary_key() {
         "novo-mesto",
     );
 }
+
+#[test]
+fn control_characters_in_text_are_refused_where_they_are() {
+    // TOML itself refuses them written raw; as escapes it takes them: one in the title (line
+    // 1), one in a list item. Tab and line breaks are text.
+    let entry = simple_entry("Ukrep").replacen(
+        "title = \"Ukrep\"",
+        "title = \"Ukrep\\u0000 za\\tvse\"",
+        1,
+    ) + "legal_basis = [\"Odlok\\u0007\"]\nbody = \"\"\"\nVrstica\r\nin še ena\\u0085\n\"\"\"\n";
+    let all = check_file("a.toml", entry.as_bytes());
+    let found: Vec<_> = all
+        .iter()
+        .filter(|d| d.code == "control-character")
+        .collect();
+    assert_eq!(found.len(), 3, "{all:#?}");
+    assert_diagnostic(
+        &all,
+        "control-character",
+        1,
+        9,
+        "`title` contains the control character U+0000 (character 6 of the text)",
+        "delete it",
+    );
+    for (d, message) in found[1..].iter().zip([
+        "`legal_basis` contains the control character U+0007",
+        "`body` contains the control character U+0085",
+    ]) {
+        assert!(d.message.contains(message), "{d}");
+    }
+}

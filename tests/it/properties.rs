@@ -76,7 +76,15 @@ fn text_char() -> impl Strategy<Value = char> {
 /// A TOML basic string: the text as written, and the literal for it, some characters given
 /// as `\u` escapes (which the source's own normalisation cannot see).
 fn toml_text(max_chars: usize) -> impl Strategy<Value = (String, String)> {
-    proptest::collection::vec((text_char(), any::<bool>()), 0..max_chars).prop_map(|chars| {
+    toml_text_of(text_char(), max_chars)
+}
+
+/// `toml_text` over the characters `chars` gives.
+fn toml_text_of(
+    chars: impl Strategy<Value = char>,
+    max_chars: usize,
+) -> impl Strategy<Value = (String, String)> {
+    proptest::collection::vec((chars, any::<bool>()), 0..max_chars).prop_map(|chars| {
         let raw: String = chars.iter().map(|(c, _)| *c).collect();
         let mut literal = String::from("\"");
         for (c, escape) in chars {
@@ -98,9 +106,17 @@ fn toml_text(max_chars: usize) -> impl Strategy<Value = (String, String)> {
     })
 }
 
-/// Text that is not blank once normalised and trimmed, as required fields need.
+/// Text that is not blank once normalised and trimmed, as required fields need, and has no
+/// control character but tab and line breaks, which a valid entry may not have.
 fn nonblank_text(max_chars: usize) -> impl Strategy<Value = (String, String)> {
-    toml_text(max_chars).prop_filter("blank", |(raw, _)| {
+    let text_only = text_char().prop_map(|c| {
+        if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+            ' '
+        } else {
+            c
+        }
+    });
+    toml_text_of(text_only, max_chars).prop_filter("blank", |(raw, _)| {
         !analysis::normalize(raw).trim().is_empty()
     })
 }
