@@ -43,6 +43,12 @@ fn title_of(catalog: &Arc<Mutex<Catalog>>, id: &str) -> Option<String> {
 fn watched(catalog: Catalog, root: &Path) -> (Arc<Mutex<Catalog>>, watch::Watching) {
     let catalog = Arc::new(Mutex::new(catalog));
     let watching = watch::spawn(root, catalog.clone(), crate::common::today).unwrap();
+    // The watcher's first look at the files, made once it is in place, would find what a test
+    // does next without any event: the test waits for it to be done.
+    let health = catalog.lock().unwrap().handle().health();
+    eventually("the watcher has looked at the files once", || {
+        health.report().last_checked.is_some()
+    });
     (catalog, watching)
 }
 
