@@ -579,11 +579,12 @@ fn spec() -> Value {
             "/healthz": {
                 "get": {
                     "operationId": "health",
-                    "summary": "`ok` while the server is serving.",
+                    "summary": "`ok` on the first line while the server is serving; lines after it when live reload is degraded.",
+                    "description": "Liveness. The first line is always `ok`. When live reload is degraded (folders that cannot be watched, so edits are found by polling; or an index that cannot be written, retried with backoff), a line `live reload degraded since TIME: REASON` follows; once the files were checked, `last successful reload: TIME`. Times are RFC 3339. A degraded server serves the last good version, so it is still live.",
                     "responses": {
                         "200": {
                             "description": "The server is up.",
-                            "content": {"text/plain": {"schema": {"type": "string", "enum": ["ok"]}}},
+                            "content": {"text/plain": {"schema": {"type": "string", "pattern": "^ok(\\n.*)*$"}}},
                         },
                     },
                 },
