@@ -81,6 +81,9 @@ pub struct Analyzed {
     pub end: usize,
     /// Lowercase, without diacritics: the exact term.
     pub folded: String,
+    /// The index term the stemmed analyser makes of the word: what search matches other
+    /// forms on. (Today the same as `stem`, which is kept for clients that read it.)
+    pub term: String,
     /// The stemmed term.
     pub stem: String,
     /// Dropped from queries as too common.
@@ -91,12 +94,14 @@ pub struct Analyzed {
 pub fn analyze(text: &str) -> Vec<Analyzed> {
     let mut out = Vec::new();
     exact_tokens(text, |t, normalized| {
+        let term = crate::text::stemmer::stem(&t.text);
         out.push(Analyzed {
             text: normalized[t.offset_from..t.offset_to].to_string(),
             start: t.offset_from,
             end: t.offset_to,
             folded: t.text.clone(),
-            stem: crate::text::stemmer::stem(&t.text),
+            stem: term.clone(),
+            term,
             stop: is_stop_word(&t.text),
         });
     });

@@ -421,7 +421,7 @@ fn components() -> Value {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["text", "start", "end", "folded", "stem", "stop"],
+                        "required": ["text", "start", "end", "folded", "term", "stem", "stop"],
                         "properties": {
                             "text": {"type": "string", "description": "The word as written."},
                             "start": {
@@ -433,7 +433,11 @@ fn components() -> Value {
                                 "type": "string",
                                 "description": "Lowercase, without diacritics: the exact term.",
                             },
-                            "stem": {"type": "string"},
+                            "term": {
+                                "type": "string",
+                                "description": "The index term the stemmed analyser makes of the word: the term search matches other forms of it on (\"Najemnine\" → najemn).",
+                            },
+                            "stem": {"type": "string", "description": "The same as `term`; kept for older clients."},
                             "stop": {
                                 "type": "boolean",
                                 "description": "Dropped from queries as too common.",
