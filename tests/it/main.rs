@@ -13,6 +13,7 @@ mod crash_safety;
 mod diagnostics;
 mod escaping;
 mod exports_and_feeds;
+mod heavy_work;
 mod hostile_handbook;
 mod index_recovery;
 mod languages_and_citations;
