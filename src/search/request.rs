@@ -69,8 +69,7 @@ pub const MAX_QUERY_BYTES: usize = 1024;
 pub const MAX_QUERY_WORDS: usize = 32;
 /// Most words of one search looked up with typos; the rest match as written, as other forms
 /// and as synonyms. A typo walks the dictionary of four fields for each word, the dearest part
-/// of a search (a 31-letter made-up word: 5 ms over the 328 shipped entries); a person
-/// mistypes one or two words of a search, not thirty.
+/// of a search; a person mistypes one or two words of a search, not thirty.
 pub const MAX_TYPO_WORDS: usize = 4;
 /// Most values selected in one facet; a person ticks a handful, a script thousands.
 pub const MAX_FILTER_VALUES: usize = 64;

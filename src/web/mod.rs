@@ -224,16 +224,19 @@ pub const MAX_URI_BYTES: usize = 32 * 1024;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Live-reload streams open at once; an editor's office needs a handful.
 pub const MAX_STREAMS: usize = 256;
-/// How long an export or a search of many words waits for a turn in the heavy pool. Long
-/// enough for a queue of a few exports of a large handbook to drain (one of 20,000 entries
-/// takes about half a second), well under the request timeout.
+/// How long an export or a search of many words waits for a turn in the heavy pool: long
+/// enough for a queue of several exports of a large handbook to drain, well under the request
+/// timeout.
 pub const HEAVY_WAIT: Duration = Duration::from_secs(5);
 /// A search of more words than this (of at most `MAX_QUERY_WORDS`) is heavy work: it waits
-/// for a turn in the heavy pool rather than a search slot. A question asked in full keeps
-/// under it once stop words are dropped.
+/// for a turn in the heavy pool rather than a search slot. The questions of the relevance
+/// suite, asked in full, have at most 8 once stop words are dropped; a longer one is still
+/// searched, only in the heavy pool.
 pub const HEAVY_QUERY_WORDS: usize = 12;
-/// The size of the pieces an export is sent in: what one export holds, times a few.
-pub use stream::CHUNK_BYTES as EXPORT_CHUNK_BYTES;
+/// The size of the pieces an export is sent in (`stream`): big enough that sending costs
+/// nothing next to writing, small enough that the few an export holds are nothing next to the
+/// handbook.
+pub const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 
 fn search_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get()) * 2

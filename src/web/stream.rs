@@ -1,7 +1,7 @@
-//! Answers that grow with the handbook (the exports) are written piece by piece on a blocking
+//! The exports, whose size grows with the handbook, are written piece by piece on a blocking
 //! thread and handed to the connection through a channel of a few chunks, so a request holds
-//! those chunks and the list of its hits, never the whole text: at 20,000 entries one JSON
-//! export is 56 MB, and eight at once, built whole, took 1.9 GB. The writer runs in a turn of
+//! those chunks and the list of its hits, never the whole text (figures in
+//! docs/performance.md, "Heavy work against searches"). The writer runs in a turn of
 //! the heavy pool, held until it is done, and stops as soon as the client goes away or stops
 //! taking chunks. An error before the first chunk is an ordinary error answer; one after it
 //! cuts the connection, so a client never takes a truncated export for a whole one.
@@ -16,13 +16,11 @@ use axum::body::{Body, Bytes};
 use tokio::runtime::Handle;
 use tokio::sync::mpsc::{self, error::SendTimeoutError};
 
+use super::EXPORT_CHUNK_BYTES as CHUNK_BYTES;
 use super::error::AppError;
 use super::{AppState, WebConfig, params};
 use crate::search::{Results, SearchQuery, Snapshot};
 
-/// The size of the pieces sent: big enough that sending costs nothing next to writing, small
-/// enough that a few per request are nothing next to the handbook.
-pub const CHUNK_BYTES: usize = 64 * 1024;
 /// Chunks written ahead of the client. A few, so the writer keeps going while the
 /// connection sends.
 const CHUNKS_AHEAD: usize = 4;

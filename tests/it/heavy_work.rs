@@ -21,7 +21,7 @@ use crate::common::{Answer, App, TempHandbook};
 const ENTRIES: usize = 300;
 
 /// A handbook of `ENTRIES` entries with long summaries (about 1.6 KB each).
-fn big_handbook() -> TempHandbook {
+pub(crate) fn big_handbook() -> TempHandbook {
     let hb = TempHandbook::empty();
     let summary =
         "Občina sofinancira obnovo poslovnih prostorov v starem mestnem jedru. ".repeat(24);
@@ -57,7 +57,7 @@ async fn frames(app: &App, uri: &str) -> (StatusCode, Vec<Bytes>) {
 
 /// Starts an export whose client reads one chunk and then nothing: it holds its turn in the
 /// heavy pool as long as the returned body lives.
-async fn export_that_stops_reading(app: &App) -> Body {
+pub(crate) async fn export_that_stops_reading(app: &App) -> Body {
     let res = app
         .router
         .clone()
@@ -72,7 +72,7 @@ async fn export_that_stops_reading(app: &App) -> Body {
 }
 
 /// One turn of heavy work, and a second to wait for one before a 503.
-fn one_turn() -> Limits {
+pub(crate) fn one_turn() -> Limits {
     Limits {
         heavy: 1,
         heavy_wait: Duration::from_secs(1),
@@ -96,7 +96,7 @@ fn assert_busy_with_retry_after(uri: &str, a: &Answer) {
 }
 
 /// `n` different words, none a stop word.
-fn words(n: usize) -> String {
+pub(crate) fn words(n: usize) -> String {
     (0..n)
         .map(|i| format!("beseda{i}"))
         .collect::<Vec<_>>()
