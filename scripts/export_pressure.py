@@ -25,6 +25,7 @@ e.g. over a generated handbook of 20,000 entries:
 """
 import argparse
 import http.client
+import json
 import random
 import socket
 import string
@@ -239,6 +240,11 @@ def main():
             time.sleep(0.5)
             if cpu_ticks(server.pid) - before <= 2:
                 break
+        # What is measured is only worth as much as what is served: say how many entries.
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", "/api/search?per_page=1")
+        print(f"serving {json.loads(conn.getresponse().read())['total']} entries")
+        conn.close()
         if options.phase in ("exports", "both"):
             exports_phase(server, port, options, rng)
         if options.phase in ("flood", "both"):
