@@ -6,13 +6,19 @@ use anyhow::Context;
 
 use crate::cli::SearchArgs;
 use crate::live::catalog::Catalog;
-use crate::search::request::MAX_QUERY_BYTES;
+use crate::search::query;
+use crate::search::request::{MAX_QUERY_BYTES, MAX_QUERY_WORDS};
 use crate::search::{Facet, SearchQuery};
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
         args.query.len() <= MAX_QUERY_BYTES,
         "the search text is too long (at most {MAX_QUERY_BYTES} bytes)"
+    );
+    let words = query::word_count(&args.query);
+    anyhow::ensure!(
+        words <= MAX_QUERY_WORDS,
+        "the search has too many words ({words}; at most {MAX_QUERY_WORDS} are searched)"
     );
     let today = crate::today();
     let (catalog, _) =

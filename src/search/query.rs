@@ -4,7 +4,8 @@
 //! the exact word (folded, so "sredisce" is exact for "središče") → another form of it (same
 //! stem) → a synonym (`synonyms`) → for a word the index does not know at all, the words it
 //! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo
-//! (one edit from 5 letters, two from 9).
+//! (one edit from 5 letters, two from 9; in the first `MAX_TYPO_WORDS` words that need one, as
+//! typos are the dearest part of a search).
 //!
 //! Scores are built so that ranking reads as a list of rules:
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
@@ -24,6 +25,7 @@ use tantivy::{Score, Searcher, Term};
 
 use crate::index::schema::{Fields, Text};
 use crate::search::bonus::Plus;
+use crate::search::request::MAX_TYPO_WORDS;
 use crate::text::analysis;
 use crate::text::stemmer;
 use crate::text::synonyms;
@@ -90,6 +92,14 @@ pub enum Clause {
 }
 
 impl Clause {
+    /// How many words the clause looks up: one, or each word of a phrase.
+    pub fn words(&self) -> usize {
+        match self {
+            Clause::Word { .. } => 1,
+            Clause::Phrase { folded, .. } => folded.len(),
+        }
+    }
+
     /// Bytes the clause holds on the heap, for caches that count what they keep.
     pub fn heap_bytes(&self) -> usize {
         let strings = |v: &Vec<String>| {
@@ -160,6 +170,13 @@ pub fn parse(text: &str) -> Vec<Clause> {
         *open = true;
     }
     clauses
+}
+
+/// How many words a search of `text` looks up, as `parse` makes them: stop words are dropped
+/// unless nothing else is left, and each word of a phrase counts. What
+/// `request::MAX_QUERY_WORDS` limits.
+pub fn word_count(text: &str) -> usize {
+    parse(text).iter().map(Clause::words).sum()
 }
 
 /// Decides which words of a text to mark as matches, the same way the query matched them.
@@ -344,10 +361,19 @@ pub fn compile(
 ) -> Compiled {
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Typos are looked for in the first words that need them, up to the budget.
+    let mut typos_left = MAX_TYPO_WORDS;
     for clause in clauses {
         let parts = match clause {
             Clause::Word { folded, stem, open } => {
-                word(folded, stem, *open, searcher, fields, features, &mut hl)
+                let typos = features.typos && typos_left > 0;
+                let parts = word(
+                    folded, stem, *open, searcher, fields, typos, features, &mut hl,
+                );
+                if parts.typo {
+                    typos_left -= 1;
+                }
+                parts.queries
             }
             Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
         };
@@ -362,17 +388,26 @@ pub fn compile(
     }
 }
 
+/// The queries of one word, and whether it is looked up with typos.
+struct WordParts {
+    queries: Vec<(Occur, Box<dyn Query>)>,
+    typo: bool,
+}
+
 /// The ways one word may match, in every field: exactly, as another form, as a synonym, as a
-/// completion of a word being typed, and, when the index does not know it, with a typo.
+/// completion of a word being typed, and, when the index does not know it and `typos` allows,
+/// with a typo.
+#[allow(clippy::too_many_arguments)]
 fn word(
     folded: &str,
     stem: &str,
     open: bool,
     searcher: &Searcher,
     fields: &Fields,
+    typos: bool,
     features: Features,
     hl: &mut Highlighter,
-) -> Vec<(Occur, Box<dyn Query>)> {
+) -> WordParts {
     hl.exact.insert(folded.to_string());
     if features.stemming {
         hl.stems.insert(stem.to_string());
@@ -417,12 +452,14 @@ fn word(
             TIE_BREAKER,
         )),
     )];
-    if features.typos
+    let mut typo = false;
+    if typos
         && !is_known
         && completions.is_empty()
         && synonyms.is_empty()
         && let Some(d) = typo_distance(letters)
     {
+        typo = true;
         // Typos are looked for where people read, not in provider names and legal citations:
         // each field costs a walk of its dictionary.
         for (t, boost) in FIELD_BOOSTS
@@ -437,7 +474,10 @@ fn word(
         }
         hl.typos.push((stem.to_string(), usize::from(d)));
     }
-    parts
+    WordParts {
+        queries: parts,
+        typo,
+    }
 }
 
 /// The terms that match a word in field `t`, each weighted by how close a match it is.

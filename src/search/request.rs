@@ -63,6 +63,14 @@ pub const DEFAULT_PER_PAGE: usize = 20;
 pub const MAX_PER_PAGE: usize = 100;
 /// Longest query text accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 1024;
+/// Most words a search looks up (after stop words are dropped; each word of a quoted phrase
+/// counts). A long question asked in full has 10–20; beyond this a text is pasted or made up,
+/// and each word costs a lookup in seven fields, so it is refused rather than searched.
+pub const MAX_QUERY_WORDS: usize = 32;
+/// Most words of one search looked up with typos; the rest match as written, as other forms
+/// and as synonyms. A typo walks the dictionary of four fields for each word, the dearest part
+/// of a search; a person mistypes one or two words of a search, not thirty.
+pub const MAX_TYPO_WORDS: usize = 4;
 /// Most values selected in one facet; a person ticks a handful, a script thousands.
 pub const MAX_FILTER_VALUES: usize = 64;
 /// Pages beyond this are refused rather than computed: no person pages that far.

@@ -3,7 +3,7 @@
 //! machine never reach a client.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -17,6 +17,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     UriTooLong(String),
+    /// Heavy work is running already and there was no turn within the wait: come back after
+    /// `retry_after` seconds (sent as `Retry-After`).
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -27,14 +31,27 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+
+    /// The answer's status with its `Retry-After`, where the client should come back.
+    fn head(&self) -> (StatusCode, Option<[(HeaderName, HeaderValue); 1]>) {
+        let retry = match self {
+            AppError::Busy { retry_after, .. } => {
+                Some([(header::RETRY_AFTER, (*retry_after).into())])
+            }
+            _ => None,
+        };
+        (self.status(), retry)
     }
 
     /// What the client may see.
     fn public_message(&self) -> String {
         match self {
             AppError::BadRequest(m) | AppError::NotFound(m) | AppError::UriTooLong(m) => m.clone(),
+            AppError::Busy { message, .. } => message.clone(),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error while answering a request");
                 "Something went wrong on our side; please try again.".into()
@@ -77,9 +94,10 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
+        let (status, retry) = self.0.head();
         (
             status,
+            retry,
             Json(json!({"error": self.0.public_message(), "status": status.as_u16()})),
         )
             .into_response()
@@ -98,7 +116,12 @@ impl<E: Into<AppError>> From<E> for PageError {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
-        (status, views::error_page(status, &self.0.public_message())).into_response()
+        let (status, retry) = self.0.head();
+        (
+            status,
+            retry,
+            views::error_page(status, &self.0.public_message()),
+        )
+            .into_response()
     }
 }

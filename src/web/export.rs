@@ -2,13 +2,18 @@
 //! every matching entry, not one page; with no parameters, the whole handbook. The CSV is for
 //! spreadsheets (UTF-8 with a byte order mark, so Excel reads č/š/ž; one row per measure, lists
 //! joined with "; "), the JSON for programs (each entry as `/api/measures/{id}` gives it).
+//! Both are written row by row and entry by entry as they are sent (`stream`), so an export
+//! holds a few chunks, whatever the size of the handbook.
+
+use std::io;
 
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::error::{ApiError, AppError};
+use super::error::ApiError;
+use super::stream::{self, Chunks};
 use super::{AppState, WebConfig};
 use crate::handbook::vocabulary::Dimension;
 use crate::search::{Results, SearchQuery, Snapshot};
@@ -46,7 +51,7 @@ pub async fn csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let body = super::with_all_results(&state, raw, to_csv).await??;
+    let body = stream::all_results(&state, raw, write_csv::<Chunks>).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -64,7 +69,7 @@ pub async fn json(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let body = super::with_all_results(&state, raw, to_json).await?;
+    let body = stream::all_results(&state, raw, write_json::<Chunks>).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/json"),
@@ -78,17 +83,18 @@ pub async fn json(
         .into_response())
 }
 
-/// The CSV of every result, labels in the query's language.
-pub fn to_csv(
+/// The CSV of every result, labels in the query's language, row by row into `out`.
+pub fn write_csv<W: io::Write>(
     query: &SearchQuery,
     results: &Results,
     snapshot: &Snapshot,
     config: &WebConfig,
-) -> Result<Vec<u8>, AppError> {
+    out: &mut W,
+) -> io::Result<()> {
     let lang = query.lang;
-    let mut out = csv::Writer::from_writer(BOM.to_vec());
-    let failed = |e: csv::Error| AppError::Internal(format!("writing the CSV: {e}"));
-    out.write_record(COLUMNS).map_err(failed)?;
+    out.write_all(BOM)?;
+    let mut out = csv::Writer::from_writer(out);
+    out.write_record(COLUMNS).map_err(csv_error)?;
     for hit in &results.hits {
         let e = &hit.entry;
         let labels = |d: Dimension, keys: &[String]| {
@@ -132,10 +138,18 @@ pub fn to_csv(
         // A cell that starts with = + - @ is a formula to a spreadsheet: an entry's text must
         // never run as one on an officer's machine.
         out.write_record(row.iter().map(|v| defuse(v).into_owned()))
-            .map_err(failed)?;
+            .map_err(csv_error)?;
     }
-    out.into_inner()
-        .map_err(|e| AppError::Internal(format!("writing the CSV: {e}")))
+    out.flush()
+}
+
+/// The CSV writer's error as the `io::Error` underneath where there is one, so the export
+/// can tell a client that went away from a fault.
+fn csv_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("writing the CSV: {other:?}")),
+    }
 }
 
 /// Text that a spreadsheet would take for a formula gets a leading apostrophe (OWASP's advice
@@ -148,42 +162,70 @@ fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The JSON of every result: the query, the count and each entry in full.
-pub fn to_json(
+/// The JSON of every result: the query, the count and each entry in full, entry by entry
+/// into `out`. The text is what `serde_json::to_vec_pretty` made of the whole document (keys
+/// in order, two spaces a level), so the export reads as it always has, but no entry waits in
+/// memory for the others.
+pub fn write_json<W: io::Write>(
     query: &SearchQuery,
     results: &Results,
     snapshot: &Snapshot,
     config: &WebConfig,
-) -> Vec<u8> {
+    out: &mut W,
+) -> io::Result<()> {
     let today = config.today.unwrap_or_else(crate::today);
-    let measures: Vec<serde_json::Value> = results
-        .hits
+    let filters: serde_json::Map<String, serde_json::Value> = query
+        .filters
         .iter()
-        .map(|h| {
-            super::api::entry_json(
+        .map(|(f, v)| (f.name().to_string(), json!(v)))
+        .collect();
+    // The document without its measures, cut where they go. `measures` is the second key of
+    // the (ordered) map, so the first place its empty list appears is the key itself: the
+    // query text comes after it, and any quote in it is escaped.
+    let frame = serde_json::to_string_pretty(&json!({
+        "source": format!("{}/", config.base_url),
+        "generated": chrono::Local::now().to_rfc3339(),
+        "query": {"q": query.text, "filters": filters, "sort": query.sort.key(), "lang": query.lang.key()},
+        "total": results.total,
+        "measures": [],
+    }))?;
+    let (head, tail) = frame
+        .split_once(MEASURES)
+        .ok_or_else(|| io::Error::other("the export's frame has no measures"))?;
+    out.write_all(head.as_bytes())?;
+    out.write_all(b"\"measures\": [")?;
+    let mut entry = Vec::new();
+    for (i, h) in results.hits.iter().enumerate() {
+        entry.clear();
+        serde_json::to_writer_pretty(
+            &mut entry,
+            &super::api::entry_json(
                 &h.entry,
                 snapshot,
                 &config.base_url,
                 h.status,
                 today,
                 query.lang,
-            )
-        })
-        .collect();
-    let filters: serde_json::Map<String, serde_json::Value> = query
-        .filters
-        .iter()
-        .map(|(f, v)| (f.name().to_string(), json!(v)))
-        .collect();
-    serde_json::to_vec_pretty(&json!({
-        "source": format!("{}/", config.base_url),
-        "generated": chrono::Local::now().to_rfc3339(),
-        "query": {"q": query.text, "filters": filters, "sort": query.sort.key(), "lang": query.lang.key()},
-        "total": results.total,
-        "measures": measures,
-    }))
-    .unwrap_or_default()
+            ),
+        )?;
+        out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+        // Two levels in: the formatter's line breaks are the only ones (strings escape theirs).
+        for (j, line) in entry.split(|b| *b == b'\n').enumerate() {
+            if j > 0 {
+                out.write_all(b"\n    ")?;
+            }
+            out.write_all(line)?;
+        }
+    }
+    if !results.hits.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"]")?;
+    out.write_all(tail.as_bytes())
 }
+
+/// Where the measures go in the pretty-printed frame of the JSON export.
+const MEASURES: &str = "\"measures\": []";
 
 #[cfg(test)]
 mod tests {

@@ -14,6 +14,7 @@ mod openapi;
 mod pages;
 pub mod params;
 mod statistics;
+mod stream;
 pub mod views;
 
 use std::sync::Arc;
@@ -61,10 +62,40 @@ pub struct AppState {
     searches: Arc<Semaphore>,
     /// Open `/events` streams: each is cheap, but a script could open them by the thousand.
     pub(crate) streams: Arc<Semaphore>,
+    /// Turns for heavy work (exports, searches of many words), apart from the search slots so
+    /// that it never takes them all: ordinary searches keep their latency while it runs.
+    heavy: Arc<Semaphore>,
+    limits: Limits,
+}
+
+/// How much heavy work runs at once and how long a request waits for a turn. The defaults
+/// suit the machine; tests set their own.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Exports and searches of more than `HEAVY_QUERY_WORDS` words running at once.
+    pub heavy: usize,
+    /// How long such a request waits for a turn before it is told to come back (503 with
+    /// `Retry-After`).
+    pub heavy_wait: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            // Half the cores: the other half stays free for searches, whatever heavy work
+            // comes in.
+            heavy: (std::thread::available_parallelism().map_or(2, |n| n.get()) / 2).max(1),
+            heavy_wait: HEAVY_WAIT,
+        }
+    }
 }
 
 impl AppState {
     pub fn new(snapshots: SnapshotHandle, config: WebConfig) -> Self {
+        Self::with_limits(snapshots, config, Limits::default())
+    }
+
+    pub fn with_limits(snapshots: SnapshotHandle, config: WebConfig, limits: Limits) -> Self {
         AppState {
             snapshots,
             config: Arc::new(config),
@@ -72,6 +103,8 @@ impl AppState {
             answers: Arc::new(cache::AnswerCache::default()),
             searches: Arc::new(Semaphore::new(search_slots())),
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
+            heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
+            limits,
         }
     }
 
@@ -96,7 +129,7 @@ async fn answer(
     }
     let query = params::parse_search(Some(&raw))?;
     let config = state.config.clone();
-    let slot = search_slot(state).await?;
+    let slot = slot_for(state, &query).await?;
     let (snapshot, body) = tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let results = snapshot.search(&query, today)?;
@@ -123,8 +156,43 @@ async fn search_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePerm
         .map_err(|e| AppError::Internal(format!("search slots closed: {e}")))
 }
 
+/// A turn in the heavy pool, waited for at most `Limits::heavy_wait`: beyond it the client is
+/// told to come back, rather than held while the queue grows. Owned, like a search slot, to be
+/// moved into the work and dropped when the work is done.
+async fn heavy_slot(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    let wait = state.limits.heavy_wait;
+    match tokio::time::timeout(wait, state.heavy.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        Ok(Err(e)) => Err(AppError::Internal(format!("heavy slots closed: {e}"))),
+        Err(_) => {
+            let retry_after = wait.as_secs().max(1);
+            Err(AppError::Busy {
+                message: format!(
+                    "the server is busy with exports and long searches; try again in {retry_after} s"
+                ),
+                retry_after,
+            })
+        }
+    }
+}
+
+/// The turn to search `query` in: a search slot, or for a search of many words a turn in the
+/// heavy pool, so a flood of long queries waits there and not in front of everyone's searches.
+async fn slot_for(
+    state: &AppState,
+    query: &SearchQuery,
+) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+    if crate::search::query::word_count(&query.text) > HEAVY_QUERY_WORDS {
+        heavy_slot(state).await
+    } else {
+        search_slot(state).await
+    }
+}
+
 /// Every result of the search in `raw` (not one page), handed to `f` on a blocking thread
-/// under a search slot, like `answer`: exports and feeds of a whole handbook are long work.
+/// under a search slot, like `answer`: for answers of bounded size over a whole handbook (the
+/// feed's 1,000 entries, the statistics' counts), which cost about a search. Exports, whose
+/// size grows with the handbook, are streamed instead (`stream`).
 async fn with_all_results<T: Send + 'static>(
     state: &AppState,
     raw: Option<String>,
@@ -134,7 +202,7 @@ async fn with_all_results<T: Send + 'static>(
     let snapshot = state.snapshots.get();
     let today = state.today();
     let config = state.config.clone();
-    let slot = search_slot(state).await?;
+    let slot = slot_for(state, &query).await?;
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
         let results = snapshot.search_all(&query, today)?;
@@ -156,6 +224,19 @@ pub const MAX_URI_BYTES: usize = 32 * 1024;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Live-reload streams open at once; an editor's office needs a handful.
 pub const MAX_STREAMS: usize = 256;
+/// How long an export or a search of many words waits for a turn in the heavy pool: long
+/// enough for a queue of several exports of a large handbook to drain, well under the request
+/// timeout.
+pub const HEAVY_WAIT: Duration = Duration::from_secs(5);
+/// A search of more words than this (of at most `MAX_QUERY_WORDS`) is heavy work: it waits
+/// for a turn in the heavy pool rather than a search slot. The questions of the relevance
+/// suite, asked in full, have at most 8 once stop words are dropped; a longer one is still
+/// searched, only in the heavy pool.
+pub const HEAVY_QUERY_WORDS: usize = 12;
+/// The size of the pieces an export is sent in (`stream`): big enough that sending costs
+/// nothing next to writing, small enough that the few an export holds are nothing next to the
+/// handbook.
+pub const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
 
 fn search_slots() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get()) * 2

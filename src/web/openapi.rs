@@ -12,8 +12,10 @@ use serde_json::{Value, json};
 
 use super::feed::MAX_FEED_ENTRIES;
 
+use super::{HEAVY_QUERY_WORDS, HEAVY_WAIT};
 use crate::search::request::{
-    DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES,
+    DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
+    MAX_QUERY_BYTES, MAX_QUERY_WORDS, MAX_TYPO_WORDS,
 };
 
 static DOCUMENT: LazyLock<Bytes> =
@@ -41,6 +43,23 @@ fn error(description: &str) -> Value {
     json_body(description, "Error")
 }
 
+/// The answer when heavy work has no turn free within the wait.
+fn busy() -> Value {
+    let mut busy = error(&format!(
+        "Heavy work (exports, searches of more than {HEAVY_QUERY_WORDS} words) has no turn free \
+         within {} s; try again after `Retry-After` seconds.",
+        HEAVY_WAIT.as_secs()
+    ));
+    busy["headers"] = json!({
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "required": true,
+            "schema": {"type": "integer", "minimum": 1},
+        },
+    });
+    busy
+}
+
 /// The parameters of `/api/search`, which the exports and the feed take too.
 fn search_parameters() -> Vec<Value> {
     let facet = |name: &str, description: &str, example: &str| {
@@ -66,7 +85,13 @@ fn search_parameters() -> Vec<Value> {
             "name": "q",
             "in": "query",
             "description": format!(
-                "The search text, at most {MAX_QUERY_BYTES} bytes; \"quoted phrases\" match in order."
+                "The search text, at most {MAX_QUERY_BYTES} bytes and {MAX_QUERY_WORDS} words \
+                 (stop words such as \"za\" and \"v\" are not counted; each word of a quoted \
+                 phrase is); more is a 400. \"Quoted phrases\" match in order. Typos are looked \
+                 for in at most {MAX_TYPO_WORDS} words, the first that need it; the others match \
+                 as written, as other forms and as synonyms. A search of more than \
+                 {HEAVY_QUERY_WORDS} words is heavy work: it waits for a turn in the pool of the \
+                 exports, and may get a 503."
             ),
             "schema": {"type": "string", "maxLength": MAX_QUERY_BYTES},
             "example": "najemnine",
@@ -463,7 +488,9 @@ fn spec() -> Value {
                 for businesses in town centres), read one measure in full, and take the data \
                 away as CSV, JSON or an Atom feed. Every route is a GET. Errors under /api/ \
                 and of the exports are JSON: {\"error\": \"...\", \"status\": 400}. \
-                A request target longer than 32 KiB gets a 414, a request slower than 10 s a 408.",
+                A request target longer than 32 KiB gets a 414, a request slower than 10 s a 408. \
+                Exports and searches of many words share a small pool of turns apart from \
+                ordinary searches; when it stays full they get a 503 with Retry-After.",
             "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
         },
         "servers": [{"url": "/"}],
@@ -476,6 +503,7 @@ fn spec() -> Value {
                     "responses": {
                         "200": json_body("One page of results.", "SearchResults"),
                         "400": bad_request,
+                        "503": busy(),
                     },
                 },
             },
@@ -532,8 +560,9 @@ fn spec() -> Value {
                     "summary": "Every measure the search finds (not one page), each in full.",
                     "parameters": search_parameters(),
                     "responses": {
-                        "200": json_body("The measures; with no parameters, the whole handbook.", "Export"),
+                        "200": json_body("The measures; with no parameters, the whole handbook. Sent in chunks as it is written.", "Export"),
                         "400": error("A bad parameter."),
+                        "503": busy(),
                     },
                 },
             },
@@ -547,10 +576,11 @@ fn spec() -> Value {
                     "parameters": search_parameters(),
                     "responses": {
                         "200": {
-                            "description": "The CSV, as an attachment.",
+                            "description": "The CSV, as an attachment, sent in chunks as it is written.",
                             "content": {"text/csv": {"schema": {"type": "string"}}},
                         },
                         "400": error("A bad parameter."),
+                        "503": busy(),
                     },
                 },
             },
@@ -565,6 +595,7 @@ fn spec() -> Value {
                             "content": {"application/atom+xml": {"schema": {"type": "string"}}},
                         },
                         "400": error("A bad parameter."),
+                        "503": busy(),
                     },
                 },
             },

@@ -1,11 +1,13 @@
 //! The query string of `/`, `/api/search` and friends, parsed by hand so that every mistake
 //! gets a clear 400 and nothing else can go wrong: repeated keys are facet values, unknown keys
-//! are ignored (trackers add them), empty values are skipped.
+//! are ignored (trackers add them), empty values are skipped, and a text of more words than a
+//! search looks up is refused before any of them is.
 
 use std::collections::BTreeMap;
 
+use crate::search::query;
 use crate::search::request::{
-    DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES,
+    DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES, MAX_QUERY_WORDS,
 };
 use crate::search::{Facet, SearchQuery, Sort};
 use crate::text::lang::Lang;
@@ -78,6 +80,13 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
                 }
             }
         }
+    }
+    let words = query::word_count(&q.text);
+    if words > MAX_QUERY_WORDS {
+        return Err(ParamError(format!(
+            "the search has too many words ({words}; at most {MAX_QUERY_WORDS} are searched); \
+             leave out the ones that say least"
+        )));
     }
     q.filters = filters;
     if q.per_page == 0 {
@@ -179,6 +188,27 @@ mod tests {
         assert!(parse_search(Some(&raw)).is_err());
         let raw = format!("q={}", "a".repeat(MAX_QUERY_BYTES));
         assert!(parse_search(Some(&raw)).is_ok());
+    }
+
+    #[test]
+    fn a_search_of_more_words_than_are_looked_up_is_refused_but_stop_words_do_not_count() {
+        let words = |n: usize| {
+            (0..n)
+                .map(|i| format!("beseda{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let raw = format!("q={}", words(MAX_QUERY_WORDS));
+        assert!(parse_search(Some(&raw)).is_ok());
+        let raw = format!("q={}+in+za+v+na+pri+da", words(MAX_QUERY_WORDS));
+        assert!(parse_search(Some(&raw)).is_ok(), "stop words are dropped");
+        let raw = format!("q={}", words(MAX_QUERY_WORDS + 1));
+        let err = parse_search(Some(&raw)).unwrap_err();
+        assert!(err.0.contains("too many words"), "{}", err.0);
+        assert!(err.0.contains(&MAX_QUERY_WORDS.to_string()), "{}", err.0);
+        // The words of a quoted phrase are looked up one by one too.
+        let raw = format!("q=%22{}%22+ena+dva", words(MAX_QUERY_WORDS - 1));
+        assert!(parse_search(Some(&raw)).is_err());
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod diagnostics;
 mod escaping;
 mod exports_and_feeds;
 mod faults;
+mod heavy_work;
 mod hostile_handbook;
 mod index_recovery;
 mod languages_and_citations;

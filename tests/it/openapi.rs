@@ -503,6 +503,39 @@ async fn an_unknown_id_gets_the_documented_404_and_a_former_id_the_documented_30
 }
 
 #[tokio::test]
+async fn a_full_heavy_pool_gets_the_documented_503_with_retry_after() {
+    use crate::heavy_work::{big_handbook, export_that_stops_reading, one_turn, words};
+    let app = App::with_limits(&big_handbook().catalog(), one_turn());
+    let doc = document(&app).await;
+    let _held = export_that_stops_reading(&app).await;
+    let many = words(handbook::web::HEAVY_QUERY_WORDS + 1);
+    let mut p = Problems::default();
+    let mut tried = Vec::new();
+    for op in operations(&doc) {
+        if op.spec["responses"].get("503").is_none() {
+            continue;
+        }
+        let uri = format!("{}?q={many}", op.path);
+        let a = app.get(&uri).await;
+        assert_eq!(
+            a.status,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{uri}: {}",
+            a.body
+        );
+        check(&doc, &op, &uri, &a, &mut p);
+        tried.push(op.path);
+    }
+    tried.sort();
+    assert_eq!(
+        tried,
+        ["/api/search", "/export.csv", "/export.json", "/feed.atom"],
+        "every route that waits for the heavy pool documents its 503"
+    );
+    assert!(p.invalid.is_empty(), "{}", p.invalid.join("\n"));
+}
+
+#[tokio::test]
 async fn an_answer_without_a_required_field_would_fail_the_check() {
     // The checks above are only worth what the validator catches.
     let app = TempHandbook::fixture().app();

@@ -11,7 +11,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use chrono::NaiveDate;
 use handbook::live::catalog::Catalog;
-use handbook::web::{AppState, WebConfig, router};
+use handbook::web::{AppState, Limits, WebConfig, router};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
@@ -246,13 +246,19 @@ impl Answer {
 
 impl App {
     pub fn new(catalog: &Catalog) -> Self {
-        let state = AppState::new(
+        Self::with_limits(catalog, Limits::default())
+    }
+
+    /// An app with its own limits on heavy work.
+    pub fn with_limits(catalog: &Catalog, limits: Limits) -> Self {
+        let state = AppState::with_limits(
             catalog.handle(),
             WebConfig {
                 base_url: "https://prirocnik.example".into(),
                 today: Some(today()),
                 live_reload: true,
             },
+            limits,
         );
         App {
             router: router(state),
