@@ -257,3 +257,34 @@ fn run(handbook: &Path, judgments: &Path, at_least: usize, floors: &[(&str, f64)
         );
     }
 }
+
+/// Natural questions over the shipped handbook (`questions.toml`), judged before search was
+/// tuned for them and never tuned on: the measure of how well plain questions are answered.
+/// Tuning uses the other list, `questions_dev.toml`, alone.
+const QUESTION_FLOORS: &[(&str, f64)] = &[("question-natural", 0.60), ("overall", 0.60)];
+
+#[test]
+fn natural_questions_over_the_shipped_handbook_find_the_measures_that_answer_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/questions.toml"),
+        40,
+        QUESTION_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}
+
+/// The questions to tune on, scored the same way, so a change can be judged before the held
+/// -out list is looked at.
+#[test]
+fn the_questions_to_tune_on_are_scored_too() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/questions_dev.toml"),
+        20,
+        QUESTION_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}
