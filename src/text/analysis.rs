@@ -176,8 +176,125 @@ pub const STOP_WORDS: &[&str] = &[
     "od", "pa", "po", "pri", "s", "se", "so", "ter", "tudi", "v", "z", "za", "zaradi",
 ];
 
+/// The words a question is made of around what it asks ("kje dobim nasvet, ko ustanavljam
+/// podjetje", "ali lahko kot s.p. dobim subvencijo"): question words, pronouns, auxiliaries and
+/// the verbs of wanting and getting. They say nothing about which measure is meant, and in an
+/// entry's text they are rare or incidental, so letting them match decided rankings by chance.
+/// Dropped from queries like `STOP_WORDS`; folded forms.
+pub const QUESTION_WORDS: &[&str] = &[
+    // Question words.
+    "kje",
+    "kako",
+    "kaj",
+    "kdo",
+    "koga",
+    "komu",
+    "kdaj",
+    "koliko",
+    "zakaj",
+    "kam",
+    "kod",
+    "kateri",
+    "katera",
+    "katero",
+    "katere",
+    "kateremu",
+    "kaksen",
+    "kaksna",
+    "kaksno",
+    "kaksne",
+    "ce",
+    "ko",
+    "ker",
+    "kadar",
+    "naj",
+    // Pronouns.
+    "jaz",
+    "mi",
+    "me",
+    "meni",
+    "mene",
+    "moj",
+    "moja",
+    "moje",
+    "moji",
+    "nas",
+    "nam",
+    "nami",
+    "nase",
+    "nasa",
+    "nasi",
+    "ti",
+    "te",
+    "tebi",
+    "vi",
+    "vas",
+    "vam",
+    "si",
+    "sebi",
+    "to",
+    "ta",
+    "tega",
+    "temu",
+    "tem",
+    "nekaj",
+    "vse",
+    // Auxiliaries and modal words.
+    "sem",
+    "smo",
+    "ste",
+    "sva",
+    "sta",
+    "bo",
+    "bom",
+    "bomo",
+    "bil",
+    "bila",
+    "bili",
+    "lahko",
+    "mogoce",
+    "moram",
+    "moramo",
+    "mora",
+    "morajo",
+    "morem",
+    "moremo",
+    "treba",
+    "potrebno",
+    "sploh",
+    "ze",
+    "res",
+    "prosim",
+    // Wanting, getting, looking for, having.
+    "dobim",
+    "dobimo",
+    "dobi",
+    "dobis",
+    "dobijo",
+    "dobiti",
+    "dobil",
+    "dobila",
+    "dobili",
+    "zelim",
+    "zelimo",
+    "hocem",
+    "hocemo",
+    "rad",
+    "rada",
+    "radi",
+    "rade",
+    "iscem",
+    "iscemo",
+    "imam",
+    "imamo",
+    "ima",
+    "imajo",
+    "obstaja",
+    "obstajajo",
+];
+
 pub fn is_stop_word(term: &str) -> bool {
-    STOP_WORDS.contains(&term)
+    STOP_WORDS.contains(&term) || QUESTION_WORDS.contains(&term)
 }
 
 /// Lowercase, diacritic-free form of a short label, for comparisons and for slugs.
@@ -193,6 +310,17 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_stop_and_question_word_is_listed_once_in_folded_form() {
+        let all: Vec<&str> = STOP_WORDS.iter().chain(QUESTION_WORDS).copied().collect();
+        let mut seen = std::collections::HashSet::new();
+        for w in &all {
+            assert!(seen.insert(*w), "{w} is listed twice");
+            assert_eq!(terms(w), [*w], "{w} is not folded");
+        }
+        assert!(is_stop_word("kje") && is_stop_word("lahko") && !is_stop_word("nasvet"));
+    }
 
     #[test]
     fn diacritics_fold_so_words_match_without_them() {

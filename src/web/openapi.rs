@@ -465,7 +465,7 @@ fn components() -> Value {
                             "stem": {"type": "string", "description": "The same as `term`; kept for older clients."},
                             "stop": {
                                 "type": "boolean",
-                                "description": "Dropped from queries as too common.",
+                                "description": "Dropped from queries (unless nothing else is left): too common, or a question word or filler of a question (kje, kako, lahko, dobim ...).",
                             },
                         },
                     },
