@@ -200,7 +200,9 @@ pub async fn all_results(
             }
         }
     });
-    Ok(Body::from_stream(pieces))
+    // Fused: a compressing layer polls once more after the end, which `unfold` answers with a
+    // panic, and the client saw its download cut off.
+    Ok(Body::from_stream(futures_util::StreamExt::fuse(pieces)))
 }
 
 /// Why the writer stopped, if it stopped because of the client rather than a fault.

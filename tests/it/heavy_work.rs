@@ -246,3 +246,32 @@ async fn words_past_the_typo_budget_match_only_as_written() {
     let last = format!("q={}+Mariobru+", unknown.join("+"));
     assert!(app.ids(&last).await.is_empty(), "{last}");
 }
+
+#[tokio::test]
+async fn a_compressed_export_arrives_whole() {
+    use std::io::Read;
+    let app = big_handbook().app();
+    for uri in ["/export.json", "/export.csv"] {
+        let (status, headers, bytes) = app.get_bytes(uri, &[("accept-encoding", "gzip")]).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(headers["content-encoding"], "gzip", "{uri}");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        // Apart from when it was generated, the same as sent uncompressed.
+        let without_time = |t: &str| -> String {
+            t.lines()
+                .filter(|l| !l.trim_start().starts_with("\"generated\""))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let plain = app.get(uri).await.body;
+        assert!(
+            without_time(&text) == without_time(&plain),
+            "{uri}: the compressed answer ({} bytes) differs from the plain one ({} bytes)",
+            text.len(),
+            plain.len()
+        );
+    }
+}
