@@ -19,7 +19,9 @@ use crate::handbook::check;
 use crate::handbook::diagnostic::{Diagnostic, Texts};
 use crate::handbook::entry::Entry;
 use crate::handbook::file::{FileState, Stamp};
+use crate::handbook::synonyms::{self as synonyms_file, PinnedId};
 use crate::handbook::vocabulary::Vocabulary;
+use crate::text::synonyms::Synonyms;
 
 /// No real entry comes near this; a bigger file is a mistake (a pasted PDF, a binary).
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -82,6 +84,12 @@ pub struct Handbook {
     /// Why `vocabulary.toml` could not be used at start, when the last good vocabulary (from
     /// the handbook cache) is served instead.
     pub vocabulary_problems: Vec<Diagnostic>,
+    /// The word groups and best bets search uses: `synonyms.toml`'s, or the built-in ones.
+    pub synonyms: Arc<Synonyms>,
+    /// The ids `synonyms.toml` pins, to check against the entries.
+    pub pinned: Vec<PinnedId>,
+    /// The problems of `synonyms.toml` (while it is broken, the last good groups stay in use).
+    pub synonyms_problems: Vec<Diagnostic>,
 }
 
 /// The consistent set of entries that search serves.
@@ -98,6 +106,8 @@ pub struct Resolved {
     pub series: HashMap<String, Vec<String>>,
     /// The handbook folder the paths are under.
     pub root: PathBuf,
+    /// The word groups and best bets search uses.
+    pub synonyms: Arc<Synonyms>,
 }
 
 impl Handbook {
@@ -164,14 +174,19 @@ impl Handbook {
             })
             .collect();
         files.extend(out_of_reach);
-        Handbook {
+        let mut handbook = Handbook {
             root: root.to_path_buf(),
             vocabulary,
             files,
             skipped,
             checked_on: today,
             vocabulary_problems: Vec::new(),
-        }
+            synonyms: Arc::new(Synonyms::builtin()),
+            pinned: Vec::new(),
+            synonyms_problems: Vec::new(),
+        };
+        handbook.reload_synonyms();
+        handbook
     }
 
     /// The handbook as `cache` holds it, without looking at any entry file, if the cache was
@@ -191,14 +206,18 @@ impl Handbook {
             handbook.vocabulary_problems = vocabulary_problems;
             return Ok((handbook, false));
         }
-        let handbook = Handbook {
+        let mut handbook = Handbook {
             root: root.to_path_buf(),
             vocabulary,
             files: cache.into_states(),
             skipped: Vec::new(),
             checked_on: today,
             vocabulary_problems,
+            synonyms: Arc::new(Synonyms::builtin()),
+            pinned: Vec::new(),
+            synonyms_problems: Vec::new(),
         };
+        handbook.reload_synonyms();
         Ok((handbook, true))
     }
 
@@ -350,6 +369,50 @@ impl Handbook {
         Ok(())
     }
 
+    pub fn synonyms_path(root: &Path) -> PathBuf {
+        root.join(synonyms_file::SYNONYMS_FILE)
+    }
+
+    /// Reads `synonyms.toml` again: its groups and pins replace the ones in use, or, if it is
+    /// broken, the ones in use stay and its problems are kept to show. Without the file, the
+    /// built-in groups are used. Whether what search uses changed.
+    pub fn reload_synonyms(&mut self) -> bool {
+        let path = Handbook::synonyms_path(&self.root);
+        let before = (self.synonyms.clone(), self.synonyms_problems.clone());
+        match read_text(&path) {
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.set_synonyms(Synonyms::builtin());
+                self.pinned.clear();
+                self.synonyms_problems.clear();
+            }
+            Err(ReadError::Io(e)) => {
+                self.synonyms_problems = vec![Diagnostic::file(
+                    &path,
+                    "unreadable",
+                    format!("cannot read the file: {}", io_words(&e)),
+                )];
+            }
+            Err(ReadError::Invalid(d)) => self.synonyms_problems = vec![*d],
+            Ok((source, _)) => match synonyms_file::parse(&path, &source) {
+                Ok(read) => {
+                    self.set_synonyms(read.synonyms);
+                    self.pinned = read.pinned;
+                    self.synonyms_problems = read.warnings;
+                }
+                Err(problems) => self.synonyms_problems = problems,
+            },
+        }
+        *before.0 != *self.synonyms || before.1 != self.synonyms_problems
+    }
+
+    /// Uses `synonyms`, keeping the ones in use (the same `Arc`) if they are equal: a new one
+    /// publishes a new snapshot, and pages open beside an editor reload for it.
+    fn set_synonyms(&mut self, synonyms: Synonyms) {
+        if *self.synonyms != synonyms {
+            self.synonyms = Arc::new(synonyms);
+        }
+    }
+
     /// Saves the files as read beside the index (`cache::save`), for the next start.
     pub fn save_cache(&self, index_dir: &Path) -> std::io::Result<usize> {
         crate::handbook::cache::save(index_dir, &self.files, &self.vocabulary, self.checked_on)
@@ -367,6 +430,7 @@ impl Handbook {
     pub fn resolve(&self) -> Resolved {
         let mut out = Resolved {
             root: self.root.clone(),
+            synonyms: self.synonyms.clone(),
             problems: self.skipped.iter().cloned().map(Arc::new).collect(),
             paths: HashMap::with_capacity(self.files.len()),
             ..Resolved::default()
@@ -429,6 +493,25 @@ impl Handbook {
                     out.aliases.insert(alias.clone(), entry.id.clone());
                 }
             }
+        }
+        out.problems
+            .extend(self.synonyms_problems.iter().cloned().map(Arc::new));
+        let synonyms_path = Handbook::synonyms_path(&self.root);
+        for pin in self
+            .pinned
+            .iter()
+            .filter(|p| !out.entries.contains_key(&p.id))
+        {
+            let mut d = Diagnostic::file(
+                &synonyms_path,
+                "unknown-measure",
+                format!("no measure has the id `{}`", pin.id),
+            )
+            .with_help("pin the id of a measure in the handbook (its file name without .toml)")
+            .warning();
+            d.line = pin.line;
+            d.column = pin.column;
+            out.problems.push(Arc::new(d));
         }
         out.series = series(&out.entries);
         for (key, ids) in &out.series {

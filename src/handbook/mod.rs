@@ -1,6 +1,7 @@
 //! The handbook as files: the folder (`folder`: finding, reading and resolving the entry files),
 //! one entry and its checks (`entry`), the vocabulary, span-aware TOML reading, the diagnostics
-//! an editor sees, and the cache of what was read, kept beside the index (`cache`).
+//! an editor sees, the editors' synonyms and best bets (`synonyms`), and the cache of what was
+//! read, kept beside the index (`cache`).
 
 pub mod cache;
 pub mod check;
@@ -11,6 +12,7 @@ pub(crate) mod file;
 pub mod folder;
 pub mod id;
 pub(crate) mod serde_text;
+pub mod synonyms;
 pub(crate) mod toml_reader;
 pub mod vocabulary;
 

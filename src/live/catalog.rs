@@ -44,6 +44,8 @@ impl CatalogError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub vocabulary: bool,
+    /// `synonyms.toml` was created, changed or removed.
+    pub synonyms: bool,
     /// Entry files that were created, changed or removed.
     pub entries: BTreeSet<PathBuf>,
     /// Other paths in `measures/` that changed: folders created, moved or removed (or files
@@ -56,12 +58,17 @@ pub struct Changes {
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        !self.vocabulary && !self.rescan && self.entries.is_empty() && self.folders.is_empty()
+        !self.vocabulary
+            && !self.synonyms
+            && !self.rescan
+            && self.entries.is_empty()
+            && self.folders.is_empty()
     }
 
     /// Adds `other`'s changes to these.
     pub fn merge(&mut self, other: Changes) {
         self.vocabulary |= other.vocabulary;
+        self.synonyms |= other.synonyms;
         self.rescan |= other.rescan;
         self.entries.extend(other.entries);
         self.folders.extend(other.folders);
@@ -327,6 +334,11 @@ impl Catalog {
                 Err(e) => self.vocabulary_problems = e.into_diagnostics(),
             }
         }
+        if changes.synonyms || changes.rescan {
+            // Query-time only: the index is untouched, the next snapshot searches with them.
+            // A rescan looks too, in case the event was lost; unchanged, nothing is published.
+            self.handbook.reload_synonyms();
+        }
         if changes.rescan && !full_rebuild {
             let (found, skipped) = folder::discover(&self.handbook.root);
             // Links and unreadable folders are found only by walking; what the walk says now
@@ -387,9 +399,11 @@ impl Catalog {
             applied.deleted = deletes;
             // A save that changed nothing a reader can see (the same content written again, a
             // rescan) publishes nothing, so open pages are not reloaded for nothing.
+            let current = self.handle.get();
             if applied.upserted.is_empty()
                 && applied.deleted.is_empty()
-                && resolved.problems == self.handle.get().problems
+                && resolved.problems == current.problems
+                && Arc::ptr_eq(&resolved.synonyms, &current.synonyms)
             {
                 return Ok(applied);
             }

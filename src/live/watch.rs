@@ -96,6 +96,8 @@ pub fn classify<'a>(
             };
             if rel == Path::new(folder::VOCABULARY_FILE) {
                 changes.vocabulary = true;
+            } else if rel == Path::new(crate::handbook::synonyms::SYNONYMS_FILE) {
+                changes.synonyms = true;
             } else if rel == measures || rel.as_os_str().is_empty() {
                 changes.rescan = true;
             } else if rel.starts_with(measures) {

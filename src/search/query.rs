@@ -17,8 +17,8 @@
 use std::collections::HashSet;
 
 use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Score, Searcher, Term};
@@ -28,7 +28,7 @@ use crate::search::bonus::Plus;
 use crate::search::request::MAX_TYPO_WORDS;
 use crate::text::analysis;
 use crate::text::stemmer;
-use crate::text::synonyms;
+use crate::text::synonyms::Synonyms;
 
 /// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
 pub const COORDINATION: Score = 1000.0;
@@ -358,6 +358,7 @@ pub fn compile(
     searcher: &Searcher,
     fields: &Fields,
     features: Features,
+    synonyms: &Synonyms,
 ) -> Compiled {
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -368,7 +369,7 @@ pub fn compile(
             Clause::Word { folded, stem, open } => {
                 let typos = features.typos && typos_left > 0;
                 let parts = word(
-                    folded, stem, *open, searcher, fields, typos, features, &mut hl,
+                    folded, stem, *open, searcher, fields, typos, features, synonyms, &mut hl,
                 );
                 if parts.typo {
                     typos_left -= 1;
@@ -381,6 +382,7 @@ pub fn compile(
         top.push((Occur::Should, Box::new(Plus::new(matched, COORDINATION))));
     }
     top.extend(proximity(clauses, fields, features));
+    top.extend(pins(clauses, synonyms, fields));
     Compiled {
         query: Box::new(BooleanQuery::new(top)),
         clauses: clauses.len(),
@@ -406,6 +408,7 @@ fn word(
     fields: &Fields,
     typos: bool,
     features: Features,
+    synonyms: &Synonyms,
     hl: &mut Highlighter,
 ) -> WordParts {
     hl.exact.insert(folded.to_string());
@@ -413,7 +416,7 @@ fn word(
         hl.stems.insert(stem.to_string());
     }
     let synonyms = if features.synonyms {
-        synonyms::of(stem)
+        synonyms.of(stem)
     } else {
         &[]
     };
@@ -478,6 +481,34 @@ fn word(
         queries: parts,
         typo,
     }
+}
+
+/// The measures an editor pinned to this query (`synonyms.toml`'s best bets), each matched
+/// whatever its words and scored above any other match, in the editor's order: the first pin
+/// clears every clause's `COORDINATION` and all a text score can add, the next one less so.
+fn pins(clauses: &[Clause], synonyms: &Synonyms, fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+    let stems: Vec<&str> = clauses
+        .iter()
+        .flat_map(|c| match c {
+            Clause::Word { stem, .. } => vec![stem.as_str()],
+            Clause::Phrase { stems, .. } => stems.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    let pinned = synonyms.pinned_stems(&stems);
+    let step = (clauses.len() + 1) as Score * COORDINATION;
+    pinned
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let term = Term::from_field_text(fields.id, id);
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            let score = step * (pinned.len() - i + 1) as Score;
+            (
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(q), score)) as Box<dyn Query>,
+            )
+        })
+        .collect()
 }
 
 /// The terms that match a word in field `t`, each weighted by how close a match it is.

@@ -45,6 +45,8 @@ pub struct Snapshot {
     pub series: HashMap<String, Vec<String>>,
     /// The handbook folder, which the paths above are under.
     pub root: std::path::PathBuf,
+    /// The word groups and best bets queries are expanded with.
+    pub synonyms: Arc<crate::text::synonyms::Synonyms>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
     /// In id order.
@@ -143,6 +145,7 @@ impl Snapshot {
             paths: resolved.paths,
             series: resolved.series,
             root: resolved.root,
+            synonyms: resolved.synonyms,
             vocabulary,
             generation,
             loaded_at: Local::now(),
@@ -536,7 +539,13 @@ impl Snapshot {
         {
             return Ok(cached);
         }
-        let compiled = query::compile(clauses, &self.searcher, &self.fields, features);
+        let compiled = query::compile(
+            clauses,
+            &self.searcher,
+            &self.fields,
+            features,
+            &self.synonyms,
+        );
         let weight = compiled
             .query
             .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;

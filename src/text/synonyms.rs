@@ -3,14 +3,13 @@
 //! "posojilo"); a search for one should find the others, a little below the word itself.
 //!
 //! Groups are written as ordinary words and stemmed once, so any inflected form of any member
-//! finds the others. Keep groups to true equivalents in the context of town-centre measures:
+//! finds the others. The groups below are the default; a handbook's `synonyms.toml` (read in
+//! `handbook::synonyms`) replaces them and may also pin measures to queries (best bets). Keep groups to true equivalents in the context of town-centre measures:
 //! a loose group costs precision in every search that touches it.
-
-use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use crate::text::analysis;
 use crate::text::stemmer;
+use std::collections::HashMap;
 
 const GROUPS: &[&[&str]] = &[
     &["fasada", "pročelje"],
@@ -45,29 +44,104 @@ const GROUPS: &[&[&str]] = &[
     &["epidemija", "covid", "koronavirus"],
 ];
 
-/// stem → the stems of its synonyms.
-static BY_STEM: LazyLock<HashMap<String, Vec<String>>> = LazyLock::new(|| {
-    let mut map: HashMap<String, Vec<String>> = HashMap::new();
-    for group in GROUPS {
-        let stems: Vec<String> = group
+/// Word groups and best bets, as search uses them: the built-in groups above, or those of the
+/// handbook's `synonyms.toml` when it has one (which also pins measures to queries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Synonyms {
+    /// stem → the stems of its synonyms.
+    by_stem: HashMap<String, Vec<String>>,
+    /// A query's key (`query_key`) → the ids pinned to it, in the editor's order.
+    pins: HashMap<String, Vec<String>>,
+}
+
+impl Synonyms {
+    /// The built-in groups, for a handbook without `synonyms.toml`.
+    pub fn builtin() -> Synonyms {
+        let groups: Vec<Vec<String>> = GROUPS
             .iter()
-            .map(|w| stemmer::stem(&analysis::fold(w)))
+            .map(|g| g.iter().map(|w| (*w).to_string()).collect())
             .collect();
-        for s in &stems {
-            let others = map.entry(s.clone()).or_default();
-            for o in &stems {
-                if o != s && !others.contains(o) {
-                    others.push(o.clone());
+        Synonyms::new(&groups, Vec::new())
+    }
+
+    /// Groups of words that mean the same (each member written as a word, in any form) and
+    /// best bets (a query as people type it, and the ids pinned to it).
+    pub fn new(groups: &[Vec<String>], pins: Vec<(String, Vec<String>)>) -> Synonyms {
+        let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+        for group in groups {
+            let stems: Vec<String> = group.iter().flat_map(|w| stems_of(w)).collect();
+            for s in &stems {
+                let others = by_stem.entry(s.clone()).or_default();
+                for o in &stems {
+                    if o != s && !others.contains(o) {
+                        others.push(o.clone());
+                    }
                 }
             }
         }
+        let mut by_query: HashMap<String, Vec<String>> = HashMap::new();
+        for (query, ids) in pins {
+            let pinned = by_query.entry(query_key(&query)).or_default();
+            for id in ids {
+                if !pinned.contains(&id) {
+                    pinned.push(id);
+                }
+            }
+        }
+        Synonyms {
+            by_stem,
+            pins: by_query,
+        }
     }
-    map
-});
 
-/// The stems of the synonyms of a stem (not the stem itself).
-pub fn of(stem: &str) -> &'static [String] {
-    BY_STEM.get(stem).map_or(&[], Vec::as_slice)
+    /// The stems of the synonyms of a stem (not the stem itself).
+    pub fn of(&self, stem: &str) -> &[String] {
+        self.by_stem.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// The ids an editor pinned to the query `text` (in any form of its words), first first.
+    pub fn pinned(&self, text: &str) -> &[String] {
+        if self.pins.is_empty() {
+            return &[];
+        }
+        self.pins.get(&query_key(text)).map_or(&[], Vec::as_slice)
+    }
+
+    /// `pinned`, for a query already analysed into the stems of its words that carry meaning.
+    pub fn pinned_stems(&self, stems: &[&str]) -> &[String] {
+        if self.pins.is_empty() {
+            return &[];
+        }
+        self.pins.get(&stems.join(" ")).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The stems of a group member: a word, or several ("mestno jedro"), each stemmed.
+fn stems_of(member: &str) -> Vec<String> {
+    analysis::terms(member)
+        .iter()
+        .map(|w| stemmer::stem(w))
+        .collect()
+}
+
+/// What a query is known by for best bets: the stems of its words that carry meaning, in
+/// order, so "Najemnine v Kranju" and "najemnina kranj" are the same query.
+pub fn query_key(text: &str) -> String {
+    let words = analysis::analyze(text);
+    let meaningful: Vec<&str> = words
+        .iter()
+        .filter(|w| !w.stop)
+        .map(|w| w.term.as_str())
+        .collect();
+    if meaningful.is_empty() {
+        words
+            .iter()
+            .map(|w| w.term.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        meaningful.join(" ")
+    }
 }
 
 #[cfg(test)]
@@ -75,7 +149,19 @@ mod tests {
     use super::*;
 
     fn syn(word: &str) -> Vec<String> {
-        of(&stemmer::stem(&analysis::fold(word))).to_vec()
+        Synonyms::builtin()
+            .of(&stemmer::stem(&analysis::fold(word)))
+            .to_vec()
+    }
+
+    #[test]
+    fn a_pinned_query_is_known_in_any_form_of_its_words() {
+        let s = Synonyms::new(
+            &[],
+            vec![("najemnine Kranj".into(), vec!["a".into(), "b".into()])],
+        );
+        assert_eq!(s.pinned("Najemnina v Kranju"), ["a", "b"]);
+        assert!(s.pinned("najemnine").is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod check_snapshot;
 mod churn;
 mod compare_statistics;
 mod crash_safety;
+mod curated_synonyms;
 mod diagnostics;
 mod escaping;
 mod exports_and_feeds;

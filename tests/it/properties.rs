@@ -856,7 +856,7 @@ proptest! {
         let snapshot = &*SNAPSHOT;
         let clauses = query::parse(&text);
         for features in [Features::ALL, Features::PLAIN] {
-            let compiled = query::compile(&clauses, &snapshot.searcher, &snapshot.fields, features);
+            let compiled = query::compile(&clauses, &snapshot.searcher, &snapshot.fields, features, &snapshot.synonyms);
             prop_assert_eq!(compiled.clauses, clauses.len());
             let _ = snapshot.searcher.search(&*compiled.query, &tantivy::collector::Count)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -902,6 +902,7 @@ fn highlighter(text: &str) -> query::Highlighter {
         &snapshot.searcher,
         &snapshot.fields,
         Features::ALL,
+        &snapshot.synonyms,
     )
     .highlighter
 }
