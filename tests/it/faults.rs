@@ -398,8 +398,11 @@ fn unreadable_folders_keep_their_entries_and_live_reload_says_it_polls() {
         let mut server = Server::spawn_as(hb.root(), index.path(), &[], uid);
         server.wait_ready(Duration::from_secs(20));
         assert_eq!(total(&server), all);
-        let healthz = server.client().get("/healthz").unwrap().body;
-        assert!(healthz.contains("live reload degraded since"), "{healthz}");
+        // The watch is set up just after the server begins to answer.
+        eventually("/healthz says live reload is degraded", || {
+            let healthz = server.client().get("/healthz").unwrap().body;
+            healthz.contains("live reload degraded since")
+        });
         hb.write(
             "measures/piran/nov-piran.toml",
             &simple_entry("Piranski vavčer"),
