@@ -3,9 +3,8 @@
 //! a broken file keeps the last good groups, and `handbook check` reports its problems.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use crate::common::{TempHandbook, facet_counts, problems};
+use crate::common::{TempHandbook, eventually, facet_counts, problems};
 use handbook::live::watch;
 
 const GROUPS: &str = "[[group]]\nwords = [\"vavčer\", \"kupon\"]\n";
@@ -101,18 +100,6 @@ fn handbook_check_reports_the_problems_of_synonyms_toml_where_they_are() {
     assert_eq!((d.line, d.column, d.is_error()), (3, 13, false), "{d}");
 }
 
-/// Polls until `check` holds, for at most ten seconds.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
-
 #[tokio::test]
 async fn synonyms_saved_while_serving_apply_at_once_and_a_broken_save_keeps_the_last_good() {
     let hb = TempHandbook::fixture();
@@ -125,12 +112,12 @@ async fn synonyms_saved_while_serving_apply_at_once_and_a_broken_save_keeps_the_
     )
     .unwrap();
     hb.write("synonyms.toml", GROUPS);
-    eventually("the saved group is searched", async || {
+    eventually("the saved group is searched", || async {
         app.ids("q=kupon").await == ["vavcerji-digitalni-marketing"]
     })
     .await;
     hb.write("synonyms.toml", "[[group]\nwords = ");
-    eventually("the broken file is on /status", async || {
+    eventually("the broken file is on /status", || async {
         app.get("/status").await.body.contains("synonyms.toml")
     })
     .await;

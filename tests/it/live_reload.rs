@@ -3,27 +3,11 @@
 
 use std::fs;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::common::{App, TempHandbook, simple_entry};
+use crate::common::{App, TempHandbook, eventually, simple_entry};
 use handbook::live::catalog::Catalog;
 use handbook::live::watch;
-
-/// Polls until `check` holds, for at most ten seconds (the target is one; CI machines are slow).
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
 
 struct Live {
     hb: TempHandbook,
