@@ -1,0 +1,34 @@
+//! The stemmer against its gold: pairwise precision, recall and F1 per part of speech on the
+//! dev and test halves of `tests/stemmer/forms.tsv`, as a Markdown table. With a half's name
+//! after the file (`dev`), it also lists that half's split paradigms and joined lemmas; rules are
+//! written against the dev half only, so that the test half stays a fair measure.
+//!
+//!     cargo run --release --example stem_gold -- tests/stemmer/forms.tsv [dev]
+
+#[path = "../tests/stemmer/gold.rs"]
+mod gold;
+
+use handbook::text::stemmer::stem;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let path = args
+        .next()
+        .unwrap_or_else(|| "tests/stemmer/forms.tsv".to_string());
+    let gold = gold::load(&std::fs::read_to_string(&path)?);
+    println!(
+        "{} lemmas, {} scored forms, {} homographs left out: {}\n",
+        gold.lemmas.len(),
+        gold.forms.len(),
+        gold.homographs.len(),
+        gold.homographs.join(" ")
+    );
+    print!("{}", gold::table(&gold, stem));
+    match args.next().as_deref() {
+        None => {}
+        Some("dev") => print!("\n{}", gold::errors(&gold, gold::Half::Dev, stem)),
+        Some("test") => print!("\n{}", gold::errors(&gold, gold::Half::Test, stem)),
+        Some(other) => anyhow::bail!("unknown half {other:?}: dev or test"),
+    }
+    Ok(())
+}
