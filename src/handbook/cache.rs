@@ -295,9 +295,7 @@ impl Cache {
     /// The vocabulary the cached entries were checked against, for a start whose own is
     /// broken: it is the last good one.
     pub fn vocabulary(&self) -> Option<Vocabulary> {
-        if self.files.is_empty() && self.vocabulary_json.is_empty() {
-            return None;
-        }
+        // An empty cache has no text, which is not JSON.
         serde_json::from_str(&self.vocabulary_json).ok()
     }
 

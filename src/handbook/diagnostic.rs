@@ -278,11 +278,8 @@ impl Diagnostic {
     }
 
     pub fn location(&self) -> String {
-        if self.line == 0 {
-            self.file.display().to_string()
-        } else {
-            format!("{}:{}:{}", self.file.display(), self.line, self.column)
-        }
+        // Every path starts with the empty one: the path as it is.
+        self.location_in(Path::new(""))
     }
 }
 

@@ -385,13 +385,7 @@ impl Handbook {
                 self.pinned.clear();
                 self.synonyms_problems.clear();
             }
-            Err(ReadError::Io(e)) => {
-                self.synonyms_problems = vec![Diagnostic::file(
-                    &path,
-                    "unreadable",
-                    format!("cannot read the file: {}", io_words(&e)),
-                )];
-            }
+            Err(ReadError::Io(e)) => self.synonyms_problems = vec![unreadable_file(&path, &e)],
             Err(ReadError::Invalid(d)) => self.synonyms_problems = vec![*d],
             Ok((source, _)) => match synonyms_file::parse(&path, &source) {
                 Ok(read) => {
@@ -606,11 +600,7 @@ impl LoadError {
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         match self {
             LoadError::Vocabulary { diagnostics, .. } => diagnostics,
-            LoadError::Io { path, error } => vec![Diagnostic::file(
-                &path,
-                "unreadable",
-                format!("cannot read the file: {}", io_words(&error)),
-            )],
+            LoadError::Io { path, error } => vec![unreadable_file(&path, &error)],
         }
     }
 }
@@ -738,6 +728,15 @@ pub fn io_words(e: &std::io::Error) -> String {
     }
 }
 
+/// The problem of a file that cannot be read: an entry, the vocabulary or `synonyms.toml`.
+fn unreadable_file(path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::file(
+        path,
+        "unreadable",
+        format!("cannot read the file: {}", io_words(e)),
+    )
+}
+
 enum ReadError {
     Io(std::io::Error),
     Invalid(Box<Diagnostic>),
@@ -845,12 +844,7 @@ pub fn read_entry(path: &Path, vocabulary: &Vocabulary, today: NaiveDate) -> Ent
         Ok(s) => s,
         Err(ReadError::Invalid(d)) => return (Err(vec![*d]), Vec::new(), None),
         Err(ReadError::Io(e)) => {
-            let d = Diagnostic::file(
-                path,
-                "unreadable",
-                format!("cannot read the file: {}", io_words(&e)),
-            );
-            return (Err(vec![d]), Vec::new(), None);
+            return (Err(vec![unreadable_file(path, &e)]), Vec::new(), None);
         }
     };
     match check::parse_with_warnings(path, &id_of(path), &source, vocabulary, today) {

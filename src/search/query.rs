@@ -487,6 +487,10 @@ fn word(
 /// whatever its words and scored above any other match, in the editor's order: the first pin
 /// clears every clause's `COORDINATION` and all a text score can add, the next one less so.
 fn pins(clauses: &[Clause], synonyms: &Synonyms, fields: &Fields) -> Vec<(Occur, Box<dyn Query>)> {
+    // Most handbooks pin nothing: no work for them on every search.
+    if !synonyms.has_pins() {
+        return Vec::new();
+    }
     let stems: Vec<&str> = clauses
         .iter()
         .flat_map(|c| match c {

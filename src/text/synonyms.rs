@@ -107,11 +107,13 @@ impl Synonyms {
         self.pins.get(&query_key(text)).map_or(&[], Vec::as_slice)
     }
 
+    /// Are any measures pinned at all?
+    pub fn has_pins(&self) -> bool {
+        !self.pins.is_empty()
+    }
+
     /// `pinned`, for a query already analysed into the stems of its words that carry meaning.
     pub fn pinned_stems(&self, stems: &[&str]) -> &[String] {
-        if self.pins.is_empty() {
-            return &[];
-        }
         self.pins.get(&stems.join(" ")).map_or(&[], Vec::as_slice)
     }
 }
