@@ -288,3 +288,18 @@ fn the_questions_to_tune_on_are_scored_too() {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
     );
 }
+
+/// A second list to tune on, written later than the first and also without looking at what
+/// search returns, so that a change tuned on the first can be checked on questions it has not
+/// seen before the held-out list is.
+#[test]
+fn the_second_list_of_questions_to_tune_on_is_scored_too() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/questions_dev2.toml"),
+        25,
+        QUESTION_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}

@@ -16,14 +16,20 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 .max()
                 .unwrap_or(4)
                 .max(4);
-            println!("{:width$}  {:width$}  stem", "word", "exact");
+            println!(
+                "{:width$}  {:width$}  {:width$}  family",
+                "word", "exact", "stem"
+            );
             for w in &words {
                 let note = if w.stop {
                     "  (stop word: left out of queries)"
                 } else {
                     ""
                 };
-                println!("{:width$}  {:width$}  {}{note}", w.text, w.folded, w.stem);
+                println!(
+                    "{:width$}  {:width$}  {:width$}  {}{note}",
+                    w.text, w.folded, w.stem, w.family
+                );
             }
         }
     }

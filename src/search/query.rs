@@ -27,6 +27,7 @@ use crate::index::schema::{Fields, Text};
 use crate::search::bonus::Plus;
 use crate::search::request::MAX_TYPO_WORDS;
 use crate::text::analysis;
+use crate::text::family;
 use crate::text::stemmer;
 use crate::text::synonyms::Synonyms;
 
@@ -56,6 +57,13 @@ const STEMMED: Score = 1.0;
 const SYNONYM: Score = 0.6;
 /// A completion of a word being typed, scored like the word it may become, but less.
 const PREFIX: Score = 0.7;
+/// Another word of the same family ("ustanovitev" for "ustanavljam"), tried only for a word
+/// the handbook has in no form: below a synonym, above a typo.
+const FAMILY: Score = 0.5;
+/// Most words of a family a word is looked up with.
+const MAX_FAMILY: usize = 8;
+/// The fields whose words families are drawn from: where people read.
+const FAMILY_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
 /// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
 /// real match of the word.
 const TYPO: Score = 0.3;
@@ -233,6 +241,7 @@ impl Highlighter {
 pub struct Features {
     pub stemming: bool,
     pub synonyms: bool,
+    pub families: bool,
     pub typos: bool,
     pub completions: bool,
     pub proximity: bool,
@@ -242,6 +251,7 @@ impl Features {
     pub const ALL: Features = Features {
         stemming: true,
         synonyms: true,
+        families: true,
         typos: true,
         completions: true,
         proximity: true,
@@ -249,6 +259,7 @@ impl Features {
     pub const PLAIN: Features = Features {
         stemming: false,
         synonyms: false,
+        families: false,
         typos: false,
         completions: false,
         proximity: false,
@@ -434,14 +445,25 @@ fn word(
     if !completions.is_empty() {
         hl.prefixes.push(folded.to_string());
     }
+    // A word the handbook has in no form may still have kin in it: the last resort before a
+    // typo, as a question's verb often names what the measure calls by its noun.
+    let kin = if features.families && !is_known && synonyms.is_empty() && completions.is_empty() {
+        kin(searcher, fields, stem)
+    } else {
+        Vec::new()
+    };
+    hl.stems.extend(kin.iter().cloned());
     // Per field: the word exactly, another form, a synonym, a completion. Across fields the
     // best one counts, plus a little of the rest (`TIE_BREAKER`), so a common word repeated in
     // title, summary and labels cannot outweigh a rarer one.
     let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
         .iter()
         .map(|&(t, boost)| {
-            let alternatives =
+            let mut alternatives =
                 alternatives(t, folded, stem, synonyms, &completions, fields, features);
+            if t != Text::English {
+                alternatives.extend(kin.iter().map(|k| term_query(fields.stemmed(t), k, FAMILY)));
+            }
             Box::new(BoostQuery::new(
                 Box::new(BooleanQuery::new(alternatives)),
                 boost,
@@ -460,6 +482,7 @@ fn word(
         && !is_known
         && completions.is_empty()
         && synonyms.is_empty()
+        && kin.is_empty()
         && let Some(d) = typo_distance(letters)
     {
         typo = true;
@@ -481,6 +504,48 @@ fn word(
         queries: parts,
         typo,
     }
+}
+
+/// The words of the handbook in the family of `stem` (`text::family`), the most frequent
+/// first, at most `MAX_FAMILY`. Every member of a family starts with its key, so the
+/// dictionaries are walked from the key on, as for completions.
+fn kin(searcher: &Searcher, fields: &Fields, stem: &str) -> Vec<String> {
+    let key = family::family(stem);
+    if key.len() < 3 {
+        return Vec::new();
+    }
+    let mut found: Vec<(u64, String)> = Vec::new();
+    for t in FAMILY_FIELDS {
+        let field = fields.stemmed(t);
+        for segment in searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().range().ge(key.as_bytes()).into_stream() else {
+                continue;
+            };
+            let mut scanned = 0;
+            while scanned < MAX_SCANNED && stream.advance() {
+                scanned += 1;
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                if !word.starts_with(key.as_str()) {
+                    break;
+                }
+                if word == stem || family::family(word) != key {
+                    continue;
+                }
+                let docs = u64::from(stream.value().doc_freq);
+                match found.iter_mut().find(|(_, w)| w == word) {
+                    Some((n, _)) => *n += docs,
+                    None => found.push((docs, word.to_string())),
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(MAX_FAMILY).map(|(_, w)| w).collect()
 }
 
 /// The measures an editor pinned to this query (`synonyms.toml`'s best bets), each matched

@@ -22,7 +22,7 @@ pub const EXACT_ANALYZER: &str = "sl_exact";
 pub const ENGLISH_ANALYZER: &str = "en";
 
 /// Bumped whenever an analyser changes what terms it makes, so stale indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 3;
+pub const ANALYZER_VERSION: u32 = 4;
 
 /// Words longer than this are junk (hashes, URLs glued together) and are dropped.
 const MAX_TOKEN_BYTES: usize = 60;
@@ -86,6 +86,9 @@ pub struct Analyzed {
     pub term: String,
     /// The stemmed term.
     pub stem: String,
+    /// The key of the word's family (`text::family`): the looser level search falls back on
+    /// for a word the handbook has in no form.
+    pub family: String,
     /// Dropped from queries as too common.
     pub stop: bool,
 }
@@ -95,14 +98,16 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
     let mut out = Vec::new();
     exact_tokens(text, |t, normalized| {
         let term = crate::text::stemmer::stem(&t.text);
+        let stop = is_stop_word(&t.text) || is_filler_stem(&term);
         out.push(Analyzed {
             text: normalized[t.offset_from..t.offset_to].to_string(),
             start: t.offset_from,
             end: t.offset_to,
             folded: t.text.clone(),
             stem: term.clone(),
+            family: crate::text::family::family(&term),
             term,
-            stop: is_stop_word(&t.text),
+            stop,
         });
     });
     out
@@ -297,6 +302,27 @@ pub fn is_stop_word(term: &str) -> bool {
     STOP_WORDS.contains(&term) || QUESTION_WORDS.contains(&term)
 }
 
+/// Filler that declines or conjugates: possessive and other pronouns, and the verbs of
+/// getting and being, given by one form each; every form with the same stem is dropped from
+/// queries, as `QUESTION_WORDS` are ("svojo", "njihovega", "takšno", "dobivam", "bodo").
+/// Folded forms (folding here would re-enter the analyser).
+const FILLER: &[&str] = &[
+    "svoj", "njihov", "njegov", "njen", "taksen", "tak", "nekaksen", "vsak", "dobivati", "bodo",
+    "bilo",
+];
+
+static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+    FILLER
+        .iter()
+        .map(|w| crate::text::stemmer::stem(w))
+        .collect()
+});
+
+/// Is `stem` the stem of a word of `FILLER`?
+fn is_filler_stem(stem: &str) -> bool {
+    FILLER_STEMS.iter().any(|f| f == stem)
+}
+
 /// Lowercase, diacritic-free form of a short label, for comparisons and for slugs.
 pub fn fold(text: &str) -> String {
     terms(text).join(" ")
@@ -320,6 +346,13 @@ mod tests {
             assert_eq!(terms(w), [*w], "{w} is not folded");
         }
         assert!(is_stop_word("kje") && is_stop_word("lahko") && !is_stop_word("nasvet"));
+    }
+
+    #[test]
+    fn filler_that_declines_is_a_stop_word_in_every_form() {
+        let stop = |text: &str| analyze(text).iter().map(|w| w.stop).collect::<Vec<_>>();
+        assert_eq!(stop("svojo svojega njihovih takšno dobivam"), [true; 5]);
+        assert_eq!(stop("prenos obrti svetovanje"), [false; 3]);
     }
 
     #[test]

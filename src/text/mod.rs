@@ -3,6 +3,7 @@
 //! languages of the interface.
 
 pub mod analysis;
+pub mod family;
 pub(crate) mod lang;
 pub mod markdown;
 pub mod stemmer;

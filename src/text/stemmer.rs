@@ -181,6 +181,13 @@ const OWN_L: &[&str] = &[
     "placil", "portal", "pravil", "zdravil",
 ];
 
+/// Words no stem may become: they are in nearly every text, so a word stemmed to one
+/// ("predal" to "pred", "podal" to "pod") would match nearly every entry.
+const FUNCTION_WORDS: &[&str] = &[
+    "pred", "med", "nad", "pod", "brez", "proti", "prek", "preko", "okoli", "skozi", "mimo", "kot",
+    "tudi", "kjer", "kako", "tako", "kdaj", "sedaj",
+];
+
 /// Endings of the second person singular are not cut after these: the -s is a noun's
 /// (razpis, proces, interes, teras).
 const NOT_SECOND_PERSON: &[&str] = &["pi", "ce", "re", "era"];
@@ -197,6 +204,9 @@ fn is_consonant(b: u8) -> bool {
 /// steps 1 and 2 beyond the shortest stem; `word` is lowercase ASCII.
 fn may_cut(word: &[u8], stem: usize, ending: &[u8]) -> bool {
     let before = &word[..stem];
+    if FUNCTION_WORDS.iter().any(|f| f.as_bytes() == before) {
+        return false;
+    }
     match ending {
         // -jo is the instrumental of pomoč, dejavnost (after a consonant) only; after a
         // vowel the j is the stem's, as in investicijo.
@@ -419,6 +429,15 @@ impl<T: TokenStream> TokenStream for StemmerTokenStream<T> {
 mod tests {
     use super::*;
     use crate::text::analysis::fold;
+
+    #[test]
+    fn no_word_is_stemmed_into_a_preposition() {
+        for w in ["predal", "predala", "podal", "podali", "medel"] {
+            let s = stem(w);
+            assert!(!FUNCTION_WORDS.contains(&s.as_str()), "{w} → {s}");
+        }
+        assert_eq!(stem("predal"), stem("predala"));
+    }
 
     /// Whole paradigms: every form of a line must stem alike (written with diacritics, folded
     /// first as the analyser does).

@@ -446,7 +446,7 @@ fn components() -> Value {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["text", "start", "end", "folded", "term", "stem", "stop"],
+                        "required": ["text", "start", "end", "folded", "term", "stem", "family", "stop"],
                         "properties": {
                             "text": {"type": "string", "description": "The word as written."},
                             "start": {
@@ -463,6 +463,10 @@ fn components() -> Value {
                                 "description": "The index term the stemmed analyser makes of the word: the term search matches other forms of it on (\"Najemnine\" → najemn).",
                             },
                             "stem": {"type": "string", "description": "The same as `term`; kept for older clients."},
+                            "family": {
+                                "type": "string",
+                                "description": "The key of the word's family (\"ustanavljam\", \"ustanovitev\" → ustan): a word the handbook has in no form is looked up by the words of its family, below any match of the word itself.",
+                            },
                             "stop": {
                                 "type": "boolean",
                                 "description": "Dropped from queries (unless nothing else is left): too common, or a question word or filler of a question (kje, kako, lahko, dobim ...).",

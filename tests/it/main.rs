@@ -23,6 +23,7 @@ mod live_reload;
 mod load_churn;
 mod openapi;
 mod properties;
+mod questions;
 mod search_api;
 mod search_in_parts;
 mod shipped_handbook;

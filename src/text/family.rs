@@ -1,0 +1,157 @@
+//! Word families: the looser level of matching below inflection. The stemmer joins the forms
+//! of one word; a family joins words made from one root ("ustanavljam", "ustanoviti",
+//! "ustanovitev"; "svetujem", "svetovanje", "svetovalec"; "gostinec", "gostinstvo",
+//! "gostinski"), so that a question worded with one member finds a measure worded with another.
+//!
+//! A family is known by a key made from a stem by cutting derivational pieces off its end:
+//! verbal nouns (-anje, -ovanje), agent nouns (-alec, -ec, -nik), abstract nouns (-stvo),
+//! adjectives (-ski, -ni), the -ir- of borrowed verbs and the -ic-/-ac- of their nouns
+//! (investirati, investicija), the -uj- of -ovati verbs, the l that -vljati adds after a labial
+//! (prijavljati, prijava) and the -av-/-ov- of imperfective and perfective pairs (ustanavljati,
+//! ustanoviti). Keys are loose on purpose and join some words that are not kin ("svet" and
+//! "svetovanje"), so search uses them only as a last resort: for a word that the handbook
+//! does not contain in any form, where the alternative is no match at all
+//! (`search::query`).
+
+/// Derivational pieces cut from the end of a stem, longest first, with the shortest key each
+/// may leave. Cut repeatedly (`family`), so that "svetovalc" loses -ovalc and "digitalizac"
+/// loses -ac, then -iz.
+const PIECES: &[(&str, usize)] = &[
+    ("ovanj", 3),
+    ("evanj", 3),
+    ("ovalc", 3),
+    ("evalc", 3),
+    ("anj", 3),
+    ("enj", 3),
+    ("alc", 3),
+    ("ilc", 3),
+    ("elc", 3),
+    ("stv", 4),
+    ("nist", 4),
+    ("st", 5),
+    ("nik", 4),
+    ("nic", 4),
+    ("sk", 4),
+    ("ir", 5),
+    ("ic", 5),
+    ("ac", 5),
+    ("iz", 5),
+    ("uj", 3),
+    ("nc", 4),
+    ("ni", 5),
+    ("ln", 5),
+    ("j", 5),
+];
+
+/// How many pieces may come off one stem: enough for "digitalizac" (-ac, -iz) and
+/// "usposablj" (lj, then -ab), few enough to keep short roots apart.
+const MAX_CUTS: usize = 3;
+
+/// The key of the family of a stem (as `stemmer::stem` makes it).
+pub fn family(stem: &str) -> String {
+    let mut key = stem.to_string();
+    for _ in 0..MAX_CUTS {
+        if !cut_once(&mut key) {
+            break;
+        }
+    }
+    key
+}
+
+/// Cuts one piece off `key`, if any may go; true when one went.
+fn cut_once(key: &mut String) -> bool {
+    let b = key.as_bytes();
+    let n = b.len();
+    // The l after a labial that -vljati, -bljati add: prijavlj → prijav, usposablj → usposab.
+    if n >= 6 && key.ends_with("lj") && matches!(b[n - 3], b'v' | b'b' | b'p' | b'm') {
+        key.truncate(n - 2);
+        return true;
+    }
+    // The vowel of an imperfective and its perfective: ustanav-/ustanov- → ustan,
+    // usposab-/usposob- → uspos, obnav-/obnov- → obn.
+    if n >= 5 && matches!(b[n - 1], b'v' | b'b') && matches!(b[n - 2], b'a' | b'o') {
+        key.truncate(n - 2);
+        return true;
+    }
+    for &(piece, min) in PIECES {
+        if let Some(rest) = key.strip_suffix(piece)
+            && rest.len() >= min
+        {
+            let keep = rest.len();
+            // -nc is the -nec of agent nouns (gostinec → gostinc): the n is the root's.
+            let keep = if piece == "nc" || piece == "ni" || piece == "ln" {
+                keep + 1
+            } else {
+                keep
+            };
+            if keep == n {
+                continue;
+            }
+            key.truncate(keep);
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::analysis::fold;
+    use crate::text::stemmer::stem;
+
+    fn key(word: &str) -> String {
+        family(&stem(&fold(word)))
+    }
+
+    /// Each line is one family: every member must have the key of the first.
+    const FAMILIES: &[&[&str]] = &[
+        &["ustanoviti", "ustanavljam", "ustanovitev", "ustanova"],
+        &[
+            "svetovanje",
+            "svetujem",
+            "svetovati",
+            "svetovalec",
+            "svetovalci",
+        ],
+        &["gostinec", "gostinstvo", "gostinski", "gostincem"],
+        &["investicija", "investirati", "investiram", "investicijo"],
+        &["prodaja", "prodajalec", "prodajati", "prodajalci"],
+        &["prijava", "prijavljam", "prijaviti"],
+        &["digitalizacija", "digitaliziram", "digitalizirati"],
+        &["obnova", "obnavljam", "obnoviti"],
+        &["zaposlitev", "zaposlujem", "zaposliti"],
+        &["usposabljanje", "usposobiti", "usposabljam"],
+        &["izobraževanje", "izobražujem", "izobraževati"],
+        &["mentorstvo", "mentor", "mentorji"],
+    ];
+
+    #[test]
+    fn the_members_of_a_family_share_its_key() {
+        for family in FAMILIES {
+            let first = key(family[0]);
+            for w in &family[1..] {
+                assert_eq!(key(w), first, "{w} is not in the family of {}", family[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn families_of_other_roots_stay_apart() {
+        let keys: Vec<String> = FAMILIES.iter().map(|f| key(f[0])).collect();
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        for (a, b) in [
+            ("podjetje", "podjeten"),
+            ("najemnina", "najem"),
+            ("občina", "občan"),
+            ("lokal", "loka"),
+            ("prostor", "prost"),
+        ] {
+            assert_ne!(key(a), key(b), "{a} and {b}");
+        }
+    }
+}

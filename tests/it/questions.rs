@@ -1,0 +1,115 @@
+//! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
+//! use another word of its family, below those that use the word itself; pronouns and the
+//! verbs of getting do not decide what matches; a verb form never turns into a preposition.
+
+use crate::common::{TempHandbook, simple_entry};
+
+/// The query string of a search for `text` as typed and finished (a space after it).
+fn q(text: &str) -> String {
+    let mut out = String::from("q=");
+    for b in format!("{text} ").bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => out.push(char::from(b)),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn entry(title: &str, summary: &str) -> String {
+    simple_entry(title).replace("summary = \"Opis.\"", &format!("summary = \"{summary}\""))
+}
+
+#[tokio::test]
+async fn a_word_the_handbook_lacks_finds_the_measures_that_use_its_family() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/ustanovitev.toml",
+        &entry(
+            "Pomoč pri ustanovitvi",
+            "Svetovanje ob ustanovitvi novega podjetja.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/fasade.toml",
+        &entry("Obnova fasad", "Sofinanciranje obnove pročelij."),
+    );
+    let app = hb.app();
+    // No entry has any form of "ustanavljati": its perfective's noun answers.
+    assert_eq!(app.ids(&q("ustanavljam")).await, ["ustanovitev"]);
+    assert_eq!(app.ids(&q("svetovalec")).await, ["ustanovitev"]);
+    // A word the handbook has is not widened to its family.
+    assert!(app.ids(&q("obnova")).await == ["fasade"]);
+}
+
+#[tokio::test]
+async fn a_word_the_handbook_has_is_matched_as_itself_and_one_it_lacks_by_its_family() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/a-svetovanje.toml",
+        &entry("Svetovanje", "Brezplačno svetovanje podjetnikom."),
+    );
+    hb.write(
+        "measures/kranj/b-svetovalec.toml",
+        &entry("Svetovalec v občini", "Svetovalec za podjetnike."),
+    );
+    let app = hb.app();
+    // "svetovalci" is a form of "svetovalec": that entry first, the family after it.
+    assert_eq!(
+        app.ids(&q("svetovalci")).await,
+        ["b-svetovalec"],
+        "a word the handbook has is matched as itself only"
+    );
+    assert_eq!(
+        app.ids(&q("svetujem")).await.len(),
+        2,
+        "a word it lacks finds the whole family"
+    );
+}
+
+#[tokio::test]
+async fn pronouns_and_the_verbs_of_getting_do_not_decide_what_matches() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/prenos.toml",
+        &entry(
+            "Vavčer za prenos lastništva",
+            "Pomoč pri prenosu podjetja na naslednika.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/svoj.toml",
+        &entry(
+            "Svoj prostor",
+            "Dobivate svoje prostore za svojo dejavnost, takšne kot želite.",
+        ),
+    );
+    let app = hb.app();
+    let ids = app
+        .ids(&q(
+            "oče mi bo predal svojo obrt, kakšno pomoč dobivam pri prenosu",
+        ))
+        .await;
+    assert_eq!(ids.first().map(String::as_str), Some("prenos"), "{ids:?}");
+    assert!(!ids.contains(&"svoj".to_string()), "{ids:?}");
+}
+
+#[tokio::test]
+async fn a_verb_form_never_becomes_a_preposition() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/pred.toml",
+        &entry("Rok", "Vlogo oddajte pred iztekom roka."),
+    );
+    let app = hb.app();
+    assert!(app.ids(&q("predal")).await.is_empty());
+    let v = app.json("/api/analyze?text=predal+podal").await;
+    let terms: Vec<&str> = v["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(terms, ["predal", "podal"]);
+}
