@@ -20,12 +20,13 @@ use crate::handbook::folder::Resolved;
 use crate::handbook::vocabulary::Vocabulary;
 use crate::index::schema::{Fields, Text};
 use crate::parallel;
-use crate::search::collect::{Filters, Order, Smallest, page_in_order, split};
+use crate::search::collect::{Extra, Filters, Order, Smallest, page_in_order, split};
 use crate::search::facet::Facet;
 use crate::search::matches::{Held, MatchCache, Matches};
+use crate::search::places::{self, Places};
 use crate::search::query::{self, Clause, Features, Highlighter};
 use crate::search::records::{self, Interner, Record, Row, Rows};
-use crate::search::request::{FacetValue, Hit, Results, SearchQuery};
+use crate::search::request::{FacetValue, Hit, NATIONAL, Results, SearchQuery};
 use crate::search::snippet;
 use crate::text::analysis;
 use crate::text::lang::Lang;
@@ -66,6 +67,8 @@ pub struct Snapshot {
     /// What the words of recent searches matched, for the searches of the same words that
     /// follow (another filter, sort or page).
     match_cache: MatchCache,
+    /// The municipality names of the vocabulary, to find places named in a search.
+    places: Arc<Places>,
 }
 
 impl Snapshot {
@@ -80,6 +83,8 @@ impl Snapshot {
         previous: Option<&Snapshot>,
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
+        let places =
+            reusable.map_or_else(|| Arc::new(Places::new(&vocabulary)), |p| p.places.clone());
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
         // Serials need only tell apart the records a snapshot holds or inherits in its tables;
         // when nothing is inherited they start again.
@@ -156,6 +161,7 @@ impl Snapshot {
             serials,
             tables,
             match_cache: MatchCache::default(),
+            places,
         })
     }
 
@@ -254,13 +260,30 @@ impl Snapshot {
         parts: usize,
         reuse: Reuse,
     ) -> tantivy::Result<Results> {
-        let clauses = query::parse(&query.text);
+        // The places the words name rank their measures first; their words are not matched.
+        let found_places = self.places.find(&query.text);
+        let clauses = places::without_places(query::parse(&query.text), &found_places);
         let ranges = split(self.rows.count(), parts);
         let matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         let needed = needed(&matches.levels);
-        let filters = Filters::new(query, &self.interner, &self.rows);
         let today_n = records::day(today);
-        let order = Order::new(query.sort, clauses.is_empty(), today_n);
+        let place_known = query.applies_in.as_ref().is_none_or(|m| {
+            self.vocabulary.municipality.contains_key(m)
+                || self.interner.get(Facet::Municipality, m).is_some()
+        });
+        let filters = Filters::new(query, &self.interner, &self.rows, today_n, place_known);
+        let municipality_id = |key: &str| {
+            self.interner
+                .get(Facet::Municipality, key)
+                .map(|id| id + self.rows.offset(Facet::Municipality))
+        };
+        let order = Order::new(query.sort, clauses.is_empty(), today_n).with_places(
+            found_places
+                .iter()
+                .filter_map(|f| municipality_id(&f.key))
+                .collect(),
+            municipality_id(NATIONAL),
+        );
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
         let end = start.saturating_add(query.per_page);
         // Each part's matches: those in its rows. Where they start is the offset that numbers
@@ -282,6 +305,7 @@ impl Snapshot {
             self.tally(part, *offset, needed, &filters, &order, today_n, end)
         });
         let total = tallies.iter().map(|t| t.total).sum();
+        let excluded_unknown_amount = tallies.iter().map(|t| t.unknown_amount).sum();
         let mut counts = vec![0u32; self.rows.values()];
         let mut kept: Vec<u128> = Vec::new();
         for t in tallies {
@@ -323,7 +347,7 @@ impl Snapshot {
             .map(|f| {
                 (
                     f,
-                    self.facet_values(f, self.counts_of(&counts, f), query.selected(f), query.lang),
+                    self.facet_values(f, self.counts_of(&counts, f), &query.wanted(f), query.lang),
                 )
             })
             .collect();
@@ -333,6 +357,8 @@ impl Snapshot {
             per_page: query.per_page,
             hits,
             facets,
+            excluded_unknown_amount,
+            places: found_places.into_iter().map(|f| f.key).collect(),
         })
     }
 
@@ -642,6 +668,9 @@ impl Snapshot {
         // sorting compares integers and reads nothing else.
         let mut kept = Smallest::new(wanted);
         let mut total = 0;
+        let mut unknown_amount = 0;
+        let extra = filters.any_extra();
+        let by_place = order.by_place();
         for (i, &(score, n)) in (offset..).zip(found) {
             let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                 continue;
@@ -651,6 +680,22 @@ impl Snapshot {
                 continue;
             }
             let status = row.status(today);
+            // The filters that are not facets hold for every facet's counts.
+            if extra {
+                match filters.extra(row) {
+                    Extra::Pass => {}
+                    Extra::Fail => continue,
+                    Extra::UnknownAmount => {
+                        if Facet::ALL
+                            .into_iter()
+                            .all(|f| filters.passes(f, self.rows.ids(row, f), status))
+                        {
+                            unknown_amount += 1;
+                        }
+                        continue;
+                    }
+                }
+            }
             // Disjunctive counting: each facet counts what every *other* filter lets through,
             // so a record failing one filter still counts in that filter's facet.
             let (first, second) = if filters.any {
@@ -680,13 +725,20 @@ impl Snapshot {
             }
             if first.is_none() {
                 total += 1;
-                kept.push(order.key(score, row, status) | u128::from(i));
+                let key = if by_place {
+                    let place = order.place(self.rows.ids(row, Facet::Municipality));
+                    order.key_by_place(score, row, place)
+                } else {
+                    order.key(score, row, status)
+                };
+                kept.push(key | u128::from(i));
             }
         }
         Tally {
             total,
             counts,
             kept: kept.keys,
+            unknown_amount,
         }
     }
 }
@@ -737,6 +789,8 @@ struct Tally {
     total: usize,
     /// Per value, numbered across facets as `Rows` numbers them.
     counts: Vec<u32>,
+    /// Matches left out by `min_amount` only because their amount is not known.
+    unknown_amount: usize,
 }
 
 /// How many clauses a match must have matched to be kept (none without a query), from how
