@@ -262,9 +262,16 @@ impl Snapshot {
     ) -> tantivy::Result<Results> {
         // The places the words name rank their measures first; their words are not matched.
         let found_places = self.places.find(&query.text);
-        let clauses = places::without_places(query::parse(&query.text), &found_places);
+        let all_clauses = query::parse(&query.text);
+        let mut clauses = places::without_places(all_clauses.clone(), &found_places);
         let ranges = split(self.rows.count(), parts);
-        let matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        let mut matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        // When the other words match nothing, the place words are searched as words after
+        // all ("title:Piranu"): leaving them out must never lose what they find.
+        if matches.found.is_empty() && clauses.len() < all_clauses.len() {
+            clauses = all_clauses;
+            matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        }
         let needed = needed(&matches.levels);
         let today_n = records::day(today);
         let place_known = query.applies_in.as_ref().is_none_or(|m| {
