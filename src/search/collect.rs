@@ -128,6 +128,8 @@ pub(super) struct Order {
     /// measures of those places come first, then the national ones, then the rest.
     places: Vec<u32>,
     national: Option<u32>,
+    /// Did the words name a place?
+    named: bool,
 }
 
 /// The place of a match among those of as many clauses: of a place named, national, other.
@@ -143,22 +145,28 @@ impl Order {
             today,
             places: Vec::new(),
             national: None,
+            named: false,
         }
     }
 
     /// The same order with the measures of `places` (and `national`) first among the matches
-    /// of as many clauses, when it ranks by relevance.
-    pub(super) fn with_places(mut self, places: Vec<u32>, national: Option<u32>) -> Order {
-        if !places.is_empty() {
-            self.places = places;
-            self.national = national;
-        }
+    /// of as many clauses, when it ranks by relevance and the words `named` a place (whose
+    /// municipality may have no measures: then the national ones come first).
+    pub(super) fn with_places(
+        mut self,
+        named: bool,
+        places: Vec<u32>,
+        national: Option<u32>,
+    ) -> Order {
+        self.named = named;
+        self.places = places;
+        self.national = national;
         self
     }
 
     /// Does the order look at where a match applies?
     pub(super) fn by_place(&self) -> bool {
-        !self.places.is_empty() && self.sort == Sort::Relevance && !self.no_text
+        self.named && self.sort == Sort::Relevance && !self.no_text
     }
 
     /// Where a match with these municipality ids applies, for `key`: `OWN`, `COUNTRY` or

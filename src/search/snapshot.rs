@@ -285,6 +285,7 @@ impl Snapshot {
                 .map(|id| id + self.rows.offset(Facet::Municipality))
         };
         let order = Order::new(query.sort, clauses.is_empty(), today_n).with_places(
+            !found_places.is_empty(),
             found_places
                 .iter()
                 .filter_map(|f| municipality_id(&f.key))
