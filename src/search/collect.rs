@@ -130,6 +130,8 @@ pub(super) struct Order {
     national: Option<u32>,
     /// Did the words name a place?
     named: bool,
+    /// Were the place words left out of the clauses (to be counted by place instead)?
+    lift: bool,
 }
 
 /// The place of a match among those of as many clauses: of a place named, national, other.
@@ -146,25 +148,35 @@ impl Order {
             places: Vec::new(),
             national: None,
             named: false,
+            lift: false,
         }
     }
 
     /// The same order with the measures of `places` (and `national`) first among the matches
     /// of as many clauses, when it ranks by relevance and the words `named` a place (whose
-    /// municipality may have no measures: then the national ones come first).
+    /// municipality may have no measures: then the national ones come first). With `lift`,
+    /// the place words were left out of the clauses, and a measure of the place counts them
+    /// as matched: one clause more (`lift_of`).
     pub(super) fn with_places(
         mut self,
         named: bool,
+        lift: bool,
         places: Vec<u32>,
         national: Option<u32>,
     ) -> Order {
         self.named = named;
+        self.lift = lift && named;
         self.places = places;
         self.national = national;
         self
     }
 
-    /// Does the order look at where a match applies?
+    /// Did the words name a place? Then each match's place (`place`) is looked at.
+    pub(super) fn named(&self) -> bool {
+        self.named
+    }
+
+    /// Does the order rank by place?
     pub(super) fn by_place(&self) -> bool {
         self.named && self.sort == Sort::Relevance && !self.no_text
     }
@@ -172,7 +184,9 @@ impl Order {
     /// Where a match with these municipality ids applies, for `key`: `OWN`, `COUNTRY` or
     /// `ELSEWHERE`.
     pub(super) fn place(&self, municipalities: &[u32]) -> u64 {
-        if municipalities.iter().any(|m| self.places.contains(m)) {
+        if !self.named {
+            ELSEWHERE
+        } else if municipalities.iter().any(|m| self.places.contains(m)) {
             OWN
         } else if self.national.is_some_and(|n| municipalities.contains(&n)) {
             COUNTRY
@@ -181,17 +195,30 @@ impl Order {
         }
     }
 
+    /// The clauses a match of this place matched beyond those its score counts: the place
+    /// words, which a measure of the place matches by where it applies, whatever its text
+    /// says. (A national measure applies there too, but says less about the place: it comes
+    /// first among the matches of as many clauses, without a clause more.)
+    pub(super) fn lift_of(&self, place: u64) -> u32 {
+        u32::from(self.lift && place == OWN)
+    }
+
+    /// Is this place (from `place`) a place the words named?
+    pub(super) fn is_own(place: u64) -> bool {
+        place == OWN
+    }
+
     /// `key` for a search that ranks by place (`by_place`): the number of clauses matched
-    /// first, then the place (`place`), then the rest of the score, then the most recently
-    /// checked.
+    /// first (with `lift_of`), then the place (`place`), then the rest of the score, then the
+    /// most recently checked.
     pub(super) fn key_by_place(&self, score: Score, row: &Row, place: u64) -> u128 {
         let level = (score / crate::search::query::COORDINATION)
             .floor()
-            .clamp(0.0, 255.0);
+            .clamp(0.0, 254.0);
         let rest = score - level * crate::search::query::COORDINATION;
-        // `level` is a whole number from 0 to 255.
+        // `level` is a whole number from 0 to 254.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let level = level as u64;
+        let level = level as u64 + u64::from(self.lift_of(place));
         // Day numbers of real days are below 2^22, so their complement keeps their order.
         let newest = u64::from(!row.updated().cast_unsigned() & 0x3F_FFFF);
         let primary =

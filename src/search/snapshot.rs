@@ -269,10 +269,10 @@ impl Snapshot {
         // When the other words match nothing, the place words are searched as words after
         // all ("title:Piranu"): leaving them out must never lose what they find.
         if matches.found.is_empty() && clauses.len() < all_clauses.len() {
-            clauses = all_clauses;
+            clauses = all_clauses.clone();
             matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         }
-        let needed = needed(&matches.levels);
+        let lift = clauses.len() < all_clauses.len();
         let today_n = records::day(today);
         let place_known = query.applies_in.as_ref().is_none_or(|m| {
             self.vocabulary.municipality.contains_key(m)
@@ -286,17 +286,41 @@ impl Snapshot {
         };
         let order = Order::new(query.sort, clauses.is_empty(), today_n).with_places(
             !found_places.is_empty(),
+            lift,
             found_places
                 .iter()
                 .filter_map(|f| municipality_id(&f.key))
                 .collect(),
             municipality_id(NATIONAL),
         );
+        // The measures of a place named match its words whatever their text says: they are
+        // matches even when no other word matched (score 0), and count the place words as
+        // matched.
+        let merged = if lift {
+            Some(self.with_places_matched(&matches.found, &order))
+        } else {
+            None
+        };
+        let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
+        let needed = if lift {
+            let mut levels = vec![0usize; matches.levels.len() + 1];
+            for &(score, n) in found {
+                let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
+                    continue;
+                };
+                let place = order.place(self.rows.ids(row, Facet::Municipality));
+                let level = matched_clauses(score).saturating_add(order.lift_of(place));
+                let top = levels.len() - 1;
+                levels[(level as usize).min(top)] += 1;
+            }
+            needed(&levels)
+        } else {
+            needed(&matches.levels)
+        };
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
         let end = start.saturating_add(query.per_page);
         // Each part's matches: those in its rows. Where they start is the offset that numbers
-        // them across parts, the match's place in `matches.found`.
-        let found = &matches.found[..];
+        // them across parts, the match's place in `found`.
         let mut bounds: Vec<usize> = ranges
             .iter()
             .map(|r| found.partition_point(|(_, n)| *n < r.start))
@@ -471,6 +495,30 @@ impl Snapshot {
             .take(n)
             .map(|c| c.3.entry.clone())
             .collect())
+    }
+
+    /// `found` (matches in row order) with every live row of a place `order` names that is
+    /// not among them, scored 0, in row order too.
+    fn with_places_matched(&self, found: &[(Score, u32)], order: &Order) -> Vec<(Score, u32)> {
+        let mut out = Vec::with_capacity(found.len());
+        let mut rest = found.iter().peekable();
+        for n in 0..u32::try_from(self.rows.count()).unwrap_or(u32::MAX) {
+            if let Some(&&m) = rest.peek()
+                && m.1 == n
+            {
+                out.push(m);
+                rest.next();
+                continue;
+            }
+            let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
+                continue;
+            };
+            if Order::is_own(order.place(self.rows.ids(row, Facet::Municipality))) {
+                out.push((0.0, n));
+            }
+        }
+        out.extend(rest.copied());
+        out
     }
 
     /// `facet`'s part of counts numbered across facets.
@@ -679,12 +727,18 @@ impl Snapshot {
         let mut unknown_amount = 0;
         let extra = filters.any_extra();
         let by_place = order.by_place();
+        let named = order.named();
         for (i, &(score, n)) in (offset..).zip(found) {
             let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                 continue;
             };
+            let place = if named {
+                order.place(self.rows.ids(row, Facet::Municipality))
+            } else {
+                0
+            };
             // Every match matched a clause at least, so only a higher bar needs checking.
-            if needed > 1 && matched_clauses(score) < needed {
+            if needed > 1 && matched_clauses(score) + order.lift_of(place) < needed {
                 continue;
             }
             let status = row.status(today);
@@ -734,7 +788,6 @@ impl Snapshot {
             if first.is_none() {
                 total += 1;
                 let key = if by_place {
-                    let place = order.place(self.rows.ids(row, Facet::Municipality));
                     order.key_by_place(score, row, place)
                 } else {
                     order.key(score, row, status)

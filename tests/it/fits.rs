@@ -447,26 +447,45 @@ async fn a_place_named_in_the_words_ranks_its_measures_then_the_national_ones_fi
     assert!(places.windows(2).all(|w| w[0] <= w[1]), "{places:?}: {v}");
     assert_eq!(places.first(), Some(&0));
     assert!(places.contains(&1) && places.contains(&2), "{places:?}");
-    // The place words are not required: a measure need not say "Kranju" to be found.
+    // The place words are not required: what "pročelja" finds is found, and every measure of
+    // Kranj, whatever its text says.
     let found: BTreeSet<String> = ids(&v).into_iter().collect();
-    let without = app.json("/api/search?q=pro%C4%8Delja").await;
-    assert_eq!(found, ids(&without).into_iter().collect());
+    let mut want: BTreeSet<String> = ids(&app.json("/api/search?q=pro%C4%8Delja").await)
+        .into_iter()
+        .collect();
+    want.extend(ids(&app.json("/api/search?municipality=kranj").await));
+    assert_eq!(found, want);
+    assert!(found.contains("kranj-procelja"));
 }
 
 #[tokio::test]
-async fn national_measures_come_before_other_towns_and_place_words_do_not_match_by_themselves() {
+async fn national_measures_come_before_other_towns_and_the_place_needs_no_other_word() {
     let app = handbook().app();
     let v = app.json("/api/search?q=vav%C4%8Derji+v+Kranju").await;
     assert_eq!(v["places"], serde_json::json!(["kranj"]));
     let got = ids(&v);
-    assert_eq!(
-        got.first().map(String::as_str),
-        Some("vavcerji-digitalni-marketing")
+    let at = |id: &str| {
+        got.iter()
+            .position(|x| x == id)
+            .unwrap_or_else(|| panic!("{id} not in {got:?}"))
+    };
+    // Kranj has no voucher: the national one comes before those of other towns.
+    assert!(
+        at("vavcerji-digitalni-marketing") < at("maribor-spodbude"),
+        "{got:?}"
     );
     assert!(
-        !got.contains(&"kranj-najemnine".to_string()),
-        "Kranj's rent subsidy is not a voucher: {got:?}"
+        at("vavcerji-digitalni-marketing") < at("novo-mesto-spodbude"),
+        "{got:?}"
     );
+    // Kranj's own measures are found though none says "vavčer" or "Kranju".
+    assert!(
+        at("kranj-procelja") < at("vavcerji-digitalni-marketing"),
+        "{got:?}"
+    );
+    // Without the place, the same words find no measure of Kranj.
+    let plain = ids(&app.json("/api/search?q=vav%C4%8Derji").await);
+    assert!(!plain.contains(&"kranj-procelja".to_string()), "{plain:?}");
 }
 
 #[tokio::test]
