@@ -272,7 +272,7 @@ impl Snapshot {
             clauses = all_clauses.clone();
             matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         }
-        let lift = clauses.len() < all_clauses.len();
+        let lift = u32::try_from(all_clauses.len() - clauses.len()).unwrap_or(u32::MAX);
         let today_n = records::day(today);
         let place_known = query.applies_in.as_ref().is_none_or(|m| {
             self.vocabulary.municipality.contains_key(m)
@@ -296,14 +296,14 @@ impl Snapshot {
         // The measures of a place named match its words whatever their text says: they are
         // matches even when no other word matched (score 0), and count the place words as
         // matched.
-        let merged = if lift {
+        let merged = if lift > 0 {
             Some(self.with_places_matched(&matches.found, &order))
         } else {
             None
         };
         let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
-        let needed = if lift {
-            let mut levels = vec![0usize; matches.levels.len() + 1];
+        let needed = if lift > 0 {
+            let mut levels = vec![0usize; matches.levels.len() + lift as usize];
             for &(score, n) in found {
                 let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                     continue;
@@ -362,6 +362,11 @@ impl Snapshot {
                 let (score, n) = *found.get(number as usize)?;
                 let row = self.rows.get(n)?;
                 let record = self.records.get(row.record as usize)?;
+                // The place words a measure of the place matched by where it applies count
+                // in its score as the clauses they are.
+                let place = order.place(self.rows.ids(row, Facet::Municipality));
+                #[allow(clippy::cast_precision_loss)]
+                let score = score + order.lift_of(place) as Score * query::COORDINATION;
                 Some(Hit {
                     snippet: if snippets {
                         snippet::of_entry(&record.entry, &matches.highlighter, query.lang)
