@@ -157,6 +157,15 @@ fn search_parameters() -> Vec<Value> {
             "example": 30,
         }),
         json!({
+            "name": "national",
+            "in": "query",
+            "description": "What the search page's \"include national measures\" box sends: `1` \
+                with exactly one `municipality` (other than `slovenija`) is `applies_in` of it; \
+                otherwise it changes nothing. `1`, `on`, `true`, `0`, `off` or `false`; anything \
+                else is a 400.",
+            "schema": {"type": "string", "enum": ["1", "0", "on", "off", "true", "false"]},
+        }),
+        json!({
             "name": "status",
             "in": "query",
             "description": "Where the call stands today. Repeat the key to select several.",
