@@ -444,7 +444,7 @@ fn render(
             fieldset {
                 legend { (lang.pick("1. Kje imate ali boste odprli dejavnost?", "1. Where is (or will be) your business?")) }
                 label for="fits-municipality" { (lang.pick("Občina", "Municipality")) }
-                select #fits-municipality name="municipality" {
+                select #fits-municipality name="municipality" aria-describedby="fits-municipality-hint" {
                     option value="" selected[answers.municipality.is_none()] { (lang.pick("— katera koli občina —", "— any municipality —")) }
                     @for (key, label) in municipalities(&snapshot.vocabulary, lang) {
                         option value=(key) selected[answers.municipality.as_deref() == Some(key)] { (label) }

@@ -599,7 +599,7 @@ async fn the_questionnaire_is_a_get_form_with_a_municipality_field_linked_from_t
     assert_eq!(page.status, StatusCode::OK);
     let body = &page.body;
     assert!(body.contains(r#"<form class="fits" id="fits" action="/fits" method="get">"#));
-    assert!(body.contains(r#"<select id="fits-municipality" name="municipality">"#));
+    assert!(body.contains(r#"<select id="fits-municipality" name="municipality" aria-describedby="fits-municipality-hint">"#));
     assert!(body.contains(r#"<label for="fits-municipality">"#));
     assert!(body.contains(r#"<option value="ptuj">Ptuj</option>"#));
     assert!(!body.contains(r#"<option value="slovenija""#));
