@@ -214,6 +214,18 @@ pub fn without_places(clauses: Vec<Clause>, found: &[Found]) -> Vec<Clause> {
         .collect()
 }
 
+/// The stems of `clauses` in order, each word of a phrase on its own: what best bets
+/// (`synonyms.toml`'s pins) are looked up by.
+pub fn stems(clauses: &[Clause]) -> Vec<&str> {
+    clauses
+        .iter()
+        .flat_map(|c| match c {
+            Clause::Word { stem, .. } => vec![stem.as_str()],
+            Clause::Phrase { stems, .. } => stems.iter().map(String::as_str).collect(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,7 +263,17 @@ impl Snapshot {
         // The places the words name rank their measures first; their words are not matched.
         let found_places = self.places.find(&query.text);
         let all_clauses = query::parse(&query.text);
-        let mut clauses = places::without_places(all_clauses.clone(), &found_places);
+        // An editor's best bet is for the words as typed, place words included: they stay.
+        let pinned = self.synonyms.has_pins()
+            && !self
+                .synonyms
+                .pinned_stems(&places::stems(&all_clauses))
+                .is_empty();
+        let mut clauses = if pinned {
+            all_clauses.clone()
+        } else {
+            places::without_places(all_clauses.clone(), &found_places)
+        };
         let ranges = split(self.rows.count(), parts);
         let mut matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         // When the other words match nothing, the place words are searched as words after
