@@ -136,6 +136,15 @@ pub struct SearchArgs {
     /// open, upcoming, ongoing or closed
     #[arg(long, value_name = "STATUS")]
     pub status: Vec<String>,
+    /// The measures of this municipality and the national ones
+    #[arg(long, value_name = "KEY")]
+    pub applies_in: Option<String>,
+    /// Only measures worth at least this many euros per beneficiary
+    #[arg(long, value_name = "EUR")]
+    pub min_amount: Option<u64>,
+    /// Only calls closing within this many days from today
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub closing: Option<u32>,
     /// How many hits to show
     #[arg(long, default_value_t = 10)]
     pub limit: usize,

@@ -27,6 +27,9 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let mut query = SearchQuery {
         text: args.query.clone(),
         per_page: args.limit.clamp(1, 10_000),
+        applies_in: args.applies_in.clone(),
+        min_amount: args.min_amount,
+        closing: args.closing,
         ..SearchQuery::default()
     };
     for (facet, values) in [
@@ -57,6 +60,12 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
         );
     }
     println!("{} of {} hits", results.hits.len(), results.total);
+    if args.min_amount.is_some() && results.excluded_unknown_amount > 0 {
+        println!(
+            "{} left out because their amount is not known",
+            results.excluded_unknown_amount
+        );
+    }
     Ok(if results.total == 0 {
         ExitCode::from(1)
     } else {

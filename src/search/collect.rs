@@ -23,22 +23,48 @@ pub(super) fn split(n: usize, parts: usize) -> Vec<Range<u32>> {
 
 /// The selected values per facet, as ids: OR within a facet, AND across facets. A selected
 /// key the handbook does not have matches nothing, so an unknown value gives an empty result.
+/// Beside them, the filters that are not facets: a least amount and a closing window, which
+/// every facet's counts apply.
 pub(super) struct Filters {
     pub(super) selected: [Option<Vec<u32>>; 6],
-    /// Is any filter set? Most searches have none, and then every match passes.
+    /// Is any facet filter set? Most searches have none, and then every match passes.
     pub(super) any: bool,
+    /// `min_amount`, in euros.
+    min_amount: Option<i64>,
+    /// `closing`: the day numbers a deadline must fall on.
+    closing: Option<(i32, i32)>,
+}
+
+/// Whether a row passes the filters that are not facets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Extra {
+    Pass,
+    Fail,
+    /// Passes but for `min_amount`, which it cannot meet because its amount is not known.
+    UnknownAmount,
 }
 
 impl Filters {
     /// Values are numbered across facets as `rows` numbers them; statuses by `Status` alone.
-    pub(super) fn new(query: &SearchQuery, interner: &Interner, rows: &Rows) -> Self {
+    /// `place_known`: `applies_in`, if given, names a municipality of the vocabulary or of
+    /// the entries; an unknown one matches nothing, as an unknown facet value does.
+    pub(super) fn new(
+        query: &SearchQuery,
+        interner: &Interner,
+        rows: &Rows,
+        today: i32,
+        place_known: bool,
+    ) -> Self {
         let selected = Facet::ALL.map(|f| {
-            let keys = query.selected(f);
+            let keys = query.wanted(f);
             let offset = if f == Facet::Status {
                 0
             } else {
                 rows.offset(f)
             };
+            if f == Facet::Municipality && !place_known {
+                return Some(Vec::new());
+            }
             (!keys.is_empty()).then(|| {
                 keys.iter()
                     .filter_map(|k| interner.get(f, k))
@@ -47,7 +73,37 @@ impl Filters {
             })
         });
         let any = selected.iter().any(Option::is_some);
-        Filters { selected, any }
+        let days = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+        Filters {
+            selected,
+            any,
+            min_amount: query
+                .min_amount
+                .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+            closing: query
+                .closing
+                .map(|n| (today, today.saturating_add(days(n)))),
+        }
+    }
+
+    /// Does `row` pass `min_amount` and `closing`?
+    pub(super) fn extra(&self, row: &Row) -> Extra {
+        if let Some((from, to)) = self.closing
+            && !row.closes_within(from, to)
+        {
+            return Extra::Fail;
+        }
+        match (self.min_amount, row.max_amount()) {
+            (None, _) => Extra::Pass,
+            (Some(_), None) => Extra::UnknownAmount,
+            (Some(least), Some(amount)) if amount >= least => Extra::Pass,
+            (Some(_), Some(_)) => Extra::Fail,
+        }
+    }
+
+    /// Is any filter that is not a facet set?
+    pub(super) fn any_extra(&self) -> bool {
+        self.min_amount.is_some() || self.closing.is_some()
     }
 
     /// Does a match with these value ids in `facet` (and this status) pass its filter?
@@ -67,7 +123,21 @@ pub(super) struct Order {
     pub(super) sort: Sort,
     pub(super) no_text: bool,
     pub(super) today: i32,
+    /// The municipalities named in the words (value ids numbered across facets), and the
+    /// national value's: ranked by relevance, among the matches of as many clauses, the
+    /// measures of those places come first, then the national ones, then the rest.
+    places: Vec<u32>,
+    national: Option<u32>,
+    /// Did the words name a place?
+    named: bool,
+    /// How many place words were left out of the clauses (to be counted by place instead).
+    lift: u32,
 }
+
+/// The place of a match among those of as many clauses: of a place named, national, other.
+const OWN: u64 = 0;
+const COUNTRY: u64 = 1;
+const ELSEWHERE: u64 = 2;
 
 impl Order {
     pub(super) fn new(sort: Sort, no_text: bool, today: i32) -> Order {
@@ -75,7 +145,89 @@ impl Order {
             sort,
             no_text,
             today,
+            places: Vec::new(),
+            national: None,
+            named: false,
+            lift: 0,
         }
+    }
+
+    /// The same order with the measures of `places` (and `national`) first among the matches
+    /// of as many clauses, when it ranks by relevance and the words `named` a place (whose
+    /// municipality may have no measures: then the national ones come first). With `lift`,
+    /// the place words were left out of the clauses, and a measure of the place counts them
+    /// as matched: one clause more (`lift_of`).
+    pub(super) fn with_places(
+        mut self,
+        named: bool,
+        lift: u32,
+        places: Vec<u32>,
+        national: Option<u32>,
+    ) -> Order {
+        self.named = named;
+        self.lift = if named { lift } else { 0 };
+        self.places = places;
+        self.national = national;
+        self
+    }
+
+    /// Did the words name a place? Then each match's place (`place`) is looked at.
+    pub(super) fn named(&self) -> bool {
+        self.named
+    }
+
+    /// Does the order rank by place?
+    pub(super) fn by_place(&self) -> bool {
+        self.named && self.sort == Sort::Relevance && !self.no_text
+    }
+
+    /// Where a match with these municipality ids applies, for `key`: `OWN`, `COUNTRY` or
+    /// `ELSEWHERE`.
+    pub(super) fn place(&self, municipalities: &[u32]) -> u64 {
+        if !self.named {
+            ELSEWHERE
+        } else if municipalities.iter().any(|m| self.places.contains(m)) {
+            OWN
+        } else if self.national.is_some_and(|n| municipalities.contains(&n)) {
+            COUNTRY
+        } else {
+            ELSEWHERE
+        }
+    }
+
+    /// The clauses a match of this place matched beyond those its score counts: the place
+    /// words, which a measure of the place matches by where it applies, whatever its text
+    /// says. (A national measure applies there too, but says less about the place: it comes
+    /// first among the matches of as many clauses, without a clause more.)
+    pub(super) fn lift_of(&self, place: u64) -> u32 {
+        if place == OWN { self.lift } else { 0 }
+    }
+
+    /// Is this place (from `place`) a place the words named?
+    pub(super) fn is_own(place: u64) -> bool {
+        place == OWN
+    }
+
+    /// `key` for a search that ranks by place (`by_place`): the number of clauses matched
+    /// first (with `lift_of`), then the place (`place`), then the rest of the score, then the
+    /// most recently checked. (Putting the matches of more words other than the place's
+    /// before the place, among as many clauses, lost 0.13 nDCG@10 on the held-out natural
+    /// questions: most of them name the place they mean.)
+    pub(super) fn key_by_place(&self, score: Score, row: &Row, place: u64) -> u128 {
+        let level = (score / crate::search::query::COORDINATION)
+            .floor()
+            .clamp(0.0, 127.0);
+        let rest = score - level * crate::search::query::COORDINATION;
+        let lift = u64::from(self.lift_of(place).min(127));
+        // `level` is a whole number from 0 to 127.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let level = level as u64 + lift;
+        // Day numbers of real days are below 2^22, so their complement keeps their order.
+        let newest = u64::from(!row.updated().cast_unsigned() & 0x3F_FFFF);
+        // The score's top 24 bits: its order, to a precision far finer than ranking needs.
+        let rest = u64::from(!ordered_bits(rest) >> 8);
+        let primary = (255 - level) << 56 | place << 46 | rest << 22 | newest;
+        u128::from(primary) << 64 | u128::from(row.title) << 32
     }
 
     pub(super) fn key(&self, score: Score, row: &Row, status: Status) -> u128 {

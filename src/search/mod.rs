@@ -7,6 +7,7 @@ pub(crate) mod bonus;
 mod collect;
 pub mod facet;
 pub(crate) mod matches;
+pub mod places;
 pub mod query;
 pub(crate) mod records;
 pub mod request;

@@ -194,7 +194,12 @@ pub struct Row {
     ids: u32,
     ends: [u16; 6],
     closed: bool,
+    /// `max_amount_eur`, or `NO_AMOUNT` when it is not known.
+    max_amount: i64,
 }
+
+/// A row whose entry does not say its amount.
+const NO_AMOUNT: i64 = i64::MIN;
 
 impl Row {
     const DEAD: Row = Row {
@@ -207,6 +212,7 @@ impl Row {
         ids: 0,
         ends: [0; 6],
         closed: true,
+        max_amount: NO_AMOUNT,
     };
 
     pub fn is_live(&self) -> bool {
@@ -235,6 +241,17 @@ impl Row {
     /// Day number of the entry's last check.
     pub fn updated(&self) -> i32 {
         self.updated
+    }
+
+    /// The most one beneficiary may get, in euros, when the entry says.
+    pub fn max_amount(&self) -> Option<i64> {
+        (self.max_amount != NO_AMOUNT).then_some(self.max_amount)
+    }
+
+    /// Does the call close on one of the days numbered `from..=to`? A call closed early
+    /// (`closed`) does not.
+    pub fn closes_within(&self, from: i32, to: i32) -> bool {
+        !self.closed && self.open_until != NO_DEADLINE && (from..=to).contains(&self.open_until)
     }
 
     /// The deadline as an order: ahead first (soonest first), then past (most recent first),
@@ -364,6 +381,7 @@ impl Rows {
             ids: start,
             ends: record.ends,
             closed: entry.closed,
+            max_amount: entry.max_amount_eur.unwrap_or(NO_AMOUNT),
         }
     }
 
@@ -452,6 +470,7 @@ mod tests {
             ids: 0,
             ends: [0; 6],
             closed,
+            max_amount: NO_AMOUNT,
         }
     }
 

@@ -77,6 +77,13 @@ pub const MAX_FILTER_VALUES: usize = 64;
 pub const MAX_PAGE: usize = 100_000;
 /// Longest text `/api/analyze` takes: enough for an entry's summary and body.
 pub const MAX_ANALYZE_BYTES: usize = 16 * 1024;
+/// Most days ahead `closing` looks: ten years, beyond any call's deadline.
+pub const MAX_CLOSING_DAYS: u32 = 3650;
+/// Highest `min_amount` accepted, in euros: above any measure's amount by far.
+pub const MAX_MIN_AMOUNT: u64 = 1_000_000_000_000;
+/// The municipality key of measures that apply in the whole country: `applies_in` adds it to
+/// the municipality asked for.
+pub const NATIONAL: &str = "slovenija";
 
 /// What a person asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +95,16 @@ pub struct SearchQuery {
     pub per_page: usize,
     /// The language of labels and snippets; what matches does not depend on it.
     pub lang: Lang,
+    /// `applies_in`: a municipality whose measures and the national ones (`NATIONAL`) are
+    /// wanted. One more pair of values of the municipality facet, OR-ed with its others.
+    pub applies_in: Option<String>,
+    /// `min_amount`: only measures whose `max_amount_eur` is at least this many euros (a
+    /// measure of unknown amount does not pass, and is counted in
+    /// `Results::excluded_unknown_amount`).
+    pub min_amount: Option<u64>,
+    /// `closing`: only measures whose `open_until` falls within this many days from today
+    /// (today included); closed calls do not pass.
+    pub closing: Option<u32>,
 }
 
 impl Default for SearchQuery {
@@ -99,13 +116,52 @@ impl Default for SearchQuery {
             page: 1,
             per_page: DEFAULT_PER_PAGE,
             lang: Lang::Sl,
+            applies_in: None,
+            min_amount: None,
+            closing: None,
         }
     }
 }
 
 impl SearchQuery {
+    /// The values given for `facet` (without those `applies_in` adds; see `wanted`).
     pub fn selected(&self, facet: Facet) -> &[String] {
         self.filters.get(&facet).map_or(&[], Vec::as_slice)
+    }
+
+    /// The values a search keeps of `facet`: those given, and for the municipality facet the
+    /// municipality of `applies_in` and `NATIONAL`.
+    pub fn wanted(&self, facet: Facet) -> Vec<String> {
+        let mut values = self.selected(facet).to_vec();
+        if facet == Facet::Municipality
+            && let Some(m) = &self.applies_in
+        {
+            for v in [m.as_str(), NATIONAL] {
+                if !values.iter().any(|x| x == v) {
+                    values.push(v.to_string());
+                }
+            }
+        }
+        values
+    }
+
+    /// Does the search narrow the results by anything but its words?
+    pub fn has_filters(&self) -> bool {
+        !self.filters.is_empty()
+            || self.applies_in.is_some()
+            || self.min_amount.is_some()
+            || self.closing.is_some()
+    }
+
+    /// The same search without any filter: the words, sort and language only.
+    pub fn without_filters(&self) -> SearchQuery {
+        SearchQuery {
+            filters: BTreeMap::new(),
+            applies_in: None,
+            min_amount: None,
+            closing: None,
+            ..self.clone()
+        }
     }
 }
 
@@ -133,4 +189,10 @@ pub struct Results {
     pub per_page: usize,
     pub hits: Vec<Hit>,
     pub facets: Vec<(Facet, Vec<FacetValue>)>,
+    /// With `min_amount`: how many measures passed every other filter but were left out
+    /// because their amount is not known.
+    pub excluded_unknown_amount: usize,
+    /// The municipalities named in the words ("najemnine v Kranju"), by key: their measures
+    /// and the national ones rank first.
+    pub places: Vec<String>,
 }

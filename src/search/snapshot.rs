@@ -20,12 +20,13 @@ use crate::handbook::folder::Resolved;
 use crate::handbook::vocabulary::Vocabulary;
 use crate::index::schema::{Fields, Text};
 use crate::parallel;
-use crate::search::collect::{Filters, Order, Smallest, page_in_order, split};
+use crate::search::collect::{Extra, Filters, Order, Smallest, page_in_order, split};
 use crate::search::facet::Facet;
 use crate::search::matches::{Held, MatchCache, Matches};
+use crate::search::places::{self, Places};
 use crate::search::query::{self, Clause, Features, Highlighter};
 use crate::search::records::{self, Interner, Record, Row, Rows};
-use crate::search::request::{FacetValue, Hit, Results, SearchQuery};
+use crate::search::request::{FacetValue, Hit, NATIONAL, Results, SearchQuery};
 use crate::search::snippet;
 use crate::text::analysis;
 use crate::text::lang::Lang;
@@ -66,6 +67,8 @@ pub struct Snapshot {
     /// What the words of recent searches matched, for the searches of the same words that
     /// follow (another filter, sort or page).
     match_cache: MatchCache,
+    /// The municipality names of the vocabulary, to find places named in a search.
+    places: Arc<Places>,
 }
 
 impl Snapshot {
@@ -80,6 +83,8 @@ impl Snapshot {
         previous: Option<&Snapshot>,
     ) -> tantivy::Result<Snapshot> {
         let reusable = previous.filter(|p| Arc::ptr_eq(&p.vocabulary, &vocabulary));
+        let places =
+            reusable.map_or_else(|| Arc::new(Places::new(&vocabulary)), |p| p.places.clone());
         let mut interner = previous.map(|p| p.interner.clone()).unwrap_or_default();
         // Serials need only tell apart the records a snapshot holds or inherits in its tables;
         // when nothing is inherited they start again.
@@ -156,6 +161,7 @@ impl Snapshot {
             serials,
             tables,
             match_cache: MatchCache::default(),
+            places,
         })
     }
 
@@ -254,18 +260,77 @@ impl Snapshot {
         parts: usize,
         reuse: Reuse,
     ) -> tantivy::Result<Results> {
-        let clauses = query::parse(&query.text);
+        // The places the words name rank their measures first; their words are not matched.
+        let found_places = self.places.find(&query.text);
+        let all_clauses = query::parse(&query.text);
+        // An editor's best bet is for the words as typed, place words included: they stay.
+        let pinned = self.synonyms.has_pins()
+            && !self
+                .synonyms
+                .pinned_stems(&places::stems(&all_clauses))
+                .is_empty();
+        let mut clauses = if pinned {
+            all_clauses.clone()
+        } else {
+            places::without_places(all_clauses.clone(), &found_places)
+        };
         let ranges = split(self.rows.count(), parts);
-        let matches = self.matches_of(&clauses, features, &ranges, reuse)?;
-        let needed = needed(&matches.levels);
-        let filters = Filters::new(query, &self.interner, &self.rows);
+        let mut matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        // When the other words match nothing, the place words are searched as words after
+        // all ("title:Piranu"): leaving them out must never lose what they find.
+        if matches.found.is_empty() && clauses.len() < all_clauses.len() {
+            clauses = all_clauses.clone();
+            matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        }
+        let lift = u32::try_from(all_clauses.len() - clauses.len()).unwrap_or(u32::MAX);
         let today_n = records::day(today);
-        let order = Order::new(query.sort, clauses.is_empty(), today_n);
+        let place_known = query.applies_in.as_ref().is_none_or(|m| {
+            self.vocabulary.municipality.contains_key(m)
+                || self.interner.get(Facet::Municipality, m).is_some()
+        });
+        let filters = Filters::new(query, &self.interner, &self.rows, today_n, place_known);
+        let municipality_id = |key: &str| {
+            self.interner
+                .get(Facet::Municipality, key)
+                .map(|id| id + self.rows.offset(Facet::Municipality))
+        };
+        let order = Order::new(query.sort, clauses.is_empty(), today_n).with_places(
+            !found_places.is_empty(),
+            lift,
+            found_places
+                .iter()
+                .filter_map(|f| municipality_id(&f.key))
+                .collect(),
+            municipality_id(NATIONAL),
+        );
+        // The measures of a place named match its words whatever their text says: they are
+        // matches even when no other word matched (score 0), and count the place words as
+        // matched.
+        let merged = if lift > 0 {
+            Some(self.with_places_matched(&matches.found, &order))
+        } else {
+            None
+        };
+        let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
+        let needed = if lift > 0 {
+            let mut levels = vec![0usize; matches.levels.len() + lift as usize];
+            for &(score, n) in found {
+                let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
+                    continue;
+                };
+                let place = order.place(self.rows.ids(row, Facet::Municipality));
+                let level = matched_clauses(score).saturating_add(order.lift_of(place));
+                let top = levels.len() - 1;
+                levels[(level as usize).min(top)] += 1;
+            }
+            needed(&levels)
+        } else {
+            needed(&matches.levels)
+        };
         let start = query.page.saturating_sub(1).saturating_mul(query.per_page);
         let end = start.saturating_add(query.per_page);
         // Each part's matches: those in its rows. Where they start is the offset that numbers
-        // them across parts, the match's place in `matches.found`.
-        let found = &matches.found[..];
+        // them across parts, the match's place in `found`.
         let mut bounds: Vec<usize> = ranges
             .iter()
             .map(|r| found.partition_point(|(_, n)| *n < r.start))
@@ -282,6 +347,7 @@ impl Snapshot {
             self.tally(part, *offset, needed, &filters, &order, today_n, end)
         });
         let total = tallies.iter().map(|t| t.total).sum();
+        let excluded_unknown_amount = tallies.iter().map(|t| t.unknown_amount).sum();
         let mut counts = vec![0u32; self.rows.values()];
         let mut kept: Vec<u128> = Vec::new();
         for t in tallies {
@@ -306,6 +372,11 @@ impl Snapshot {
                 let (score, n) = *found.get(number as usize)?;
                 let row = self.rows.get(n)?;
                 let record = self.records.get(row.record as usize)?;
+                // The place words a measure of the place matched by where it applies count
+                // in its score as the clauses they are.
+                let place = order.place(self.rows.ids(row, Facet::Municipality));
+                #[allow(clippy::cast_precision_loss)]
+                let score = score + order.lift_of(place) as Score * query::COORDINATION;
                 Some(Hit {
                     snippet: if snippets {
                         snippet::of_entry(&record.entry, &matches.highlighter, query.lang)
@@ -323,7 +394,7 @@ impl Snapshot {
             .map(|f| {
                 (
                     f,
-                    self.facet_values(f, self.counts_of(&counts, f), query.selected(f), query.lang),
+                    self.facet_values(f, self.counts_of(&counts, f), &query.wanted(f), query.lang),
                 )
             })
             .collect();
@@ -333,6 +404,8 @@ impl Snapshot {
             per_page: query.per_page,
             hits,
             facets,
+            excluded_unknown_amount,
+            places: found_places.into_iter().map(|f| f.key).collect(),
         })
     }
 
@@ -437,6 +510,30 @@ impl Snapshot {
             .take(n)
             .map(|c| c.3.entry.clone())
             .collect())
+    }
+
+    /// `found` (matches in row order) with every live row of a place `order` names that is
+    /// not among them, scored 0, in row order too.
+    fn with_places_matched(&self, found: &[(Score, u32)], order: &Order) -> Vec<(Score, u32)> {
+        let mut out = Vec::with_capacity(found.len());
+        let mut rest = found.iter().peekable();
+        for n in 0..u32::try_from(self.rows.count()).unwrap_or(u32::MAX) {
+            if let Some(&&m) = rest.peek()
+                && m.1 == n
+            {
+                out.push(m);
+                rest.next();
+                continue;
+            }
+            let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
+                continue;
+            };
+            if Order::is_own(order.place(self.rows.ids(row, Facet::Municipality))) {
+                out.push((0.0, n));
+            }
+        }
+        out.extend(rest.copied());
+        out
     }
 
     /// `facet`'s part of counts numbered across facets.
@@ -642,15 +739,40 @@ impl Snapshot {
         // sorting compares integers and reads nothing else.
         let mut kept = Smallest::new(wanted);
         let mut total = 0;
+        let mut unknown_amount = 0;
+        let extra = filters.any_extra();
+        let by_place = order.by_place();
+        let named = order.named();
         for (i, &(score, n)) in (offset..).zip(found) {
             let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
                 continue;
             };
+            let place = if named {
+                order.place(self.rows.ids(row, Facet::Municipality))
+            } else {
+                0
+            };
             // Every match matched a clause at least, so only a higher bar needs checking.
-            if needed > 1 && matched_clauses(score) < needed {
+            if needed > 1 && matched_clauses(score) + order.lift_of(place) < needed {
                 continue;
             }
             let status = row.status(today);
+            // The filters that are not facets hold for every facet's counts.
+            if extra {
+                match filters.extra(row) {
+                    Extra::Pass => {}
+                    Extra::Fail => continue,
+                    Extra::UnknownAmount => {
+                        if Facet::ALL
+                            .into_iter()
+                            .all(|f| filters.passes(f, self.rows.ids(row, f), status))
+                        {
+                            unknown_amount += 1;
+                        }
+                        continue;
+                    }
+                }
+            }
             // Disjunctive counting: each facet counts what every *other* filter lets through,
             // so a record failing one filter still counts in that filter's facet.
             let (first, second) = if filters.any {
@@ -680,13 +802,19 @@ impl Snapshot {
             }
             if first.is_none() {
                 total += 1;
-                kept.push(order.key(score, row, status) | u128::from(i));
+                let key = if by_place {
+                    order.key_by_place(score, row, place)
+                } else {
+                    order.key(score, row, status)
+                };
+                kept.push(key | u128::from(i));
             }
         }
         Tally {
             total,
             counts,
             kept: kept.keys,
+            unknown_amount,
         }
     }
 }
@@ -737,6 +865,8 @@ struct Tally {
     total: usize,
     /// Per value, numbered across facets as `Rows` numbers them.
     counts: Vec<u32>,
+    /// Matches left out by `min_amount` only because their amount is not known.
+    unknown_amount: usize,
 }
 
 /// How many clauses a match must have matched to be kept (none without a query), from how

@@ -84,16 +84,22 @@ pub fn results_json(results: &Results) -> Vec<u8> {
         page: results.page,
         per_page: results.per_page,
         total: results.total,
+        excluded_unknown_amount: results.excluded_unknown_amount,
+        places: &results.places,
     };
     serde_json::to_vec(&answer).unwrap_or_default()
 }
 
 #[derive(Serialize)]
 struct ResultsJson<'a> {
+    /// With `min_amount`: the measures left out only because their amount is not known.
+    excluded_unknown_amount: usize,
     facets: BTreeMap<&'static str, Vec<FacetJson<'a>>>,
     hits: Vec<HitJson<'a>>,
     page: usize,
     per_page: usize,
+    /// The municipalities the words name, whose measures (and the national ones) rank first.
+    places: &'a [String],
     total: usize,
 }
 

@@ -185,7 +185,10 @@ pub fn write_json<W: io::Write>(
     let frame = serde_json::to_string_pretty(&json!({
         "source": format!("{}/", config.base_url),
         "generated": chrono::Local::now().to_rfc3339(),
-        "query": {"q": query.text, "filters": filters, "sort": query.sort.key(), "lang": query.lang.key()},
+        "query": {
+            "q": query.text, "filters": filters, "sort": query.sort.key(), "lang": query.lang.key(),
+            "applies_in": query.applies_in, "min_amount": query.min_amount, "closing": query.closing,
+        },
         "total": results.total,
         "measures": [],
     }))?;

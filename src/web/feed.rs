@@ -61,11 +61,27 @@ pub fn render(
         title.push_str(": ");
         title.push_str(&query.text);
     }
-    let selected: Vec<String> = query
+    let mut selected: Vec<String> = query
         .filters
         .iter()
         .flat_map(|(facet, keys)| keys.iter().map(|k| snapshot.label_in(*facet, k, lang)))
         .collect();
+    if let Some(m) = &query.applies_in {
+        let place = snapshot.label_in(crate::search::Facet::Municipality, m, lang);
+        selected.push(match lang {
+            crate::text::lang::Lang::Sl => format!("{place} in državni ukrepi"),
+            crate::text::lang::Lang::En => format!("{place} and national measures"),
+        });
+    }
+    if let Some(n) = query.min_amount {
+        selected.push(format!("≥ {n} EUR"));
+    }
+    if let Some(n) = query.closing {
+        selected.push(match lang {
+            crate::text::lang::Lang::Sl => format!("rok v {n} dneh"),
+            crate::text::lang::Lang::En => format!("closing within {n} days"),
+        });
+    }
     if !selected.is_empty() {
         title.push_str(" (");
         title.push_str(&selected.join(", "));

@@ -8,6 +8,7 @@ mod compare;
 mod error;
 mod export;
 mod feed;
+mod fits;
 pub mod format;
 mod live;
 mod openapi;
@@ -250,6 +251,7 @@ pub fn router(state: AppState) -> Router {
         .route("/measures/{id}", get(pages::measure))
         .route("/status", get(pages::status))
         .route("/compare", get(compare::page))
+        .route("/fits", get(fits::page))
         .route("/statistics", get(statistics::page))
         .route("/export.csv", get(export::csv))
         .route("/export.json", get(export::json))

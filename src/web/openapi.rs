@@ -14,8 +14,8 @@ use super::feed::MAX_FEED_ENTRIES;
 
 use super::{HEAVY_QUERY_WORDS, HEAVY_WAIT};
 use crate::search::request::{
-    DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
-    MAX_QUERY_BYTES, MAX_QUERY_WORDS, MAX_TYPO_WORDS,
+    DEFAULT_PER_PAGE, MAX_ANALYZE_BYTES, MAX_CLOSING_DAYS, MAX_FILTER_VALUES, MAX_MIN_AMOUNT,
+    MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES, MAX_QUERY_WORDS, MAX_TYPO_WORDS,
 };
 
 static DOCUMENT: LazyLock<Bytes> =
@@ -121,6 +121,50 @@ fn search_parameters() -> Vec<Value> {
             "Beneficiaries (keys of the vocabulary).",
             "mikro-podjetja",
         ),
+        json!({
+            "name": "applies_in",
+            "in": "query",
+            "description": "A municipality (key of the vocabulary): its measures and the national \
+                ones (municipality `slovenija`), as one filter; the same as giving both as \
+                `municipality` values (OR-ed with any other `municipality` values). Facet counts \
+                stay disjunctive. One municipality; a key the vocabulary does not have gives an \
+                empty result, a value that cannot be a key (not lowercase letters, digits and \
+                hyphens) or a second, different value a 400.",
+            "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100},
+            "example": "kranj",
+        }),
+        json!({
+            "name": "min_amount",
+            "in": "query",
+            "description": format!(
+                "Only measures whose most per beneficiary (`max_amount_eur`) is at least this \
+                 many euros. Measures of unknown amount are left out, and counted in \
+                 `excluded_unknown_amount`. A whole number from 0 to {MAX_MIN_AMOUNT}; anything \
+                 else is a 400."
+            ),
+            "schema": {"type": "integer", "minimum": 0, "maximum": MAX_MIN_AMOUNT},
+            "example": 1000,
+        }),
+        json!({
+            "name": "closing",
+            "in": "query",
+            "description": format!(
+                "Only calls whose deadline (`open_until`) falls within this many days from \
+                 today, today included; calls closed already are left out. A whole number from \
+                 1 to {MAX_CLOSING_DAYS}; anything else is a 400."
+            ),
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CLOSING_DAYS},
+            "example": 30,
+        }),
+        json!({
+            "name": "national",
+            "in": "query",
+            "description": "What the search page's \"include national measures\" box sends: `1` \
+                with exactly one `municipality` (other than `slovenija`) is `applies_in` of it; \
+                otherwise it changes nothing. `1`, `on`, `true`, `0`, `off` or `false`; anything \
+                else is a 400.",
+            "schema": {"type": "string", "enum": ["1", "0", "on", "off", "true", "false"]},
+        }),
         json!({
             "name": "status",
             "in": "query",
@@ -288,6 +332,20 @@ fn components() -> Value {
                 "per_page": {"type": "integer", "minimum": 1},
                 "hits": {"type": "array", "items": schema("Hit")},
                 "facets": schema("Facets"),
+                "excluded_unknown_amount": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "With `min_amount`: how many measures passed every other \
+                        filter but were left out because their amount is not known (0 without it).",
+                },
+                "places": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The municipalities (keys) the words name, in any case form \
+                        (\"najemnine v Kranju\"): their measures, then the national ones, rank \
+                        first among the matches of as many words, and the place words are not \
+                        required to match. `applies_in` with one of them keeps only those.",
+                },
             },
         }),
     );
@@ -420,6 +478,9 @@ fn components() -> Value {
                         },
                         "sort": {"type": "string", "enum": ["relevance", "deadline", "updated"]},
                         "lang": {"type": "string", "enum": ["sl", "en"]},
+                        "applies_in": nullable("string"),
+                        "min_amount": nullable("integer"),
+                        "closing": nullable("integer"),
                     },
                 },
                 "total": {"type": "integer", "minimum": 0},

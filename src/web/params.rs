@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::search::query;
 use crate::search::request::{
-    DEFAULT_PER_PAGE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES, MAX_QUERY_WORDS,
+    DEFAULT_PER_PAGE, MAX_CLOSING_DAYS, MAX_FILTER_VALUES, MAX_MIN_AMOUNT, MAX_PAGE, MAX_PER_PAGE,
+    MAX_QUERY_BYTES, MAX_QUERY_WORDS, NATIONAL,
 };
 use crate::search::{Facet, SearchQuery, Sort};
 use crate::text::lang::Lang;
@@ -21,6 +22,9 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
     let mut q = SearchQuery::default();
     let mut filters: BTreeMap<Facet, Vec<String>> = BTreeMap::new();
     let mut seen_q = false;
+    // The search page's "include national measures" box (`national=1`): with one
+    // municipality ticked, it becomes `applies_in` of that municipality.
+    let mut national = false;
     for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
         let value = value.trim();
         match key.as_ref() {
@@ -59,6 +63,45 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
             "per_page" if !value.is_empty() => {
                 q.per_page = number(value, "per_page", 1, MAX_PER_PAGE)?;
             }
+            "applies_in" if !value.is_empty() => {
+                if !is_key(value) {
+                    return Err(ParamError(format!(
+                        "`applies_in` must be a municipality key such as `kranj` or `novo-mesto` \
+                         (lowercase letters, digits and hyphens), not `{}`",
+                        shorten(value)
+                    )));
+                }
+                match &q.applies_in {
+                    Some(m) if m != value => {
+                        return Err(ParamError(
+                            "`applies_in` takes one municipality; to ask for several, repeat \
+                             `municipality` instead"
+                                .into(),
+                        ));
+                    }
+                    _ => q.applies_in = Some(value.to_string()),
+                }
+            }
+            "min_amount" if !value.is_empty() => {
+                let max = usize::try_from(MAX_MIN_AMOUNT).unwrap_or(usize::MAX);
+                q.min_amount = Some(number(value, "min_amount", 0, max)? as u64);
+            }
+            "closing" if !value.is_empty() => {
+                let max = MAX_CLOSING_DAYS as usize;
+                q.closing = Some(u32::try_from(number(value, "closing", 1, max)?).unwrap_or(1));
+            }
+            "national" => {
+                national = match value {
+                    "1" | "on" | "true" => true,
+                    "" | "0" | "off" | "false" => false,
+                    _ => {
+                        return Err(ParamError(format!(
+                            "`national` is 1 or 0, not `{}`",
+                            shorten(value)
+                        )));
+                    }
+                };
+            }
             name => {
                 let Some(facet) = Facet::from_name(name) else {
                     continue;
@@ -88,6 +131,18 @@ pub fn parse_search(raw: Option<&str>) -> Result<SearchQuery, ParamError> {
              leave out the ones that say least"
         )));
     }
+    // One municipality ticked with "include national measures": the same as `applies_in`.
+    if national && q.applies_in.is_none() {
+        let ticked = filters
+            .get(&Facet::Municipality)
+            .cloned()
+            .unwrap_or_default();
+        let local: Vec<&String> = ticked.iter().filter(|m| *m != NATIONAL).collect();
+        if let [only] = local[..] {
+            q.applies_in = Some(only.clone());
+            filters.remove(&Facet::Municipality);
+        }
+    }
     q.filters = filters;
     if q.per_page == 0 {
         q.per_page = DEFAULT_PER_PAGE;
@@ -114,6 +169,15 @@ fn number(value: &str, name: &str, min: usize, max: usize) -> Result<usize, Para
     }
 }
 
+/// A vocabulary key as `vocabulary.toml` allows them: lowercase ascii letters, digits and
+/// hyphens.
+fn is_key(value: &str) -> bool {
+    value.len() <= 100
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 /// Echoing user input in an error is useful, echoing a megabyte of it is not.
 fn shorten(value: &str) -> String {
     match value.char_indices().nth(40) {
@@ -132,6 +196,15 @@ pub fn to_query_string(q: &SearchQuery, page: usize) -> String {
         for v in values {
             s.append_pair(facet.name(), v);
         }
+    }
+    if let Some(m) = &q.applies_in {
+        s.append_pair("applies_in", m);
+    }
+    if let Some(n) = q.min_amount {
+        s.append_pair("min_amount", &n.to_string());
+    }
+    if let Some(n) = q.closing {
+        s.append_pair("closing", &n.to_string());
     }
     if q.sort != Sort::Relevance {
         s.append_pair("sort", q.sort.key());
@@ -229,8 +302,53 @@ mod tests {
     }
 
     #[test]
+    fn applies_in_amounts_and_closing_are_read_and_bad_values_refused() {
+        let q = parse_search(Some("applies_in=novo-mesto&min_amount=5000&closing=30")).unwrap();
+        assert_eq!(q.applies_in.as_deref(), Some("novo-mesto"));
+        assert_eq!(q.min_amount, Some(5000));
+        assert_eq!(q.closing, Some(30));
+        assert_eq!(q.wanted(Facet::Municipality), ["novo-mesto", "slovenija"]);
+        assert_eq!(
+            parse_search(Some("min_amount=0")).unwrap().min_amount,
+            Some(0)
+        );
+        for raw in [
+            "applies_in=Kranj",
+            "applies_in=kranj%20x",
+            "applies_in=kranj&applies_in=koper",
+            "min_amount=-1",
+            "min_amount=1.5",
+            "min_amount=abc",
+            "min_amount=99999999999999999999",
+            "closing=0",
+            "closing=3651",
+            "closing=x",
+            "national=maybe",
+        ] {
+            let err = parse_search(Some(raw)).unwrap_err();
+            assert!(!err.0.is_empty(), "{raw}");
+        }
+        assert!(parse_search(Some("applies_in=&min_amount=&closing=")).is_ok());
+    }
+
+    #[test]
+    fn one_municipality_with_national_ticked_becomes_applies_in() {
+        let q = parse_search(Some("municipality=kranj&national=1")).unwrap();
+        assert_eq!(q.applies_in.as_deref(), Some("kranj"));
+        assert!(q.selected(Facet::Municipality).is_empty());
+        let q = parse_search(Some("municipality=kranj&municipality=slovenija&national=1")).unwrap();
+        assert_eq!(q.applies_in.as_deref(), Some("kranj"));
+        let two = parse_search(Some("municipality=kranj&municipality=koper&national=1")).unwrap();
+        assert_eq!(two.applies_in, None);
+        assert_eq!(two.selected(Facet::Municipality), ["kranj", "koper"]);
+        let off = parse_search(Some("municipality=kranj")).unwrap();
+        assert_eq!(off.applies_in, None);
+    }
+
+    #[test]
     fn the_query_string_round_trips() {
-        let raw = "q=mestno+jedro&municipality=kranj&status=open&sort=deadline&page=2&lang=en";
+        let raw = "q=mestno+jedro&municipality=kranj&status=open&sort=deadline&page=2&lang=en\
+                   &applies_in=ptuj&min_amount=1000&closing=30";
         let q = parse_search(Some(raw)).unwrap();
         assert_eq!(parse_search(Some(&to_query_string(&q, 2))).unwrap(), q);
     }

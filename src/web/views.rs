@@ -15,6 +15,7 @@ use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Dimension;
 use crate::live::health::{Report, Watch};
+use crate::search::request::NATIONAL;
 use crate::search::{Facet, Hit, Results, SearchQuery, Snapshot, Sort};
 use crate::text::lang::Lang;
 
@@ -153,6 +154,10 @@ pub fn search_page(
     let here = with("/");
     let page_link = |page: usize| format!("/?{}", params::to_query_string(query, page));
     let main = html! {
+        p.fits-link {
+            a href=(href("/fits", lang)) { (lang.pick("Kaj mi pripada?", "What fits me?")) }
+            " " (lang.pick("Trije kratki odgovori: kje, kdo in za kaj.", "Three short answers: where, who and what for."))
+        }
         form #search action="/" method="get" {
             div.searchbar {
                 label for="q" { (lang.pick("Kaj iščete?", "What are you looking for?")) }
@@ -178,7 +183,18 @@ pub fn search_page(
                     p.total #results-status role="status" {
                         @if results.total == 0 { (lang.pick("Ni zadetkov. Poskusite z manj besedami ali brez filtrov.", "No results. Try fewer words or no filters.")) }
                         @else { (results.total) " " (count_word(results.total, lang)) }
+                        @if query.min_amount.is_some() && results.excluded_unknown_amount > 0 {
+                            " " span.unknown-amount {
+                                "(" (results.excluded_unknown_amount) " "
+                                (lang.pick(
+                                    if results.excluded_unknown_amount == 1 { "ukrep brez navedenega zneska ni prikazan" } else { "ukrepov brez navedenega zneska ni prikazanih" },
+                                    if results.excluded_unknown_amount == 1 { "measure without a stated amount is not shown" } else { "measures without a stated amount are not shown" },
+                                ))
+                                ")"
+                            }
+                        }
                     }
+                    (place_links(query, results, snapshot))
                     div.tools {
                         a #share.share href=(href(&here, lang)) { (lang.pick("Deli iskanje", "Share search")) }
                         " " span #share-status role="status" {}
@@ -239,21 +255,107 @@ fn facets(query: &SearchQuery, results: &Results) -> Markup {
                     @if !values.is_empty() {
                         fieldset.facet {
                             legend { (facet.title_in(lang)) }
+                            @let national = (*facet == Facet::Municipality).then(|| national_toggle(query, values)).flatten();
                             ul {
                                 @for v in values {
-                                    @let id = format!("f-{}-{}", facet.name(), v.value);
-                                    li {
-                                        input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
-                                        label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
+                                    @if national.is_none() || v.value != NATIONAL {
+                                        @let id = format!("f-{}-{}", facet.name(), v.value);
+                                        li {
+                                            input type="checkbox" id=(id) name=(facet.name()) value=(v.value) checked[v.selected];
+                                            label for=(id) { (v.label) " " span.count { "(" (v.count) ")" } }
+                                        }
                                     }
+                                }
+                            }
+                            @if *facet == Facet::Municipality {
+                                @match national {
+                                    // One municipality: its measures with the national ones, or not.
+                                    Some((on, count)) => {
+                                        p.national {
+                                            input type="checkbox" id="f-national" name="national" value="1" checked[on];
+                                            label for="f-national" {
+                                                (lang.pick("Vključi državne ukrepe", "Include national measures"))
+                                                " " span.count { "(" (count) ")" }
+                                            }
+                                        }
+                                    }
+                                    // Ticking one municipality includes the national measures
+                                    // unless the box above is then cleared.
+                                    None => { input type="hidden" name="national" value="1"; }
                                 }
                             }
                         }
                     }
                 }
+                (amount_and_deadline(query))
                 button type="submit" { (lang.pick("Uporabi filtre", "Apply filters")) }
-                @if !query.filters.is_empty() {
-                    " " a href={"/?" (params::to_query_string(&SearchQuery { filters: Default::default(), ..query.clone() }, 1))} { (lang.pick("Počisti filtre", "Clear filters")) }
+                @if query.has_filters() {
+                    " " a href={"/?" (params::to_query_string(&query.without_filters(), 1))} { (lang.pick("Počisti filtre", "Clear filters")) }
+                }
+            }
+        }
+    }
+}
+
+/// With exactly one municipality asked for (other than the national scope): whether the
+/// national measures are included, and how many there are among the matches. The search page
+/// then shows "include national measures" in place of the national value.
+fn national_toggle(
+    query: &SearchQuery,
+    values: &[crate::search::FacetValue],
+) -> Option<(bool, usize)> {
+    let wanted = query.wanted(Facet::Municipality);
+    let local: Vec<&String> = wanted.iter().filter(|m| *m != NATIONAL).collect();
+    if local.len() != 1 {
+        return None;
+    }
+    let count = values
+        .iter()
+        .find(|v| v.value == NATIONAL)
+        .map_or(0, |v| v.count);
+    Some((wanted.iter().any(|m| m == NATIONAL), count))
+}
+
+/// The filters that are not facets: calls that close soon, and a least amount.
+fn amount_and_deadline(query: &SearchQuery) -> Markup {
+    let lang = query.lang;
+    let days = query.closing.unwrap_or(30);
+    html! {
+        fieldset.facet.limits {
+            legend { (lang.pick("Rok in znesek", "Deadline and amount")) }
+            p {
+                input type="checkbox" id="f-closing" name="closing" value=(days) checked[query.closing.is_some()];
+                label for="f-closing" {
+                    @match lang {
+                        Lang::Sl => { "Zapre se v " (days) " dneh" }
+                        Lang::En => { "Closes within " (days) " days" }
+                    }
+                }
+            }
+            p {
+                label for="f-min-amount" { (lang.pick("Vsaj toliko evrov na upravičenca", "At least this many euros per beneficiary")) }
+                input #f-min-amount type="number" name="min_amount" min="0" step="1" inputmode="numeric" value=[query.min_amount];
+            }
+        }
+    }
+}
+
+/// "Show only measures for Kranj (and national ones)" for each place the words name: the
+/// same search with the `applies_in` filter.
+fn place_links(query: &SearchQuery, results: &Results, snapshot: &Snapshot) -> Markup {
+    let lang = query.lang;
+    html! {
+        @for place in &results.places {
+            @if query.applies_in.as_ref() != Some(place) {
+                @let filtered = SearchQuery { applies_in: Some(place.clone()), ..query.clone() };
+                @let name = snapshot.label_in(Facet::Municipality, place, lang);
+                p.place {
+                    a href={"/?" (params::to_query_string(&filtered, 1))} {
+                        @match lang {
+                            Lang::Sl => { "Pokaži samo ukrepe za " (name) " (in državne)" }
+                            Lang::En => { "Show only measures for " (name) " (and national ones)" }
+                        }
+                    }
                 }
             }
         }

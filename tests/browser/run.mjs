@@ -331,6 +331,11 @@ const LONG_URL = "kranj-najemnine-staro-mestno-jedro-2018";
 // A shipped measure whose text links to a site by name ("ekoper.si").
 const LINKED = "koper-znizana-najemnina-staro-mestno-jedro";
 
+// A sole trader opening a shop in rented premises in Ptuj, as /fits asks it.
+const FITS_ANSWER =
+  "/fits?municipality=ptuj&beneficiary=samostojni-podjetniki&beneficiary=najemniki&beneficiary=trgovci" +
+  "&purpose=premises&purpose=starting";
+
 // ---------------------------------------------------------------------------------------------
 // Every page type: no axe violation, no console error, a screenshot.
 
@@ -343,6 +348,9 @@ const PAGES = [
   ["statistics", "/statistics"],
   ["status", "/status"],
   ["not-found", "/no-such-page", 404],
+  ["fits", "/fits"],
+  ["fits-answer", FITS_ANSWER],
+  ["fits-english", "/fits?lang=en&municipality=kranj&purpose=premises&purpose=learning"],
 ];
 for (const [name, target, status = 200] of PAGES) {
   check(`${target} passes axe (WCAG 2.1 A and AA) and logs no errors`, async () => {
@@ -364,8 +372,90 @@ check("the search page at 360 px passes axe and logs no errors", async () => {
   await page.close();
 });
 
+check("/fits at 360 px passes axe, does not scroll sideways and logs no errors", async () => {
+  const page = await open(axeNarrow, FITS_ANSWER);
+  await screenshot(page, "fits-answer-360px");
+  await runAxe(page, "/fits (answered) at 360 px");
+  await assertNoSidewaysScroll(page, NARROW.width);
+  assertClean(page);
+  await page.close();
+});
+
 // ---------------------------------------------------------------------------------------------
 // Journeys
+
+check("without JavaScript, by keyboard, the questionnaire from the front page answers with the search", async () => {
+  const front = await open(noScript, "/");
+  const link = await need(front, 'a[href="/fits"]', "the front page's link to /fits");
+  await Promise.all([front.waitForURL((u) => u.pathname === "/fits"), link.press("Enter")]);
+  const page = front;
+  await need(page, "form#fits fieldset legend", "the questions' fieldsets and legends");
+  const select = await need(page, 'select#fits-municipality[name="municipality"]', "the municipality field");
+  expect(
+    (await page.locator('label[for="fits-municipality"]').count()) === 1,
+    "the municipality field has no label",
+  );
+  await select.focus();
+  await select.selectOption("ptuj");
+  for (const id of ["fits-b-samostojni-podjetniki", "fits-b-najemniki", "fits-p-premises", "fits-p-starting"]) {
+    const box = await need(page, `[id="${id}"]`, id);
+    await box.focus();
+    await page.keyboard.press("Space");
+    expect(await box.isChecked(), `Space on ${id} did not tick it`);
+  }
+  await page.locator('form#fits button[type="submit"]').focus();
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === "/fits" && u.searchParams.get("municipality") === "ptuj"),
+    page.keyboard.press("Enter"),
+  ]);
+  const url = new URL(page.url());
+  expect(
+    url.searchParams.getAll("purpose").includes("premises") && url.searchParams.getAll("beneficiary").includes("najemniki"),
+    `the form sent ${url.search}`,
+  );
+  const items = page.locator("section.fits-results ol.hits > li.hit");
+  const n = await items.count();
+  expect(n > 0, "the answer lists no measure for a sole trader renting a shop in Ptuj");
+  for (let i = 0; i < n; i++) {
+    const why = ((await items.nth(i).locator("p.why").textContent()) || "").trim();
+    expect(/Velja (v vaši občini|po vsej Sloveniji)/.test(why), `result ${i + 1} does not say why it fits: "${why}"`);
+  }
+  expect(await page.locator('#fits-municipality option[value="ptuj"]').evaluate((o) => o.selected), "the answer forgot the municipality");
+  // The answer is the search: the same measures, as a search with applies_in.
+  const asSearch = await need(page, "a.as-search", "the link to the same search");
+  const href = await asSearch.getAttribute("href");
+  expect(new URL(href, BASE).searchParams.get("applies_in") === "ptuj", `the search link is ${href}`);
+  const search = await api("/api/search" + new URL(href, BASE).search + "&per_page=100");
+  const listed = await page.evaluate(() =>
+    Array.from(document.querySelectorAll("section.fits-results li.hit h3 a")).map((a) => a.getAttribute("href").replace(/^\/measures\//, "")),
+  );
+  expect(
+    JSON.stringify(listed) === JSON.stringify(search.hits.slice(0, listed.length).map((h) => h.id)),
+    `/fits lists ${JSON.stringify(listed)}, the search ${JSON.stringify(search.hits.map((h) => h.id))}`,
+  );
+  await screenshot(page, "step-fits-answered-without-javascript");
+  await page.close();
+});
+
+check("ticking one municipality includes the national measures until the box is cleared", async () => {
+  const page = await open(site, "/");
+  const kranj = await need(page, '[id="f-municipality-kranj"]', "Kranj in the municipality facet");
+  const withNational = (await api("/api/search?applies_in=kranj")).total;
+  const alone = (await api("/api/search?municipality=kranj")).total;
+  expect(withNational > alone, `applies_in=kranj finds ${withNational}, municipality=kranj ${alone}`);
+  await kranj.check();
+  await page.waitForURL((u) => u.searchParams.getAll("municipality").includes("kranj"));
+  await page.waitForFunction((n) => new RegExp("(^|\\D)" + n + "(\\D|$)").test(document.querySelector("p.total").textContent), withNational);
+  const box = await need(page, "#f-national", "the 'include national measures' box");
+  expect(await box.isChecked(), "with one municipality ticked, national measures are not included by default");
+  await box.uncheck();
+  await page.waitForFunction((n) => new RegExp("(^|\\D)" + n + "(\\D|$)").test(document.querySelector("p.total").textContent), alone);
+  expect(!(await page.locator("#f-national").isChecked()), "the box is ticked again after the redraw");
+  await screenshot(page, "step-national-measures-left-out");
+  assertClean(page);
+  await page.close();
+});
+
 
 check("typing in the search box updates the results without submitting the form", async () => {
   const page = await open(site, "/");
@@ -909,7 +999,11 @@ for (const [, target] of PAGES) {
   const r = axeResults.find((x) => x.label === target);
   console.log(`  ${target.padEnd(48)} ${r ? r.violations : "not tested (page missing or failed to load)"}`);
 }
-const narrow = axeResults.find((x) => x.label.endsWith("360 px"));
+const narrow = axeResults.find((x) => x.label === "/?q=najemnina at 360 px");
+const fitsNarrow = axeResults.find((x) => x.label === "/fits (answered) at 360 px");
+if (checks.some((c) => c.name.startsWith("/fits at 360 px"))) {
+  console.log(`  ${"/fits (answered) at 360 px".padEnd(48)} ${fitsNarrow ? fitsNarrow.violations : "not tested"}`);
+}
 if (checks.some((c) => c.name.includes("at 360 px passes axe"))) {
   console.log(`  ${"/?q=najemnina at 360 px".padEnd(48)} ${narrow ? narrow.violations : "not tested"}`);
 }

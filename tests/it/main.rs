@@ -15,6 +15,7 @@ mod diagnostics;
 mod escaping;
 mod exports_and_feeds;
 mod faults;
+mod fits;
 mod heavy_work;
 mod hostile_handbook;
 mod index_recovery;

@@ -267,6 +267,9 @@
       if (key === "page") return; // a new search starts on page 1
       if (key === "sort" && value === "relevance") return;
       if (key === "q" && value === "") return;
+      if (key === "min_amount" && value === "") return;
+      // "Include national measures" means something only with a municipality ticked.
+      if (key === "national" && !form.querySelector('input[name="municipality"]:checked')) return;
       params.append(key, value);
     });
     var qs = params.toString();
@@ -365,7 +368,7 @@
     var t = event.target;
     // Compare picks sit among the results but belong to the compare form.
     if (t && t.classList && t.classList.contains("compare-pick")) return;
-    if (t && (t.type === "checkbox" || t.tagName === "SELECT")) {
+    if (t && (t.type === "checkbox" || t.type === "number" || t.tagName === "SELECT")) {
       clearTimeout(timer);
       send();
     }

@@ -1,0 +1,341 @@
+//! Municipalities named in the words of a search ("najemnine v Kranju", "spodbude Novega
+//! mesta", "v Slovenj Gradcu", "Capodistria"): found with the vocabulary's labels run through
+//! the same analyser as the query, so every case form, with or without č/š/ž, is recognised and
+//! no list of place names is kept by hand.
+//!
+//! A place named ranks its measures and the national ones first (`collect::Order`), and its
+//! words stop counting as words to match: a measure of Kranj need not say "Kranju" to come
+//! first. It is a ranking, not a filter; the search page offers the `applies_in` filter.
+//!
+//! Matching compares stems, and a stem with its fleeting vowel dropped, so that "Gradec" and
+//! "Gradcu", "Koper" and "Kopru" are one name whatever the stemmer does with them. A name of one
+//! word that is also a common word ("Grad", "Tabor", "Mirna") counts as a place only where the
+//! query makes it one: written with a capital, after a preposition of place ("v", "na", "pri",
+//! …), or as the whole query.
+
+use crate::handbook::vocabulary::Vocabulary;
+use crate::search::query::Clause;
+use crate::search::request::NATIONAL;
+use crate::text::analysis;
+
+/// One way of writing a municipality's name: its words as the analyser makes them.
+#[derive(Debug, Clone)]
+struct Name {
+    key: String,
+    /// The stems of the name's words, stop words left out ("Ravne na Koroškem": ravn, korosk).
+    stems: Vec<String>,
+    /// The same words folded, for an exact match whatever the stemmer makes of them.
+    folded: Vec<String>,
+}
+
+/// Every municipality name of a vocabulary, longest first.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    names: Vec<Name>,
+}
+
+/// Words that put the next one in a place: "v Kranju", "na Ptuju", "pri Celju", "iz Kopra";
+/// "in" for English ("in Kranj"). Folded forms.
+const PLACE_PREPOSITIONS: &[&str] = &["v", "na", "pri", "iz", "do", "od", "ob", "k", "h", "in"];
+
+impl Places {
+    /// The names of every municipality of `vocabulary` but the national one: each label, its
+    /// English label, and each part of a bilingual label ("Koper/Capodistria").
+    pub fn new(vocabulary: &Vocabulary) -> Places {
+        let mut names: Vec<Name> = Vec::new();
+        for (key, term) in &vocabulary.municipality {
+            if key == NATIONAL {
+                continue;
+            }
+            let labels = std::iter::once(term.label.as_str()).chain(term.label_en.as_deref());
+            for written in labels.flat_map(|l| l.split('/')) {
+                let words: Vec<analysis::Analyzed> = analysis::analyze(written)
+                    .into_iter()
+                    .filter(|w| !w.stop)
+                    .collect();
+                if words.is_empty() {
+                    continue;
+                }
+                let name = Name {
+                    key: key.clone(),
+                    stems: words.iter().map(|w| w.stem.clone()).collect(),
+                    folded: words.iter().map(|w| w.folded.clone()).collect(),
+                };
+                if !names
+                    .iter()
+                    .any(|n| n.key == name.key && n.stems == name.stems)
+                {
+                    names.push(name);
+                }
+            }
+        }
+        // The longest name first: "Dol pri Ljubljani" before "Ljubljana".
+        names.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()).then(a.key.cmp(&b.key)));
+        Places { names }
+    }
+
+    /// The municipalities `text` names, in the order named, and which of its words (counted
+    /// as `query::parse` counts clauses: words that are not stop words) name them. A text with
+    /// quotes names none: its words are meant as written.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        if self.names.is_empty() || text.contains('"') {
+            return Vec::new();
+        }
+        let all = analysis::analyze(text);
+        // The words that become clauses, with what precedes each.
+        let mut words: Vec<Word<'_>> = Vec::new();
+        let mut after_preposition = false;
+        for w in &all {
+            if w.stop {
+                after_preposition = PLACE_PREPOSITIONS.contains(&w.folded.as_str());
+                continue;
+            }
+            words.push(Word {
+                stem: &w.stem,
+                folded: &w.folded,
+                capital: w.text.chars().next().is_some_and(char::is_uppercase),
+                after_preposition,
+            });
+            after_preposition = false;
+        }
+        let mut found: Vec<Found> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let name = self.names.iter().find(|n| {
+                let len = n.stems.len();
+                words.len() >= i + len
+                    && (0..len).all(|k| {
+                        same_word(
+                            &n.stems[k],
+                            &n.folded[k],
+                            words[i + k].stem,
+                            words[i + k].folded,
+                        )
+                    })
+                    && (len > 1
+                        || words[i].capital
+                        || words[i].after_preposition
+                        || words.len() == 1)
+            });
+            match name {
+                Some(n) => {
+                    let len = n.stems.len();
+                    match found.iter_mut().find(|f| f.key == n.key) {
+                        Some(f) => f.words.extend(i..i + len),
+                        None => found.push(Found {
+                            key: n.key.clone(),
+                            words: (i..i + len).collect(),
+                        }),
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+}
+
+/// A word of a query that may be part of a place's name.
+struct Word<'a> {
+    stem: &'a str,
+    folded: &'a str,
+    /// Written with a capital letter.
+    capital: bool,
+    /// Follows a preposition of place ("v", "na", …).
+    after_preposition: bool,
+}
+
+/// A municipality named in a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub key: String,
+    /// The positions of its words among the query's clauses.
+    pub words: Vec<usize>,
+}
+
+/// Is a query word (its stem and folded form) the name's word? The same stem, or the same
+/// once a fleeting vowel is dropped from either ("gradec" and "gradc", "koper" and "kopr"),
+/// or the same as written; failing those, the name as written (or without its fleeting
+/// vowel) followed by a case ending ("ptuj" + "u", "gradc" + "u"), whatever the stemmer
+/// makes of the two.
+fn same_word(name_stem: &str, name_folded: &str, stem: &str, folded: &str) -> bool {
+    if name_stem == stem
+        || name_folded == folded
+        || without_fleeting_vowel(name_stem).is_some_and(|s| s == stem)
+        || without_fleeting_vowel(stem).is_some_and(|s| s == name_stem)
+    {
+        return true;
+    }
+    let inflected = |base: &str| {
+        folded
+            .strip_prefix(base)
+            .is_some_and(|ending| CASE_ENDINGS.contains(&ending))
+    };
+    inflected(name_folded) || without_fleeting_vowel(name_folded).is_some_and(|s| inflected(&s))
+}
+
+/// The endings a noun's case forms add to its base (the nominative of a masculine noun, or
+/// one without its fleeting vowel): "Ptuj-u", "Gradc-a", "Kranj-em".
+const CASE_ENDINGS: &[&str] = &[
+    "a", "u", "e", "i", "o", "om", "em", "ih", "im", "ima", "ami", "ah", "ov", "ev",
+];
+
+/// A word with its last vowel dropped when that vowel is an "e" between two consonants at
+/// the end ("gradec" → "gradc", "koper" → "kopr", "celovec" → "celovc"): Slovenian drops that
+/// vowel in every other case form ("Gradca, Gradcu, Kopra").
+fn without_fleeting_vowel(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    if n < 4 {
+        return None;
+    }
+    let vowel = |c: char| "aeiou".contains(c);
+    let (before, e, last) = (chars[n - 3], chars[n - 2], chars[n - 1]);
+    (e == 'e' && !vowel(before) && !vowel(last)).then(|| {
+        let mut s: String = chars[..n - 2].iter().collect();
+        s.push(last);
+        s
+    })
+}
+
+/// `clauses` without the words that name a place, unless they are all there is: "Kranj"
+/// alone still searches for the word, and ranks Kranj's measures first.
+pub fn without_places(clauses: Vec<Clause>, found: &[Found]) -> Vec<Clause> {
+    let named: Vec<usize> = found.iter().flat_map(|f| f.words.iter().copied()).collect();
+    if named.is_empty() || named.len() >= clauses.len() {
+        return clauses;
+    }
+    clauses
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !named.contains(i))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// The stems of `clauses` in order, each word of a phrase on its own: what best bets
+/// (`synonyms.toml`'s pins) are looked up by.
+pub fn stems(clauses: &[Clause]) -> Vec<&str> {
+    clauses
+        .iter()
+        .flat_map(|c| match c {
+            Clause::Word { stem, .. } => vec![stem.as_str()],
+            Clause::Phrase { stems, .. } => stems.iter().map(String::as_str).collect(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::handbook::vocabulary::Term;
+
+    fn vocabulary() -> Vocabulary {
+        let mut v = Vocabulary::default();
+        for (key, label) in [
+            ("slovenija", "Vsa Slovenija"),
+            ("kranj", "Kranj"),
+            ("ptuj", "Ptuj"),
+            ("novo-mesto", "Novo mesto"),
+            ("slovenj-gradec", "Slovenj Gradec"),
+            ("koper", "Koper/Capodistria"),
+            ("grad", "Grad"),
+            ("ljubljana", "Ljubljana"),
+            ("dol-pri-ljubljani", "Dol pri Ljubljani"),
+            ("ravne-na-koroskem", "Ravne na Koroškem"),
+            ("murska-sobota", "Murska Sobota"),
+        ] {
+            v.municipality.insert(
+                key.into(),
+                Term {
+                    key: key.into(),
+                    label: label.into(),
+                    label_en: None,
+                    region: None,
+                    code: None,
+                    urban: false,
+                },
+            );
+        }
+        v
+    }
+
+    fn keys(text: &str) -> Vec<String> {
+        Places::new(&vocabulary())
+            .find(text)
+            .into_iter()
+            .map(|f| f.key)
+            .collect()
+    }
+
+    #[test]
+    fn a_place_is_found_in_any_case_form_and_without_diacritics() {
+        for (text, key) in [
+            ("najemnine v Kranju", "kranj"),
+            ("najemnine v kranju", "kranj"),
+            ("spodbude Novega mesta", "novo-mesto"),
+            ("spodbude novega mesta", "novo-mesto"),
+            ("subvencije v Novem mestu", "novo-mesto"),
+            ("fasade na Ptuju", "ptuj"),
+            ("v Slovenj Gradcu", "slovenj-gradec"),
+            ("Slovenj Gradec", "slovenj-gradec"),
+            ("obrtniki iz slovenj gradca", "slovenj-gradec"),
+            ("Koper", "koper"),
+            ("vavcer v Kopru", "koper"),
+            ("Capodistria", "koper"),
+            ("na Ravnah na Koroskem", "ravne-na-koroskem"),
+            ("v Murski Soboti", "murska-sobota"),
+            ("rent in Kranj", "kranj"),
+        ] {
+            assert_eq!(keys(text), [key], "{text}");
+        }
+    }
+
+    #[test]
+    fn the_longest_name_wins_and_each_place_is_named_once() {
+        assert_eq!(keys("v Dolu pri Ljubljani"), ["dol-pri-ljubljani"]);
+        assert_eq!(keys("v Ljubljani"), ["ljubljana"]);
+        assert_eq!(keys("Kranj in Ptuj, Kranju"), ["kranj", "ptuj"]);
+    }
+
+    #[test]
+    fn a_common_word_is_a_place_only_where_the_query_makes_it_one() {
+        assert!(keys("obnova gradu").is_empty());
+        assert_eq!(keys("obnova v Gradu"), ["grad"]);
+        assert_eq!(keys("Grad"), ["grad"]);
+        assert!(keys("najemnine kranj").is_empty());
+        assert_eq!(keys("najemnine Kranj"), ["kranj"]);
+        assert!(keys("mestno jedro").is_empty());
+        assert!(
+            keys("\"v Kranju\"").is_empty(),
+            "quoted words are meant as written"
+        );
+        assert!(
+            keys("Slovenija").is_empty(),
+            "the national scope is not a place"
+        );
+    }
+
+    #[test]
+    fn the_fleeting_vowel_is_dropped_only_between_consonants_at_the_end() {
+        assert_eq!(without_fleeting_vowel("gradec").as_deref(), Some("gradc"));
+        assert_eq!(without_fleeting_vowel("koper").as_deref(), Some("kopr"));
+        assert_eq!(without_fleeting_vowel("kranj"), None);
+        assert_eq!(without_fleeting_vowel("celje"), None);
+        assert_eq!(without_fleeting_vowel("ptuj"), None);
+    }
+
+    #[test]
+    fn place_words_are_left_out_of_the_words_to_match_unless_they_are_all() {
+        let places = Places::new(&vocabulary());
+        let text = "najemnine v Kranju";
+        let clauses = crate::search::query::parse(text);
+        let kept = without_places(clauses, &places.find(text));
+        assert_eq!(kept.len(), 1);
+        assert!(matches!(&kept[0], Clause::Word { folded, .. } if folded == "najemnine"));
+        let text = "Kranj";
+        let clauses = crate::search::query::parse(text);
+        assert_eq!(without_places(clauses, &places.find(text)).len(), 1);
+    }
+}
