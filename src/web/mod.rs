@@ -1,6 +1,8 @@
 //! The HTTP server: routes, shared state, middleware and graceful shutdown. `router` is apart
 //! from `serve` so tests drive it with `oneshot` and no network.
 
+mod alert_forms;
+pub mod alerts;
 mod api;
 mod cache;
 pub mod citation;
@@ -25,7 +27,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -48,6 +50,9 @@ pub struct WebConfig {
     pub today: Option<NaiveDate>,
     /// Pages reload themselves when the handbook changes (`/events`).
     pub live_reload: bool,
+    /// The alert forms are offered: an SMTP server is configured (`--smtp-url`). Without one
+    /// they say the service is not available.
+    pub alerts: bool,
 }
 
 #[derive(Clone)]
@@ -66,6 +71,8 @@ pub struct AppState {
     /// that it never takes them all: ordinary searches keep their latency while it runs.
     heavy: Arc<Semaphore>,
     limits: Limits,
+    /// E-mail alerts (`/alerts`); `None` when the server has no data folder for them.
+    alerts: Option<Arc<alerts::AlertsWeb>>,
 }
 
 /// How much heavy work runs at once and how long a request waits for a turn. The defaults
@@ -105,7 +112,17 @@ impl AppState {
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
             heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
             limits,
+            alerts: None,
         }
+    }
+
+    /// The state with e-mail alerts on the data folder and SMTP server of `config`.
+    pub fn with_alerts(
+        mut self,
+        config: crate::alerts::AlertsConfig,
+    ) -> Result<Self, crate::alerts::AlertsError> {
+        self.alerts = Some(Arc::new(alerts::AlertsWeb::new(config)?));
+        Ok(self)
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -259,6 +276,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/measures/{id}", get(api::measure))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(pages::healthz))
+        .route("/alerts", post(alerts::subscribe))
+        .route("/alerts/confirm", get(alerts::confirm))
+        .route("/alerts/unsubscribe", get(alerts::unsubscribe_page).post(alerts::unsubscribe))
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/api/{*rest}", get(api::not_found))
@@ -425,8 +445,8 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors, most likely: wait for some to close rather
                         // than spin.
@@ -436,7 +456,14 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
+                // The client's address, for the per-client limit of the alert form.
+                let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+                    app.clone(),
+                    move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                        req
+                    },
+                ));
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     // A client that goes away or sends garbage ends its own connection only.

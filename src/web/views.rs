@@ -126,6 +126,7 @@ pub fn search_page(
     results: &Results,
     snapshot: &Snapshot,
     live: bool,
+    alerts: bool,
 ) -> Markup {
     let lang = query.lang;
     let title = match (query.text.is_empty(), lang) {
@@ -191,6 +192,7 @@ pub fn search_page(
                             (hit_item(hit, snapshot, lang))
                         }
                     }
+                    (super::alert_forms::search_form(query, alerts))
                     @if last_page > 1 && results.page <= last_page {
                         nav.pages aria-label=(lang.pick("Strani", "Pages")) {
                             @if results.page > 1 {
@@ -345,6 +347,8 @@ pub struct MeasureView<'a> {
     pub series: &'a [Arc<Entry>],
     pub lang: Lang,
     pub live: bool,
+    /// The alert forms are offered (an SMTP server is configured).
+    pub alerts: bool,
 }
 
 pub fn measure_page(v: &MeasureView<'_>) -> Markup {
@@ -435,6 +439,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     }
                 }
             }
+            (super::alert_forms::measure_forms(entry, lang, v.alerts, matches!(status, Status::Open | Status::Upcoming)))
             section.related aria-labelledby="related-h" {
                 h2 #related-h { (lang.pick("Sorodni ukrepi", "Related measures")) }
                 @if v.related.is_empty() {
