@@ -49,7 +49,7 @@ pub enum AlertsCommand {
 pub struct DataArg {
     /// The data folder, with the alerts database; created on first use
     #[arg(long = "data", value_name = "DIR", default_value = "data")]
-    pub dir: PathBuf,
+    pub data_dir: PathBuf,
 }
 
 /// Where alert mails go. Credentials come from the environment only
@@ -137,7 +137,7 @@ impl Default for ServeArgs {
             no_watch: false,
             no_live_reload: false,
             data: DataArg {
-                dir: PathBuf::from("data"),
+                data_dir: PathBuf::from("data"),
             },
             // As clap would for `handbook serve`: the environment still configures mail.
             mail: MailArgs {

@@ -19,7 +19,7 @@ const WAIT_FOR_ROUND: Duration = Duration::from_secs(120);
 pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
     match command {
         AlertsCommand::List(data) => {
-            let store = Store::open(&data.dir)?;
+            let store = Store::open(&data.data_dir)?;
             let subscriptions = store.list()?;
             for s in &subscriptions {
                 let when = |t: Option<i64>| {
@@ -67,7 +67,7 @@ pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AlertsCommand::Delete(args) => {
-            let n = Store::open(&args.data.dir)?.delete_address(&args.email)?;
+            let n = Store::open(&args.data.data_dir)?.delete_address(&args.email)?;
             println!("deleted {n} subscriptions of {}", args.email);
             Ok(if n == 0 {
                 ExitCode::from(1)
@@ -108,8 +108,8 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
         )
     })?;
     let snapshot = catalog.handle().get();
-    let lock = RoundLock::take(&args.data.dir, WAIT_FOR_ROUND)?;
-    let mut store = Store::open(&args.data.dir)?;
+    let lock = RoundLock::take(&args.data.data_dir, WAIT_FOR_ROUND)?;
+    let mut store = Store::open(&args.data.data_dir)?;
     let report = send::run(
         &lock,
         &mut store,

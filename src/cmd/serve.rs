@@ -144,7 +144,7 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
             .unwrap_or_else(|| format!("http://{local}"));
         let base_url = base_url.trim_end_matches('/').to_string();
         let alerts = AlertsConfig {
-            data: args.data.dir.clone(),
+            data: args.data.data_dir.clone(),
             mail,
             base_url: base_url.clone(),
         };

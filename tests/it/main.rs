@@ -4,6 +4,7 @@
 
 mod common;
 
+mod alerts;
 mod bad_input;
 mod check_command;
 mod check_snapshot;
