@@ -5,6 +5,7 @@ mod alert_forms;
 pub mod alerts;
 mod api;
 mod cache;
+mod calendar;
 pub mod citation;
 mod compare;
 mod error;
@@ -264,13 +265,14 @@ pub fn router(state: AppState) -> Router {
     let streams = Router::new().route("/events", get(live::events));
     Router::new()
         .route("/", get(pages::search))
-        .route("/measures/{id}", get(pages::measure))
+        .route("/measures/{id}", get(calendar::measure_or_calendar))
         .route("/status", get(pages::status))
         .route("/compare", get(compare::page))
         .route("/statistics", get(statistics::page))
         .route("/export.csv", get(export::csv))
         .route("/export.json", get(export::json))
         .route("/feed.atom", get(feed::atom))
+        .route("/calendar.ics", get(calendar::search))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))

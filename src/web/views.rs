@@ -186,6 +186,7 @@ pub fn search_page(
                         " " a.export-csv href=(href(&with("/export.csv"), lang)) download { (lang.pick("Prenesi CSV", "Download CSV")) }
                         " " a.export-json href=(href(&with("/export.json"), lang)) { "JSON" }
                         " " a.feed href=(feed) type="application/atom+xml" { (lang.pick("Novice (Atom)", "Feed (Atom)")) }
+                        " " a.calendar href=(href(&with("/calendar.ics"), lang)) type="text/calendar" { (lang.pick("Koledar rokov", "Calendar of deadlines")) }
                     }
                     ol.hits {
                         @for hit in &results.hits {
@@ -391,7 +392,12 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
             }
             p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
             h1 lang=[untranslated.then_some("sl")] { (entry.title_in(lang)) }
-            p.meta { (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) } }
+            p.meta {
+                (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) }
+                @if entry.open_from.is_some() || entry.open_until.is_some() {
+                    " " a.calendar href=(href(&format!("/measures/{}.ics", entry.id), lang)) type="text/calendar" { (lang.pick("V koledar", "Add to calendar")) }
+                }
+            }
             @if let (Status::Unconfirmed, Some(year)) = (status, entry.last_confirmed) {
                 p.unconfirmed role="note" {
                     (lang.pick("Ta stalni ukrep je bil nazadnje potrjen leta ", "This standing measure was last confirmed in "))
