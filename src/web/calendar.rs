@@ -1,7 +1,8 @@
 //! Calendars (RFC 5545): `GET /measures/{id}.ics`, the opening and closing of one call as
 //! all-day events, the closing with a reminder a week before; and `GET /calendar.ics?<search>`,
 //! the same for every dated measure of a search, to subscribe to in a calendar program. The
-//! text is written by hand: a few properties, escaped and folded as the RFC says.
+//! text is written by hand: a few properties, escaped and folded as the RFC says. Errors are
+//! JSON, as the exports' and the feed's are: calendars are read by programs.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -9,7 +10,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
-use super::error::{AppError, PageError};
+use super::error::{ApiError, AppError};
 use super::{AppState, pages, params};
 use crate::handbook::Entry;
 use crate::search::snapshot::Lookup;
@@ -44,7 +45,7 @@ pub async fn measure_or_calendar(
     }
 }
 
-fn measure(state: &AppState, id: &str, raw: Option<&str>) -> Result<Response, PageError> {
+fn measure(state: &AppState, id: &str, raw: Option<&str>) -> Result<Response, ApiError> {
     let lang = params::lang_of(raw);
     let snapshot = state.snapshots.get();
     match snapshot.lookup(id) {
@@ -80,7 +81,7 @@ fn measure(state: &AppState, id: &str, raw: Option<&str>) -> Result<Response, Pa
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
+) -> Result<Response, ApiError> {
     let body = super::with_all_results(&state, raw, |query, results, snapshot, config| {
         let entries: Vec<&Entry> = results
             .hits

@@ -323,6 +323,17 @@ impl Site {
         }
     }
 
+    /// Fails unless the OpenAPI document of the server documents `status` for the operation.
+    fn assert_documented(&self, method: &str, path: &str, status: u16) {
+        let doc = self.request("GET", "/api/openapi.json", &[], "");
+        let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+        let responses = &doc["paths"][path][method]["responses"];
+        assert!(
+            responses.get(status.to_string()).is_some(),
+            "{method} {path} answered {status}, which /api/openapi.json does not document: {responses}"
+        );
+    }
+
     /// `POST /alerts` from a page of the site.
     fn subscribe(&self, form: &str) -> Reply {
         let origin = self.base();
@@ -448,6 +459,20 @@ fn a_subscriber_confirms_gets_one_digest_of_a_new_measure_and_nothing_after_one_
     );
     assert_eq!(confirmed.status, 200, "{}", confirmed.body);
     assert!(confirmed.body.contains("potrjeno"), "{}", confirmed.body);
+    site.assert_documented("post", "/alerts", reply.status);
+    site.assert_documented("get", "/alerts/confirm", confirmed.status);
+    // A link used twice, or cut short, is a page that says so.
+    let again = site.request(
+        "GET",
+        &format!("/alerts/confirm?token={confirm_token}"),
+        &[],
+        "",
+    );
+    assert_eq!(again.status, 404, "{}", again.body);
+    site.assert_documented("get", "/alerts/confirm", again.status);
+    let short = site.request("GET", "/alerts/confirm?token=abc", &[], "");
+    assert_eq!(short.status, 400);
+    site.assert_documented("get", "/alerts/confirm", short.status);
 
     // What matched at the confirmation is the baseline; a measure saved after it is news.
     site.add_measure(
@@ -498,8 +523,13 @@ fn a_subscriber_confirms_gets_one_digest_of_a_new_measure_and_nothing_after_one_
     let page = site.request("GET", target, &[], "");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("method=\"post\""), "{}", page.body);
+    site.assert_documented("get", "/alerts/unsubscribe", page.status);
+    let not_one_click = site.request("POST", target, &[], "unsubscribe=yes");
+    assert_eq!(not_one_click.status, 400);
     let gone = site.request("POST", target, &[], "List-Unsubscribe=One-Click");
     assert_eq!(gone.status, 200, "{}", gone.body);
+    site.assert_documented("post", "/alerts/unsubscribe", gone.status);
+    assert_eq!(site.request("GET", target, &[], "").status, 404);
 
     site.add_measure("kranj-najemnine-2101", "Najemnine v Kranju 2101");
     site.send_now(&sink);
@@ -524,6 +554,7 @@ fn a_malformed_address_is_a_400_page_and_no_mail() {
     }
     let reply = site.subscribe("email=ana%40example.si&search=&frequency=hourly");
     assert_eq!(reply.status, 400);
+    site.assert_documented("post", "/alerts", reply.status);
     settle();
     assert!(sink.received().is_empty());
 }
@@ -542,6 +573,7 @@ fn a_post_from_another_site_is_refused_with_403() {
     assert_eq!(reply.status, 403, "{}", reply.body);
     let reply = site.request("POST", "/alerts", &[("Sec-Fetch-Site", "cross-site")], form);
     assert_eq!(reply.status, 403, "{}", reply.body);
+    site.assert_documented("post", "/alerts", reply.status);
     settle();
     assert!(sink.received().is_empty());
 }
@@ -580,6 +612,7 @@ fn an_address_gets_at_most_three_confirmation_mails_a_day_and_a_client_ten_subsc
     let reply = site.subscribe("email=eleventh%40example.si&search=&frequency=daily");
     assert_eq!(reply.status, 429, "{}", reply.body);
     assert!(reply.headers.contains_key("retry-after"));
+    site.assert_documented("post", "/alerts", reply.status);
 }
 
 #[test]
@@ -599,6 +632,7 @@ fn without_an_smtp_server_the_forms_say_alerts_are_not_configured_and_search_ser
         "email=ana%40example.si&search=&frequency=daily",
     );
     assert_eq!(reply.status, 503, "{}", reply.body);
+    site.assert_documented("post", "/alerts", reply.status);
     let search = site.request("GET", "/api/search?q=najemnine", &[], "");
     assert_eq!(search.status, 200);
 }
