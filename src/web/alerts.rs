@@ -489,9 +489,7 @@ pub async fn unsubscribe(
     let Some(token) = token_of(raw.as_deref()) else {
         return bad_token(lang);
     };
-    let one_click =
-        form_urlencoded::parse(&body).any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click");
-    if !one_click {
+    if !is_one_click(&body) {
         return bad(
             lang,
             "the body must be List-Unsubscribe=One-Click (RFC 8058)".into(),
@@ -516,6 +514,16 @@ pub async fn unsubscribe(
         Ok(Err(e)) => PageError(e.into()).into_response(),
         Err(e) => PageError(AppError::Internal(format!("unsubscribe task: {e}"))).into_response(),
     }
+}
+
+/// Is this the body RFC 8058 asks for, `List-Unsubscribe=One-Click`? Mail providers send it
+/// as a URL-encoded form or as multipart/form-data, with the field named `List-Unsubscribe`.
+fn is_one_click(body: &[u8]) -> bool {
+    if form_urlencoded::parse(body).any(|(k, v)| k == "List-Unsubscribe" && v == "One-Click") {
+        return true;
+    }
+    let text = String::from_utf8_lossy(body);
+    text.contains("name=\"List-Unsubscribe\"") && text.contains("One-Click")
 }
 
 /// The same page for every well-formed request, known address or not.
@@ -573,6 +581,16 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn one_click_bodies_come_url_encoded_or_as_multipart() {
+        assert!(is_one_click(b"List-Unsubscribe=One-Click"));
+        assert!(is_one_click(
+            b"--b\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b--\r\n"
+        ));
+        assert!(!is_one_click(b""));
+        assert!(!is_one_click(b"List-Unsubscribe=Yes"));
     }
 
     #[test]
