@@ -329,7 +329,7 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
     // a copy per request shows.
     let logged: Option<String> =
         tracing::enabled!(target: "handbook::access", tracing::Level::INFO)
-            .then(|| target.chars().take(200).collect());
+            .then(|| alerts::without_token(target).chars().take(200).collect());
     let api = req.uri().path().starts_with("/api/");
     let res = if target_len > MAX_URI_BYTES {
         let message =
