@@ -38,6 +38,10 @@ pub const LOCK: &str = "alerts.lock";
 /// search's page.
 pub const MAX_LISTED: usize = 50;
 
+/// Days after its call closed that a reminder is forgotten: long enough for an editor to
+/// correct a closing date, after which there is nothing left to remind of.
+pub const KEEP_REMINDER_DAYS: i64 = 30;
+
 /// A digest that could not be sent in this many rounds is given up (and logged).
 pub const MAX_ATTEMPTS: i64 = 5;
 
@@ -237,12 +241,18 @@ fn claim_reminder(
     sub: &Subscription,
     id: &str,
 ) -> Result<Option<Delivery>, AlertsError> {
-    let Lookup::Found(entry) = round.snapshot.lookup(id) else {
+    let Some(entry) = find(round.snapshot, id) else {
+        // The measure left the handbook: nothing will close.
+        store.delete(sub.id)?;
         return Ok(None);
     };
     let (Some(until), Some(days)) = (entry.open_until, sub.remind_days) else {
         return Ok(None);
     };
+    if (round.today - until).num_days() > KEEP_REMINDER_DAYS {
+        store.delete(sub.id)?;
+        return Ok(None);
+    }
     let left = (until - round.today).num_days();
     let marker = until.to_string();
     if entry.closed || !(0..=i64::from(days)).contains(&left) || sub.seen == marker {
@@ -258,6 +268,18 @@ fn claim_reminder(
         &marker,
         round.now,
     )?))
+}
+
+/// The entry of an id, following a rename (a former id is an alias).
+fn find<'s>(snapshot: &'s Snapshot, id: &str) -> Option<&'s Arc<Entry>> {
+    match snapshot.lookup(id) {
+        Lookup::Found(e) => Some(e),
+        Lookup::Moved(current) => match snapshot.lookup(current) {
+            Lookup::Found(e) => Some(e),
+            _ => None,
+        },
+        Lookup::Missing => None,
+    }
 }
 
 fn content_hash(subscription: i64, kind: DeliveryKind, ids: &str) -> String {
@@ -313,10 +335,7 @@ fn compose(
     let entries: Vec<&Arc<Entry>> = delivery
         .ids
         .lines()
-        .filter_map(|id| match round.snapshot.lookup(id) {
-            Lookup::Found(e) => Some(e),
-            _ => None,
-        })
+        .filter_map(|id| find(round.snapshot, id))
         .collect();
     let first = entries.first()?;
     let message_id = format!(

@@ -435,6 +435,13 @@ impl Store {
         Ok(n)
     }
 
+    /// Deletes one subscription with its tokens and records.
+    pub fn delete(&mut self, id: i64) -> Result<(), AlertsError> {
+        self.conn
+            .execute("DELETE FROM subscription WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// Forgets what is no longer needed: subscriptions never confirmed in time, the rate
     /// limit's old log, records of digests sent long ago.
     pub fn expire(&mut self, now: i64) -> Result<(), AlertsError> {

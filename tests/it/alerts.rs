@@ -815,3 +815,53 @@ fn a_measure_that_comes_to_match_because_its_call_opened_is_in_the_next_digest()
     let report = send::run(&lock, &mut store, &outbox, &round(today(), 1_002 + 2 * day)).unwrap();
     assert_eq!((report.sent, report.nothing_new), (0, 1));
 }
+
+#[test]
+fn a_reminder_comes_once_within_its_days_before_the_deadline_and_is_forgotten_a_month_after() {
+    let hb = TempHandbook::fixture();
+    let catalog = hb.catalog();
+    let snapshot = catalog.handle().get();
+    let data = tempfile::tempdir().unwrap();
+    let mut store = Store::open(data.path()).unwrap();
+    let tokens = store
+        .subscribe(
+            &Request {
+                email: "rok@example.si".into(),
+                // Kranj's rent call closes on 30 June 2024.
+                search: "id=kranj-najemnine".into(),
+                frequency: Frequency::Daily,
+                lang: Lang::Sl,
+                remind_days: Some(7),
+            },
+            1_000,
+        )
+        .unwrap();
+    let sub = store.pending(&tokens.confirm, 1_001).unwrap().unwrap();
+    store.confirm(sub.id, "", 1_002).unwrap();
+    let outbox = Recorder::default();
+    let lock = RoundLock::try_take(data.path()).unwrap().unwrap();
+    let mut round_on = |month, day| {
+        let round = Round {
+            snapshot: &snapshot,
+            today: chrono::NaiveDate::from_ymd_opt(2024, month, day).unwrap(),
+            now: 2_000,
+            all_due: true,
+            base_url: "https://prirocnik.example",
+        };
+        send::run(&lock, &mut store, &outbox, &round).unwrap().sent
+    };
+    assert_eq!(round_on(6, 22), 0, "eight days before: not yet");
+    assert_eq!(round_on(6, 23), 1, "seven days before");
+    assert_eq!(round_on(6, 24), 0, "once per closing date");
+    let mails = outbox.0.lock().unwrap().clone();
+    assert!(
+        mails[0].subject.contains("čez 7 dni"),
+        "{}",
+        mails[0].subject
+    );
+    assert_eq!(round_on(8, 15), 0);
+    assert!(
+        store.list().unwrap().is_empty(),
+        "the reminder is kept past its use"
+    );
+}
