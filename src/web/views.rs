@@ -193,7 +193,6 @@ pub fn search_page(
                             (hit_item(hit, snapshot, lang))
                         }
                     }
-                    (super::alert_forms::search_form(query, alerts))
                     @if last_page > 1 && results.page <= last_page {
                         nav.pages aria-label=(lang.pick("Strani", "Pages")) {
                             @if results.page > 1 {
@@ -208,6 +207,8 @@ pub fn search_page(
                 }
             }
         }
+        // Outside the search form: forms do not nest.
+        (super::alert_forms::search_form(query, alerts))
         form #compare.compare-bar action="/compare" method="get" {
             @if lang == Lang::En {
                 input type="hidden" name="lang" value="en";

@@ -865,3 +865,69 @@ fn a_reminder_comes_once_within_its_days_before_the_deadline_and_is_forgotten_a_
         "the reminder is kept past its use"
     );
 }
+
+/// The forms that post to `/alerts` in a page, each checked to stand outside any other form
+/// (forms do not nest: an inner one would be swallowed by the outer).
+fn alert_forms(page: &str) -> Vec<String> {
+    let mut forms = Vec::new();
+    let mut rest = page;
+    let mut depth = 0usize;
+    while let Some(at) = rest.find("<form") {
+        let closes_before = rest[..at].matches("</form>").count();
+        depth = depth.saturating_sub(closes_before);
+        let end = rest[at..].find("</form>").map_or(rest.len(), |e| at + e);
+        let form = &rest[at..end];
+        if form.contains("action=\"/alerts\"") {
+            assert_eq!(depth, 0, "an alert form inside another form: {form}");
+            forms.push(form.to_string());
+        }
+        depth += 1;
+        rest = &rest[at + 5..];
+    }
+    forms
+}
+
+#[test]
+fn the_search_and_measure_pages_have_alert_forms_that_keep_the_search() {
+    let sink = Sink::start();
+    let site = Site::start_with(Some(&sink), &[], |hb| {
+        hb.write(
+            "measures/kranj/kranj-open-call.toml",
+            &fixture_entry("title = \"Odprt razpis\"\nsummary = \"Do konca stoletja.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"vavcer\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-06-01\nopen_until = 2099-12-31\n"),
+        );
+    });
+    let search = site.request("GET", "/?q=najemnine&municipality=kranj&lang=en", &[], "");
+    let forms = alert_forms(&search.body);
+    assert_eq!(forms.len(), 1, "{}", search.body);
+    assert!(
+        forms[0]
+            .contains("name=\"search\" value=\"q=najemnine&amp;municipality=kranj&amp;lang=en\""),
+        "{}",
+        forms[0]
+    );
+    assert!(forms[0].contains("name=\"frequency\""));
+    // Kranj's rent call closed in 2024: no reminder, but news of measures like it.
+    let closed = alert_forms(
+        &site
+            .request("GET", "/measures/kranj-najemnine", &[], "")
+            .body,
+    );
+    assert_eq!(closed.len(), 1);
+    assert!(
+        closed[0].contains("municipality=kranj&amp;type=subvencija-najemnine"),
+        "{}",
+        closed[0]
+    );
+    let open = alert_forms(
+        &site
+            .request("GET", "/measures/kranj-open-call", &[], "")
+            .body,
+    );
+    assert_eq!(open.len(), 2);
+    assert!(open[0].contains("name=\"remind_days\""), "{}", open[0]);
+    assert!(
+        open[0].contains("value=\"id=kranj-open-call\""),
+        "{}",
+        open[0]
+    );
+}
