@@ -483,6 +483,37 @@ mod tests {
     }
 
     #[test]
+    fn an_smtp_server_that_cannot_be_reached_over_tls_is_a_transient_failure() {
+        // A port nothing listens on: the mail is owed, not lost, and TLS set up without a panic.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        for url in [
+            format!("smtps://127.0.0.1:{port}"),
+            format!("smtp://127.0.0.1:{port}?tls=required"),
+        ] {
+            let config = MailConfig::resolve(Some(&url), Some("a@example.si"), None)
+                .unwrap()
+                .unwrap();
+            let mail = confirmation(
+                Lang::Sl,
+                "b@example.si",
+                "x",
+                "https://h.si/c",
+                "https://h.si/u",
+                "<x@h.si>".into(),
+            );
+            let sent = Smtp::new(&config).unwrap().send(&mail);
+            assert!(
+                matches!(sent, Err(SendError::Transient(_))),
+                "{url}: {sent:?}"
+            );
+        }
+    }
+
+    #[test]
     fn every_mail_carries_both_unsubscribe_headers() {
         let mail = confirmation(
             Lang::En,
