@@ -409,6 +409,16 @@ fn alerts_command(data: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// A child process killed and reaped when the test ends, however it ends.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 struct Reply {
     status: u16,
     headers: BTreeMap<String, String>,
@@ -682,7 +692,7 @@ fn a_round_killed_while_the_smtp_server_holds_a_digest_sends_each_digest_once_on
     // The round's second digest is held: the sender waits for the SMTP server's answer.
     let before = sink.state.data_seen.load(Ordering::SeqCst);
     sink.state.hold_at.store(before + 2, Ordering::SeqCst);
-    let mut child = site.send_command(&sink, true).spawn().unwrap();
+    let mut child = Killed(site.send_command(&sink, true).spawn().unwrap());
     let deadline = Instant::now() + MAIL_WAIT;
     while !sink.state.holding.load(Ordering::SeqCst) {
         assert!(
@@ -691,8 +701,8 @@ fn a_round_killed_while_the_smtp_server_holds_a_digest_sends_each_digest_once_on
         );
         std::thread::sleep(Duration::from_millis(10));
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
     sink.state.hold_at.store(0, Ordering::SeqCst);
     sink.state.holding.store(false, Ordering::SeqCst);
     let digests = |p: &str| sink.to(p).len() - 1;
