@@ -211,6 +211,11 @@ fn claim_digest(
     round: &Round<'_>,
     sub: &Subscription,
 ) -> Result<Option<Delivery>, AlertsError> {
+    // A search that no longer parses is left as it is, rather than measured as matching
+    // nothing: when it parses again, its digest must not list the whole handbook as new.
+    if query_of(&sub.search).is_none() {
+        return Ok(None);
+    }
     let now_matching = matching(round.snapshot, &sub.search, false, round.today)?;
     let seen: HashSet<&str> = sub.seen.lines().collect();
     let new: Vec<&str> = now_matching

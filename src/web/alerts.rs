@@ -188,9 +188,10 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
             ),
         );
         // Sent apart from the answer, which is then the same, and as quick, whether or not a
-        // mail goes and whatever the SMTP server does.
+        // mail goes and whatever the SMTP server does; on Tokio's pool of blocking threads,
+        // which is bounded, unlike threads of our own.
         if let Some(outbox) = outbox {
-            std::thread::spawn(move || {
+            tokio::runtime::Handle::current().spawn_blocking(move || {
                 if let Err(e) = outbox.send(&mail) {
                     tracing::warn!(error = %e, "a confirmation mail was not sent");
                 }
