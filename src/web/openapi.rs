@@ -643,7 +643,7 @@ fn page(description: &str) -> Value {
 /// The calendars and the e-mail alerts (issue 23). The alert routes answer pages: they are
 /// posted to by the forms of the search and measure pages and opened from mails.
 fn calendar_and_alert_paths() -> serde_json::Map<String, Value> {
-    use super::alerts::{CLIENT_LIMIT, MAX_REMIND_DAYS};
+    use super::alerts::{ADDRESS_LIMIT, CLIENT_LIMIT, MAX_REMIND_DAYS};
     use super::calendar::{ALARM_DAYS, MAX_CALENDAR_ENTRIES};
     let calendar = |description: String| json!({"description": description, "content": {"text/calendar": {"schema": {"type": "string"}}}});
     let token = json!([{
@@ -694,7 +694,7 @@ fn calendar_and_alert_paths() -> serde_json::Map<String, Value> {
             "post": {
                 "operationId": "subscribe",
                 "summary": "Ask for e-mail alerts of a search, or a reminder before a measure closes (double opt-in).",
-                "description": format!("Answers the same page whether or not the address is known, and sends a confirmation mail with a link to /alerts/confirm; nothing else is sent before it is opened, and an unconfirmed request is deleted after two days. A post whose Origin (or Referer) is not this site is refused. An address gets at most 3 confirmation mails a day; a client may ask {CLIENT_LIMIT} times an hour."),
+                "description": format!("Answers the same page whether or not the address is known, and sends a confirmation mail with a link to /alerts/confirm; nothing else is sent before it is opened, and an unconfirmed request is deleted after two days. A post whose Origin (or Referer) is not this site is refused. An address gets at most {ADDRESS_LIMIT} confirmation mails a day; a client may ask {CLIENT_LIMIT} times an hour."),
                 "requestBody": {
                     "required": true,
                     "content": {"application/x-www-form-urlencoded": {"schema": {
