@@ -30,6 +30,63 @@ pub enum Command {
     Search(SearchArgs),
     /// Show the search terms the analysers make of a text
     Analyze(AnalyzeArgs),
+    /// E-mail alerts: list or delete subscriptions, send what is due
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// Every subscription: address, search, frequency, language, consent time, state
+    List(DataArg),
+    /// Delete every subscription of an address, with all that is kept about it
+    Delete(AlertsDeleteArgs),
+    /// Send the digests and reminders that are due (for cron); safe while the server runs
+    Send(AlertsSendArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DataArg {
+    /// The data folder, with the alerts database; created on first use
+    #[arg(long = "data", value_name = "DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+}
+
+/// Where alert mails go. Credentials come from the environment only
+/// (`HANDBOOK_SMTP_USERNAME`, `HANDBOOK_SMTP_PASSWORD`): a flag would show in `ps`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct MailArgs {
+    /// The SMTP server: smtp://HOST:PORT (add ?tls=required for STARTTLS) or smtps://HOST:PORT;
+    /// without it, e-mail alerts are off
+    #[arg(long, value_name = "URL", env = "HANDBOOK_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The address alert mails come from, e.g. "Priročnik <alerts@example.si>"
+    #[arg(long, value_name = "ADDR", env = "HANDBOOK_MAIL_FROM")]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AlertsDeleteArgs {
+    /// The address whose subscriptions go (any case)
+    pub email: String,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AlertsSendArgs {
+    #[command(flatten)]
+    pub data: DataArg,
+    #[command(flatten)]
+    pub handbook: HandbookArg,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    /// The public address of the site, for the links in mails
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:3000")]
+    pub base_url: String,
+    /// Every confirmed subscription is due, however recent its last digest
+    #[arg(long)]
+    pub now: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -59,6 +116,13 @@ pub struct ServeArgs {
     /// that limits long-lived connections)
     #[arg(long)]
     pub no_live_reload: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+    #[command(flatten)]
+    pub mail: MailArgs,
+    /// How often the server sends the alerts that are due, in seconds
+    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    pub alerts_every: u64,
 }
 
 impl Default for ServeArgs {
@@ -72,6 +136,15 @@ impl Default for ServeArgs {
             base_url: None,
             no_watch: false,
             no_live_reload: false,
+            data: DataArg {
+                data_dir: PathBuf::from("data"),
+            },
+            // As clap would for `handbook serve`: the environment still configures mail.
+            mail: MailArgs {
+                smtp_url: std::env::var("HANDBOOK_SMTP_URL").ok(),
+                mail_from: std::env::var("HANDBOOK_MAIL_FROM").ok(),
+            },
+            alerts_every: 600,
         }
     }
 }

@@ -10,6 +10,7 @@
 // the default 128.
 #![recursion_limit = "256"]
 
+pub mod alerts;
 pub mod cli;
 pub mod cmd;
 #[doc(hidden)]

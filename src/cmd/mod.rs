@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches and returns the exit code.
 
+mod alerts;
 mod analyze;
 mod check;
 mod new;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex(args) => reindex::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Analyze(args) => analyze::run(&args),
+        Command::Alerts(command) => alerts::run(&command),
     }
 }

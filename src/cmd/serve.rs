@@ -5,6 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
+use std::time::Duration;
+
+use crate::alerts::AlertsConfig;
 use crate::cli::ServeArgs;
 use crate::index::Opened;
 use crate::live::catalog::{Catalog, SnapshotHandle};
@@ -115,6 +118,11 @@ fn start_up(
 
 /// Serves the web on `args.addr` until SIGTERM or Ctrl-C.
 fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Result<()> {
+    // Resolved before the listener opens, so a mistake in the mail settings stops the start.
+    let mail = super::alerts::mail_config(&args.mail)?;
+    if mail.is_none() {
+        tracing::info!("e-mail alerts are off: no --smtp-url");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -134,14 +142,30 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
+        let base_url = base_url.trim_end_matches('/').to_string();
+        let alerts = AlertsConfig {
+            data: args.data.data_dir.clone(),
+            mail,
+            base_url: base_url.clone(),
+        };
         let state = AppState::new(
-            handle,
+            handle.clone(),
             WebConfig {
-                base_url: base_url.trim_end_matches('/').to_string(),
+                base_url,
                 today: None,
                 live_reload: !args.no_watch && !args.no_live_reload,
+                alerts: alerts.enabled(),
             },
-        );
+        )
+        .with_alerts(alerts.clone())?;
+        if alerts.enabled() {
+            crate::alerts::send::spawn_schedule(
+                alerts,
+                handle,
+                Duration::from_secs(args.alerts_every.max(1)),
+                crate::today,
+            );
+        }
         let stop = web::shutdown_signal();
         println!("Serving the handbook at http://{local}/");
         web::serve(listener, state, stop)

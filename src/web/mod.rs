@@ -1,8 +1,11 @@
 //! The HTTP server: routes, shared state, middleware and graceful shutdown. `router` is apart
 //! from `serve` so tests drive it with `oneshot` and no network.
 
+mod alert_forms;
+pub mod alerts;
 mod api;
 mod cache;
+mod calendar;
 pub mod citation;
 mod compare;
 mod error;
@@ -26,7 +29,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::NaiveDate;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -49,6 +52,9 @@ pub struct WebConfig {
     pub today: Option<NaiveDate>,
     /// Pages reload themselves when the handbook changes (`/events`).
     pub live_reload: bool,
+    /// The alert forms are offered: an SMTP server is configured (`--smtp-url`). Without one
+    /// they say the service is not available.
+    pub alerts: bool,
 }
 
 #[derive(Clone)]
@@ -67,6 +73,8 @@ pub struct AppState {
     /// that it never takes them all: ordinary searches keep their latency while it runs.
     heavy: Arc<Semaphore>,
     limits: Limits,
+    /// E-mail alerts (`/alerts`); `None` when the server has no data folder for them.
+    alerts: Option<Arc<alerts::AlertsWeb>>,
 }
 
 /// How much heavy work runs at once and how long a request waits for a turn. The defaults
@@ -106,7 +114,17 @@ impl AppState {
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
             heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
             limits,
+            alerts: None,
         }
+    }
+
+    /// The state with e-mail alerts on the data folder and SMTP server of `config`.
+    pub fn with_alerts(
+        mut self,
+        config: crate::alerts::AlertsConfig,
+    ) -> Result<Self, crate::alerts::AlertsError> {
+        self.alerts = Some(Arc::new(alerts::AlertsWeb::new(config)?));
+        Ok(self)
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -248,7 +266,7 @@ pub fn router(state: AppState) -> Router {
     let streams = Router::new().route("/events", get(live::events));
     Router::new()
         .route("/", get(pages::search))
-        .route("/measures/{id}", get(pages::measure))
+        .route("/measures/{id}", get(calendar::measure_or_calendar))
         .route("/status", get(pages::status))
         .route("/compare", get(compare::page))
         .route("/fits", get(fits::page))
@@ -256,11 +274,15 @@ pub fn router(state: AppState) -> Router {
         .route("/export.csv", get(export::csv))
         .route("/export.json", get(export::json))
         .route("/feed.atom", get(feed::atom))
+        .route("/calendar.ics", get(calendar::search))
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(pages::healthz))
+        .route("/alerts", post(alerts::subscribe))
+        .route("/alerts/confirm", get(alerts::confirm))
+        .route("/alerts/unsubscribe", get(alerts::unsubscribe_page).post(alerts::unsubscribe))
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
         .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
         .route("/api/{*rest}", get(api::not_found))
@@ -309,7 +331,7 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
     // a copy per request shows.
     let logged: Option<String> =
         tracing::enabled!(target: "handbook::access", tracing::Level::INFO)
-            .then(|| target.chars().take(200).collect());
+            .then(|| alerts::without_token(target).chars().take(200).collect());
     let api = req.uri().path().starts_with("/api/");
     let res = if target_len > MAX_URI_BYTES {
         let message =
@@ -427,8 +449,8 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((stream, _)) => stream,
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
                     Err(e) => {
                         // Out of file descriptors, most likely: wait for some to close rather
                         // than spin.
@@ -438,7 +460,14 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = TowerToHyperService::new(app.clone());
+                // The client's address, for the per-client limit of the alert form.
+                let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+                    app.clone(),
+                    move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                        req
+                    },
+                ));
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     // A client that goes away or sends garbage ends its own connection only.

@@ -18,8 +18,13 @@ use crate::search::request::{
     MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_BYTES, MAX_QUERY_WORDS, MAX_TYPO_WORDS,
 };
 
-static DOCUMENT: LazyLock<Bytes> =
-    LazyLock::new(|| Bytes::from(serde_json::to_vec(&spec()).unwrap_or_default()));
+static DOCUMENT: LazyLock<Bytes> = LazyLock::new(|| {
+    let mut document = spec();
+    if let Some(paths) = document["paths"].as_object_mut() {
+        paths.extend(calendar_and_alert_paths());
+    }
+    Bytes::from(serde_json::to_vec(&document).unwrap_or_default())
+});
 
 pub async fn document() -> impl IntoResponse {
     (
@@ -551,7 +556,8 @@ fn spec() -> Value {
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Search the handbook's measures (subsidies, vouchers, co-financing \
                 for businesses in town centres), read one measure in full, and take the data \
-                away as CSV, JSON or an Atom feed. Every route is a GET. Errors under /api/ \
+                away as CSV, JSON, an Atom feed or an iCalendar; subscribe to e-mail alerts of a \
+                search. Every route is a GET but the alert forms' (/alerts). Errors under /api/ \
                 and of the exports are JSON: {\"error\": \"...\", \"status\": 400}. \
                 A request target longer than 32 KiB gets a 414, a request slower than 10 s a 408. \
                 Exports and searches of many words share a small pool of turns apart from \
@@ -692,4 +698,142 @@ fn spec() -> Value {
         },
         "components": {"schemas": components()},
     })
+}
+
+/// A page for people (HTML), as the calendar's and the alerts' errors are.
+fn page(description: &str) -> Value {
+    json!({"description": description, "content": {"text/html": {"schema": {"type": "string"}}}})
+}
+
+/// The calendars and the e-mail alerts (issue 23). The alert routes answer pages: they are
+/// posted to by the forms of the search and measure pages and opened from mails.
+fn calendar_and_alert_paths() -> serde_json::Map<String, Value> {
+    use super::alerts::{ADDRESS_LIMIT, CLIENT_LIMIT, MAX_REMIND_DAYS};
+    use super::calendar::{ALARM_DAYS, MAX_CALENDAR_ENTRIES};
+    let calendar = |description: String| json!({"description": description, "content": {"text/calendar": {"schema": {"type": "string"}}}});
+    let token = json!([{
+        "name": "token",
+        "in": "query",
+        "required": true,
+        "description": "The token of the link in the mail: 64 hexadecimal digits.",
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    }]);
+    let unavailable =
+        page("No SMTP server is configured (`--smtp-url`): alerts are not available.");
+    let paths = json!({
+        "/calendar.ics": {
+            "get": {
+                "operationId": "calendar",
+                "summary": "Every dated measure of the search as an iCalendar (RFC 5545), to subscribe to.",
+                "description": format!("For each measure with dates, an all-day event on the day its call opens and one on the day it closes, with an alarm {ALARM_DAYS} days before; at most {MAX_CALENDAR_ENTRIES} measures, in the search's order."),
+                "parameters": search_parameters(),
+                "responses": {
+                    "200": calendar("The calendar.".into()),
+                    "400": error("A bad parameter."),
+                    "503": busy(),
+                },
+            },
+        },
+        "/measures/{id}.ics": {
+            "get": {
+                "operationId": "measureCalendar",
+                "summary": "One measure's call as an iCalendar: its opening and its closing, with an alarm before it closes.",
+                "parameters": [{
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": "The measure's id, or a former one.",
+                    "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                }],
+                "responses": {
+                    "200": calendar(format!("The calendar; an alarm {ALARM_DAYS} days before the closing.")),
+                    "301": {
+                        "description": "A former id: the measure's calendar is now under another.",
+                        "headers": {"Location": {"description": "/measures/{current id}.ics", "required": true, "schema": {"type": "string"}}},
+                    },
+                    "404": error("No measure has this id."),
+                },
+            },
+        },
+        "/alerts": {
+            "post": {
+                "operationId": "subscribe",
+                "summary": "Ask for e-mail alerts of a search, or a reminder before a measure closes (double opt-in).",
+                "description": format!("Answers the same page whether or not the address is known, and sends a confirmation mail with a link to /alerts/confirm; nothing else is sent before it is opened, and an unconfirmed request is deleted after two days. A post whose Origin (or Referer) is not this site is refused. An address gets at most {ADDRESS_LIMIT} confirmation mails a day; a client may ask {CLIENT_LIMIT} times an hour."),
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/x-www-form-urlencoded": {"schema": {
+                        "type": "object",
+                        "required": ["email", "search"],
+                        "properties": {
+                            "email": {"type": "string", "format": "email", "maxLength": 254},
+                            "search": {"type": "string", "maxLength": 2048, "description": "The search's query string, as on `/` (`q=najemnine&municipality=kranj`; `lang=en` for mails in English); empty for the whole handbook; `id=<id>` with `remind_days` for a reminder."},
+                            "frequency": {"type": "string", "enum": ["daily", "weekly"], "description": "How often a digest comes; required but for a reminder."},
+                            "remind_days": {"type": "integer", "minimum": 1, "maximum": MAX_REMIND_DAYS, "description": "With `search=id=<id>`: a reminder this many days before the measure closes."},
+                        },
+                    }}},
+                },
+                "responses": {
+                    "200": page("Check your inbox."),
+                    "400": page("A malformed address, frequency, search or reminder."),
+                    "403": page("Posted from another site."),
+                    "429": {
+                        "description": "Too many requests from this client in the last hour.",
+                        "headers": {"Retry-After": {"description": "Seconds to wait.", "required": true, "schema": {"type": "integer"}}},
+                        "content": {"text/html": {"schema": {"type": "string"}}},
+                    },
+                    "503": unavailable.clone(),
+                },
+            },
+        },
+        "/alerts/confirm": {
+            "get": {
+                "operationId": "confirmAlerts",
+                "summary": "The link of the confirmation mail: confirms the subscription and says so.",
+                "parameters": token.clone(),
+                "responses": {
+                    "200": page("Confirmed."),
+                    "400": page("No token, or not one."),
+                    "404": page("The link is unknown or expired (after two days)."),
+                    "503": unavailable.clone(),
+                },
+            },
+        },
+        "/alerts/unsubscribe": {
+            "get": {
+                "operationId": "unsubscribePage",
+                "summary": "The link of every mail's List-Unsubscribe header: a page with a button that posts to it.",
+                "parameters": token.clone(),
+                "responses": {
+                    "200": page("What the subscription is, and the button."),
+                    "400": page("No token, or not one."),
+                    "404": page("No subscription has this link (cancelled already?)."),
+                    "503": unavailable.clone(),
+                },
+            },
+            "post": {
+                "operationId": "unsubscribe",
+                "summary": "One-click unsubscribe (RFC 8058): deletes the subscription.",
+                "description": "What a mail program posts on the person's click, with no page between; the token is the authority, so no origin is checked. Answers 200 also when the subscription is gone already.",
+                "parameters": token,
+                "requestBody": {
+                    "required": true,
+                    "content": {"application/x-www-form-urlencoded": {"schema": {
+                        "type": "object",
+                        "required": ["List-Unsubscribe"],
+                        "properties": {"List-Unsubscribe": {"type": "string", "enum": ["One-Click"]}},
+                    }}},
+                },
+                "responses": {
+                    "200": page("Unsubscribed."),
+                    "400": page("No token, or a body that is not `List-Unsubscribe=One-Click`."),
+                    "503": unavailable,
+                },
+            },
+        },
+    });
+    match paths {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
 }

@@ -20,7 +20,7 @@ pub async fn search(
         super::cache::Kind::Html,
         raw,
         |query, results, snapshot, config| {
-            views::search_page(query, results, snapshot, config.live_reload)
+            views::search_page(query, results, snapshot, config.live_reload, config.alerts)
                 .into_string()
                 .into_bytes()
         },
@@ -72,6 +72,7 @@ pub async fn measure(
                 series: &series,
                 lang,
                 live: state.config.live_reload,
+                alerts: state.config.alerts,
             })
             .into_response())
         }

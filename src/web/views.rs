@@ -127,6 +127,7 @@ pub fn search_page(
     results: &Results,
     snapshot: &Snapshot,
     live: bool,
+    alerts: bool,
 ) -> Markup {
     let lang = query.lang;
     let title = match (query.text.is_empty(), lang) {
@@ -201,6 +202,7 @@ pub fn search_page(
                         " " a.export-csv href=(href(&with("/export.csv"), lang)) download { (lang.pick("Prenesi CSV", "Download CSV")) }
                         " " a.export-json href=(href(&with("/export.json"), lang)) { "JSON" }
                         " " a.feed href=(feed) type="application/atom+xml" { (lang.pick("Novice (Atom)", "Feed (Atom)")) }
+                        " " a.calendar href=(href(&with("/calendar.ics"), lang)) type="text/calendar" { (lang.pick("Koledar rokov", "Calendar of deadlines")) }
                     }
                     ol.hits {
                         @for hit in &results.hits {
@@ -221,6 +223,8 @@ pub fn search_page(
                 }
             }
         }
+        // Outside the search form: forms do not nest.
+        (super::alert_forms::search_form(query, alerts))
         form #compare.compare-bar action="/compare" method="get" {
             @if lang == Lang::En {
                 input type="hidden" name="lang" value="en";
@@ -447,6 +451,8 @@ pub struct MeasureView<'a> {
     pub series: &'a [Arc<Entry>],
     pub lang: Lang,
     pub live: bool,
+    /// The alert forms are offered (an SMTP server is configured).
+    pub alerts: bool,
 }
 
 pub fn measure_page(v: &MeasureView<'_>) -> Markup {
@@ -489,7 +495,12 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
             }
             p.breadcrumb { a href=(href("/", lang)) { (lang.pick("← Vsi ukrepi", "← All measures")) } }
             h1 lang=[untranslated.then_some("sl")] { (entry.title_in(lang)) }
-            p.meta { (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) } }
+            p.meta {
+                (status_badge(entry, status, lang)) " " span.deadline { (deadline(entry, lang)) }
+                @if entry.open_from.is_some() || entry.open_until.is_some() {
+                    " " a.calendar href=(href(&format!("/measures/{}.ics", entry.id), lang)) type="text/calendar" { (lang.pick("V koledar", "Add to calendar")) }
+                }
+            }
             @if let (Status::Unconfirmed, Some(year)) = (status, entry.last_confirmed) {
                 p.unconfirmed role="note" {
                     (lang.pick("Ta stalni ukrep je bil nazadnje potrjen leta ", "This standing measure was last confirmed in "))
@@ -537,6 +548,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     }
                 }
             }
+            (super::alert_forms::measure_forms(entry, lang, v.alerts, matches!(status, Status::Open | Status::Upcoming)))
             section.related aria-labelledby="related-h" {
                 h2 #related-h { (lang.pick("Sorodni ukrepi", "Related measures")) }
                 @if v.related.is_empty() {

@@ -4,7 +4,9 @@
 
 mod common;
 
+mod alerts;
 mod bad_input;
+mod calendars;
 mod check_command;
 mod check_snapshot;
 mod churn;

@@ -308,6 +308,10 @@
     var freshFacets = doc.querySelector("aside.facets");
     var facets = document.querySelector("aside.facets");
     if (freshFacets && facets) facets.innerHTML = freshFacets.innerHTML;
+    // The alert form, outside the redrawn parts, subscribes to the search on screen.
+    var freshAlert = doc.querySelector('form.alerts input[name="search"]');
+    var alertSearch = document.querySelector('form.alerts input[name="search"]');
+    if (freshAlert && alertSearch) alertSearch.value = freshAlert.value;
     if (doc.title) document.title = doc.title;
     // The fold stays as the person left it (it may be inside the redrawn facets).
     details = fold();

@@ -257,6 +257,7 @@ impl App {
                 base_url: "https://prirocnik.example".into(),
                 today: Some(today()),
                 live_reload: true,
+                alerts: false,
             },
             limits,
         );

@@ -1,0 +1,136 @@
+//! `handbook alerts list|delete|send`: the operator's view of the subscriptions, forgetting an
+//! address on request, and a round of sending for cron (safe beside a running server: rounds
+//! take turns on the data folder's lock).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::alerts::mail::{MailConfig, Smtp};
+use crate::alerts::send::{self, Round, RoundLock};
+use crate::alerts::store::Store;
+use crate::cli::{AlertsCommand, AlertsSendArgs, MailArgs};
+use crate::live::catalog::Catalog;
+
+/// How long `alerts send` waits for the server's round to end before it gives up.
+const WAIT_FOR_ROUND: Duration = Duration::from_secs(120);
+
+pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        AlertsCommand::List(data) => {
+            let store = Store::open(&data.data_dir)?;
+            let subscriptions = store.list()?;
+            for s in &subscriptions {
+                let when = |t: Option<i64>| {
+                    t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                        .map_or("-".to_string(), |d| {
+                            d.format("%Y-%m-%d %H:%M UTC").to_string()
+                        })
+                };
+                let what = match s.remind_days {
+                    Some(days) => format!("reminder {days} days before"),
+                    None => s.frequency.key().to_string(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\tconfirmed {}\tlast checked {}",
+                    s.email,
+                    if s.search.is_empty() {
+                        "(whole handbook)"
+                    } else {
+                        &s.search
+                    },
+                    what,
+                    s.lang.key(),
+                    when(s.confirmed_at),
+                    when(s.checked_at),
+                );
+            }
+            let deliveries = store
+                .delivery_counts()?
+                .iter()
+                .map(|(state, n)| format!("{n} {state}"))
+                .collect::<Vec<_>>();
+            println!(
+                "{} subscriptions ({} confirmed); digests: {}",
+                subscriptions.len(),
+                subscriptions
+                    .iter()
+                    .filter(|s| s.confirmed_at.is_some())
+                    .count(),
+                if deliveries.is_empty() {
+                    "none".into()
+                } else {
+                    deliveries.join(", ")
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        AlertsCommand::Delete(args) => {
+            let n = Store::open(&args.data.data_dir)?.delete_address(&args.email)?;
+            println!("deleted {n} subscriptions of {}", args.email);
+            Ok(if n == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        AlertsCommand::Send(args) => send_due(args),
+    }
+}
+
+/// The SMTP settings of the flags and the environment; credentials only from the environment.
+pub fn mail_config(args: &MailArgs) -> anyhow::Result<Option<MailConfig>> {
+    let credentials = match (
+        std::env::var("HANDBOOK_SMTP_USERNAME"),
+        std::env::var("HANDBOOK_SMTP_PASSWORD"),
+    ) {
+        (Ok(user), Ok(password)) => Some((user, password)),
+        _ => None,
+    };
+    Ok(MailConfig::resolve(
+        args.smtp_url.as_deref(),
+        args.mail_from.as_deref(),
+        credentials,
+    )?)
+}
+
+fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
+    let mail = mail_config(&args.mail)?.context(
+        "no SMTP server: pass --smtp-url smtp://HOST:PORT and --mail-from ADDR (or set HANDBOOK_SMTP_URL and HANDBOOK_MAIL_FROM)",
+    )?;
+    let outbox = Smtp::new(&mail)?;
+    let today = crate::today();
+    let (catalog, _) = Catalog::open(&args.handbook.dir, None, today).with_context(|| {
+        format!(
+            "cannot read the handbook in {}",
+            args.handbook.dir.display()
+        )
+    })?;
+    let snapshot = catalog.handle().get();
+    let lock = RoundLock::take(&args.data.data_dir, WAIT_FOR_ROUND)?;
+    let mut store = Store::open(&args.data.data_dir)?;
+    let report = send::run(
+        &lock,
+        &mut store,
+        &outbox,
+        &Round {
+            snapshot: &snapshot,
+            today,
+            now: crate::alerts::now(),
+            all_due: args.now,
+            base_url: args.base_url.trim_end_matches('/'),
+        },
+    )?;
+    println!(
+        "sent {} (of them {} left over from an interrupted round), nothing new for {}, failed {}",
+        report.sent, report.resent, report.nothing_new, report.failed
+    );
+    Ok(match report.stopped {
+        Some(why) => {
+            eprintln!("stopped early, the rest is sent by the next round: {why}");
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    })
+}
