@@ -15,6 +15,7 @@ pub mod cmd;
 #[doc(hidden)]
 pub mod corpus;
 pub mod handbook;
+pub mod history;
 pub mod index;
 pub mod live;
 pub mod lru;

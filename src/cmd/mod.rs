@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod log;
 mod new;
 mod reindex;
 mod search;
@@ -23,5 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex(args) => reindex::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Analyze(args) => analyze::run(&args),
+        Command::Log(args) => log::run(&args),
     }
 }

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::Context;
 
 use crate::cli::ServeArgs;
+use crate::history::HistoryHandle;
 use crate::index::Opened;
 use crate::live::catalog::{Catalog, SnapshotHandle};
 use crate::live::watch::Watching;
@@ -113,6 +114,10 @@ fn start_up(
     })
 }
 
+/// How often the history thread looks at HEAD for new commits: reading a ref is a file read,
+/// and a commit should show within seconds.
+const HISTORY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Serves the web on `args.addr` until SIGTERM or Ctrl-C.
 fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -134,6 +139,14 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{local}"));
+        // History is read in the background: the server answers at once, and history pages
+        // say it is being read until it is.
+        let vocabulary = handle.clone();
+        let history = HistoryHandle::start(
+            &args.handbook.dir,
+            move || vocabulary.get().vocabulary.clone(),
+            HISTORY_POLL,
+        );
         let state = AppState::new(
             handle,
             WebConfig {
@@ -141,7 +154,8 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
                 today: None,
                 live_reload: !args.no_watch && !args.no_live_reload,
             },
-        );
+        )
+        .with_history(history);
         let stop = web::shutdown_signal();
         println!("Serving the handbook at http://{local}/");
         web::serve(listener, state, stop)

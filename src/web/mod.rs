@@ -9,6 +9,7 @@ mod error;
 mod export;
 mod feed;
 pub mod format;
+pub mod history;
 mod live;
 mod openapi;
 mod pages;
@@ -66,6 +67,8 @@ pub struct AppState {
     /// that it never takes them all: ordinary searches keep their latency while it runs.
     heavy: Arc<Semaphore>,
     limits: Limits,
+    /// The handbook's history from git (`history`); off unless `with_history` gives one.
+    pub history: crate::history::HistoryHandle,
 }
 
 /// How much heavy work runs at once and how long a request waits for a turn. The defaults
@@ -105,7 +108,14 @@ impl AppState {
             streams: Arc::new(Semaphore::new(MAX_STREAMS)),
             heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
             limits,
+            history: crate::history::HistoryHandle::off("history is not read by this server"),
         }
+    }
+
+    /// The same state, serving this history.
+    pub fn with_history(mut self, history: crate::history::HistoryHandle) -> Self {
+        self.history = history;
+        self
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -248,6 +258,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::search))
         .route("/measures/{id}", get(pages::measure))
+        .route("/measures/{id}/history", get(history::page))
+        .route("/changes", get(history::changes))
+        .route("/changes.atom", get(history::changes_atom))
         .route("/status", get(pages::status))
         .route("/compare", get(compare::page))
         .route("/statistics", get(statistics::page))
@@ -257,6 +270,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))
+        .route("/api/measures/{id}/history", get(history::api))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(pages::healthz))
         .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
