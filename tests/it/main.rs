@@ -16,6 +16,7 @@ mod escaping;
 mod exports_and_feeds;
 mod faults;
 mod heavy_work;
+mod history;
 mod hostile_handbook;
 mod index_recovery;
 mod languages_and_citations;
