@@ -186,6 +186,7 @@ struct Item {
 /// the new side of one commit and the old side of the next change).
 struct Reader<'a> {
     repo: &'a Repo,
+    git: gix::Repository,
     vocabulary: &'a Vocabulary,
     parsed: HashMap<ObjectId, Option<Arc<Entry>>>,
 }
@@ -196,9 +197,7 @@ impl Reader<'_> {
         if let Some(e) = self.parsed.get(&blob) {
             return e.clone();
         }
-        let e = self
-            .repo
-            .blob(blob)
+        let e = walk::blob(&self.git, blob)
             .ok()
             .and_then(|bytes| read_version(path, &bytes, self.vocabulary))
             .map(Arc::new);
@@ -207,7 +206,7 @@ impl Reader<'_> {
     }
 
     fn prepare(&mut self, commit: CommitInfo) -> Result<Prepared, WalkError> {
-        let files = self.repo.changes(&commit)?;
+        let files = self.repo.changes(&self.git, &commit)?;
         let mut items = Vec::new();
         // A deletion and an addition in one commit are a move or a rename when the contents
         // are the same, the id is the same, or the new file lists the old id among its aliases.
@@ -377,9 +376,11 @@ fn update(
     seen: &HashSet<ObjectId>,
     head: ObjectId,
 ) -> Result<Vec<Prepared>, WalkError> {
-    let (commits, _) = repo.new_commits(head, seen)?;
+    let git = repo.walker();
+    let (commits, _) = repo.new_commits(&git, head, seen)?;
     let mut reader = Reader {
         repo,
+        git,
         vocabulary,
         parsed: HashMap::new(),
     };
@@ -697,10 +698,12 @@ fn step(
         }
     };
     if let Some(seen) = seen {
-        let (commits, reached) = repo.new_commits(head, &seen)?;
-        if known.is_some_and(|k| reached.contains(&k) || commits.iter().any(|c| c.id == k)) {
+        let git = repo.walker();
+        let (commits, reached) = repo.new_commits(&git, head, &seen)?;
+        if known.is_some_and(|k| reached.contains(&k)) {
             let mut reader = Reader {
                 repo,
+                git,
                 vocabulary: &vocabulary,
                 parsed: HashMap::new(),
             };

@@ -92,9 +92,11 @@ pub fn discover(root: &Path) -> Result<Repo, String> {
 }
 
 impl Repo {
-    fn local(&self) -> gix::Repository {
+    /// A handle for one walk over many commits, kept for the whole walk: trees of the
+    /// measures folder are read again and again (once as a commit's, once as its child's
+    /// parent's), and a cache of decoded objects saves decompressing them twice.
+    pub fn walker(&self) -> gix::Repository {
         let mut repo = self.repo.to_thread_local();
-        // Trees of the measures folder are read again and again, once per commit and parent.
         repo.object_cache_size_if_unset(16 * 1024 * 1024);
         repo
     }
@@ -116,10 +118,10 @@ impl Repo {
     /// again whole.
     pub fn new_commits(
         &self,
+        repo: &gix::Repository,
         head: ObjectId,
         seen: &HashSet<ObjectId>,
     ) -> Result<(Vec<CommitInfo>, HashSet<ObjectId>), WalkError> {
-        let repo = self.local();
         let mut infos: HashMap<ObjectId, CommitInfo> = HashMap::new();
         let mut out = Vec::new();
         // Depth-first, children pushed back after their parents: a post-order, so every commit
@@ -141,7 +143,7 @@ impl Repo {
             if !done.insert(id) {
                 continue;
             }
-            let info = self.commit(&repo, id)?;
+            let info = self.commit(repo, id)?;
             stack.push((id, true));
             for parent in info.parents.iter().rev() {
                 if !done.contains(parent) {
@@ -202,12 +204,15 @@ impl Repo {
     /// The entry files a commit changed against its first parent (a root commit against
     /// nothing: it adds every file). Merge commits change nothing of their own here: the
     /// commits they bring in are read one by one.
-    pub fn changes(&self, commit: &CommitInfo) -> Result<Vec<FileChange>, WalkError> {
-        let repo = self.local();
+    pub fn changes(
+        &self,
+        repo: &gix::Repository,
+        commit: &CommitInfo,
+    ) -> Result<Vec<FileChange>, WalkError> {
         if commit.parents.len() > 1 {
             return Ok(Vec::new());
         }
-        let new = self.measures_tree(&repo, commit.tree)?;
+        let new = self.measures_tree(repo, commit.tree)?;
         let old = match commit.parents.first() {
             Some(parent) => {
                 let tree = repo
@@ -215,20 +220,20 @@ impl Repo {
                     .map_err(git)?
                     .tree_id()
                     .map_err(git)?;
-                self.measures_tree(&repo, tree.detach())?
+                self.measures_tree(repo, tree.detach())?
             }
             None => None,
         };
         let mut out = Vec::new();
         if old != new {
-            diff_trees(&repo, old, new, "", &mut out)?;
+            diff_trees(repo, old, new, "", &mut out)?;
         }
         Ok(out)
     }
 
     /// The entry file at `path` (relative to `measures`) in a commit: its blob's id.
     pub fn file_at(&self, commit: ObjectId, path: &str) -> Result<Option<ObjectId>, WalkError> {
-        let repo = self.local();
+        let repo = self.repo.to_thread_local();
         let tree = repo
             .find_commit(commit)
             .map_err(git)?
@@ -259,14 +264,18 @@ impl Repo {
 
     /// The bytes of a blob.
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, WalkError> {
-        let repo = self.repo.to_thread_local();
-        Ok(repo.find_blob(id).map_err(git)?.take_data())
+        blob(&self.repo.to_thread_local(), id)
     }
 
     /// The working copy of an entry file (relative to `measures`), `None` if it is not there.
     pub fn working_file(&self, path: &str) -> Option<Vec<u8>> {
         std::fs::read(self.root.join(MEASURES_DIR).join(path)).ok()
     }
+}
+
+/// The bytes of a blob.
+pub fn blob(repo: &gix::Repository, id: ObjectId) -> Result<Vec<u8>, WalkError> {
+    Ok(repo.find_blob(id).map_err(git)?.take_data())
 }
 
 /// A tree's files and folders by name (symlinks and submodules are no entries).

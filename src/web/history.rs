@@ -26,6 +26,10 @@ use crate::history::{Event, State as HistoryState, Version, VersionError, diff};
 use crate::search::{Lookup, SearchQuery, Snapshot};
 use crate::text::lang::Lang;
 
+/// The header of `/api/measures/{id}/history` that says whether the handbook has a history:
+/// `available`, `reading` (at start, for a few seconds), or `unavailable; ` and why.
+pub const HISTORY_HEADER: header::HeaderName = header::HeaderName::from_static("x-history");
+
 /// Most changes `/changes` lists, and `/changes.atom` carries.
 pub const MAX_CHANGES: usize = 100;
 
@@ -313,18 +317,17 @@ pub async fn api(
         }
     };
     let (availability, rows) = rows_of(&state, &id, &snapshot.vocabulary, lang);
-    match availability {
-        Availability::Off(why) => {
-            return Err(AppError::NotFound(format!("history is not available: {why}")).into());
-        }
-        Availability::Reading => {
-            return Err(AppError::Busy {
-                message: "history is still being read; try again in a few seconds".into(),
-                retry_after: 1,
-            }
-            .into());
-        }
-        Availability::Ready => {}
+    // Not an error when there is no history (yet): the list is empty and a header says why,
+    // for a program that wants to tell "no versions" from "no git" or "ask again soon".
+    let said = match availability {
+        Availability::Off(why) => format!("unavailable; {why}"),
+        Availability::Reading => "reading".into(),
+        Availability::Ready => "available".into(),
+    };
+    let said = header::HeaderValue::from_str(&said)
+        .unwrap_or(header::HeaderValue::from_static("unavailable"));
+    if said != "available" {
+        return Ok(([(HISTORY_HEADER, said)], Json(Value::Array(Vec::new()))).into_response());
     }
     let base = &state.config.base_url;
     let mut out: Vec<Value> = Vec::with_capacity(rows.len() + 1);
@@ -342,7 +345,14 @@ pub async fn api(
         }));
     }
     out.extend(rows.iter().map(|r| row_json(r, base, lang)));
-    Ok(Json(Value::Array(out)).into_response())
+    Ok((
+        [(
+            HISTORY_HEADER,
+            header::HeaderValue::from_static("available"),
+        )],
+        Json(Value::Array(out)),
+    )
+        .into_response())
 }
 
 /// A version as JSON: `commit`, `date`, `message`, `author`, `changes: [{field, before,

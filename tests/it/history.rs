@@ -138,12 +138,18 @@ impl Repo {
     /// 50 ms), once history has been read.
     async fn app(&self) -> App {
         let app = app_over(&self.handbook());
-        eventually("history has been read", || async {
-            app.get(&format!("/api/measures/{ID}/history")).await.status == StatusCode::OK
-        })
-        .await;
+        ready(&app, ID).await;
         app
     }
+}
+
+/// Waits until history has been read: until then its JSON says `X-History: reading`.
+async fn ready(app: &App, id: &str) {
+    eventually("history has been read", || async {
+        let a = app.get(&format!("/api/measures/{id}/history")).await;
+        a.headers.get("x-history").is_some_and(|h| h == "available")
+    })
+    .await;
 }
 
 fn app_over(handbook: &Path) -> App {
@@ -418,13 +424,7 @@ async fn a_renamed_entry_keeps_its_history_under_the_new_id() {
     );
     repo.commit("Nov naslov ukrepa", 4);
     let app = app_over(&repo.handbook());
-    eventually("history has been read", || async {
-        app.get("/api/measures/kranj-najemnine-jedro/history")
-            .await
-            .status
-            == StatusCode::OK
-    })
-    .await;
+    ready(&app, "kranj-najemnine-jedro").await;
     let v = app
         .json("/api/measures/kranj-najemnine-jedro/history")
         .await;
@@ -466,13 +466,15 @@ async fn without_git_everything_works_and_history_says_it_is_not_available() {
     );
     let v = app.json(&format!("/api/measures/{ID}")).await;
     assert!(v["version"].is_null());
+    // Not an error: no versions, and a header says why.
     let api = app.get(&format!("/api/measures/{ID}/history")).await;
-    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.json(), serde_json::json!([]));
     assert!(
-        api.json()["error"]
-            .as_str()
+        api.headers["x-history"]
+            .to_str()
             .unwrap()
-            .contains("not available")
+            .starts_with("unavailable; the handbook folder is not in a git repository")
     );
     assert_eq!(app.get("/changes").await.status, StatusCode::OK);
     let version = app.get(&format!("/measures/{ID}?version=0123456789")).await;
