@@ -37,6 +37,12 @@ fn ms(d: Duration) -> f64 {
 }
 
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, Duration) {
+    let (status, _, body, took) = get_with_history(app, uri).await;
+    (status, body, took)
+}
+
+/// Also the `X-History` header: `available` once history has been read.
+async fn get_with_history(app: &axum::Router, uri: &str) -> (StatusCode, String, String, Duration) {
     let started = Instant::now();
     let res = app
         .clone()
@@ -44,9 +50,16 @@ async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String, Duration) {
         .await
         .unwrap();
     let status = res.status();
+    let said = res
+        .headers()
+        .get("x-history")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
     let body = res.into_body().collect().await.unwrap().to_bytes();
     (
         status,
+        said,
         String::from_utf8_lossy(&body).into_owned(),
         started.elapsed(),
     )
@@ -158,8 +171,8 @@ async fn main() -> anyhow::Result<()> {
         ms(took)
     );
     loop {
-        let (status, _, _) = get(&app, &format!("/api/measures/{id}/history")).await;
-        if status == StatusCode::OK {
+        let (_, said, _, _) = get_with_history(&app, &format!("/api/measures/{id}/history")).await;
+        if said == "available" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;

@@ -143,7 +143,12 @@ impl Repo {
             if !done.insert(id) {
                 continue;
             }
-            let info = self.commit(repo, id)?;
+            let info = match self.commit(repo, id) {
+                Ok(info) => info,
+                // A parent a shallow clone does not have: its child is where history begins.
+                Err(_) if id != head && !repo.has_object(id) => continue,
+                Err(e) => return Err(e),
+            };
             stack.push((id, true));
             for parent in info.parents.iter().rev() {
                 if !done.contains(parent) {
@@ -214,7 +219,9 @@ impl Repo {
         }
         let new = self.measures_tree(repo, commit.tree)?;
         let old = match commit.parents.first() {
-            Some(parent) => {
+            // A parent a shallow clone does not have counts as no parent: the commit is where
+            // history begins, and publishes what it has.
+            Some(parent) if repo.has_object(*parent) => {
                 let tree = repo
                     .find_commit(*parent)
                     .map_err(git)?
@@ -222,7 +229,7 @@ impl Repo {
                     .map_err(git)?;
                 self.measures_tree(repo, tree.detach())?
             }
-            None => None,
+            _ => None,
         };
         let mut out = Vec::new();
         if old != new {

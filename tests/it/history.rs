@@ -508,3 +508,34 @@ fn handbook_log_prints_an_entrys_history_in_words() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(1));
 }
+
+#[tokio::test]
+async fn a_shallow_clone_has_history_from_its_first_commit() {
+    let (repo, [_, second, third]) = Repo::with_three_versions();
+    let clone = tempfile::tempdir().unwrap();
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "2"])
+        .arg(format!("file://{}", repo.root().display()))
+        .arg(clone.path().join("copy"))
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let app = app_over(&clone.path().join("copy/handbook"));
+    ready(&app, ID).await;
+    let v = app.json(&format!("/api/measures/{ID}/history")).await;
+    let commits: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["commit"].as_str().unwrap())
+        .collect();
+    assert_eq!(commits, [&third, &second]);
+    // The clone's first commit publishes what it has.
+    assert_eq!(v[1]["event"], "created");
+}
