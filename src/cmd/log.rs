@@ -53,7 +53,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         println!();
         println!(
             "{}  {}  {}",
-            crate::web::history::when(&v.commit.time, lang),
+            crate::web::format::date_time_in(&v.commit.time, lang),
             &v.commit.id.to_string()[..10],
             v.commit.author
         );

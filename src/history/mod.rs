@@ -16,7 +16,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock, RwLock, Weak};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use gix::ObjectId;
 use serde::Serialize;
 
@@ -63,6 +63,41 @@ pub struct Version {
     pub event: Event,
     pub changes: Vec<Change>,
 }
+
+/// Which version a measure page shows, for its banner and its citation.
+#[derive(Debug, Clone, Default)]
+pub struct VersionNote {
+    /// The commit of the version shown (for the current page, of the entry's last change);
+    /// `None` without history.
+    pub commit: Option<String>,
+    pub date: Option<DateTime<FixedOffset>>,
+    /// The page shows a past version, not the current one.
+    pub past: bool,
+    /// The entry's file has edits not yet committed: the page shows them, and no commit
+    /// holds that version yet.
+    pub uncommitted: bool,
+}
+
+impl VersionNote {
+    /// The commit abbreviated as permalinks write it.
+    pub fn short(&self) -> Option<&str> {
+        self.commit
+            .as_deref()
+            .map(|c| &c[..c.len().min(SHORT_COMMIT)])
+    }
+
+    /// The permalink of the version, when the page shows a committed one.
+    pub fn permalink(&self, base: &str, id: &str) -> Option<String> {
+        match (self.short(), self.uncommitted) {
+            (Some(short), false) => Some(format!("{base}/measures/{id}?version={short}")),
+            _ => None,
+        }
+    }
+}
+
+/// Abbreviated commit ids in links: 10 hex digits stay unique in far larger histories than a
+/// handbook's.
+pub const SHORT_COMMIT: usize = 10;
 
 /// Every version of every entry, read from the commits so far.
 #[derive(Debug, Default)]

@@ -17,12 +17,15 @@ use maud::{Markup, html};
 use serde_json::{Value, json};
 
 use super::error::{ApiError, AppError, PageError};
+use super::format::date_time_in;
 use super::views::{self, Frame, href};
 use super::{AppState, params};
 use crate::handbook::entry::Entry;
 use crate::handbook::folder::MEASURES_DIR;
 use crate::handbook::vocabulary::Vocabulary;
-use crate::history::{Event, State as HistoryState, Version, VersionError, diff};
+use crate::history::{
+    Event, SHORT_COMMIT, State as HistoryState, Version, VersionError, VersionNote, diff,
+};
 use crate::search::{Lookup, SearchQuery, Snapshot};
 use crate::text::lang::Lang;
 
@@ -32,39 +35,6 @@ pub const HISTORY_HEADER: header::HeaderName = header::HeaderName::from_static("
 
 /// Most changes `/changes` lists, and `/changes.atom` carries.
 pub const MAX_CHANGES: usize = 100;
-
-/// Which version a measure page shows, for its banner and its citation.
-#[derive(Debug, Clone, Default)]
-pub struct VersionNote {
-    /// The commit of the version shown (for the current page, of the entry's last change);
-    /// `None` without history.
-    pub commit: Option<String>,
-    pub date: Option<DateTime<FixedOffset>>,
-    /// The page shows a past version, not the current one.
-    pub past: bool,
-    /// The entry's file has edits not yet committed: the page shows them, and no commit
-    /// holds that version yet.
-    pub uncommitted: bool,
-}
-
-impl VersionNote {
-    /// The commit abbreviated as permalinks write it.
-    pub fn short(&self) -> Option<&str> {
-        self.commit.as_deref().map(|c| &c[..c.len().min(SHORT)])
-    }
-
-    /// The permalink of the version, when the page shows a committed one.
-    pub fn permalink(&self, base: &str, id: &str) -> Option<String> {
-        match (self.short(), self.uncommitted) {
-            (Some(short), false) => Some(format!("{base}/measures/{id}?version={short}")),
-            _ => None,
-        }
-    }
-}
-
-/// Abbreviated commit ids in links: 10 hex digits stay unique in far larger histories than a
-/// handbook's.
-const SHORT: usize = 10;
 
 /// The `version` asked for in a query string, if any.
 pub fn version_param(raw: Option<&str>) -> Option<String> {
@@ -110,7 +80,7 @@ impl Row {
     }
 
     fn short(&self) -> &str {
-        &self.commit[..SHORT.min(self.commit.len())]
+        &self.commit[..SHORT_COMMIT.min(self.commit.len())]
     }
 }
 
@@ -562,14 +532,6 @@ pub async fn changes_atom(
         .into_response())
 }
 
-/// "3. 4. 2026 ob 14:05" or "3 April 2026, 14:05".
-pub fn when(d: &DateTime<FixedOffset>, lang: Lang) -> String {
-    match lang {
-        Lang::Sl => d.format("%-d. %-m. %Y ob %H:%M").to_string(),
-        Lang::En => d.format("%-d %B %Y, %H:%M").to_string(),
-    }
-}
-
 /// What a commit did, in words.
 pub fn event_words(event: &Event, lang: Lang) -> String {
     match event {
@@ -630,7 +592,7 @@ fn version_item(r: &Row, lang: Lang, with_title: bool) -> Markup {
     html! {
         li.version {
             p.version-head {
-                time datetime=(r.date.to_rfc3339()) { (when(&r.date, lang)) }
+                time datetime=(r.date.to_rfc3339()) { (date_time_in(&r.date, lang)) }
                 " · " (event_words(&r.event, lang))
                 @if with_title { " · " a href=(href(&format!("/measures/{}/history", r.id), lang)) { (r.title) } }
                 @if !r.author.is_empty() { " · " span.editor { (r.author) } }

@@ -347,7 +347,7 @@ pub struct MeasureView<'a> {
     pub live: bool,
     /// The version shown (a past one for `?version=`), from the handbook's history; `None`
     /// without history.
-    pub version: Option<&'a super::history::VersionNote>,
+    pub version: Option<&'a crate::history::VersionNote>,
 }
 
 pub fn measure_page(v: &MeasureView<'_>) -> Markup {
@@ -399,7 +399,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     p {
                         strong { (lang.pick("Prejšnja različica. ", "A past version. ")) }
                         (lang.pick("Ukrep, kot je bil v različici priročnika z dne ", "The measure as it was in the version of the handbook of "))
-                        @if let Some(date) = note.date { (super::history::when(&date, lang)) }
+                        @if let Some(date) = note.date { (super::format::date_time_in(&date, lang)) }
                         " (" code { (note.short().unwrap_or_default()) } ")."
                     }
                     p {
