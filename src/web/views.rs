@@ -89,6 +89,7 @@ pub fn layout(frame: &Frame<'_>, main: Markup) -> Markup {
                     p {
                         (lang.pick("Skupni program upravljanja mestnih središč. Vir resnice so datoteke priročnika; ", "The joint town centre management programme. The handbook's files are the source of truth; "))
                         a href=(href("/statistics", lang)) { (lang.pick("statistika", "statistics")) } ", "
+                        a href=(href("/changes", lang)) { (lang.pick("zadnje spremembe", "latest changes")) } ", "
                         a href=(href("/status", lang)) { (lang.pick("stanje priročnika", "state of the handbook")) } ", "
                         a href="/export.csv" { (lang.pick("odprti podatki (CSV", "open data (CSV")) } ", "
                         a href="/export.json" { "JSON" } ", "
