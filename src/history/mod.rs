@@ -767,3 +767,54 @@ fn step(
     *write() = State::Ready(index);
     Ok(Some(head))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_of(ids: &[&str]) -> Index {
+        let mut index = Index::default();
+        for hex in ids {
+            let id = ObjectId::from_hex(hex.as_bytes()).unwrap();
+            index.commits.insert(
+                hex.to_string(),
+                Arc::new(CommitInfo {
+                    id,
+                    parents: Vec::new(),
+                    tree: id,
+                    time: DateTime::default(),
+                    author: String::new(),
+                    message: String::new(),
+                }),
+            );
+        }
+        index
+    }
+
+    const A: &str = "1234567aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "1234567bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+    #[test]
+    fn a_commit_is_found_by_seven_or_more_of_its_hex_digits_in_either_case() {
+        let index = index_of(&[A, B]);
+        for abbreviation in ["1234567a", "1234567AAAA", A] {
+            match index.find_commit(abbreviation) {
+                Found::Commit(c) => assert_eq!(c.id.to_string(), A),
+                other => panic!("{abbreviation}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_ambiguous_or_foreign_abbreviation_finds_nothing() {
+        let index = index_of(&[A, B]);
+        assert!(matches!(index.find_commit("1234567"), Found::Ambiguous));
+        assert!(matches!(index.find_commit("123456"), Found::Unknown));
+        assert!(matches!(index.find_commit("1234567c"), Found::Unknown));
+        assert!(matches!(index.find_commit("1234567g"), Found::Unknown));
+        assert!(matches!(
+            index.find_commit(&format!("{A}0")),
+            Found::Unknown
+        ));
+    }
+}

@@ -539,3 +539,49 @@ async fn a_shallow_clone_has_history_from_its_first_commit() {
     // The clone's first commit publishes what it has.
     assert_eq!(v[1]["event"], "created");
 }
+
+#[tokio::test]
+async fn the_history_speaks_english_when_asked() {
+    let (repo, _) = Repo::with_three_versions();
+    let app = repo.app().await;
+    let page = app.get(&format!("/measures/{ID}/history?lang=en")).await;
+    assert!(
+        page.body
+            .contains("deadline: 15 July 2024 → 31 August 2024"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("budget: €77,777 → €88,888"));
+    assert!(page.body.contains("First published"));
+    let v = app
+        .json(&format!("/api/measures/{ID}/history?lang=en"))
+        .await;
+    assert_eq!(v[0]["changes"][0]["label"], "deadline");
+}
+
+#[tokio::test]
+async fn markup_in_a_commit_message_or_author_stays_text() {
+    let (repo, _) = Repo::with_three_versions();
+    repo.edit(FILE, |s| {
+        s.replace("open_until = 2024-08-31", "open_until = 2024-09-30")
+    });
+    repo.commit("<script>alert(1)</script> & \u{1}konec", 4);
+    let app = repo.app().await;
+    let page = app.get(&format!("/measures/{ID}/history")).await;
+    assert!(!page.body.contains("<script>alert"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp;")
+    );
+    let feed = app.get("/changes.atom").await;
+    let doc = roxmltree::Document::parse(&feed.body).expect("well-formed XML");
+    let summary = doc
+        .descendants()
+        .find(|n| n.has_tag_name("summary"))
+        .and_then(|n| n.text())
+        .unwrap();
+    assert!(
+        summary.contains("<script>alert(1)</script> & konec"),
+        "{summary}"
+    );
+}
