@@ -33,6 +33,8 @@ pub enum Command {
     /// E-mail alerts: list or delete subscriptions, send what is due
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Show an entry's history from git: its versions and what changed in each
+    Log(LogArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,6 +223,17 @@ pub struct SearchArgs {
     /// How many hits to show
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LogArgs {
+    /// The entry's id (a former id finds the entry it became)
+    pub id: String,
+    #[command(flatten)]
+    pub handbook: HandbookArg,
+    /// Show the changes in English
+    #[arg(long)]
+    pub english: bool,
 }
 
 #[derive(Debug, Clone, Args)]

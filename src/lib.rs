@@ -16,6 +16,7 @@ pub mod cmd;
 #[doc(hidden)]
 pub mod corpus;
 pub mod handbook;
+pub mod history;
 pub mod index;
 pub mod live;
 pub mod lru;

@@ -3,6 +3,7 @@
 mod alerts;
 mod analyze;
 mod check;
+mod log;
 mod new;
 mod reindex;
 mod search;
@@ -25,5 +26,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(&args),
         Command::Analyze(args) => analyze::run(&args),
         Command::Alerts(command) => alerts::run(&command),
+        Command::Log(args) => log::run(&args),
     }
 }

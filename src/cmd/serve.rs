@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::alerts::AlertsConfig;
 use crate::cli::ServeArgs;
+use crate::history::HistoryHandle;
 use crate::index::Opened;
 use crate::live::catalog::{Catalog, SnapshotHandle};
 use crate::live::watch::Watching;
@@ -116,6 +117,10 @@ fn start_up(
     })
 }
 
+/// How often the history thread looks at HEAD for new commits: reading a ref is a file read,
+/// and a commit should show within seconds.
+const HISTORY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Serves the web on `args.addr` until SIGTERM or Ctrl-C.
 fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Result<()> {
     // Resolved before the listener opens, so a mistake in the mail settings stops the start.
@@ -148,6 +153,14 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
             mail,
             base_url: base_url.clone(),
         };
+        // History is read in the background: the server answers at once, and history pages
+        // say it is being read until it is.
+        let vocabulary = handle.clone();
+        let history = HistoryHandle::start(
+            &args.handbook.dir,
+            move || vocabulary.get().vocabulary.clone(),
+            HISTORY_POLL,
+        );
         let state = AppState::new(
             handle.clone(),
             WebConfig {
@@ -157,7 +170,8 @@ fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Resu
                 alerts: alerts.enabled(),
             },
         )
-        .with_alerts(alerts.clone())?;
+        .with_alerts(alerts.clone())?
+        .with_history(history);
         if alerts.enabled() {
             crate::alerts::send::spawn_schedule(
                 alerts,

@@ -162,15 +162,40 @@ pub async fn measure(
     let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
-        Lookup::Found(entry) => Ok(Json(entry_json(
-            entry,
-            &snapshot,
-            &state.config.base_url,
-            entry.status(state.today()),
-            state.today(),
-            Lang::Sl,
-        ))
-        .into_response()),
+        Lookup::Found(entry) => {
+            let mut v = entry_json(
+                entry,
+                &snapshot,
+                &state.config.base_url,
+                entry.status(state.today()),
+                state.today(),
+                Lang::Sl,
+            );
+            // The version this JSON is: the commit of the entry's last change (null without
+            // history, or while the file has edits not yet committed).
+            let note = super::history::current_note(&state, &snapshot, entry);
+            if let Value::Object(m) = &mut v {
+                let committed = note.commit.filter(|_| !note.uncommitted);
+                m.insert("version".into(), json!(committed));
+                m.insert(
+                    "version_date".into(),
+                    json!(
+                        note.date
+                            .filter(|_| !note.uncommitted)
+                            .map(|d| d.to_rfc3339())
+                    ),
+                );
+                m.insert("uncommitted".into(), json!(note.uncommitted));
+                m.insert(
+                    "history".into(),
+                    json!(format!(
+                        "{}/api/measures/{}/history",
+                        state.config.base_url, entry.id
+                    )),
+                );
+            }
+            Ok(Json(v).into_response())
+        }
         Lookup::Moved(current) => Ok(super::moved_permanently(&format!(
             "/api/measures/{current}"
         ))),

@@ -8,9 +8,23 @@ use crate::handbook::entry::Entry;
 /// The handbook as a publication, in citations.
 const PUBLICATION: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
 
+/// A version of the handbook a citation names: the day of its commit and the commit, so the
+/// citation leads to what the measure said that day even after it changes.
+#[derive(Debug, Clone, Copy)]
+pub struct Cited<'a> {
+    pub date: chrono::NaiveDate,
+    pub commit: &'a str,
+}
+
 /// "Mestna občina Kranj: Subvencije najemnin. Uradni list RS, št. 5/2019. Priročnik …,
 /// https://…/measures/x (zadnje preverjeno 16. 4. 2019)."
 pub fn slovenian(entry: &Entry, permalink: &str) -> String {
+    slovenian_at(entry, permalink, None)
+}
+
+/// The citation of a version: its permalink, and "različica z dne 3. 4. 2026" after the
+/// check date.
+pub fn slovenian_at(entry: &Entry, permalink: &str, version: Option<Cited<'_>>) -> String {
     let mut parts = vec![format!(
         "{}: {}.",
         entry.provider,
@@ -19,8 +33,11 @@ pub fn slovenian(entry: &Entry, permalink: &str) -> String {
     if let Some(g) = &entry.gazette {
         parts.push(format!("{}.", g.trim_end_matches('.')));
     }
+    let version = version
+        .map(|v| format!("; različica z dne {}", super::format::date(v.date)))
+        .unwrap_or_default();
     parts.push(format!(
-        "{PUBLICATION}, {permalink} (zadnje preverjeno {}).",
+        "{PUBLICATION}, {permalink} (zadnje preverjeno {}{version}).",
         super::format::date(entry.updated)
     ));
     parts.join(" ")
@@ -29,6 +46,12 @@ pub fn slovenian(entry: &Entry, permalink: &str) -> String {
 /// A BibTeX `@misc` entry (biblatex reads its `url` and `urldate` too); the key is the entry's
 /// id, which is stable.
 pub fn bibtex(entry: &Entry, permalink: &str) -> String {
+    bibtex_at(entry, permalink, None)
+}
+
+/// The BibTeX entry of a version: biblatex's `version` names its date and commit, and the
+/// note says "različica z dne …".
+pub fn bibtex_at(entry: &Entry, permalink: &str, version: Option<Cited<'_>>) -> String {
     let mut fields: Vec<(&str, String)> = vec![
         // Double braces keep the provider a corporate author, not "Kranj, Mestna občina".
         ("author", format!("{{{}}}", escape(&entry.provider))),
@@ -37,14 +60,20 @@ pub fn bibtex(entry: &Entry, permalink: &str) -> String {
     if let Some(g) = &entry.gazette {
         fields.push(("howpublished", escape(g)));
     }
+    let note_version = version
+        .map(|v| format!(", različica z dne {}", super::format::date(v.date)))
+        .unwrap_or_default();
     fields.push((
         "note",
         format!(
-            "{}, zadnje preverjeno {}",
+            "{}, zadnje preverjeno {}{note_version}",
             escape(PUBLICATION),
             super::format::date(entry.updated)
         ),
     ));
+    if let Some(v) = version {
+        fields.push(("version", format!("{} ({})", v.date, escape(v.commit))));
+    }
     fields.push(("year", entry.updated.format("%Y").to_string()));
     fields.push(("url", url(permalink)));
     fields.push(("urldate", entry.updated.to_string()));
@@ -131,6 +160,28 @@ region = "Gorenjska"
              št. 5/2019. Priročnik ukrepov za podjetništvo v mestnih središčih, \
              https://h.example/measures/kranj-najem (zadnje preverjeno 5. 3. 2024)."
         );
+    }
+
+    #[test]
+    fn a_cited_version_names_its_day_and_its_permalink() {
+        let version = Cited {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 4, 3).unwrap(),
+            commit: "0123456789",
+        };
+        let link = "https://h.example/measures/kranj-najem?version=0123456789";
+        let c = slovenian_at(&entry(), link, Some(version));
+        assert!(
+            c.ends_with(
+                "https://h.example/measures/kranj-najem?version=0123456789 (zadnje preverjeno \
+                 5. 3. 2024; različica z dne 3. 4. 2026)."
+            ),
+            "{c}"
+        );
+        let b = bibtex_at(&entry(), link, Some(version));
+        assert!(b.contains("version = {2026-04-03 (0123456789)}"), "{b}");
+        assert!(b.contains("različica z dne 3. 4. 2026"), "{b}");
+        assert!(b.contains(&format!("url = {{{link}}}")), "{b}");
+        assert_balanced_as_bibtex_counts(&b);
     }
 
     #[test]

@@ -171,11 +171,11 @@ fn timestamp(d: chrono::NaiveDate) -> String {
     format!("{d}T00:00:00Z")
 }
 
-fn push_text(out: &mut String, element: &str, text: &str) {
+pub(super) fn push_text(out: &mut String, element: &str, text: &str) {
     out.push_str(&format!("  <{element}>{}</{element}>\n", escape(text)));
 }
 
-fn push_link(out: &mut String, rel: &str, kind: &str, href: &str) {
+pub(super) fn push_link(out: &mut String, rel: &str, kind: &str, href: &str) {
     out.push_str(&format!(
         "  <link rel=\"{rel}\" type=\"{kind}\" href=\"{}\"/>\n",
         escape(href)
@@ -184,7 +184,7 @@ fn push_link(out: &mut String, rel: &str, kind: &str, href: &str) {
 
 /// Text safe in XML content and attributes. Characters XML 1.0 does not allow at all (most
 /// control characters) are dropped: a feed reader rejects the whole feed for one of them.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

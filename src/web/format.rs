@@ -31,6 +31,14 @@ pub fn date_in(d: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// A moment as a reader of `lang` writes it: "3. 4. 2026 ob 14:05" or "3 April 2026, 14:05".
+pub fn date_time_in(d: &chrono::DateTime<chrono::FixedOffset>, lang: Lang) -> String {
+    match lang {
+        Lang::Sl => d.format("%-d. %-m. %Y ob %H:%M").to_string(),
+        Lang::En => d.format("%-d %B %Y, %H:%M").to_string(),
+    }
+}
+
 /// An amount as a reader of `lang` writes it: "18.300 EUR" or "EUR 18,300".
 pub fn eur_in(amount: i64, lang: Lang) -> String {
     match lang {

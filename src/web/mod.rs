@@ -13,6 +13,7 @@ mod export;
 mod feed;
 mod fits;
 pub mod format;
+pub mod history;
 mod live;
 mod openapi;
 mod pages;
@@ -75,6 +76,8 @@ pub struct AppState {
     limits: Limits,
     /// E-mail alerts (`/alerts`); `None` when the server has no data folder for them.
     alerts: Option<Arc<alerts::AlertsWeb>>,
+    /// The handbook's history from git (`history`); off unless `with_history` gives one.
+    pub history: crate::history::HistoryHandle,
 }
 
 /// How much heavy work runs at once and how long a request waits for a turn. The defaults
@@ -115,6 +118,7 @@ impl AppState {
             heavy: Arc::new(Semaphore::new(limits.heavy.max(1))),
             limits,
             alerts: None,
+            history: crate::history::HistoryHandle::off("history is not read by this server"),
         }
     }
 
@@ -125,6 +129,12 @@ impl AppState {
     ) -> Result<Self, crate::alerts::AlertsError> {
         self.alerts = Some(Arc::new(alerts::AlertsWeb::new(config)?));
         Ok(self)
+    }
+
+    /// The same state, serving this history.
+    pub fn with_history(mut self, history: crate::history::HistoryHandle) -> Self {
+        self.history = history;
+        self
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -267,6 +277,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::search))
         .route("/measures/{id}", get(calendar::measure_or_calendar))
+        .route("/measures/{id}/history", get(history::page))
+        .route("/changes", get(history::changes))
+        .route("/changes.atom", get(history::changes_atom))
         .route("/status", get(pages::status))
         .route("/compare", get(compare::page))
         .route("/fits", get(fits::page))
@@ -278,6 +291,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/search", get(api::search))
         .route("/api/measures/{id}", get(api::measure))
+        .route("/api/measures/{id}/history", get(history::api))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(pages::healthz))
         .route("/alerts", post(alerts::subscribe))

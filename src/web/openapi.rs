@@ -449,6 +449,13 @@ fn components() -> Value {
                 "permalink": {"type": "string", "description": "The measure's page, in full."},
                 "status": schema("Status"),
                 "series_calls": series_calls,
+                "version": {
+                    "type": ["string", "null"],
+                    "description": "The commit of the measure's last change: the version this is (null without git, or while its file has edits not yet committed). `/measures/{id}?version=` shows it.",
+                },
+                "version_date": {"type": ["string", "null"], "format": "date-time"},
+                "uncommitted": {"type": "boolean", "description": "The file has edits not yet committed."},
+                "history": {"type": "string", "description": "The measure's history as JSON."},
                 "labels": {
                     "type": "object",
                     "required": ["region", "municipality", "type", "source", "beneficiary"],
@@ -458,6 +465,43 @@ fn components() -> Value {
                         "type": labels(),
                         "source": labels(),
                         "beneficiary": labels(),
+                    },
+                },
+            },
+        }),
+    );
+    schemas.insert(
+        "Version".into(),
+        json!({
+            "type": "object",
+            "description": "One version of a measure: what one commit did to its file. Edits \
+                not yet committed come first, with `commit` null and `uncommitted` true.",
+            "required": ["commit", "date", "message", "changes"],
+            "properties": {
+                "commit": {"type": ["string", "null"], "description": "The commit's full id."},
+                "uncommitted": {"type": "boolean"},
+                "date": {"type": ["string", "null"], "format": "date-time", "description": "When it was committed."},
+                "author": {"type": "string", "description": "The editor: the commit's author name."},
+                "message": {"type": "string"},
+                "event": {"type": "string", "enum": ["created", "changed", "moved", "renamed", "deleted", "unreadable"]},
+                "from": {"type": ["string", "null"], "description": "The former path (moved) or id (renamed)."},
+                "id": {"type": "string"},
+                "title": {"type": "string"},
+                "path": {"type": "string", "description": "The file, relative to the handbook folder."},
+                "permalink": {"type": ["string", "null"], "description": "The page of the measure as it was in this version."},
+                "texts": strings(),
+                "changes": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "before", "after"],
+                        "properties": {
+                            "field": {"type": "string", "description": "The field's name in the entry file."},
+                            "label": {"type": "string"},
+                            "before": {"description": "The value before, as the measure's JSON writes it; null where not given."},
+                            "after": {"description": "The value after."},
+                            "text": {"type": "string", "description": "The change in words: \"rok prijave: 15. 3. 2026 → 30. 4. 2026\"."},
+                        },
                     },
                 },
             },
@@ -603,6 +647,49 @@ fn spec() -> Value {
                         },
                         "400": error("The address cannot name a measure."),
                         "404": error("No measure has this id."),
+                    },
+                },
+            },
+            "/api/measures/{id}/history": {
+                "get": {
+                    "operationId": "measureHistory",
+                    "summary": "The measure's versions from the handbook's git history, newest first, with what changed in each, field by field.",
+                    "parameters": [{
+                        "name": "id",
+                        "in": "path",
+                        "required": true,
+                        "description": "The measure's id, or a former one.",
+                        "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                    }, {
+                        "name": "lang",
+                        "in": "query",
+                        "description": "The language of `label`, `text` and `texts`.",
+                        "schema": {"type": "string", "enum": ["sl", "en"]},
+                    }],
+                    "responses": {
+                        "200": {
+                            "description": "The versions, newest first; empty when the handbook is not in a git repository or its history is still being read at start (`X-History` says which).",
+                            "headers": {
+                                "X-History": {
+                                    "description": "`available`; `reading` while history is read at start (ask again in a few seconds); or `unavailable; ` and why.",
+                                    "required": true,
+                                    "schema": {"type": "string"},
+                                },
+                            },
+                            "content": {"application/json": {"schema": {"type": "array", "items": schema("Version")}}},
+                        },
+                        "301": {
+                            "description": "A former id: the measure is now under another.",
+                            "headers": {
+                                "Location": {
+                                    "description": "/api/measures/{current id}/history",
+                                    "required": true,
+                                    "schema": {"type": "string"},
+                                },
+                            },
+                        },
+                        "400": error("The address cannot name a measure."),
+                        "404": error("No measure has this id, now or in the history."),
                     },
                 },
             },

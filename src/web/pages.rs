@@ -39,6 +39,9 @@ pub async fn measure(
 ) -> Result<Response, PageError> {
     let lang = params::lang_of(raw.as_deref());
     let Path(id) = id.map_err(AppError::from)?;
+    if let Some(version) = super::history::version_param(raw.as_deref()) {
+        return super::history::measure_version(&state, &id, &version, lang).await;
+    }
     let snapshot = state.snapshots.get();
     match snapshot.lookup(&id) {
         Lookup::Found(entry) => {
@@ -62,6 +65,7 @@ pub async fn measure(
                 Vec::new()
             });
             let series = snapshot.series_of(entry);
+            let version = super::history::current_note(&state, &snapshot, entry);
             Ok(views::measure_page(&views::MeasureView {
                 entry,
                 snapshot: &snapshot,
@@ -73,6 +77,7 @@ pub async fn measure(
                 lang,
                 live: state.config.live_reload,
                 alerts: state.config.alerts,
+                version: Some(&version),
             })
             .into_response())
         }

@@ -90,6 +90,7 @@ pub fn layout(frame: &Frame<'_>, main: Markup) -> Markup {
                     p {
                         (lang.pick("Skupni program upravljanja mestnih središč. Vir resnice so datoteke priročnika; ", "The joint town centre management programme. The handbook's files are the source of truth; "))
                         a href=(href("/statistics", lang)) { (lang.pick("statistika", "statistics")) } ", "
+                        a href=(href("/changes", lang)) { (lang.pick("zadnje spremembe", "latest changes")) } ", "
                         a href=(href("/status", lang)) { (lang.pick("stanje priročnika", "state of the handbook")) } ", "
                         a href="/export.csv" { (lang.pick("odprti podatki (CSV", "open data (CSV")) } ", "
                         a href="/export.json" { "JSON" } ", "
@@ -453,11 +454,27 @@ pub struct MeasureView<'a> {
     pub live: bool,
     /// The alert forms are offered (an SMTP server is configured).
     pub alerts: bool,
+    /// The version shown (a past one for `?version=`), from the handbook's history; `None`
+    /// without history.
+    pub version: Option<&'a crate::history::VersionNote>,
 }
 
 pub fn measure_page(v: &MeasureView<'_>) -> Markup {
     let (entry, snapshot, lang) = (v.entry, v.snapshot, v.lang);
-    let permalink = format!("{}{}", v.base_url, entry.permalink());
+    let current_link = format!("{}{}", v.base_url, entry.permalink());
+    // A citation names the version shown, when a commit holds it, so that it still leads to
+    // what the measure said that day after the measure changes.
+    let versioned = v.version.and_then(|n| n.permalink(v.base_url, &entry.id));
+    let permalink = versioned.clone().unwrap_or_else(|| current_link.clone());
+    let cited = v.version.and_then(|n| {
+        Some(super::citation::Cited {
+            date: n.date?.date_naive(),
+            commit: n.short()?,
+        })
+        .filter(|_| !n.uncommitted)
+    });
+    let past = v.version.is_some_and(|n| n.past);
+    let history_link = href(&format!("/measures/{}/history", entry.id), lang);
     let status = entry.status(v.today);
     let d = |x| date_in(x, lang);
     let facet_link = |facet: Facet, key: &str| href(&format!("/?{}={}", facet.name(), key), lang);
@@ -486,6 +503,27 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
     let untranslated = lang == Lang::En && entry.title_en.is_none();
     let main = html! {
         article.measure {
+            @if let (true, Some(note)) = (past, v.version) {
+                div.version-banner role="note" {
+                    p {
+                        strong { (lang.pick("Prejšnja različica. ", "A past version. ")) }
+                        (lang.pick("Ukrep, kot je bil v različici priročnika z dne ", "The measure as it was in the version of the handbook of "))
+                        @if let Some(date) = note.date { (super::format::date_time_in(&date, lang)) }
+                        " (" code { (note.short().unwrap_or_default()) } ")."
+                    }
+                    p {
+                        a href=(href(&entry.permalink(), lang)) { (lang.pick("Trenutna različica", "Current version")) }
+                        " · "
+                        a href=(history_link) { (lang.pick("Zgodovina sprememb", "History of changes")) }
+                    }
+                }
+            }
+            @if v.version.is_some_and(|n| n.uncommitted) {
+                p.uncommitted-note role="note" {
+                    (lang.pick("Spremembe tega ukrepa še niso shranjene v zgodovini (niso še v gitu). ", "Changes to this measure are not yet committed to the history (git). "))
+                    a href=(history_link) { (lang.pick("Kaj je novega", "What is new")) }
+                }
+            }
             @if !v.problems.is_empty() {
                 div.notice role="status" {
                     p { strong { (lang.pick("Datoteka tega ukrepa ima napake.", "This measure's file has errors.")) } " "
@@ -500,6 +538,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                 @if entry.open_from.is_some() || entry.open_until.is_some() {
                     " " a.calendar href=(href(&format!("/measures/{}.ics", entry.id), lang)) type="text/calendar" { (lang.pick("V koledar", "Add to calendar")) }
                 }
+                " " a.history-link href=(history_link) { (lang.pick("Zgodovina sprememb", "History of changes")) }
             }
             @if let (Status::Unconfirmed, Some(year)) = (status, entry.last_confirmed) {
                 p.unconfirmed role="note" {
@@ -534,7 +573,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
             @if let Some(body) = &entry.body {
                 section.body lang=[(lang == Lang::En).then_some("sl")] { (PreEscaped(crate::text::markdown::to_html(body))) }
             }
-            @if !v.series.is_empty() {
+            @if !v.series.is_empty() && !past {
                 section.series aria-labelledby="series-h" {
                     h2 #series-h { (lang.pick("Drugi razpisi tega ukrepa", "Other calls in this series")) }
                     ul {
@@ -548,8 +587,10 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     }
                 }
             }
-            (super::alert_forms::measure_forms(entry, lang, v.alerts, matches!(status, Status::Open | Status::Upcoming)))
-            section.related aria-labelledby="related-h" {
+            @if !past {
+                (super::alert_forms::measure_forms(entry, lang, v.alerts, matches!(status, Status::Open | Status::Upcoming)))
+            }
+            @if !past { section.related aria-labelledby="related-h" {
                 h2 #related-h { (lang.pick("Sorodni ukrepi", "Related measures")) }
                 @if v.related.is_empty() {
                     p { (lang.pick("V priročniku ni podobnih ukrepov.", "The handbook has no similar measures.")) }
@@ -564,14 +605,17 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     }
                     p { a.compare-similar href=(compare_similar) { (lang.pick("Primerjaj s podobnimi ukrepi", "Compare with similar measures")) } }
                 }
-            }
+            } }
             section.cite aria-labelledby="cite-h" {
                 h2 #cite-h { (lang.pick("Citiranje", "Cite")) }
-                p { (lang.pick("Trajna povezava: ", "Permalink: ")) a href=(permalink) { (permalink) } }
-                blockquote #citation lang="sl" { (super::citation::slovenian(entry, &permalink)) }
+                p { (lang.pick("Trajna povezava: ", "Permalink: ")) a href=(current_link) { (current_link) } }
+                @if let Some(link) = &versioned {
+                    p { (lang.pick("Povezava na to različico: ", "Link to this version: ")) a href=(link) { (link) } }
+                }
+                blockquote #citation lang="sl" { (super::citation::slovenian_at(entry, &permalink, cited)) }
                 button.copy type="button" data-copy-target="citation" hidden { (lang.pick("Kopiraj citat", "Copy citation")) }
                 h3 #bibtex-h { "BibTeX" }
-                pre #bibtex aria-labelledby="bibtex-h" tabindex="0" { (super::citation::bibtex(entry, &permalink)) }
+                pre #bibtex aria-labelledby="bibtex-h" tabindex="0" { (super::citation::bibtex_at(entry, &permalink, cited)) }
                 button.copy type="button" data-copy-target="bibtex" hidden { (lang.pick("Kopiraj BibTeX", "Copy BibTeX")) }
                 " " span #copy-status role="status" {}
             }

@@ -19,6 +19,7 @@ mod exports_and_feeds;
 mod faults;
 mod fits;
 mod heavy_work;
+mod history;
 mod hostile_handbook;
 mod index_recovery;
 mod languages_and_citations;
