@@ -46,15 +46,10 @@ pub(super) enum Extra {
 
 impl Filters {
     /// Values are numbered across facets as `rows` numbers them; statuses by `Status` alone.
-    /// `place_known`: `applies_in`, if given, names a municipality of the vocabulary or of
-    /// the entries; an unknown one matches nothing, as an unknown facet value does.
-    pub(super) fn new(
-        query: &SearchQuery,
-        interner: &Interner,
-        rows: &Rows,
-        today: i32,
-        place_known: bool,
-    ) -> Self {
+    /// `applies_in` is the municipality and the national value (`SearchQuery::wanted`),
+    /// whether or not the vocabulary knows the municipality: an unknown one adds nothing, as
+    /// an unknown value of `municipality` does, so the two spellings always agree.
+    pub(super) fn new(query: &SearchQuery, interner: &Interner, rows: &Rows, today: i32) -> Self {
         let selected = Facet::ALL.map(|f| {
             let keys = query.wanted(f);
             let offset = if f == Facet::Status {
@@ -62,9 +57,6 @@ impl Filters {
             } else {
                 rows.offset(f)
             };
-            if f == Facet::Municipality && !place_known {
-                return Some(Vec::new());
-            }
             (!keys.is_empty()).then(|| {
                 keys.iter()
                     .filter_map(|k| interner.get(f, k))

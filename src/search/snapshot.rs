@@ -284,11 +284,7 @@ impl Snapshot {
         }
         let lift = u32::try_from(all_clauses.len() - clauses.len()).unwrap_or(u32::MAX);
         let today_n = records::day(today);
-        let place_known = query.applies_in.as_ref().is_none_or(|m| {
-            self.vocabulary.municipality.contains_key(m)
-                || self.interner.get(Facet::Municipality, m).is_some()
-        });
-        let filters = Filters::new(query, &self.interner, &self.rows, today_n, place_known);
+        let filters = Filters::new(query, &self.interner, &self.rows, today_n);
         let municipality_id = |key: &str| {
             self.interner
                 .get(Facet::Municipality, key)

@@ -49,6 +49,14 @@ fn measure(state: &AppState, id: &str, raw: Option<&str>) -> Result<Response, Ap
     let lang = params::lang_of(raw);
     let snapshot = state.snapshots.get();
     match snapshot.lookup(id) {
+        // A standing measure has no dates, and a calendar without an event is not one (RFC
+        // 5545 wants a component); its page offers no calendar either.
+        Lookup::Found(entry) if entry.open_from.is_none() && entry.open_until.is_none() => {
+            Err(AppError::NotFound(format!(
+                "the measure `{id}` has no dates to put in a calendar: it is a standing measure"
+            ))
+            .into())
+        }
         Lookup::Found(entry) => {
             let body = calendar(
                 entry.title_in(lang),

@@ -132,8 +132,8 @@ fn search_parameters() -> Vec<Value> {
             "description": "A municipality (key of the vocabulary): its measures and the national \
                 ones (municipality `slovenija`), as one filter; the same as giving both as \
                 `municipality` values (OR-ed with any other `municipality` values). Facet counts \
-                stay disjunctive. One municipality; a key the vocabulary does not have gives an \
-                empty result, a value that cannot be a key (not lowercase letters, digits and \
+                stay disjunctive. One municipality; a key the vocabulary does not have adds \
+                nothing, as with `municipality` (the national measures remain), a value that cannot be a key (not lowercase letters, digits and \
                 hyphens) or a second, different value a 400.",
             "schema": {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 100},
             "example": "kranj",

@@ -189,7 +189,7 @@ pub fn search_page(
                             " " span.unknown-amount {
                                 "(" (results.excluded_unknown_amount) " "
                                 (lang.pick(
-                                    if results.excluded_unknown_amount == 1 { "ukrep brez navedenega zneska ni prikazan" } else { "ukrepov brez navedenega zneska ni prikazanih" },
+                                    unknown_amount_sl(results.excluded_unknown_amount),
                                     if results.excluded_unknown_amount == 1 { "measure without a stated amount is not shown" } else { "measures without a stated amount are not shown" },
                                 ))
                                 ")"
@@ -420,6 +420,16 @@ pub fn count_word(n: usize, lang: Lang) -> &'static str {
         Lang::Sl => measures_word(n),
         Lang::En if n == 1 => "measure",
         Lang::En => "measures",
+    }
+}
+
+/// "N ukrep… brez navedenega zneska ni prikazan…", in the number form of N (1, 2, 3–4, 5+).
+fn unknown_amount_sl(n: usize) -> &'static str {
+    match n % 100 {
+        1 => "ukrep brez navedenega zneska ni prikazan",
+        2 => "ukrepa brez navedenega zneska nista prikazana",
+        3 | 4 => "ukrepi brez navedenega zneska niso prikazani",
+        _ => "ukrepov brez navedenega zneska ni prikazanih",
     }
 }
 
@@ -771,6 +781,19 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_measures_left_out_for_their_amount_are_counted_in_the_right_number_form() {
+        assert_eq!(
+            unknown_amount_sl(2),
+            "ukrepa brez navedenega zneska nista prikazana"
+        );
+        assert_eq!(
+            unknown_amount_sl(103),
+            "ukrepi brez navedenega zneska niso prikazani"
+        );
+        assert!(unknown_amount_sl(7).starts_with("ukrepov"));
+    }
 
     #[test]
     fn counts_use_the_four_slovenian_number_forms() {

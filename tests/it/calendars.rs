@@ -111,6 +111,13 @@ async fn the_pages_link_to_their_calendars_and_a_missing_measure_has_none() {
         app.get("/measures/no-such-measure.ics").await.status,
         StatusCode::NOT_FOUND
     );
+    // A standing measure has no dates: no calendar, and no link to one.
+    let standing = app.get("/measures/maribor-procelja.ics").await;
+    assert_eq!(standing.status, StatusCode::NOT_FOUND);
+    assert!(standing.body.contains("no dates"), "{}", standing.body);
+    let page = app.get("/measures/maribor-procelja").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("maribor-procelja.ics"));
     let moved = app.get("/measures/stari-kranj.ics").await;
     assert_eq!(moved.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(moved.headers["location"], "/measures/kranj-najemnine.ics");

@@ -236,10 +236,27 @@ async fn facet_counts_under_applies_in_stay_disjunctive_and_exact() {
 }
 
 #[tokio::test]
-async fn an_unknown_applies_in_gives_an_empty_result_and_a_malformed_one_a_400() {
+async fn an_unknown_applies_in_is_still_the_municipality_pair_and_a_malformed_one_a_400() {
     let app = handbook().app();
-    let v = app.json("/api/search?applies_in=atlantida").await;
-    assert_eq!(v["total"], 0);
+    for (one, pair) in [
+        (
+            "applies_in=atlantida",
+            "municipality=atlantida&municipality=slovenija",
+        ),
+        (
+            "applies_in=atlantida&municipality=koper",
+            "municipality=koper&municipality=atlantida&municipality=slovenija",
+        ),
+    ] {
+        let a = app.json(&format!("/api/search?{one}&per_page=100")).await;
+        let b = app.json(&format!("/api/search?{pair}&per_page=100")).await;
+        assert_eq!(a["hits"], b["hits"], "{one}");
+        assert_eq!(a["facets"], b["facets"], "{one}");
+        assert!(
+            a["total"].as_u64().unwrap() > 0,
+            "{one}: the national measures"
+        );
+    }
     for bad in [
         "applies_in=Kranj",
         "applies_in=kranj%3Bdrop",
@@ -340,7 +357,7 @@ async fn min_amount_keeps_measures_worth_at_least_that_and_counts_those_of_unkno
     let page = app.get("/?min_amount=1000&applies_in=kranj").await;
     assert!(
         page.body
-            .contains("2 ukrepov brez navedenega zneska ni prikazanih"),
+            .contains("2 ukrepa brez navedenega zneska nista prikazana"),
         "the page says how many were left out"
     );
 }
@@ -694,7 +711,7 @@ async fn purposes_choose_their_types_and_name_themselves_in_the_reason() {
 }
 
 #[tokio::test]
-async fn bad_answers_get_a_400_and_an_unknown_municipality_an_empty_answer() {
+async fn bad_answers_get_a_400_and_an_unknown_municipality_only_the_national_measures() {
     let app = handbook().app();
     for bad in [
         "purpose=flying",
@@ -706,8 +723,22 @@ async fn bad_answers_get_a_400_and_an_unknown_municipality_an_empty_answer() {
         let a = app.get(&format!("/fits?{bad}")).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{bad}");
     }
+    // As with `applies_in`: a municipality the vocabulary does not know adds nothing, and
+    // the national measures apply everywhere.
     let unknown = app.get("/fits?municipality=atlantida").await;
     assert_eq!(unknown.status, StatusCode::OK);
-    assert!(listed(&unknown.body, "h3").is_empty());
-    assert!(unknown.body.contains("Ni ukrepov za te odgovore"));
+    let mut got = listed(&unknown.body, "h3");
+    got.sort();
+    let national = app
+        .json("/api/search?municipality=slovenija&per_page=100")
+        .await;
+    let mut want: Vec<String> = national["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
 }
