@@ -569,7 +569,7 @@ fn unavailable(availability: &Availability, lang: Lang) -> Option<Markup> {
         Availability::Off(why) => Some(html! {
             p.history-state role="status" {
                 (lang.pick("Zgodovina sprememb ni na voljo", "The history of changes is not available"))
-                " (" (why) ")."
+                " (" (why_in(why, lang)) ")."
             }
         }),
     }
@@ -837,4 +837,19 @@ pub fn changes_feed(
     }
     out.push_str("</feed>\n");
     out
+}
+
+/// Why history is off, in the page's language: the reasons come from the history module in
+/// English, for logs and `X-History`; a Slovenian page says the usual one in Slovenian.
+fn why_in(why: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => why.to_string(),
+        Lang::Sl if why.contains("not in a git repository") => {
+            "mapa priročnika ni v repozitoriju git".to_string()
+        }
+        Lang::Sl if why.contains("not read by this server") => {
+            "ta strežnik zgodovine ne bere".to_string()
+        }
+        Lang::Sl => "zgodovine ni bilo mogoče prebrati".to_string(),
+    }
 }

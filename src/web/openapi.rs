@@ -757,6 +757,21 @@ fn spec() -> Value {
                     },
                 },
             },
+            "/changes.atom": {
+                "get": {
+                    "operationId": "changesFeed",
+                    "summary": "The latest changes to the handbook's entries from its git history, newest first, as an Atom 1.0 feed; the search parameters narrow it to the entries the search finds.",
+                    "description": "Each feed entry is one version of one measure: its commit, date, message and what changed, field by field and in words. Without git (or while the history is still being read at start) the feed has no entries.",
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": {
+                            "description": "The feed.",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": error("A bad parameter."),
+                    },
+                },
+            },
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -351,6 +351,9 @@ const PAGES = [
   ["fits", "/fits"],
   ["fits-answer", FITS_ANSWER],
   ["fits-english", "/fits?lang=en&municipality=kranj&purpose=premises&purpose=learning"],
+  ["history", `/measures/${A.id}/history`],
+  ["changes", "/changes"],
+  ["changes-english", "/changes?lang=en&q=najemnina"],
 ];
 for (const [name, target, status = 200] of PAGES) {
   check(`${target} passes axe (WCAG 2.1 A and AA) and logs no errors`, async () => {

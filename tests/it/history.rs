@@ -461,6 +461,11 @@ async fn without_git_everything_works_and_history_says_it_is_not_available() {
     .await;
     let page = app.get(&format!("/measures/{ID}/history")).await;
     assert_eq!(page.status, StatusCode::OK);
+    // Said in the page's language.
+    assert!(page.body.contains("ni v repozitoriju git"), "{}", page.body);
+    assert!(!page.body.contains("not in a git repository"));
+    let english = app.get(&format!("/measures/{ID}/history?lang=en")).await;
+    assert!(english.body.contains("not in a git repository"));
     assert_eq!(
         app.get(&format!("/measures/{ID}")).await.status,
         StatusCode::OK

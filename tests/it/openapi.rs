@@ -481,8 +481,8 @@ async fn a_bad_parameter_gets_the_documented_400_as_an_error() {
     }
     assert_eq!(
         tried,
-        5 * 3,
-        "search, the two exports, the feed and the calendar"
+        6 * 3,
+        "search, the two exports, the feed, the calendar and the changes feed"
     );
 }
 
