@@ -48,11 +48,26 @@ pub enum AlertsCommand {
     Send(AlertsSendArgs),
 }
 
+/// The data folder of the alerts commands, resolved as the server's is (flag, `HANDBOOK_DATA`,
+/// `handbook.toml`, default), so that cron and the server agree on it.
 #[derive(Debug, Clone, Args)]
 pub struct DataArg {
-    /// The data folder, with the alerts database; created on first use
-    #[arg(long = "data", value_name = "DIR", default_value = "data")]
-    pub data_dir: PathBuf,
+    /// The data folder, with the alerts database; created on first use [default: data]
+    #[arg(long = "data", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The configuration file [env: HANDBOOK_CONFIG] [default: handbook.toml, if there is one]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl DataArg {
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            config: self.config.clone(),
+            data: self.data_dir.clone(),
+            ..crate::config::Flags::default()
+        }
+    }
 }
 
 /// Where alert mails go. Credentials come from the environment only
@@ -60,11 +75,12 @@ pub struct DataArg {
 #[derive(Debug, Clone, Default, Args)]
 pub struct MailArgs {
     /// The SMTP server: smtp://HOST:PORT (add ?tls=required for STARTTLS) or smtps://HOST:PORT;
-    /// without it, e-mail alerts are off
-    #[arg(long, value_name = "URL", env = "HANDBOOK_SMTP_URL")]
+    /// without it, e-mail alerts are off [env: HANDBOOK_SMTP_URL]
+    #[arg(long, value_name = "URL")]
     pub smtp_url: Option<String>,
     /// The address alert mails come from, e.g. "Priročnik <alerts@example.si>"
-    #[arg(long, value_name = "ADDR", env = "HANDBOOK_MAIL_FROM")]
+    /// [env: HANDBOOK_MAIL_FROM]
+    #[arg(long, value_name = "ADDR")]
     pub mail_from: Option<String>,
 }
 
@@ -76,20 +92,34 @@ pub struct AlertsDeleteArgs {
     pub data: DataArg,
 }
 
+/// Resolved as the server's settings are (flag, `HANDBOOK_*`, `handbook.toml`, default).
 #[derive(Debug, Clone, Args)]
 pub struct AlertsSendArgs {
     #[command(flatten)]
     pub data: DataArg,
-    #[command(flatten)]
-    pub handbook: HandbookArg,
+    /// The handbook folder (with vocabulary.toml and measures/) [default: handbook]
+    #[arg(long = "handbook", value_name = "DIR")]
+    pub handbook: Option<PathBuf>,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// The public address of the site, for the links in mails
-    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// The public address of the site, for the links in mails [default: http://ADDR]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Every confirmed subscription is due, however recent its last digest
     #[arg(long)]
     pub now: bool,
+}
+
+impl AlertsSendArgs {
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            handbook: self.handbook.clone(),
+            base_url: self.base_url.clone(),
+            smtp_url: self.mail.smtp_url.clone(),
+            mail_from: self.mail.mail_from.clone(),
+            ..self.data.flags()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -103,6 +103,25 @@ fn an_unknown_key_in_handbook_toml_stops_the_start_naming_the_key_and_the_file()
 }
 
 #[test]
+fn the_alerts_commands_use_the_data_folder_of_handbook_toml_as_the_server_does() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("handbook.toml"), "data = \"state/data\"\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["alerts", "list"])
+        .current_dir(dir.path())
+        .env_remove("HANDBOOK_DATA")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.path().join("state/data/alerts.sqlite3").is_file());
+    assert!(!dir.path().join("data").exists());
+}
+
+#[test]
 fn handbook_config_shows_that_the_smtp_password_is_set_but_never_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let out = config_in(
