@@ -6,6 +6,7 @@
 #
 #   scripts/replicas.sh [BINARY] [SECONDS] [CLIENTS]
 #   BINARY defaults to target/release/handbook; SECONDS 30; CLIENTS 8.
+#   SIGNAL=TERM scripts/replicas.sh ...  a graceful stop (as systemd's) instead of SIGKILL.
 #   RETRY=0 scripts/replicas.sh ...   without haproxy's retries: only the health checks act,
 #                                     to see what the window costs on its own.
 # Needs haproxy (apt-get install haproxy) and python3. Everything it starts is stopped on exit
@@ -80,10 +81,11 @@ CFG
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
 pids+=($!)
 
-python3 - "$port_a" "$port_b" "$port_lb" "$seconds" "$clients" "$(cat "$work/a.pid")" <<'PY'
+python3 - "$port_a" "$port_b" "$port_lb" "$seconds" "$clients" "$(cat "$work/a.pid")" "${SIGNAL:-KILL}" <<'PY'
 import http.client, os, signal, sys, threading, time, urllib.parse
 
-port_a, port_b, port_lb, seconds, clients, pid_a = map(int, sys.argv[1:])
+port_a, port_b, port_lb, seconds, clients, pid_a = map(int, sys.argv[1:7])
+how = sys.argv[7]
 
 def get(port, target, conn=None):
     c = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -139,7 +141,7 @@ threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
 for t in threads:
     t.start()
 time.sleep(max(0, kill_at - time.time()))
-os.kill(pid_a, signal.SIGKILL)
+os.kill(pid_a, signal.SIGTERM if how == "TERM" else signal.SIGKILL)
 killed = time.time()
 for t in threads:
     t.join()
@@ -151,7 +153,7 @@ late = [r for r in failed if r[0] > killed + window]
 during = [r for r in failed if killed <= r[0] <= killed + window]
 rate = total / seconds
 print(f"{clients} clients for {seconds} s through haproxy: {total} requests ({rate:.0f}/s)")
-print(f"replica a killed (SIGKILL) at {killed - start:.1f} s")
+print(f"replica a stopped (SIG{how}) at {killed - start:.1f} s")
 print(f"failed: {len(failed)} in all, {len(during)} within the {window:.0f} s health-check window, "
       f"{len(late)} after it")
 if failed:
