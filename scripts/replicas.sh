@@ -7,6 +7,7 @@
 #   scripts/replicas.sh [BINARY] [SECONDS] [CLIENTS]
 #   BINARY defaults to target/release/handbook; SECONDS 30; CLIENTS 8.
 #   SIGNAL=TERM scripts/replicas.sh ...  a graceful stop (as systemd's) instead of SIGKILL.
+#   DRAIN=2 scripts/replicas.sh ...      replicas started with --drain-secs 2 (with SIGNAL=TERM).
 #   RETRY=0 scripts/replicas.sh ...   without haproxy's retries: only the health checks act,
 #                                     to see what the window costs on its own.
 # Needs haproxy (apt-get install haproxy) and python3. Everything it starts is stopped on exit
@@ -42,7 +43,7 @@ for r in a b; do
 done
 start() { # name port
   "$binary" serve --handbook "$work/$1/handbook" --index "$work/$1/index" --data "$work/$1/data" \
-    --addr "127.0.0.1:$2" --trusted-proxies 127.0.0.1 \
+    --addr "127.0.0.1:$2" --trusted-proxies 127.0.0.1 --drain-secs "${DRAIN:-0}" \
     >"$work/$1.out" 2>"$work/$1.log" &
   pids+=($!)
   echo $! >"$work/$1.pid"

@@ -184,6 +184,10 @@ pub struct ServeArgs {
     /// How log lines are written to standard error [default: human]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub log_format: Option<crate::config::LogFormat>,
+    /// After SIGTERM, answer /readyz with 503 for this long while still serving, so a load
+    /// balancer stops sending requests before the server stops listening [default: 0]
+    #[arg(long, value_name = "SECS")]
+    pub drain_secs: Option<u64>,
 }
 
 impl ServeArgs {
@@ -204,6 +208,7 @@ impl ServeArgs {
             alerts_sender: self.alerts_sender,
             trusted_proxies: self.trusted_proxies.clone(),
             log_format: self.log_format,
+            drain_secs: self.drain_secs,
         }
     }
 }

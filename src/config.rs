@@ -169,6 +169,9 @@ pub struct Config {
     pub alerts_sender: bool,
     pub trusted_proxies: Vec<Network>,
     pub log_format: LogFormat,
+    /// After SIGTERM, how long `/readyz` answers 503 while everything else is still served, so
+    /// a load balancer takes the instance out before it stops listening.
+    pub drain: Duration,
     /// Where each key's value came from, for `handbook config`.
     pub sources: BTreeMap<&'static str, Source>,
 }
@@ -197,6 +200,7 @@ pub struct Flags {
     pub alerts_sender: bool,
     pub trusted_proxies: Vec<Network>,
     pub log_format: Option<LogFormat>,
+    pub drain_secs: Option<u64>,
 }
 
 /// `handbook.toml` as written. Every key is optional; any other key is an error, so that a
@@ -217,10 +221,11 @@ struct File {
     alerts_sender: Option<bool>,
     trusted_proxies: Option<Vec<String>>,
     log_format: Option<LogFormat>,
+    drain_secs: Option<u64>,
 }
 
 /// The keys, in the order `handbook config` prints them.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "handbook",
     "index",
     "addr",
@@ -236,6 +241,7 @@ const KEYS: [&str; 15] = [
     "alerts_sender",
     "trusted_proxies",
     "log_format",
+    "drain_secs",
 ];
 
 /// One key's lookups, in order of precedence.
@@ -307,6 +313,7 @@ fn flag_name(key: &'static str) -> &'static str {
         "alerts_sender" => "alerts-sender",
         "trusted_proxies" => "trusted-proxies",
         "log_format" => "log-format",
+        "drain_secs" => "drain-secs",
         other => other,
     }
 }
@@ -509,6 +516,9 @@ pub fn resolve(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             Some(LogFormat::Human),
         )?
         .unwrap_or_default();
+    let drain = r
+        .pick("drain_secs", flags.drain_secs, file.drain_secs, Some(0))?
+        .unwrap_or(0);
     Ok(Config {
         file: file_path,
         handbook,
@@ -525,6 +535,7 @@ pub fn resolve(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Co
         alerts_sender,
         trusted_proxies,
         log_format,
+        drain: Duration::from_secs(drain),
         sources: r.sources,
     })
 }
@@ -577,6 +588,7 @@ impl Config {
                         .join(", ")
                 )),
                 "log_format" => Some(quoted(&self.log_format.to_string())),
+                "drain_secs" => Some(self.drain.as_secs().to_string()),
                 _ => None,
             };
             let source = self.sources.get(key).cloned().unwrap_or(Source::Default);

@@ -154,6 +154,7 @@ async fn serve_until_stopped(
         listener,
         gate.clone(),
         config.trusted_proxies.clone().into(),
+        config.drain,
         stop,
     ));
     let (root, index) = (config.handbook.clone(), config.index.clone());

@@ -267,7 +267,7 @@ fn search_slots() -> usize {
 pub fn router(state: AppState) -> Router {
     // The event stream lives as long as the page; it must not fall under the request timeout.
     let streams = Router::new().route("/events", get(live::events));
-    Router::new()
+    let app = Router::new()
         .route("/", get(pages::search))
         .route("/measures/{id}", get(calendar::measure_or_calendar))
         .route("/status", get(pages::status))
@@ -287,18 +287,38 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/alerts", post(alerts::subscribe))
         .route("/alerts/confirm", get(alerts::confirm))
-        .route("/alerts/unsubscribe", get(alerts::unsubscribe_page).post(alerts::unsubscribe))
-        .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
-        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
+        .route(
+            "/alerts/unsubscribe",
+            get(alerts::unsubscribe_page).post(alerts::unsubscribe),
+        )
+        .route(
+            "/static/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
+        )
         .route("/api/{*rest}", get(api::not_found))
         .fallback(pages::not_found)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .merge(streams)
         .layer(middleware::from_fn(ops::tag_route))
         .with_state(state.clone())
         .layer(CatchPanicLayer::custom(panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new());
+    with_security_headers(app)
+        .layer(middleware::from_fn(guard_and_log))
+        .layer(middleware::from_fn_with_state(state, ops::stamp_version))
+}
+
+/// The headers every answer carries, the loading app's too (`ops::loading`).
+fn with_security_headers(app: Router) -> Router {
+    app
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -321,8 +341,6 @@ pub fn router(state: AppState) -> Router {
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(middleware::from_fn(guard_and_log))
-        .layer(middleware::from_fn_with_state(state, ops::stamp_version))
 }
 
 /// The outermost layer but one: refuses request targets too long to be a search before any
@@ -480,7 +498,8 @@ impl Gate {
 /// Serves HTTP/1.1 until `stop` (`shutdown_signal`) ends, then finishes the requests in
 /// flight. Listening starts before the handbook is open (`Gate`), so a load balancer can tell
 /// "starting" (`/readyz` 503) from "down" (refused). `trusted` are the reverse proxies whose
-/// `X-Forwarded-*` headers are believed (`ops::forwarded`).
+/// `X-Forwarded-*` headers are believed (`ops::forwarded`). Once `stop` ends, `/readyz` answers
+/// 503 for `drain` while everything else is still served, then the listener closes.
 ///
 /// A short accept loop of our own rather than `axum::serve`, for one setting that it does not
 /// expose: hyper's header read timeout, which needs a timer.
@@ -488,6 +507,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     gate: Gate,
     trusted: Arc<[crate::config::Network]>,
+    drain: Duration,
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
@@ -495,10 +515,24 @@ pub async fn serve(
     use tower::ServiceExt;
 
     let loading = ops::loading();
+    let gate_for_connections = gate.clone();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
+    let stop = async move {
+        stop.await;
+        // Live-reload streams end and `/readyz` says the server is going, while requests are
+        // still served: a load balancer takes it out before it stops listening.
+        if let Some(opened) = gate.0.get() {
+            opened.shutdown.send_replace(true);
+        }
+        if !drain.is_zero() {
+            tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503");
+            tokio::time::sleep(drain).await;
+        }
+    };
+    let gate = gate_for_connections;
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -536,7 +570,8 @@ pub async fn serve(
         }
     }
     drop(listener);
-    // Live-reload streams end, so the connections carrying them can close.
+    // Live-reload streams end, so the connections carrying them can close (a gate opened
+    // during the drain has not been told yet).
     if let Some(opened) = gate.0.get() {
         opened.shutdown.send_replace(true);
     }

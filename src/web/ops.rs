@@ -18,9 +18,14 @@ use crate::config::Network;
 pub const VERSION_HEADER: HeaderName = HeaderName::from_static("x-handbook-version");
 
 /// `GET /readyz` once the handbook is loaded: this app only exists then. While loading, the
-/// loading app answers 503 (`loading`).
-pub async fn ready() -> &'static str {
-    "ready\n"
+/// loading app answers 503 (`loading`); once the server is stopping, 503 again, so that a load
+/// balancer sends nothing more during the drain.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    if *state.shutdown.borrow() {
+        (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response()
+    } else {
+        "ready\n".into_response()
+    }
 }
 
 /// `GET /metrics`.
@@ -54,7 +59,7 @@ fn metrics_answer(figures: Option<crate::metrics::Handbook>) -> Response {
 /// `Retry-After` for everything else, so a load balancer that sends a request anyway gets an
 /// answer it can retry elsewhere rather than a refused connection.
 pub fn loading() -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/healthz", get(|| async { "ok\nloading the handbook" }))
         .route(
             "/readyz",
@@ -78,8 +83,8 @@ pub fn loading() -> Router {
                 (StatusCode::SERVICE_UNAVAILABLE, retry, message).into_response()
             }
         })
-        .layer(axum::middleware::from_fn(tag_route))
-        .layer(axum::middleware::from_fn(super::guard_and_log))
+        .layer(axum::middleware::from_fn(tag_route));
+    super::with_security_headers(app).layer(axum::middleware::from_fn(super::guard_and_log))
 }
 
 /// The route a request matched, for `/metrics` and the access log: it is known inside the

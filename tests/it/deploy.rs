@@ -172,6 +172,33 @@ fn readyz_is_503_while_the_handbook_loads_and_200_once_it_serves() {
     assert_eq!(client.get("/api/search?q=najemnine").unwrap().status, 200);
 }
 
+#[test]
+fn after_sigterm_a_draining_server_is_not_ready_but_still_answers_then_exits_cleanly() {
+    let hb = TempHandbook::fixture();
+    let index = tempfile::tempdir().unwrap();
+    let mut server = Server::start(
+        hb.root(),
+        index.path(),
+        &["--no-watch", "--drain-secs", "3"],
+        WAIT,
+    );
+    let mut client = server.client();
+    assert_eq!(client.get("/readyz").unwrap().status, 200);
+    server.sigterm();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while client.get("/readyz").unwrap().status != 503 {
+        assert!(Instant::now() < deadline, "still ready 2 s after SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // New connections too, not only the open one.
+    let reply = server.client().get("/api/search?q=najemnine").unwrap();
+    assert_eq!(reply.status, 200, "searches are served during the drain");
+    let status = server
+        .wait_exit(Duration::from_secs(20))
+        .expect("did not stop after the drain");
+    assert!(status.success(), "{status:?}");
+}
+
 /// Checks the exposition format line by line: every family has `# HELP` and `# TYPE`, every
 /// other line is `name{label="value",...} number` of a declared family. Returns the samples.
 fn parse_metrics(text: &str) -> Vec<(String, f64)> {
