@@ -699,8 +699,8 @@ fn spec() -> Value {
             "/readyz": {
                 "get": {
                     "operationId": "ready",
-                    "summary": "Readiness: 200 once the handbook and its index are loaded, 503 before.",
-                    "description": "For a load balancer's health check. The server listens before the handbook is open; until it is, this answers 503 (and every other route but `/healthz` and `/metrics` answers 503 with `Retry-After: 1`), then 200 for as long as it serves. Liveness is `/healthz`.",
+                    "summary": "Readiness: 200 once the handbook and its index are loaded, 503 before (and while stopping).",
+                    "description": "For a load balancer's health check. The server listens before the handbook is open; until it is, this answers 503 (and every other route but `/healthz` and `/metrics` answers 503 with `Retry-After: 1`), then 200 for as long as it serves; after SIGTERM, 503 again for the `--drain-secs` during which it still serves everything else. Liveness is `/healthz`.",
                     "responses": {
                         "200": {
                             "description": "Ready: searches are answered.",
@@ -708,7 +708,7 @@ fn spec() -> Value {
                             "content": {"text/plain": {"schema": {"type": "string", "enum": ["ready\n"]}}},
                         },
                         "503": {
-                            "description": "Still loading the handbook.",
+                            "description": "Still loading the handbook, or stopping.",
                             "content": {"text/plain": {"schema": {"type": "string"}}},
                         },
                     },
