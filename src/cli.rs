@@ -133,6 +133,9 @@ pub struct HandbookArg {
 /// through to the environment (`HANDBOOK_*`), then `handbook.toml`, then the default
 /// (`config::resolve`).
 #[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Every flag --foo-bar may also be given as HANDBOOK_FOO_BAR in the environment or as foo_bar in handbook.toml; a flag wins over the environment, which wins over the file. `handbook config` shows the result."
+)]
 pub struct ServeArgs {
     /// The configuration file [env: HANDBOOK_CONFIG] [default: handbook.toml, if there is one]
     #[arg(long, value_name = "FILE")]
