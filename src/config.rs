@@ -689,6 +689,32 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_a_comma_list_in_the_environment_and_an_array_in_the_file() {
+        let (_dir, flags) = with_file("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n");
+        let c = resolve(&flags, &env(&[])).unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(c.trusted_proxies[1].contains("::1".parse().unwrap()));
+        let c = resolve(
+            &flags,
+            &env(&[("HANDBOOK_TRUSTED_PROXIES", "127.0.0.1, 192.0.2.0/24")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.trusted_proxies,
+            vec![
+                "127.0.0.1/32".parse().unwrap(),
+                "192.0.2.0/24".parse().unwrap()
+            ]
+        );
+        let (_dir, flags) = with_file("trusted_proxies = [\"proxy.example\"]\n");
+        let err = resolve(&flags, &env(&[])).unwrap_err().to_string();
+        assert!(
+            err.contains("trusted_proxies") && err.contains("proxy.example"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn networks_contain_their_addresses_and_no_others() {
         let n: Network = "10.0.0.0/8".parse().unwrap();
         assert!(n.contains("10.1.2.3".parse().unwrap()));
