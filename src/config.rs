@@ -357,15 +357,15 @@ impl FromStr for Text {
 
 /// The configuration file to read: named by `--config` or `HANDBOOK_CONFIG` (then it must
 /// exist), or `handbook.toml` in the current folder if there is one.
-fn file_to_read(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Option<(PathBuf, bool)> {
+fn file_to_read(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
     if let Some(path) = &flags.config {
-        return Some((path.clone(), true));
+        return Some(path.clone());
     }
     if let Some(path) = env("HANDBOOK_CONFIG").filter(|p| !p.is_empty()) {
-        return Some((PathBuf::from(path), true));
+        return Some(PathBuf::from(path));
     }
     let default = PathBuf::from(DEFAULT_FILE);
-    default.is_file().then_some((default, false))
+    default.is_file().then_some(default)
 }
 
 fn read_file(path: &Path) -> Result<File, ConfigError> {
@@ -383,7 +383,7 @@ fn read_file(path: &Path) -> Result<File, ConfigError> {
 /// program; a map in tests).
 pub fn resolve(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
     let (file_path, file) = match file_to_read(flags, env) {
-        Some((path, _required)) => {
+        Some(path) => {
             let file = read_file(&path)?;
             (Some(path), file)
         }
