@@ -30,6 +30,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Show the search terms the analysers make of a text
     Analyze(AnalyzeArgs),
+    /// Print the configuration `handbook serve` would use (flags, HANDBOOK_* variables,
+    /// handbook.toml, defaults) and where each value comes from; secrets masked
+    Config(ServeArgs),
     /// E-mail alerts: list or delete subscriptions, send what is due
     #[command(subcommand)]
     Alerts(AlertsCommand),
@@ -47,11 +50,26 @@ pub enum AlertsCommand {
     Send(AlertsSendArgs),
 }
 
+/// The data folder of the alerts commands, resolved as the server's is (flag, `HANDBOOK_DATA`,
+/// `handbook.toml`, default), so that cron and the server agree on it.
 #[derive(Debug, Clone, Args)]
 pub struct DataArg {
-    /// The data folder, with the alerts database; created on first use
-    #[arg(long = "data", value_name = "DIR", default_value = "data")]
-    pub data_dir: PathBuf,
+    /// The data folder, with the alerts database; created on first use [default: data]
+    #[arg(long = "data", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The configuration file [env: HANDBOOK_CONFIG] [default: handbook.toml, if there is one]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl DataArg {
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            config: self.config.clone(),
+            data: self.data_dir.clone(),
+            ..crate::config::Flags::default()
+        }
+    }
 }
 
 /// Where alert mails go. Credentials come from the environment only
@@ -59,11 +77,12 @@ pub struct DataArg {
 #[derive(Debug, Clone, Default, Args)]
 pub struct MailArgs {
     /// The SMTP server: smtp://HOST:PORT (add ?tls=required for STARTTLS) or smtps://HOST:PORT;
-    /// without it, e-mail alerts are off
-    #[arg(long, value_name = "URL", env = "HANDBOOK_SMTP_URL")]
+    /// without it, e-mail alerts are off [env: HANDBOOK_SMTP_URL]
+    #[arg(long, value_name = "URL")]
     pub smtp_url: Option<String>,
     /// The address alert mails come from, e.g. "Priročnik <alerts@example.si>"
-    #[arg(long, value_name = "ADDR", env = "HANDBOOK_MAIL_FROM")]
+    /// [env: HANDBOOK_MAIL_FROM]
+    #[arg(long, value_name = "ADDR")]
     pub mail_from: Option<String>,
 }
 
@@ -75,20 +94,34 @@ pub struct AlertsDeleteArgs {
     pub data: DataArg,
 }
 
+/// Resolved as the server's settings are (flag, `HANDBOOK_*`, `handbook.toml`, default).
 #[derive(Debug, Clone, Args)]
 pub struct AlertsSendArgs {
     #[command(flatten)]
     pub data: DataArg,
-    #[command(flatten)]
-    pub handbook: HandbookArg,
+    /// The handbook folder (with vocabulary.toml and measures/) [default: handbook]
+    #[arg(long = "handbook", value_name = "DIR")]
+    pub handbook: Option<PathBuf>,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// The public address of the site, for the links in mails
-    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// The public address of the site, for the links in mails [default: http://ADDR]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Every confirmed subscription is due, however recent its last digest
     #[arg(long)]
     pub now: bool,
+}
+
+impl AlertsSendArgs {
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            handbook: self.handbook.clone(),
+            base_url: self.base_url.clone(),
+            smtp_url: self.mail.smtp_url.clone(),
+            mail_from: self.mail.mail_from.clone(),
+            ..self.data.flags()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -98,17 +131,30 @@ pub struct HandbookArg {
     pub dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Args)]
+/// `handbook serve` and `handbook config`. Every value is optional here: one not given falls
+/// through to the environment (`HANDBOOK_*`), then `handbook.toml`, then the default
+/// (`config::resolve`).
+#[derive(Debug, Clone, Default, Args)]
+#[command(
+    after_help = "Every flag --foo-bar may also be given as HANDBOOK_FOO_BAR in the environment or as foo_bar in handbook.toml; a flag wins over the environment, which wins over the file. `handbook config` shows the result."
+)]
 pub struct ServeArgs {
-    #[command(flatten)]
-    pub handbook: HandbookArg,
+    /// The configuration file [env: HANDBOOK_CONFIG] [default: handbook.toml, if there is one]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The handbook folder (with vocabulary.toml and measures/) [default: handbook]
+    #[arg(long = "handbook", value_name = "DIR")]
+    pub handbook: Option<PathBuf>,
     /// Where the search index is kept; it is rebuilt from the handbook whenever in doubt
-    #[arg(long, value_name = "DIR", default_value = "index")]
-    pub index: PathBuf,
+    /// [default: index]
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
     /// The address to listen on; only this machine can connect unless you say otherwise
-    #[arg(long, default_value = "127.0.0.1:3000")]
-    pub addr: SocketAddr,
-    /// The public address of the site, used in permalinks and citations [default: http://ADDR]
+    /// [default: 127.0.0.1:3000]
+    #[arg(long)]
+    pub addr: Option<SocketAddr>,
+    /// The public address of the site, used in permalinks, citations, feeds and mails
+    /// [default: http://ADDR]
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Do not watch the handbook for changes
@@ -118,35 +164,56 @@ pub struct ServeArgs {
     /// that limits long-lived connections)
     #[arg(long)]
     pub no_live_reload: bool,
-    #[command(flatten)]
-    pub data: DataArg,
-    #[command(flatten)]
-    pub mail: MailArgs,
-    /// How often the server sends the alerts that are due, in seconds
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
-    pub alerts_every: u64,
+    /// The data folder, with the alerts database; created on first use [default: data]
+    #[arg(long = "data", value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// The SMTP server: smtp://HOST:PORT (add ?tls=required for STARTTLS) or smtps://HOST:PORT;
+    /// without it, e-mail alerts are off. User name and password only from
+    /// HANDBOOK_SMTP_USERNAME and HANDBOOK_SMTP_PASSWORD
+    #[arg(long, value_name = "URL")]
+    pub smtp_url: Option<String>,
+    /// The address alert mails come from, e.g. "Priročnik <alerts@example.si>"
+    #[arg(long, value_name = "ADDR")]
+    pub mail_from: Option<String>,
+    /// How often the alerts sender sends what is due, in seconds [default: 600]
+    #[arg(long, value_name = "SECS")]
+    pub alerts_every: Option<u64>,
+    /// This instance sends the digests and reminders that are due; give it to one replica
+    /// only (docs/deploy.md)
+    #[arg(long)]
+    pub alerts_sender: bool,
+    /// Proxies whose X-Forwarded-For, -Proto and -Host are believed: addresses or networks,
+    /// comma-separated (e.g. 127.0.0.1,10.0.0.0/8); from anyone else those headers are ignored
+    #[arg(long, value_name = "NETS", value_delimiter = ',')]
+    pub trusted_proxies: Vec<crate::config::Network>,
+    /// How log lines are written to standard error [default: human]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub log_format: Option<crate::config::LogFormat>,
+    /// After SIGTERM, answer /readyz with 503 for this long while still serving, so a load
+    /// balancer stops sending requests before the server stops listening [default: 0]
+    #[arg(long, value_name = "SECS")]
+    pub drain_secs: Option<u64>,
 }
 
-impl Default for ServeArgs {
-    fn default() -> Self {
-        ServeArgs {
-            handbook: HandbookArg {
-                dir: PathBuf::from("handbook"),
-            },
-            index: PathBuf::from("index"),
-            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
-            base_url: None,
-            no_watch: false,
-            no_live_reload: false,
-            data: DataArg {
-                data_dir: PathBuf::from("data"),
-            },
-            // As clap would for `handbook serve`: the environment still configures mail.
-            mail: MailArgs {
-                smtp_url: std::env::var("HANDBOOK_SMTP_URL").ok(),
-                mail_from: std::env::var("HANDBOOK_MAIL_FROM").ok(),
-            },
-            alerts_every: 600,
+impl ServeArgs {
+    /// What was typed, for `config::resolve`.
+    pub fn flags(&self) -> crate::config::Flags {
+        crate::config::Flags {
+            config: self.config.clone(),
+            handbook: self.handbook.clone(),
+            index: self.index.clone(),
+            addr: self.addr,
+            base_url: self.base_url.clone(),
+            no_watch: self.no_watch,
+            no_live_reload: self.no_live_reload,
+            data: self.data.clone(),
+            smtp_url: self.smtp_url.clone(),
+            mail_from: self.mail_from.clone(),
+            alerts_every: self.alerts_every,
+            alerts_sender: self.alerts_sender,
+            trusted_proxies: self.trusted_proxies.clone(),
+            log_format: self.log_format,
+            drain_secs: self.drain_secs,
         }
     }
 }

@@ -4,7 +4,8 @@
 //! files: entries, vocabulary, diagnostics, the on-disk cache) → `index` (the Tantivy schema and
 //! index) → `search` (a query over one snapshot: matching, facets, ranking, snippets) → `live`
 //! (watching the files and publishing snapshots) → `web` (the pages and the API), with the
-//! command line in `cli` and `cmd`.
+//! command line in `cli` and `cmd`, the server's settings resolved once in `config`, and the
+//! counters `/metrics` shows in `metrics`.
 
 // `serde_json::json!` recurses once per token: the OpenAPI schema of a measure needs more than
 // the default 128.
@@ -13,6 +14,7 @@
 pub mod alerts;
 pub mod cli;
 pub mod cmd;
+pub mod config;
 #[doc(hidden)]
 pub mod corpus;
 pub mod handbook;
@@ -20,6 +22,7 @@ pub mod history;
 pub mod index;
 pub mod live;
 pub mod lru;
+pub mod metrics;
 pub mod parallel;
 pub mod search;
 pub mod text;

@@ -510,6 +510,9 @@ pub fn spawn_schedule(
                 run(&lock, &mut store, outbox.as_ref(), &round).map(Some)
             })
             .await;
+            if let Ok(Ok(Some(report))) = &done {
+                crate::metrics::global().alert_mails(report.sent as u64, report.failed as u64);
+            }
             match done {
                 Ok(Ok(Some(report))) if report != Report::default() => {
                     tracing::info!(?report, "alerts round");

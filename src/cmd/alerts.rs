@@ -10,7 +10,7 @@ use anyhow::Context;
 use crate::alerts::mail::{MailConfig, Smtp};
 use crate::alerts::send::{self, Round, RoundLock};
 use crate::alerts::store::Store;
-use crate::cli::{AlertsCommand, AlertsSendArgs, MailArgs};
+use crate::cli::{AlertsCommand, AlertsSendArgs};
 use crate::live::catalog::Catalog;
 
 /// How long `alerts send` waits for the server's round to end before it gives up.
@@ -19,7 +19,8 @@ const WAIT_FOR_ROUND: Duration = Duration::from_secs(120);
 pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
     match command {
         AlertsCommand::List(data) => {
-            let store = Store::open(&data.data_dir)?;
+            let config = crate::config::from_process(&data.flags())?;
+            let store = Store::open(&config.data)?;
             let subscriptions = store.list()?;
             for s in &subscriptions {
                 let when = |t: Option<i64>| {
@@ -67,7 +68,8 @@ pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         AlertsCommand::Delete(args) => {
-            let n = Store::open(&args.data.data_dir)?.delete_address(&args.email)?;
+            let config = crate::config::from_process(&args.data.flags())?;
+            let n = Store::open(&config.data)?.delete_address(&args.email)?;
             println!("deleted {n} subscriptions of {}", args.email);
             Ok(if n == 0 {
                 ExitCode::from(1)
@@ -79,37 +81,28 @@ pub fn run(command: &AlertsCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// The SMTP settings of the flags and the environment; credentials only from the environment.
-pub fn mail_config(args: &MailArgs) -> anyhow::Result<Option<MailConfig>> {
-    let credentials = match (
-        std::env::var("HANDBOOK_SMTP_USERNAME"),
-        std::env::var("HANDBOOK_SMTP_PASSWORD"),
-    ) {
-        (Ok(user), Ok(password)) => Some((user, password)),
-        _ => None,
-    };
-    Ok(MailConfig::resolve(
-        args.smtp_url.as_deref(),
-        args.mail_from.as_deref(),
-        credentials,
-    )?)
-}
-
 fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
-    let mail = mail_config(&args.mail)?.context(
+    let config = crate::config::from_process(&args.flags())?;
+    let mail = MailConfig::resolve(
+        config.smtp_url.as_deref(),
+        config.mail_from.as_deref(),
+        config.smtp_credentials.clone(),
+    )?
+    .context(
         "no SMTP server: pass --smtp-url smtp://HOST:PORT and --mail-from ADDR (or set HANDBOOK_SMTP_URL and HANDBOOK_MAIL_FROM)",
     )?;
     let outbox = Smtp::new(&mail)?;
     let today = crate::today();
-    let (catalog, _) = Catalog::open(&args.handbook.dir, None, today).with_context(|| {
-        format!(
-            "cannot read the handbook in {}",
-            args.handbook.dir.display()
-        )
-    })?;
+    let (catalog, _) = Catalog::open(&config.handbook, None, today)
+        .with_context(|| format!("cannot read the handbook in {}", config.handbook.display()))?;
     let snapshot = catalog.handle().get();
-    let lock = RoundLock::take(&args.data.data_dir, WAIT_FOR_ROUND)?;
-    let mut store = Store::open(&args.data.data_dir)?;
+    // As the server's: its public address, or where it listens.
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.addr));
+    let lock = RoundLock::take(&config.data, WAIT_FOR_ROUND)?;
+    let mut store = Store::open(&config.data)?;
     let report = send::run(
         &lock,
         &mut store,
@@ -119,7 +112,7 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
             today,
             now: crate::alerts::now(),
             all_due: args.now,
-            base_url: args.base_url.trim_end_matches('/'),
+            base_url: &base_url,
         },
     )?;
     println!(

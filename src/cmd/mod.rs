@@ -3,6 +3,7 @@
 mod alerts;
 mod analyze;
 mod check;
+mod config;
 mod log;
 mod new;
 mod reindex;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reindex(args) => reindex::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Analyze(args) => analyze::run(&args),
+        Command::Config(args) => config::run(&args),
         Command::Alerts(command) => alerts::run(&command),
         Command::Log(args) => log::run(&args),
     }

@@ -1,75 +1,90 @@
-//! `handbook serve`: open the catalog, watch the handbook, serve the web until asked to stop.
+//! `handbook serve`: resolve the configuration, listen, open the catalog, watch the handbook,
+//! serve the web until asked to stop. The server listens before the handbook is open and says
+//! so on `/readyz` (503, then 200), so a load balancer or systemd never mistakes a start for a
+//! failure.
 
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 
-use std::time::Duration;
-
 use crate::alerts::AlertsConfig;
 use crate::cli::ServeArgs;
+use crate::config::{Config, LogFormat};
 use crate::history::HistoryHandle;
 use crate::index::Opened;
-use crate::live::catalog::{Catalog, SnapshotHandle};
+use crate::live::catalog::Catalog;
 use crate::live::watch::Watching;
-use crate::web::{self, AppState, WebConfig};
+use crate::web::{self, AppState, Gate, WebConfig};
 
 pub fn run(args: &ServeArgs) -> anyhow::Result<ExitCode> {
-    init_logging();
-    let root = &args.handbook.dir;
+    let config = crate::config::from_process(&args.flags())?;
+    init_logging(config.log_format);
+    if let Some(file) = &config.file {
+        tracing::info!(file = %file.display(), "read the configuration file");
+    }
+    let root = &config.handbook;
     anyhow::ensure!(
         root.is_dir(),
         "{} is not a folder; run from the project folder or pass --handbook DIR",
         root.display()
     );
-    let (catalog, opened) = Catalog::open_unverified(root, &args.index, crate::today())
-        .with_context(|| format!("cannot open the handbook in {}", root.display()))?;
-    match opened {
-        Opened::Reused => tracing::info!(index = %args.index.display(), "reusing the index"),
-        Opened::Rebuilt(why) => {
-            tracing::info!(index = %args.index.display(), %why, "rebuilt the index")
-        }
+    // Resolved before the listener opens, so a mistake in the mail settings stops the start.
+    let mail = crate::alerts::mail::MailConfig::resolve(
+        config.smtp_url.as_deref(),
+        config.mail_from.as_deref(),
+        config.smtp_credentials.clone(),
+    )?;
+    if mail.is_none() {
+        tracing::info!("e-mail alerts are off: no --smtp-url");
     }
-    tracing::info!(
-        entries = catalog.handle().get().entries.len(),
-        "handbook loaded"
-    );
-    let handle = catalog.handle();
-    let catalog = Arc::new(Mutex::new(catalog));
-    let watching: Arc<Mutex<Option<Watching>>> = Arc::default();
-    let startup = start_up(
-        catalog.clone(),
-        watching.clone(),
-        root.clone(),
-        !args.no_watch,
-    );
-    serve_until_stopped(args, handle)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let Some(opened) = runtime.block_on(serve_until_stopped(&config, mail))? else {
+        tracing::info!("stopped before the handbook was open");
+        return Ok(ExitCode::SUCCESS);
+    };
     // The start-up work ends in well under a second; a stop that came sooner waits for it.
-    if startup.join().is_err() {
+    if opened.startup.join().is_err() {
         tracing::error!("the start-up checks stopped with a panic");
     }
-    drop(lock(&watching).take());
+    drop(lock(&opened.watching).take());
     // A batch of changes may be half-way through its index commit; taking the catalog waits for
     // it, and holding it until the process ends keeps a batch still queued in the watcher from
     // starting another, so the index on disk is the last commit, whole.
-    let mut held = lock(&catalog);
+    let mut held = lock(&opened.catalog);
     held.save_cache();
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line per event to stderr; `RUST_LOG` chooses what.
-fn init_logging() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tantivy=warn".into()),
-        )
-        .with_writer(std::io::stderr)
+/// What a server that got as far as opening the handbook leaves to be closed.
+struct Running {
+    catalog: Arc<Mutex<Catalog>>,
+    watching: Arc<Mutex<Option<Watching>>>,
+    startup: std::thread::JoinHandle<()>,
+}
+
+/// One line per event to stderr, readable or JSON; `RUST_LOG` chooses what.
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,tantivy=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
         // Colour codes only for a person at a terminal, not in a log file or a journal.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        LogFormat::Human => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        // One object per line, fields flattened, for a log collector.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+    }
 }
 
 /// Off the path to serving, so the first request is answered as soon as the index is open:
@@ -121,72 +136,122 @@ fn start_up(
 /// and a commit should show within seconds.
 const HISTORY_POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Serves the web on `args.addr` until SIGTERM or Ctrl-C.
-fn serve_until_stopped(args: &ServeArgs, handle: SnapshotHandle) -> anyhow::Result<()> {
-    // Resolved before the listener opens, so a mistake in the mail settings stops the start.
-    let mail = super::alerts::mail_config(&args.mail)?;
-    if mail.is_none() {
-        tracing::info!("e-mail alerts are off: no --smtp-url");
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.addr)
-            .await
-            .with_context(|| {
-                format!(
-                    "cannot listen on {} (is another server using it? try --addr 127.0.0.1:3001)",
-                    args.addr
-                )
-            })?;
-        let local = listener.local_addr()?;
-        // The address actually bound: with `--addr 127.0.0.1:0` the port is only known now,
-        // and permalinks in citations must work.
-        let base_url = args
-            .base_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{local}"));
-        let base_url = base_url.trim_end_matches('/').to_string();
-        let alerts = AlertsConfig {
-            data: args.data.data_dir.clone(),
-            mail,
-            base_url: base_url.clone(),
-        };
-        // History is read in the background: the server answers at once, and history pages
-        // say it is being read until it is.
-        let vocabulary = handle.clone();
-        let history = HistoryHandle::start(
-            &args.handbook.dir,
-            move || vocabulary.get().vocabulary.clone(),
-            HISTORY_POLL,
-        );
-        let state = AppState::new(
-            handle.clone(),
-            WebConfig {
-                base_url,
-                today: None,
-                live_reload: !args.no_watch && !args.no_live_reload,
-                alerts: alerts.enabled(),
-            },
-        )
-        .with_alerts(alerts.clone())?
-        .with_history(history);
-        if alerts.enabled() {
-            crate::alerts::send::spawn_schedule(
-                alerts,
-                handle,
-                Duration::from_secs(args.alerts_every.max(1)),
-                crate::today,
-            );
+/// Listens on `config.addr`, opens the handbook meanwhile, and serves the web until SIGTERM or
+/// Ctrl-C. `None` when the stop came before the handbook was open.
+async fn serve_until_stopped(
+    config: &Config,
+    mail: Option<crate::alerts::mail::MailConfig>,
+) -> anyhow::Result<Option<Running>> {
+    // Installed first: a stop while the index is being built is as graceful as any other.
+    let stop = web::shutdown_signal();
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another server using it? try --addr 127.0.0.1:3001)",
+                config.addr
+            )
+        })?;
+    let local = listener.local_addr()?;
+    println!("Listening at http://{local}/; loading the handbook");
+    let gate = Gate::default();
+    let server = tokio::spawn(web::serve(
+        listener,
+        gate.clone(),
+        config.trusted_proxies.clone().into(),
+        config.drain,
+        stop,
+    ));
+    let (root, index) = (config.handbook.clone(), config.index.clone());
+    let opening = tokio::task::spawn_blocking(move || {
+        Catalog::open_unverified(&root, &index, crate::today())
+            .with_context(|| format!("cannot open the handbook in {}", root.display()))
+    });
+    let (catalog, opened) = match opening.await? {
+        Ok(opened) => opened,
+        Err(e) => {
+            server.abort();
+            return Err(e);
         }
-        let stop = web::shutdown_signal();
-        println!("Serving the handbook at http://{local}/");
-        web::serve(listener, state, stop)
-            .await
-            .context("the server stopped with an error")
-    })?;
-    Ok(())
+    };
+    match opened {
+        Opened::Reused => tracing::info!(index = %config.index.display(), "reusing the index"),
+        Opened::Rebuilt(why) => {
+            tracing::info!(index = %config.index.display(), %why, "rebuilt the index")
+        }
+    }
+    let handle = catalog.handle();
+    tracing::info!(
+        entries = handle.get().entries.len(),
+        version = %handle.get().version,
+        "handbook loaded"
+    );
+    let catalog = Arc::new(Mutex::new(catalog));
+    let watching: Arc<Mutex<Option<Watching>>> = Arc::default();
+    let startup = start_up(
+        catalog.clone(),
+        watching.clone(),
+        config.handbook.clone(),
+        config.watch,
+    );
+    let running = Running {
+        catalog,
+        watching,
+        startup,
+    };
+    if server.is_finished() {
+        server.await??;
+        return Ok(Some(running));
+    }
+    // The address actually bound: with `--addr 127.0.0.1:0` the port is only known now,
+    // and permalinks in citations must work.
+    let base_url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let alerts = AlertsConfig {
+        data: config.data.clone(),
+        mail,
+        base_url: base_url.clone(),
+    };
+    // History is read in the background: the server answers at once, and history pages say
+    // it is being read until it is.
+    let vocabulary = handle.clone();
+    let history = HistoryHandle::start(
+        &config.handbook,
+        move || vocabulary.get().vocabulary.clone(),
+        HISTORY_POLL,
+    );
+    let state = AppState::new(
+        handle.clone(),
+        WebConfig {
+            base_url,
+            today: None,
+            live_reload: config.watch && config.live_reload,
+            alerts: alerts.enabled(),
+        },
+    )
+    .with_history(history);
+    let state = match state.with_alerts(alerts.clone()) {
+        Ok(state) => state,
+        Err(e) => {
+            server.abort();
+            return Err(e.into());
+        }
+    };
+    if alerts.enabled() && config.alerts_sender {
+        crate::alerts::send::spawn_schedule(alerts, handle, config.alerts_every, crate::today);
+    } else if alerts.enabled() {
+        // Two instances sending from their own data folders would each mail the same digest;
+        // see docs/deploy.md.
+        tracing::info!(
+            "this instance takes subscriptions but sends no digests or reminders: no --alerts-sender"
+        );
+    }
+    gate.open(state);
+    println!("Serving the handbook at http://{local}/");
+    server.await?.context("the server stopped with an error")?;
+    Ok(Some(running))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -215,7 +215,8 @@ impl Catalog {
             ),
         };
         let index_opened = started.elapsed();
-        let mut catalog = Catalog::assemble(handbook, resolved, index, index_dir, unverified)?;
+        let mut catalog =
+            Catalog::assemble(handbook, resolved, index, index_dir, unverified, started)?;
         tracing::debug!(
             cache_ms = cache_loaded.as_millis() as u64,
             files_ms = files_read.as_millis() as u64,
@@ -245,7 +246,14 @@ impl Catalog {
         let handbook = Handbook::load(root, today)?;
         let resolved = handbook.resolve();
         let index = SearchIndex::in_directory(directory, &resolved, &handbook.vocabulary)?;
-        Catalog::assemble(handbook, resolved, index, None, false)
+        Catalog::assemble(
+            handbook,
+            resolved,
+            index,
+            None,
+            false,
+            std::time::Instant::now(),
+        )
     }
 
     /// The catalog of `handbook`, whose index holds `resolved`, with its first snapshot.
@@ -255,13 +263,14 @@ impl Catalog {
         index: SearchIndex,
         index_dir: Option<&Path>,
         unverified: bool,
+        started: std::time::Instant,
     ) -> Result<Catalog, CatalogError> {
         // Problems of a vocabulary passed over at start belong with those of later edits.
         let vocabulary_problems = std::mem::take(&mut handbook.vocabulary_problems);
         resolved
             .problems
             .splice(0..0, vocabulary_problems.iter().cloned().map(Arc::new));
-        let snapshot = Snapshot::new(
+        let mut snapshot = Snapshot::new(
             index.searcher(),
             index.fields,
             resolved,
@@ -269,6 +278,7 @@ impl Catalog {
             1,
             None,
         )?;
+        snapshot.took = started.elapsed();
         Ok(Catalog {
             handbook,
             index,
@@ -375,6 +385,7 @@ impl Catalog {
 
     /// Resolves the handbook, brings the index in line with it, and swaps in a new snapshot.
     fn publish(&mut self, full_rebuild: bool) -> Result<Applied, CatalogError> {
+        let started = std::time::Instant::now();
         let mut resolved = self.handbook.resolve();
         resolved
             .problems
@@ -409,7 +420,7 @@ impl Catalog {
             }
         }
         self.generation += 1;
-        let snapshot = Snapshot::new(
+        let mut snapshot = Snapshot::new(
             self.index.searcher(),
             self.index.fields,
             resolved,
@@ -417,6 +428,7 @@ impl Catalog {
             self.generation,
             Some(&self.handle.get()),
         )?;
+        snapshot.took = started.elapsed();
         self.handle.set(snapshot);
         Ok(applied)
     }

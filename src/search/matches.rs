@@ -115,6 +115,8 @@ impl MatchCache {
         let mut inner = self.lock();
         let found = inner.sets.get(&key).cloned();
         inner.hits += u64::from(found.is_some());
+        drop(inner);
+        crate::metrics::global().match_cache(found.is_some());
         found
     }
 

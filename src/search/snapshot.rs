@@ -50,6 +50,12 @@ pub struct Snapshot {
     pub synonyms: Arc<crate::text::synonyms::Synonyms>,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
+    /// How long this snapshot took to make, from the change (or the start) to its publication.
+    pub took: std::time::Duration,
+    /// A short digest of what is served (`version_of`): the same on every replica serving the
+    /// same checkout, whatever its start time or number of reloads; sent as
+    /// `X-Handbook-Version`.
+    pub version: String,
     /// In id order.
     records: Vec<Arc<Record>>,
     interner: Interner,
@@ -69,6 +75,28 @@ pub struct Snapshot {
     match_cache: MatchCache,
     /// The municipality names of the vocabulary, to find places named in a search.
     places: Arc<Places>,
+}
+
+/// The content a reader can see: every entry (by the digest of its fields, taken when it was
+/// read), the former ids, the vocabulary and the word groups. Not the generation, the time or
+/// the paths, which differ between two replicas of the same checkout.
+fn digest_of(resolved: &Resolved, vocabulary: &Vocabulary) -> u64 {
+    let mut d = crate::handbook::digest::Digest::default();
+    for (id, entry) in &resolved.entries {
+        d.eat(id.as_bytes()).eat(&entry.digest.to_le_bytes());
+    }
+    for (old, new) in &resolved.aliases {
+        d.eat(old.as_bytes()).eat(new.as_bytes());
+    }
+    d.eat(format!("{vocabulary:?}").as_bytes());
+    d.eat(resolved.synonyms.canonical().as_bytes());
+    d.value()
+}
+
+/// Twelve hex digits: short enough to read in a header, and a chance of one in 2^48 that two
+/// different handbooks look the same.
+fn version_of(digest: &u64) -> String {
+    format!("{:012x}", digest >> 16)
 }
 
 impl Snapshot {
@@ -141,6 +169,7 @@ impl Snapshot {
                     .collect()
             })
         });
+        let resolved_digest = digest_of(&resolved, &vocabulary);
         Ok(Snapshot {
             searcher,
             fields,
@@ -154,6 +183,8 @@ impl Snapshot {
             vocabulary,
             generation,
             loaded_at: Local::now(),
+            took: std::time::Duration::ZERO,
+            version: version_of(&resolved_digest),
             collation,
             records,
             interner,

@@ -55,6 +55,16 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
+    /// The groups and pins in a stable order, for a digest of what is served (the maps' own
+    /// order differs from run to run).
+    pub fn canonical(&self) -> String {
+        let mut stems: Vec<_> = self.by_stem.iter().collect();
+        stems.sort();
+        let mut pins: Vec<_> = self.pins.iter().collect();
+        pins.sort();
+        format!("{stems:?}{pins:?}")
+    }
+
     /// The built-in groups, for a handbook without `synonyms.toml`.
     pub fn builtin() -> Synonyms {
         let groups: Vec<Vec<String>> = GROUPS

@@ -16,6 +16,7 @@ pub mod format;
 pub mod history;
 mod live;
 mod openapi;
+mod ops;
 mod pages;
 pub mod params;
 mod statistics;
@@ -153,7 +154,9 @@ async fn answer(
     let raw = raw.unwrap_or_default();
     let snapshot = state.snapshots.get();
     let today = state.today();
-    if let Some(hit) = state.answers.get(kind, &raw, snapshot.generation, today) {
+    let cached = state.answers.get(kind, &raw, snapshot.generation, today);
+    crate::metrics::global().answer_cache(cached.is_some());
+    if let Some(hit) = cached {
         return Ok(hit);
     }
     let query = params::parse_search(Some(&raw))?;
@@ -274,7 +277,7 @@ fn search_slots() -> usize {
 pub fn router(state: AppState) -> Router {
     // The event stream lives as long as the page; it must not fall under the request timeout.
     let streams = Router::new().route("/events", get(live::events));
-    Router::new()
+    let app = Router::new()
         .route("/", get(pages::search))
         .route("/measures/{id}", get(calendar::measure_or_calendar))
         .route("/measures/{id}/history", get(history::page))
@@ -294,19 +297,42 @@ pub fn router(state: AppState) -> Router {
         .route("/api/measures/{id}/history", get(history::api))
         .route("/api/analyze", get(api::analyze))
         .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
         .route("/alerts", post(alerts::subscribe))
         .route("/alerts/confirm", get(alerts::confirm))
-        .route("/alerts/unsubscribe", get(alerts::unsubscribe_page).post(alerts::unsubscribe))
-        .route("/static/style.css", get(|| async { asset("text/css; charset=utf-8", STYLE) }))
-        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }))
+        .route(
+            "/alerts/unsubscribe",
+            get(alerts::unsubscribe_page).post(alerts::unsubscribe),
+        )
+        .route(
+            "/static/style.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
+        )
         .route("/api/{*rest}", get(api::not_found))
         .fallback(pages::not_found)
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .merge(streams)
-        .with_state(state)
+        .layer(middleware::from_fn(ops::tag_route))
+        .with_state(state.clone())
         .layer(CatchPanicLayer::custom(panicked))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new());
+    with_security_headers(app)
+        .layer(middleware::from_fn(guard_and_log))
+        .layer(middleware::from_fn_with_state(state, ops::stamp_version))
+}
+
+/// The headers every answer carries, the loading app's too (`ops::loading`).
+fn with_security_headers(app: Router) -> Router {
+    app
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -329,15 +355,19 @@ pub fn router(state: AppState) -> Router {
             header::HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(middleware::from_fn(guard_and_log))
 }
 
-/// The outermost layer: refuses request targets too long to be a search before any work is
-/// done, and writes one log line per request (target `handbook::access`), with the status and
-/// time of the answer as the client got it.
+/// The outermost layer but one: refuses request targets too long to be a search before any
+/// work is done, counts the request for `/metrics` under its route's template, and writes one
+/// log line per request (target `handbook::access`), with the client (as a trusted proxy
+/// names it), the status and the time of the answer as the client got it.
 async fn guard_and_log(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
+    let client = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
     let target = req.uri().path_and_query().map_or("", |pq| pq.as_str());
     let target_len = target.len();
     // The log keeps the start of the target: enough to see what was asked, never a megabyte.
@@ -360,10 +390,21 @@ async fn guard_and_log(req: Request, next: Next) -> Response {
         let res = next.run(req).await;
         if api { json_error(res) } else { res }
     };
+    let route = res
+        .extensions()
+        .get::<ops::Route>()
+        .map_or("unmatched", |r| r.0.as_str());
+    crate::metrics::global().request(
+        method.as_str(),
+        route,
+        res.status().as_u16(),
+        started.elapsed(),
+    );
     if let Some(logged) = logged {
         tracing::info!(
             target: "handbook::access",
             %method,
+            client = client.map(|c| c.to_string()),
             uri = %logged,
             status = res.status().as_u16(),
             micros = started.elapsed().as_micros() as u64,
@@ -440,25 +481,72 @@ fn asset(content_type: &'static str, body: &'static str) -> impl IntoResponse {
 /// connections forever; every route answers at once, so honest clients never come near it.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// What a server answers with: the loading app (`ops::loading`) until `open` is called once the
+/// handbook and its index are open, then the full router. Cloned into every connection.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<std::sync::OnceLock<Opened>>);
+
+struct Opened {
+    app: Router,
+    shutdown: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Gate {
+    /// A gate already open on `state`.
+    pub fn opened(state: AppState) -> Gate {
+        let gate = Gate::default();
+        gate.open(state);
+        gate
+    }
+
+    /// From now on requests get the full router on `state`, and `/readyz` answers 200.
+    pub fn open(&self, state: AppState) {
+        let shutdown = state.shutdown.clone();
+        let _ = self.0.set(Opened {
+            app: router(state),
+            shutdown,
+        });
+    }
+}
+
 /// Serves HTTP/1.1 until `stop` (`shutdown_signal`) ends, then finishes the requests in
-/// flight.
+/// flight. Listening starts before the handbook is open (`Gate`), so a load balancer can tell
+/// "starting" (`/readyz` 503) from "down" (refused). `trusted` are the reverse proxies whose
+/// `X-Forwarded-*` headers are believed (`ops::forwarded`). Once `stop` ends, `/readyz` answers
+/// 503 for `drain` while everything else is still served, then the listener closes.
 ///
 /// A short accept loop of our own rather than `axum::serve`, for one setting that it does not
 /// expose: hyper's header read timeout, which needs a timer.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    state: AppState,
+    gate: Gate,
+    trusted: Arc<[crate::config::Network]>,
+    drain: Duration,
     stop: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
 
-    let shutdown = state.shutdown.clone();
-    let app = router(state);
+    let loading = ops::loading();
+    let gate_for_connections = gate.clone();
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
+    let stop = async move {
+        stop.await;
+        // Live-reload streams end and `/readyz` says the server is going, while requests are
+        // still served: a load balancer takes it out before it stops listening.
+        if let Some(opened) = gate.0.get() {
+            opened.shutdown.send_replace(true);
+        }
+        if !drain.is_zero() {
+            tracing::info!(seconds = drain.as_secs(), "draining: /readyz answers 503");
+            tokio::time::sleep(drain).await;
+        }
+    };
+    let gate = gate_for_connections;
     tokio::pin!(stop);
     loop {
         tokio::select! {
@@ -474,14 +562,18 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                // The client's address, for the per-client limit of the alert form.
-                let service = TowerToHyperService::new(tower::ServiceExt::map_request(
-                    app.clone(),
+                let (gate, loading, trusted) = (gate.clone(), loading.clone(), trusted.clone());
+                let service = tower::service_fn(
                     move |mut req: axum::http::Request<hyper::body::Incoming>| {
-                        req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
-                        req
+                        // The client's address, for the per-client limit of the alert form
+                        // and the access log.
+                        let client = ops::forwarded(peer, req.headers_mut(), &trusted);
+                        req.extensions_mut().insert(axum::extract::ConnectInfo(client));
+                        let app = gate.0.get().map_or_else(|| loading.clone(), |o| o.app.clone());
+                        app.oneshot(req)
                     },
-                ));
+                );
+                let service = TowerToHyperService::new(service);
                 let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
                 tokio::spawn(async move {
                     // A client that goes away or sends garbage ends its own connection only.
@@ -492,8 +584,11 @@ pub async fn serve(
         }
     }
     drop(listener);
-    // Live-reload streams end, so the connections carrying them can close.
-    shutdown.send_replace(true);
+    // Live-reload streams end, so the connections carrying them can close (a gate opened
+    // during the drain has not been told yet).
+    if let Some(opened) = gate.0.get() {
+        opened.shutdown.send_replace(true);
+    }
     // Requests in flight finish; a client that stops reading must not hold the stop forever.
     if tokio::time::timeout(REQUEST_TIMEOUT + HEADER_TIMEOUT, graceful.shutdown())
         .await

@@ -792,13 +792,54 @@ fn spec() -> Value {
                     "responses": {
                         "200": {
                             "description": "The server is up.",
+                            "headers": {"X-Handbook-Version": version_header()},
                             "content": {"text/plain": {"schema": {"type": "string", "pattern": "^ok(\\n.*)*$"}}},
+                        },
+                    },
+                },
+            },
+            "/readyz": {
+                "get": {
+                    "operationId": "ready",
+                    "summary": "Readiness: 200 once the handbook and its index are loaded, 503 before (and while stopping).",
+                    "description": "For a load balancer's health check. The server listens before the handbook is open; until it is, this answers 503 (and every other route but `/healthz` and `/metrics` answers 503 with `Retry-After: 1`), then 200 for as long as it serves; after SIGTERM, 503 again for the `--drain-secs` during which it still serves everything else. Liveness is `/healthz`.",
+                    "responses": {
+                        "200": {
+                            "description": "Ready: searches are answered.",
+                            "headers": {"X-Handbook-Version": version_header()},
+                            "content": {"text/plain": {"schema": {"type": "string", "enum": ["ready\n"]}}},
+                        },
+                        "503": {
+                            "description": "Still loading the handbook, or stopping.",
+                            "content": {"text/plain": {"schema": {"type": "string"}}},
+                        },
+                    },
+                },
+            },
+            "/metrics": {
+                "get": {
+                    "operationId": "metrics",
+                    "summary": "Counters and histograms in the Prometheus text format (OpenMetrics).",
+                    "description": "Prefixed `handbook_`: `http_requests_total` by method, route template and status; `http_request_duration_seconds` (histogram) by route template; `answer_cache_lookups_total` and `match_cache_lookups_total` by result (hit, miss); `alert_mails_total` by result (sent, failed); `ready`; `entries`; `problems` by severity; `generation`; `last_reload_timestamp_seconds`; `last_reload_duration_seconds`.",
+                    "responses": {
+                        "200": {
+                            "description": "The metrics.",
+                            "content": {"application/openmetrics-text": {"schema": {"type": "string"}}},
                         },
                     },
                 },
             },
         },
         "components": {"schemas": components()},
+    })
+}
+
+/// The header every answer carries: which handbook the server serves.
+fn version_header() -> Value {
+    json!({
+        "required": true,
+        "description": "A digest of the handbook served (12 hex digits): the same on every replica serving the same files, different after any change a reader can see. Sent on every answer once the handbook is loaded.",
+        "schema": {"type": "string", "pattern": "^[0-9a-f]{12}$"},
     })
 }
 

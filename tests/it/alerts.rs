@@ -651,14 +651,18 @@ fn without_an_smtp_server_the_forms_say_alerts_are_not_configured_and_search_ser
 fn a_reminder_comes_from_the_servers_own_schedule_once_in_english() {
     let sink = Sink::start();
     let closes = chrono::Local::now().date_naive() + chrono::Duration::days(3);
-    let site = Site::start_with(Some(&sink), &["--alerts-every", "1"], |hb| {
-        hb.write(
+    let site = Site::start_with(
+        Some(&sink),
+        &["--alerts-every", "1", "--alerts-sender"],
+        |hb| {
+            hb.write(
             "measures/kranj/kranj-vavcer-soon.toml",
             &fixture_entry(&format!(
                 "title = \"Vavčer za izložbe\"\ntitle_en = \"Shop window voucher\"\nsummary = \"Za izložbe.\"\nmunicipalities = [\"kranj\"]\ntypes = [\"vavcer\"]\nsources = [\"obcinski-proracun\"]\nupdated = 2024-06-01\nopen_until = {closes}\n"
             )),
         );
-    });
+        },
+    );
     let form = "search=id%3Dkranj-vavcer-soon%26lang%3Den&frequency=daily&remind_days=7";
     site.subscribe_and_confirm(&sink, "rok@example.si", form);
     let mails = sink.wait_for("rok@example.si", 2);

@@ -13,6 +13,7 @@ mod churn;
 mod compare_statistics;
 mod crash_safety;
 mod curated_synonyms;
+mod deploy;
 mod diagnostics;
 mod escaping;
 mod exports_and_feeds;

@@ -17,6 +17,8 @@ pub struct Server {
     pub addr: SocketAddr,
     /// What it printed after "Serving the handbook at http://"; `None` once that arrived.
     ready: Option<Receiver<Result<SocketAddr, AddrParseError>>>,
+    /// What it printed after "Listening at http://", before the handbook is open.
+    listening: Receiver<SocketAddr>,
     /// Everything the server wrote to stderr so far (its log).
     log: Arc<Mutex<String>>,
     started_at: SystemTime,
@@ -39,6 +41,27 @@ impl Server {
     /// `spawn`, running the server as the user (and group) `uid` if given: a test run as root
     /// starts it as an ordinary user to see what permissions do, which root ignores.
     pub fn spawn_as(handbook: &Path, index: &Path, extra: &[&str], uid: Option<u32>) -> Server {
+        Server::spawn_with(handbook, index, extra, uid, &[])
+    }
+
+    /// `spawn` with more variables in its environment (they win over the defaults, `RUST_LOG`
+    /// included).
+    pub fn spawn_env(
+        handbook: &Path,
+        index: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Server {
+        Server::spawn_with(handbook, index, extra, None, env)
+    }
+
+    fn spawn_with(
+        handbook: &Path,
+        index: &Path,
+        extra: &[&str],
+        uid: Option<u32>,
+        env: &[(&str, &str)],
+    ) -> Server {
         let started_at = SystemTime::now();
         let mut command = Command::new(env!("CARGO_BIN_EXE_handbook"));
         if let Some(uid) = uid {
@@ -54,6 +77,7 @@ impl Server {
             .args(["--addr", "127.0.0.1:0"])
             .args(extra)
             .env("RUST_LOG", "info,handbook::access=off,tantivy=warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -71,9 +95,15 @@ impl Server {
             }
         });
         let (tx, rx) = mpsc::channel();
+        let (listening_tx, listening) = mpsc::channel();
         let stdout = child.stdout.take().unwrap();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Listening at http://")
+                    && let Some(addr) = rest.split('/').next().and_then(|a| a.parse().ok())
+                {
+                    let _ = listening_tx.send(addr);
+                }
                 if let Some(rest) = line.strip_prefix("Serving the handbook at http://") {
                     let _ = tx.send(rest.trim_end_matches('/').parse::<SocketAddr>());
                 }
@@ -83,6 +113,7 @@ impl Server {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             ready: Some(rx),
+            listening,
             log,
             started_at,
         }
@@ -101,6 +132,16 @@ impl Server {
             }
         }
         self.addr
+    }
+
+    /// Waits (at most `wait`) until it listens, which it does before the handbook is open.
+    pub fn wait_listening(&self, wait: Duration) -> SocketAddr {
+        self.listening.recv_timeout(wait).unwrap_or_else(|e| {
+            panic!(
+                "the server did not listen within {wait:?} ({e}); its log:\n{}",
+                self.log()
+            )
+        })
     }
 
     /// Has it said that it serves? Does not wait.
@@ -215,9 +256,19 @@ pub struct Client {
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    /// Names in lowercase, in the order sent.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
+    /// The first value of a header, by its name in lowercase.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -237,7 +288,16 @@ impl Client {
     }
 
     pub fn get(&mut self, target: &str) -> std::io::Result<Reply> {
-        let request = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        self.get_with(target, &[])
+    }
+
+    /// A GET with more request headers.
+    pub fn get_with(&mut self, target: &str, headers: &[(&str, &str)]) -> std::io::Result<Reply> {
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
+        let request = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n");
         self.reader.get_mut().write_all(request.as_bytes())?;
         let mut line = String::new();
         self.reader.read_line(&mut line)?;
@@ -247,6 +307,7 @@ impl Client {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
         let (mut length, mut chunked) = (0usize, false);
+        let mut headers = Vec::new();
         loop {
             line.clear();
             self.reader.read_line(&mut line)?;
@@ -255,6 +316,7 @@ impl Client {
                 break;
             }
             let (name, value) = header.split_once(':').unwrap_or((header, ""));
+            headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
             match name.to_ascii_lowercase().as_str() {
                 "content-length" => length = value.trim().parse().unwrap_or(0),
                 "transfer-encoding" => chunked = value.contains("chunked"),
@@ -282,6 +344,7 @@ impl Client {
         Ok(Reply {
             status,
             body: String::from_utf8_lossy(&body).into_owned(),
+            headers,
         })
     }
 }
