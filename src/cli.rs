@@ -83,9 +83,10 @@ pub struct AlertsSendArgs {
     pub handbook: HandbookArg,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// The public address of the site, for the links in mails
-    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// The public address of the site, for the links in mails; without it (or
+    /// HANDBOOK_BASE_URL) nothing is sent, as the links would lead to this machine
+    #[arg(long, value_name = "URL", env = "HANDBOOK_BASE_URL")]
+    pub base_url: Option<String>,
     /// Every confirmed subscription is due, however recent its last digest
     #[arg(long)]
     pub now: bool,
@@ -122,8 +123,9 @@ pub struct ServeArgs {
     pub data: DataArg,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// How often the server sends the alerts that are due, in seconds
-    #[arg(long, value_name = "SECS", default_value_t = 600)]
+    /// How often the server sends the alerts that are due, in seconds (1 to 86400)
+    #[arg(long, value_name = "SECS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub alerts_every: u64,
 }
 

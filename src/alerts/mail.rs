@@ -153,16 +153,46 @@ impl Smtp {
 }
 
 impl Outbox for Smtp {
+    /// The errors it gives say why without the recipient's address, which SMTP servers like
+    /// to repeat ("550 5.1.1 <ana@example.si>: no such user"): they go to the log.
     fn send(&self, mail: &Mail) -> Result<(), SendError> {
-        let message = message(&self.from, mail).map_err(SendError::Permanent)?;
+        let message = message(&self.from, mail).map_err(|e| SendError::Permanent(redact(&e)))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
+            let why = redact(&e.to_string());
             if e.is_permanent() {
-                SendError::Permanent(e.to_string())
+                SendError::Permanent(why)
             } else {
-                SendError::Transient(e.to_string())
+                SendError::Transient(why)
             }
         })
     }
+}
+
+/// `text` with every word that holds an `@` (an address, bracketed or not) replaced by
+/// `[address]`: the SMTP server's code and reason stay, for the operator, and no address
+/// reaches the log.
+pub fn redact(text: &str) -> String {
+    let is_edge = |c: char| c.is_whitespace() || "<>()[]\"',;".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str("[address]");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_edge(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The MIME message of a mail: multipart/alternative with the plain text first (the part a
@@ -462,6 +492,19 @@ mod tests {
             parse_address(&format!("{}@example.si", "a".repeat(250))),
             None
         );
+    }
+
+    #[test]
+    fn addresses_in_an_smtp_servers_answer_are_redacted_and_its_code_kept() {
+        assert_eq!(
+            redact("permanent error (550): 5.1.1 <Ana.Novak@example.si>: Recipient rejected"),
+            "permanent error (550): 5.1.1 <[address]>: Recipient rejected"
+        );
+        assert_eq!(
+            redact("user ana@example.si unknown"),
+            "user [address] unknown"
+        );
+        assert_eq!(redact("connection refused"), "connection refused");
     }
 
     #[test]

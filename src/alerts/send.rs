@@ -22,13 +22,13 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::AlertsError;
-use super::mail::{self, Item, Outbox, SendError};
-use super::store::{Delivery, DeliveryKind, Store, Subscription};
+use super::mail::{self, Item, Mail, Outbox, SendError};
+use super::store::{Delivery, DeliveryKind, KEEP_MISSING_SECS, Store, Subscription};
 use crate::handbook::Entry;
 use crate::search::snapshot::Lookup;
 use crate::search::{Facet, SearchQuery, Snapshot};
 use crate::text::lang::Lang;
-use crate::web::format::date_in;
+use crate::web::format::{date_in, eur_in};
 use crate::web::params;
 
 /// The lock file in the data folder.
@@ -42,8 +42,15 @@ pub const MAX_LISTED: usize = 50;
 /// correct a closing date, after which there is nothing left to remind of.
 pub const KEEP_REMINDER_DAYS: i64 = 30;
 
-/// A digest that could not be sent in this many rounds is given up (and logged).
+/// A digest the SMTP server refused for good (5xx) in this many rounds is given up (and
+/// logged), and what it listed is put back as not yet seen. Rounds in which the server could
+/// not be reached or said "try later" (4xx) do not count: such a digest waits for as long as
+/// the outage lasts.
 pub const MAX_ATTEMPTS: i64 = 5;
+
+/// The server's schedule runs a round at most this often and at least once a day: a period of
+/// zero would spin, and a huge one would overflow the clock.
+pub const ROUND_EVERY: std::ops::RangeInclusive<u64> = 1..=24 * 3600;
 
 /// The exclusive right to run a round, held until dropped.
 #[derive(Debug)]
@@ -112,7 +119,8 @@ pub struct Report {
     pub resent: usize,
     /// Subscriptions checked with nothing new to say.
     pub nothing_new: usize,
-    /// Refused by the SMTP server for good, or given up after `MAX_ATTEMPTS`.
+    /// Given up after `MAX_ATTEMPTS` refusals for good (5xx), or listing nothing that is
+    /// still in the handbook.
     pub failed: usize,
     /// Why the round stopped early (the SMTP server cannot be reached): what is owed is sent
     /// by the next round.
@@ -127,6 +135,7 @@ pub fn run(
     round: &Round<'_>,
 ) -> Result<Report, AlertsError> {
     let mut report = Report::default();
+    let mut given_up = HashSet::new();
     store.expire(round.now)?;
     // First what an earlier round owes: it was claimed, so no new claim would list it.
     for delivery in store.unsent()? {
@@ -136,22 +145,20 @@ pub fn run(
         let Some(sub) = store.subscription(delivery.subscription)? else {
             continue;
         };
-        if delivery.attempts >= MAX_ATTEMPTS {
-            tracing::warn!(
-                delivery = delivery.id,
-                "a digest was given up after {MAX_ATTEMPTS} attempts"
-            );
-            store.failed(delivery.id)?;
-            report.failed += 1;
-            continue;
-        }
         let before = report.sent;
-        deliver(store, outbox, round, &sub, &delivery, &mut report)?;
+        if deliver(store, outbox, round, &sub, &delivery, &mut report)? == Outcome::GivenUp {
+            given_up.insert(sub.id);
+        }
         report.resent += report.sent - before;
     }
     for sub in store.confirmed()? {
         if report.stopped.is_some() {
             break;
+        }
+        // Its measures were put back as unseen a moment ago: they wait for its next digest,
+        // rather than going straight back to the server that refused them.
+        if given_up.contains(&sub.id) {
+            continue;
         }
         let claimed = match sub.reminder_of() {
             Some(id) => claim_reminder(store, round, &sub, id)?,
@@ -218,10 +225,12 @@ fn claim_digest(
     }
     let now_matching = matching(round.snapshot, &sub.search, false, round.today)?;
     let seen: HashSet<&str> = sub.seen.lines().collect();
-    let new: Vec<&str> = now_matching
+    let new: Vec<String> = now_matching
         .lines()
         .filter(|id| !seen.contains(id))
+        .map(str::to_string)
         .collect();
+    let now_matching = still_seen(round.snapshot, &sub.seen, now_matching);
     if new.is_empty() {
         store.checked(sub.id, &now_matching, round.now)?;
         return Ok(None);
@@ -238,6 +247,26 @@ fn claim_digest(
     )?))
 }
 
+/// The new `seen`: what matches now, and what was seen before and is missing from the
+/// handbook now. A measure that is missing for a round (its file does not parse for a while,
+/// say) is not new when it comes back; one that is in the handbook but no longer matches is
+/// dropped, so it is new if it comes to match again (a call that opens again).
+fn still_seen(snapshot: &Snapshot, before: &str, mut now_matching: String) -> String {
+    let matching: HashSet<&str> = now_matching.lines().collect();
+    let missing: Vec<String> = before
+        .lines()
+        .filter(|id| !id.is_empty() && !matching.contains(id) && find(snapshot, id).is_none())
+        .map(str::to_string)
+        .collect();
+    for id in missing {
+        if !now_matching.is_empty() {
+            now_matching.push('\n');
+        }
+        now_matching.push_str(&id);
+    }
+    now_matching
+}
+
 /// A reminder is due from `remind_days` before the closing date to the day itself, once per
 /// closing date: a call extended to a new date is reminded of again.
 fn claim_reminder(
@@ -247,10 +276,16 @@ fn claim_reminder(
     id: &str,
 ) -> Result<Option<Delivery>, AlertsError> {
     let Some(entry) = find(round.snapshot, id) else {
-        // The measure left the handbook: nothing will close.
-        store.delete(sub.id)?;
+        // Missing for a while (a file that does not parse, a move half done) is not gone:
+        // the reminder is forgotten only when the measure has stayed away for days.
+        if round.now - store.missing(sub.id, round.now)? >= KEEP_MISSING_SECS {
+            store.delete(sub.id)?;
+        }
         return Ok(None);
     };
+    if sub.missing_since.is_some() {
+        store.found(sub.id)?;
+    }
     let (Some(until), Some(days)) = (entry.open_until, sub.remind_days) else {
         return Ok(None);
     };
@@ -292,6 +327,15 @@ fn content_hash(subscription: i64, kind: DeliveryKind, ids: &str) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
+/// What became of a delivery in a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Sent, or still owed.
+    Done,
+    /// Given up after `MAX_ATTEMPTS` refusals; its measures are unseen again.
+    GivenUp,
+}
+
 /// Composes a claimed delivery and hands it to the outbox, then records the outcome.
 fn deliver(
     store: &mut Store,
@@ -300,34 +344,44 @@ fn deliver(
     sub: &Subscription,
     delivery: &Delivery,
     report: &mut Report,
-) -> Result<(), AlertsError> {
-    let unsubscribe = format!(
-        "{}/alerts/unsubscribe?token={}",
+) -> Result<Outcome, AlertsError> {
+    let unsubscribe = unsubscribe_url(
         round.base_url,
-        store.unsubscribe_token(sub.id, round.now)?
+        &store.unsubscribe_token(sub.id, round.now)?,
+        sub.lang,
     );
     let Some(mail) = compose(round, sub, delivery, &unsubscribe) else {
         // Every measure it listed has left the handbook since it was claimed.
         store.failed(delivery.id)?;
-        return Ok(());
+        return Ok(Outcome::Done);
     };
-    store.attempted(delivery.id)?;
     match outbox.send(&mail) {
         Ok(()) => {
             store.sent(delivery.id, round.now)?;
             report.sent += 1;
         }
         Err(SendError::Permanent(why)) => {
-            tracing::warn!(delivery = delivery.id, %why, "the SMTP server refused a digest");
-            store.failed(delivery.id)?;
-            report.failed += 1;
+            // `why` is the server's answer with any address in it redacted (`mail::redact`).
+            store.attempted(delivery.id)?;
+            if delivery.attempts + 1 >= MAX_ATTEMPTS {
+                tracing::warn!(
+                    delivery = delivery.id,
+                    %why,
+                    "the SMTP server refused a digest in {MAX_ATTEMPTS} rounds; given up, its measures are listed again in the next digest"
+                );
+                store.give_up(delivery)?;
+                report.failed += 1;
+                return Ok(Outcome::GivenUp);
+            } else {
+                tracing::warn!(delivery = delivery.id, %why, "the SMTP server refused a digest; tried again next round");
+            }
         }
         Err(SendError::Transient(why)) => {
             tracing::warn!(%why, "the SMTP server cannot take mail now; the rest waits for the next round");
             report.stopped = Some(why);
         }
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 fn compose(
@@ -391,8 +445,6 @@ fn compose(
     })
 }
 
-use super::mail::Mail;
-
 fn item(round: &Round<'_>, entry: &Entry, lang: Lang) -> Item {
     let deadline = match (entry.open_from, entry.open_until) {
         (_, Some(until)) => format!(
@@ -419,6 +471,16 @@ fn item(round: &Round<'_>, entry: &Entry, lang: Lang) -> Item {
         deadline,
         url: absolute(round.base_url, &entry.permalink(), lang),
     }
+}
+
+/// The unsubscribe link of a mail, in the subscription's language, so the page and its answer
+/// are in the language of the mail.
+pub fn unsubscribe_url(base_url: &str, token: &str, lang: Lang) -> String {
+    absolute(
+        base_url,
+        &format!("/alerts/unsubscribe?token={token}"),
+        lang,
+    )
 }
 
 /// `path` on the site, in `lang`.
@@ -453,6 +515,26 @@ pub fn describe(snapshot: &Snapshot, search: &str, lang: Lang) -> String {
             parts.push(snapshot.label_in(*facet, v, lang));
         }
     }
+    if let Some(m) = &query.applies_in {
+        let place = snapshot.label_in(Facet::Municipality, m, lang);
+        parts.push(match lang {
+            Lang::Sl => format!("velja v: {place}"),
+            Lang::En => format!("applies in: {place}"),
+        });
+    }
+    if let Some(n) = query.min_amount {
+        let amount = eur_in(i64::try_from(n).unwrap_or(i64::MAX), lang);
+        parts.push(match lang {
+            Lang::Sl => format!("vsaj {amount}"),
+            Lang::En => format!("at least {amount}"),
+        });
+    }
+    if let Some(days) = query.closing {
+        parts.push(match lang {
+            Lang::Sl => format!("rok v {days} dneh"),
+            Lang::En => format!("closing within {days} days"),
+        });
+    }
     if parts.is_empty() {
         lang.pick("ves priročnik", "the whole handbook").to_string()
     } else {
@@ -461,7 +543,7 @@ pub fn describe(snapshot: &Snapshot, search: &str, lang: Lang) -> String {
 }
 
 /// The host of the site, for Message-IDs.
-fn host(base_url: &str) -> String {
+pub fn host(base_url: &str) -> String {
     url::Url::parse(base_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
@@ -487,8 +569,15 @@ pub fn spawn_schedule(
             return;
         }
     };
+    let every = Duration::from_secs(
+        every
+            .as_secs()
+            .clamp(*ROUND_EVERY.start(), *ROUND_EVERY.end()),
+    );
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let start = tokio::time::Instant::now();
+        let first = start.checked_add(every).unwrap_or(start);
+        let mut ticks = tokio::time::interval_at(first, every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
@@ -537,6 +626,18 @@ mod tests {
             "https://h.si/?q=x&lang=en"
         );
         assert_eq!(absolute("https://h.si", "/?", Lang::Sl), "https://h.si/");
+    }
+
+    #[test]
+    fn unsubscribe_links_carry_the_subscriptions_language() {
+        assert_eq!(
+            unsubscribe_url("https://h.si", "ab", Lang::En),
+            "https://h.si/alerts/unsubscribe?token=ab&lang=en"
+        );
+        assert_eq!(
+            unsubscribe_url("https://h.si", "ab", Lang::Sl),
+            "https://h.si/alerts/unsubscribe?token=ab"
+        );
     }
 
     #[test]

@@ -99,6 +99,16 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
     let mail = mail_config(&args.mail)?.context(
         "no SMTP server: pass --smtp-url smtp://HOST:PORT and --mail-from ADDR (or set HANDBOOK_SMTP_URL and HANDBOOK_MAIL_FROM)",
     )?;
+    // Refused rather than defaulted: a default of this machine's address would mail every
+    // subscriber links that lead nowhere, and the mails cannot be taken back.
+    let base_url = args
+        .base_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .context(
+            "no public address for the links in mails: pass --base-url https://YOUR.SITE (or set HANDBOOK_BASE_URL)",
+        )?;
     let outbox = Smtp::new(&mail)?;
     let today = crate::today();
     let (catalog, _) = Catalog::open(&args.handbook.dir, None, today).with_context(|| {
@@ -119,7 +129,7 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
             today,
             now: crate::alerts::now(),
             all_due: args.now,
-            base_url: args.base_url.trim_end_matches('/'),
+            base_url: base_url.trim_end_matches('/'),
         },
     )?;
     println!(
@@ -128,6 +138,7 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
     );
     Ok(match report.stopped {
         Some(why) => {
+            // `why` is the SMTP server's answer without addresses (`mail::redact`).
             eprintln!("stopped early, the rest is sent by the next round: {why}");
             ExitCode::from(1)
         }

@@ -20,7 +20,7 @@ use super::error::{AppError, PageError};
 use super::views::{Frame, layout};
 use super::{AppState, params};
 use crate::alerts::mail::{self, Outbox};
-use crate::alerts::store::{Frequency, Request as Ask, Store};
+use crate::alerts::store::{Confirmation, Frequency, Request as Ask, Store};
 use crate::alerts::{AlertsConfig, AlertsError, send};
 use crate::search::SearchQuery;
 use crate::search::snapshot::Lookup;
@@ -109,7 +109,12 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
     let body = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => return bad(Lang::Sl, "the form is too large".into()),
+        Err(_) => {
+            return bad(
+                Lang::Sl,
+                "Obrazec je prevelik. / The form is too large.".into(),
+            );
+        }
     };
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
@@ -148,8 +153,10 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         )
             .into_response();
     }
+    let today = state.today();
     let ask = match validate(
         &state,
+        today,
         &field("email"),
         search,
         &field("frequency"),
@@ -178,13 +185,17 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
             ask.lang,
             &ask.email,
             &what,
-            &format!("{base_url}/alerts/confirm?token={}", tokens.confirm),
-            &format!("{base_url}/alerts/unsubscribe?token={}", tokens.unsubscribe),
+            &send::absolute(
+                &base_url,
+                &format!("/alerts/confirm?token={}", tokens.confirm),
+                ask.lang,
+            ),
+            &send::unsubscribe_url(&base_url, &tokens.unsubscribe, ask.lang),
             // Random, and not from a token: Message-IDs are logged by every relay.
             format!(
                 "<confirm.{}@{}>",
                 &crate::alerts::store::new_token()?.0[..24],
-                host(&base_url)
+                send::host(&base_url)
             ),
         );
         // Sent apart from the answer, which is then the same, and as quick, whether or not a
@@ -192,6 +203,7 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         // which is bounded, unlike threads of our own.
         if let Some(outbox) = outbox {
             tokio::runtime::Handle::current().spawn_blocking(move || {
+                // The outbox's errors carry no address (`mail::redact`).
                 if let Err(e) = outbox.send(&mail) {
                     tracing::warn!(error = %e, "a confirmation mail was not sent");
                 }
@@ -218,16 +230,10 @@ pub fn without_token(target: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn host(base_url: &str) -> String {
-    url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "handbook.invalid".into())
-}
-
 /// The form's fields as a subscription, or what is wrong with them.
 fn validate(
     state: &AppState,
+    today: chrono::NaiveDate,
     email: &str,
     search: &str,
     frequency: &str,
@@ -298,6 +304,14 @@ fn validate(
                     )
                     .into());
             }
+            if entry.open_until.is_some_and(|until| until < today) {
+                return Err(lang
+                    .pick(
+                        "Rok za ta ukrep je že potekel: ni česa opomniti.",
+                        "The deadline of this measure has passed already: there is nothing to remind you of.",
+                    )
+                    .into());
+            }
             format!("id={}", entry.id)
         }
         (Some(_), None) => {
@@ -317,7 +331,12 @@ fn validate(
                 .into());
         }
         (None, None) => {
-            let query = params::parse_search(Some(search)).map_err(|e| e.0)?;
+            // The search's own messages are in English (the API's); a Slovenian page says
+            // what it is about first.
+            let query = params::parse_search(Some(search)).map_err(|e| match lang {
+                Lang::Sl => format!("Iskanje, na katero se prijavljate, ni veljavno: {}", e.0),
+                Lang::En => e.0,
+            })?;
             params::to_query_string(
                 &SearchQuery {
                     lang: Lang::Sl,
@@ -407,27 +426,40 @@ pub async fn confirm(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     let today = state.today();
     let data = alerts.config.data.clone();
     let done = tokio::task::spawn_blocking(
-        move || -> Result<Option<(Lang, String, bool)>, AlertsError> {
+        move || -> Result<Option<(Lang, String, bool, bool)>, AlertsError> {
             let now = crate::alerts::now();
             let mut store = Store::open(&data)?;
-            let Some(sub) = store.pending(&token, now)? else {
-                return Ok(None);
+            let (sub, already) = match store.confirmation(&token, now)? {
+                Confirmation::Pending(sub) => {
+                    // What matches now is the baseline: the first digest lists what is new
+                    // after this.
+                    let seen =
+                        send::matching(&snapshot, &sub.search, sub.remind_days.is_some(), today)?;
+                    store.confirm(sub.id, &seen, now)?;
+                    (sub, false)
+                }
+                // A second GET (a mail scanner opened the link first, a double click): the
+                // person is subscribed, and is told so.
+                Confirmation::Already(sub) => (sub, true),
+                Confirmation::Unknown => return Ok(None),
             };
-            // What matches now is the baseline: the first digest lists what is new after this.
-            let seen = send::matching(&snapshot, &sub.search, sub.remind_days.is_some(), today)?;
-            store.confirm(sub.id, &seen, now)?;
             let what = send::describe(&snapshot, &sub.search, sub.lang);
-            Ok(Some((sub.lang, what, sub.remind_days.is_some())))
+            Ok(Some((sub.lang, what, sub.remind_days.is_some(), already)))
         },
     )
     .await;
     match done {
-        Ok(Ok(Some((lang, what, reminder)))) => page(
+        Ok(Ok(Some((lang, what, reminder, already)))) => page(
             StatusCode::OK,
             lang,
-            lang.pick("Obveščanje je potrjeno", "Alerts confirmed"),
+            if already {
+                lang.pick("Obveščanje je že potrjeno", "Alerts already confirmed")
+            } else {
+                lang.pick("Obveščanje je potrjeno", "Alerts confirmed")
+            },
             html! {
-                p { (lang.pick("Hvala, potrjeno. ", "Thank you, confirmed. "))
+                p { @if already { (lang.pick("Ta prijava je že potrjena. ", "This subscription is already confirmed. ")) }
+                    @else { (lang.pick("Hvala, potrjeno. ", "Thank you, confirmed. ")) }
                     @if reminder { (lang.pick("Opomnik pred rokom dobite za: ", "You will get a reminder before the deadline of: ")) }
                     @else { (lang.pick("Ko se temu iskanju ujame nov ukrep, dobite sporočilo: ", "When a new measure matches this search, you get a mail: ")) }
                     strong { (what) } }
@@ -474,7 +506,7 @@ pub async fn unsubscribe_page(State(state): State<AppState>, RawQuery(raw): RawQ
             lang.pick("Odjava od obvestil", "Stop the alerts"),
             html! {
                 p { (lang.pick("Odjava od obvestil za: ", "Stop the alerts for: ")) strong { (what) } }
-                form method="post" action={"/alerts/unsubscribe?token=" (token)} {
+                form method="post" action=(super::views::href(&format!("/alerts/unsubscribe?token={token}"), lang)) {
                     input type="hidden" name="List-Unsubscribe" value="One-Click";
                     button type="submit" { (lang.pick("Odjavi me", "Unsubscribe")) }
                 }
@@ -509,7 +541,11 @@ pub async fn unsubscribe(
     if !is_one_click(&body) {
         return bad(
             lang,
-            "the body must be List-Unsubscribe=One-Click (RFC 8058)".into(),
+            lang.pick(
+                "Odjava z enim klikom pošlje List-Unsubscribe=One-Click (RFC 8058).",
+                "The body must be List-Unsubscribe=One-Click (RFC 8058).",
+            )
+            .into(),
         );
     }
     let Some(alerts) = state.alerts.clone() else {
