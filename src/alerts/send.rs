@@ -25,11 +25,11 @@ use super::AlertsError;
 use super::mail::{self, Item, Mail, Outbox, SendError};
 use super::store::{Delivery, DeliveryKind, KEEP_MISSING_SECS, Store, Subscription};
 use crate::handbook::Entry;
+use crate::search::params;
 use crate::search::snapshot::Lookup;
 use crate::search::{Facet, SearchQuery, Snapshot};
+use crate::text::format::{date_in, eur_in};
 use crate::text::lang::Lang;
-use crate::web::format::{date_in, eur_in};
-use crate::web::params;
 
 /// The lock file in the data folder.
 pub const LOCK: &str = "alerts.lock";
