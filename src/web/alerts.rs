@@ -41,12 +41,65 @@ const MAX_SEARCH_BYTES: usize = 2048;
 pub struct AlertsWeb {
     config: AlertsConfig,
     outbox: Option<Arc<dyn Outbox>>,
-    /// Per client: the start of its window and the requests in it. Kept small: windows that
-    /// have ended are dropped whenever the map grows past `MAX_CLIENTS`.
-    clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// Per client: the start of its window and the requests in it.
+    clients: Mutex<Clients>,
 }
 
+/// At most this many clients are counted at once (about 400 KB); past it the oldest window
+/// goes, so a flood of addresses cannot grow the map, only forget its oldest counts early.
 const MAX_CLIENTS: usize = 10_000;
+
+/// The per-client windows. An IPv6 client is its /64, what one host or home is given: one
+/// host has 2^64 addresses to rotate through.
+#[derive(Debug, Default)]
+struct Clients {
+    windows: HashMap<IpAddr, (Instant, u32)>,
+    /// When windows that have ended were last dropped.
+    pruned: Option<Instant>,
+}
+
+impl Clients {
+    /// Counts a request of `client` at `now`; false once it is over the limit.
+    fn admit(&mut self, client: IpAddr, now: Instant) -> bool {
+        let key = client_key(client);
+        let stale = self
+            .pruned
+            .is_none_or(|at| now.duration_since(at) >= CLIENT_WINDOW);
+        if stale || self.windows.len() >= MAX_CLIENTS {
+            self.windows
+                .retain(|_, (start, _)| now.duration_since(*start) < CLIENT_WINDOW);
+            self.pruned = Some(now);
+        }
+        if self.windows.len() >= MAX_CLIENTS && !self.windows.contains_key(&key) {
+            let oldest = self
+                .windows
+                .iter()
+                .min_by_key(|(_, (start, _))| *start)
+                .map(|(k, _)| *k);
+            if let Some(oldest) = oldest {
+                self.windows.remove(&oldest);
+            }
+        }
+        let slot = self.windows.entry(key).or_insert((now, 0));
+        if now.duration_since(slot.0) >= CLIENT_WINDOW {
+            *slot = (now, 0);
+        }
+        slot.1 = slot.1.saturating_add(1);
+        slot.1 <= CLIENT_LIMIT
+    }
+}
+
+/// The key a client is counted under: an IPv4 address (also one mapped into IPv6) as it is,
+/// an IPv6 address by its /64.
+fn client_key(client: IpAddr) -> IpAddr {
+    match client.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
+}
 
 impl AlertsWeb {
     pub fn new(config: AlertsConfig) -> Result<Self, AlertsError> {
@@ -57,23 +110,16 @@ impl AlertsWeb {
         Ok(AlertsWeb {
             config,
             outbox,
-            clients: Mutex::new(HashMap::new()),
+            clients: Mutex::new(Clients::default()),
         })
     }
 
     /// Counts a request of `client`; false once it is over the limit.
     fn admit(&self, client: IpAddr) -> bool {
-        let now = Instant::now();
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        if clients.len() > MAX_CLIENTS {
-            clients.retain(|_, (start, _)| now.duration_since(*start) < CLIENT_WINDOW);
-        }
-        let slot = clients.entry(client).or_insert((now, 0));
-        if now.duration_since(slot.0) >= CLIENT_WINDOW {
-            *slot = (now, 0);
-        }
-        slot.1 += 1;
-        slot.1 <= CLIENT_LIMIT
+        self.clients
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .admit(client, Instant::now())
     }
 }
 
@@ -634,6 +680,33 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn the_addresses_of_one_ipv6_slash_64_share_one_limit() {
+        let mut clients = Clients::default();
+        let now = Instant::now();
+        for n in 0..CLIENT_LIMIT {
+            let ip: IpAddr = format!("2001:db8:1:2::{:x}", n + 1).parse().unwrap();
+            assert!(clients.admit(ip, now));
+        }
+        assert!(!clients.admit("2001:db8:1:2:ffff::1".parse().unwrap(), now));
+        assert!(clients.admit("2001:db8:1:3::1".parse().unwrap(), now));
+        assert_eq!(clients.windows.len(), 2);
+    }
+
+    #[test]
+    fn the_client_windows_never_grow_past_their_cap_and_ended_ones_are_dropped() {
+        let mut clients = Clients::default();
+        let start = Instant::now();
+        for n in 0..(MAX_CLIENTS as u32 + 500) {
+            let ip = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
+            clients.admit(ip, start);
+        }
+        assert_eq!(clients.windows.len(), MAX_CLIENTS);
+        let later = start + CLIENT_WINDOW;
+        clients.admit(IpAddr::V4(Ipv4Addr::LOCALHOST), later);
+        assert_eq!(clients.windows.len(), 1, "the ended windows are dropped");
     }
 
     #[test]
