@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use super::AlertsError;
 use super::mail::{self, Item, Mail, Outbox, SendError};
-use super::store::{Delivery, DeliveryKind, KEEP_MISSING_SECS, Store, Subscription};
+use super::store::{Claim, Delivery, DeliveryKind, KEEP_MISSING_SECS, Store, Subscription};
 use crate::handbook::Entry;
 use crate::search::params;
 use crate::search::snapshot::Lookup;
@@ -230,21 +230,137 @@ fn claim_digest(
         .filter(|id| !seen.contains(id))
         .map(str::to_string)
         .collect();
+    let prints = fingerprints(round.snapshot, &now_matching, round.today);
+    let changes = changes(&sub.fingerprints, &prints, sub.lang);
+    let prints = still_printed(round.snapshot, &sub.fingerprints, prints);
     let now_matching = still_seen(round.snapshot, &sub.seen, now_matching);
-    if new.is_empty() {
-        store.checked(sub.id, &now_matching, round.now)?;
+    if new.is_empty() && changes.is_empty() {
+        store.checked(sub.id, &now_matching, &prints, round.now)?;
         return Ok(None);
     }
     let ids = new.join("\n");
-    let hash = content_hash(sub.id, DeliveryKind::Digest, &ids);
-    Ok(Some(store.claim(
+    let hash = content_hash(
         sub.id,
         DeliveryKind::Digest,
-        &ids,
-        &hash,
-        &now_matching,
+        &format!("{ids}\n--\n{changes}"),
+    );
+    Ok(Some(store.claim(
+        &Claim {
+            subscription: sub.id,
+            kind: DeliveryKind::Digest,
+            ids: &ids,
+            changes: &changes,
+            content_hash: &hash,
+            seen: &now_matching,
+            fingerprints: Some(&prints),
+        },
         round.now,
     )?))
+}
+
+/// The key fields of each measure of `ids` (one a line) that a digest names as changed when
+/// they differ at the next: `id`, then its opening, closing, largest amount and status,
+/// tab-separated, one measure a line. Kept per subscription, so this works without git.
+pub fn fingerprints(snapshot: &Snapshot, ids: &str, today: NaiveDate) -> String {
+    ids.lines()
+        .filter_map(|id| find(snapshot, id))
+        .map(|e| {
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            format!(
+                "{}\t{}\t{}\t{}\t{}",
+                e.id,
+                date(e.open_from),
+                date(e.open_until),
+                e.max_amount_eur.map(|n| n.to_string()).unwrap_or_default(),
+                e.status(today).key()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fingerprints by id.
+fn by_id(prints: &str) -> std::collections::HashMap<&str, Vec<&str>> {
+    prints
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let id = fields.next().filter(|id| !id.is_empty())?;
+            Some((id, fields.collect()))
+        })
+        .collect()
+}
+
+/// The measures whose key fields differ between two sets of fingerprints, each with what
+/// changed in words, one a line: `id`, a tab, "rok prijave: 15. 3. 2026 → 30. 4. 2026; …".
+/// Measures only in `now` are new (listed as such), not changed.
+pub fn changes(before: &str, now: &str, lang: Lang) -> String {
+    let before = by_id(before);
+    let mut lines = Vec::new();
+    for line in now.lines() {
+        let mut fields = line.split('\t');
+        let Some(id) = fields.next() else { continue };
+        let now: Vec<&str> = fields.collect();
+        let Some(old) = before.get(id) else { continue };
+        let words: Vec<String> = FINGERPRINT_FIELDS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, field)| {
+                let (a, b) = (old.get(i).copied()?, now.get(i).copied()?);
+                (a != b).then(|| change_in_words(field, a, b, lang))
+            })
+            .collect();
+        if !words.is_empty() {
+            lines.push(format!("{id}\t{}", words.join("; ")));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The fields of a fingerprint after the id, in order.
+const FINGERPRINT_FIELDS: [&str; 4] = ["open_from", "open_until", "max_amount_eur", "status"];
+
+/// One field's change as the history writes it (`history::diff`): its label, then before →
+/// after, a value not given being "ni navedeno" / "not given".
+fn change_in_words(field: &str, before: &str, after: &str, lang: Lang) -> String {
+    let value = |v: &str| -> String {
+        if v.is_empty() {
+            return lang.pick("ni navedeno", "not given").to_string();
+        }
+        match field {
+            "open_from" | "open_until" => v
+                .parse::<NaiveDate>()
+                .map_or_else(|_| v.to_string(), |d| date_in(d, lang)),
+            "max_amount_eur" => v
+                .parse::<i64>()
+                .map_or_else(|_| v.to_string(), |n| eur_in(n, lang)),
+            _ => crate::handbook::Status::from_key(v)
+                .map_or_else(|| v.to_string(), |s| s.label_in(lang).to_string()),
+        }
+    };
+    let label = match field {
+        "open_from" => lang.pick("odprto od", "open from"),
+        "open_until" => lang.pick("rok prijave", "deadline"),
+        "max_amount_eur" => lang.pick("največ na upravičenca", "maximum per beneficiary"),
+        _ => lang.pick("stanje", "status"),
+    };
+    format!("{label}: {} → {}", value(before), value(after))
+}
+
+/// The new fingerprints: those of what matches now, and those kept of measures missing from
+/// the handbook now (as `still_seen` keeps their ids), so one that comes back changed is named.
+fn still_printed(snapshot: &Snapshot, before: &str, mut now: String) -> String {
+    let present: HashSet<String> = by_id(&now).keys().map(|k| k.to_string()).collect();
+    for line in before.lines() {
+        let id = line.split('\t').next().unwrap_or("");
+        if !id.is_empty() && !present.contains(id) && find(snapshot, id).is_none() {
+            if !now.is_empty() {
+                now.push('\n');
+            }
+            now.push_str(line);
+        }
+    }
+    now
 }
 
 /// The new `seen`: what matches now, and what was seen before and is missing from the
@@ -301,11 +417,15 @@ fn claim_reminder(
     let ids = entry.id.clone();
     let hash = content_hash(sub.id, DeliveryKind::Reminder, &format!("{ids}@{marker}"));
     Ok(Some(store.claim(
-        sub.id,
-        DeliveryKind::Reminder,
-        &ids,
-        &hash,
-        &marker,
+        &Claim {
+            subscription: sub.id,
+            kind: DeliveryKind::Reminder,
+            ids: &ids,
+            changes: "",
+            content_hash: &hash,
+            seen: &marker,
+            fingerprints: None,
+        },
         round.now,
     )?))
 }
@@ -396,7 +516,20 @@ fn compose(
         .lines()
         .filter_map(|id| find(round.snapshot, id))
         .collect();
-    let first = entries.first()?;
+    let changed: Vec<(Item, String)> = delivery
+        .changes
+        .lines()
+        .filter_map(|line| {
+            let (id, change) = line.split_once('\t')?;
+            Some((
+                item(round, find(round.snapshot, id)?, lang),
+                change.to_string(),
+            ))
+        })
+        .collect();
+    if entries.is_empty() && changed.is_empty() {
+        return None;
+    }
     let message_id = format!(
         "<{}.{}.{}@{}>",
         match delivery.kind {
@@ -409,6 +542,7 @@ fn compose(
     );
     Some(match delivery.kind {
         DeliveryKind::Reminder => {
+            let first = entries.first()?;
             let days = first
                 .open_until
                 .map_or(0, |until| (until - round.today).num_days().max(0));
@@ -438,6 +572,7 @@ fn compose(
                 &what,
                 &search_url,
                 &items,
+                &changed,
                 unsubscribe,
                 message_id,
             )

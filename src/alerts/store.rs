@@ -88,6 +88,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE subscription ADD COLUMN missing_since INTEGER;
     ALTER TABLE token ADD COLUMN used_at INTEGER;
     ",
+    // 3: the key fields of the measures a subscription matched at its last digest (to name
+    // those that changed since), and the changes a digest lists.
+    r"
+    ALTER TABLE subscription ADD COLUMN fingerprints TEXT NOT NULL DEFAULT '';
+    ALTER TABLE delivery ADD COLUMN changes TEXT NOT NULL DEFAULT '';
+    ",
 ];
 
 /// How often a digest comes.
@@ -145,6 +151,9 @@ pub struct Subscription {
     pub seen: String,
     /// Since when a reminder's measure has been missing from the handbook.
     pub missing_since: Option<i64>,
+    /// The key fields of the measures that matched at the last digest, one measure a line
+    /// (`send::fingerprints`): what the next digest's "changed" part is measured against.
+    pub fingerprints: String,
 }
 
 impl Subscription {
@@ -191,6 +200,21 @@ pub struct NewTokens {
     pub unsubscribe: String,
 }
 
+/// What a round claims: the delivery's content and the subscription's state after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub subscription: i64,
+    pub kind: DeliveryKind,
+    /// The measures it lists as new, one id a line.
+    pub ids: &'a str,
+    /// The measures it names as changed (`Delivery::changes`).
+    pub changes: &'a str,
+    pub content_hash: &'a str,
+    pub seen: &'a str,
+    /// The key fields of what matches now; `None` keeps those stored.
+    pub fingerprints: Option<&'a str>,
+}
+
 /// A digest or reminder claimed by a round: recorded before it goes to the SMTP server and
 /// marked sent after, so a round that dies between the two sends it again rather than losing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,6 +228,9 @@ pub struct Delivery {
     /// program that got the first copy shows one message.
     pub content_hash: String,
     pub attempts: i64,
+    /// The measures it names as changed, one a line: the id, a tab, and what changed in the
+    /// subscriber's language, written when it is claimed so a resend says the same.
+    pub changes: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -527,7 +554,7 @@ impl Store {
     /// the holder of the round lock may send them.
     pub fn unsent(&self) -> Result<Vec<Delivery>, AlertsError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, subscription, kind, ids, content_hash, attempts FROM delivery
+            "SELECT id, subscription, kind, ids, content_hash, attempts, changes FROM delivery
              WHERE state = 'sending' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -543,6 +570,7 @@ impl Store {
                 ids: r.get(3)?,
                 content_hash: r.get(4)?,
                 attempts: r.get(5)?,
+                changes: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -550,10 +578,29 @@ impl Store {
 
     /// A round looked at a subscription and found nothing to send: it is checked until its
     /// next period, against what matches now.
-    pub fn checked(&mut self, subscription: i64, seen: &str, now: i64) -> Result<(), AlertsError> {
+    pub fn checked(
+        &mut self,
+        subscription: i64,
+        seen: &str,
+        fingerprints: &str,
+        now: i64,
+    ) -> Result<(), AlertsError> {
         self.conn.execute(
-            "UPDATE subscription SET checked_at = ?2, seen = ?3 WHERE id = ?1",
-            params![subscription, now, seen],
+            "UPDATE subscription SET checked_at = ?2, seen = ?3, fingerprints = ?4 WHERE id = ?1",
+            params![subscription, now, seen, fingerprints],
+        )?;
+        Ok(())
+    }
+
+    /// The key fields of what a subscription matches, set when it is confirmed.
+    pub fn set_fingerprints(
+        &mut self,
+        subscription: i64,
+        fingerprints: &str,
+    ) -> Result<(), AlertsError> {
+        self.conn.execute(
+            "UPDATE subscription SET fingerprints = ?2 WHERE id = ?1",
+            params![subscription, fingerprints],
         )?;
         Ok(())
     }
@@ -561,27 +608,30 @@ impl Store {
     /// Claims a digest in one transaction: the record of what it will list, and the
     /// subscription's new state (what is seen now, checked now). From here the digest is owed
     /// until `sent` says it went.
-    pub fn claim(
-        &mut self,
-        subscription: i64,
-        kind: DeliveryKind,
-        ids: &str,
-        content_hash: &str,
-        seen: &str,
-        now: i64,
-    ) -> Result<Delivery, AlertsError> {
+    pub fn claim(&mut self, claim: &Claim<'_>, now: i64) -> Result<Delivery, AlertsError> {
+        let Claim {
+            subscription,
+            kind,
+            ids,
+            changes,
+            content_hash,
+            seen,
+            fingerprints,
+        } = *claim;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO delivery (subscription, kind, ids, content_hash, state, claimed_at)
-             VALUES (?1, ?2, ?3, ?4, 'sending', ?5)",
-            params![subscription, kind.key(), ids, content_hash, now],
+            "INSERT INTO delivery (subscription, kind, ids, changes, content_hash, state, claimed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6)",
+            params![subscription, kind.key(), ids, changes, content_hash, now],
         )?;
         let id = tx.last_insert_rowid();
+        // A reminder keeps the fingerprints it has (none): only digests name changes.
         tx.execute(
-            "UPDATE subscription SET checked_at = ?2, seen = ?3 WHERE id = ?1",
-            params![subscription, now, seen],
+            "UPDATE subscription SET checked_at = ?2, seen = ?3,
+                 fingerprints = coalesce(?4, fingerprints) WHERE id = ?1",
+            params![subscription, now, seen, fingerprints],
         )?;
         tx.commit()?;
         Ok(Delivery {
@@ -591,6 +641,7 @@ impl Store {
             ids: ids.to_string(),
             content_hash: content_hash.to_string(),
             attempts: 0,
+            changes: changes.to_string(),
         })
     }
 
@@ -700,7 +751,7 @@ impl Store {
 }
 
 const COLUMNS: &str = "id, email, search, frequency, lang, remind_days, requested_at, \
-     confirmed_at, checked_at, seen, missing_since";
+     confirmed_at, checked_at, seen, missing_since, fingerprints";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
     let frequency: String = r.get(3)?;
@@ -717,6 +768,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
         checked_at: r.get(8)?,
         seen: r.get(9)?,
         missing_since: r.get(10)?,
+        fingerprints: r.get(11)?,
     })
 }
 

@@ -481,7 +481,13 @@ pub async fn confirm(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
                     // after this.
                     let seen =
                         send::matching(&snapshot, &sub.search, sub.remind_days.is_some(), today)?;
-                    store.confirm(sub.id, &seen, now)?;
+                    if store.confirm(sub.id, &seen, now)? && sub.remind_days.is_none() {
+                        // The key fields now: the first digest names what changes after this.
+                        store.set_fingerprints(
+                            sub.id,
+                            &send::fingerprints(&snapshot, &seen, today),
+                        )?;
+                    }
                     (sub, false)
                 }
                 // A second GET (a mail scanner opened the link first, a double click): the

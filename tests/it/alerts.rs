@@ -1337,3 +1337,86 @@ fn a_reminder_for_a_call_that_has_closed_already_is_refused_with_a_400_that_says
     assert_eq!(reply.status, 400, "{}", reply.body);
     assert!(reply.body.contains("že potekel"), "{}", reply.body);
 }
+
+#[test]
+fn a_digest_names_a_matching_measure_whose_deadline_moved_with_the_change_in_words() {
+    let hb = TempHandbook::fixture();
+    let before = hb.catalog().handle().get();
+    let data = tempfile::tempdir().unwrap();
+    let mut store = Store::open(data.path()).unwrap();
+    let mut confirmed = |email: &str, lang: Lang| {
+        let tokens = store
+            .subscribe(
+                &Request {
+                    email: email.into(),
+                    search: "municipality=kranj".into(),
+                    frequency: Frequency::Daily,
+                    lang,
+                    remind_days: None,
+                },
+                1_000,
+            )
+            .unwrap();
+        let sub = store.pending(&tokens.confirm, 1_001).unwrap().unwrap();
+        // As the confirmation link does.
+        let seen = send::matching(&before, &sub.search, false, today()).unwrap();
+        assert!(seen.contains("kranj-najemnine"));
+        store.confirm(sub.id, &seen, 1_002).unwrap();
+        store
+            .set_fingerprints(sub.id, &send::fingerprints(&before, &seen, today()))
+            .unwrap();
+    };
+    confirmed("ana@example.si", Lang::Sl);
+    confirmed("eve@example.si", Lang::En);
+    let outbox = Recorder::default();
+    let lock = RoundLock::try_take(data.path()).unwrap().unwrap();
+    let round = |snapshot, now| Round {
+        snapshot,
+        today: today(),
+        now,
+        all_due: true,
+        base_url: "https://prirocnik.example",
+    };
+    let report = send::run(&lock, &mut store, &outbox, &round(&before, 100_000)).unwrap();
+    assert_eq!(
+        (report.sent, report.nothing_new),
+        (0, 2),
+        "nothing changed yet"
+    );
+
+    let path = hb.path("measures/kranj/kranj-najemnine.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("open_until = 2024-06-30"), "{text}");
+    std::fs::write(
+        &path,
+        text.replace("open_until = 2024-06-30", "open_until = 2024-07-31"),
+    )
+    .unwrap();
+    let after = hb.catalog().handle().get();
+    let report = send::run(&lock, &mut store, &outbox, &round(&after, 100_600)).unwrap();
+    assert_eq!(report.sent, 2, "{report:?}");
+    let mails = outbox.0.lock().unwrap().clone();
+    let sl = mails.iter().find(|m| m.to == "ana@example.si").unwrap();
+    assert!(
+        sl.subject.starts_with("Spremenjen ukrep: "),
+        "{}",
+        sl.subject
+    );
+    assert!(
+        sl.text.contains("rok prijave: 30. 6. 2024 → 31. 7. 2024"),
+        "{}",
+        sl.text
+    );
+    assert!(sl.text.contains("/measures/kranj-najemnine"), "{}", sl.text);
+    assert!(sl.html.contains("rok prijave: 30. 6. 2024 → 31. 7. 2024"));
+    let en = mails.iter().find(|m| m.to == "eve@example.si").unwrap();
+    assert!(
+        en.subject.starts_with("Changed measure: "),
+        "{}",
+        en.subject
+    );
+    assert!(en.text.contains("deadline: "), "{}", en.text);
+    // Named once: the next round has nothing to say.
+    let report = send::run(&lock, &mut store, &outbox, &round(&after, 101_200)).unwrap();
+    assert_eq!((report.sent, report.nothing_new), (0, 2), "{report:?}");
+}
