@@ -677,7 +677,7 @@ pub fn describe(snapshot: &Snapshot, search: &str, lang: Lang) -> String {
     }
 }
 
-/// The host of the site, for Message-IDs.
+/// The host of the site, for Message-IDs and the UIDs of calendar events.
 pub fn host(base_url: &str) -> String {
     url::Url::parse(base_url)
         .ok()

@@ -210,7 +210,7 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         lang,
     ) {
         Ok(a) => a,
-        Err(message) => return bad(lang, message),
+        Err(invalid) => return bad(lang, invalid.message(lang)),
     };
     let base_url = state.config.base_url.clone();
     let snapshot = state.snapshots.get();
@@ -276,6 +276,96 @@ pub fn without_token(target: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// What is wrong with the form's fields; each says so in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Invalid {
+    #[error("not an address")]
+    Address,
+    #[error("the search is too long")]
+    SearchTooLong,
+    #[error("remind_days out of range")]
+    RemindDays,
+    #[error("no frequency")]
+    Frequency,
+    #[error("no such measure")]
+    NoSuchMeasure,
+    #[error("the measure has no closing date")]
+    NoDeadline,
+    #[error("the measure's closing date has passed")]
+    DeadlinePassed,
+    #[error("a reminder without remind_days")]
+    ReminderWithoutDays,
+    #[error("remind_days without one measure")]
+    DaysWithoutMeasure,
+    /// The search's own message (in English, the API's).
+    #[error("{0}")]
+    Search(String),
+}
+
+impl Invalid {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Invalid::Address => lang
+                .pick(
+                    "Vpišite veljaven e-poštni naslov, na primer ime@podjetje.si.",
+                    "Enter a valid e-mail address, such as name@company.si.",
+                )
+                .into(),
+            Invalid::SearchTooLong => lang
+                .pick("Iskanje je predolgo.", "The search is too long.")
+                .into(),
+            Invalid::RemindDays => match lang {
+                Lang::Sl => format!("Opomnik je lahko od 1 do {MAX_REMIND_DAYS} dni pred rokom."),
+                Lang::En => {
+                    format!("A reminder can be 1 to {MAX_REMIND_DAYS} days before the deadline.")
+                }
+            },
+            Invalid::Frequency => lang
+                .pick(
+                    "Izberite, kako pogosto: daily ali weekly.",
+                    "Choose how often: daily or weekly.",
+                )
+                .into(),
+            Invalid::NoSuchMeasure => lang
+                .pick(
+                    "Tega ukrepa ni v priročniku.",
+                    "There is no such measure in the handbook.",
+                )
+                .into(),
+            Invalid::NoDeadline => lang
+                .pick(
+                    "Ta ukrep nima roka, pred katerim bi vas opomnili.",
+                    "This measure has no closing date to remind you of.",
+                )
+                .into(),
+            Invalid::DeadlinePassed => lang
+                .pick(
+                    "Rok za ta ukrep je že potekel: ni česa opomniti.",
+                    "The deadline of this measure has passed already: there is nothing to remind you of.",
+                )
+                .into(),
+            Invalid::ReminderWithoutDays => lang
+                .pick(
+                    "Za opomnik izberite, koliko dni pred rokom (remind_days).",
+                    "For a reminder, choose how many days before the deadline (remind_days).",
+                )
+                .into(),
+            Invalid::DaysWithoutMeasure => lang
+                .pick(
+                    "Opomnik je mogoč le za en ukrep (search=id=…).",
+                    "A reminder is for one measure (search=id=…).",
+                )
+                .into(),
+            // The search's own messages are in English (the API's); a Slovenian page says
+            // what it is about first.
+            Invalid::Search(why) => match lang {
+                Lang::Sl => format!("Iskanje, na katero se prijavljate, ni veljavno: {why}"),
+                Lang::En => why.clone(),
+            },
+        }
+    }
+}
+
 /// The form's fields as a subscription, or what is wrong with them.
 fn validate(
     state: &AppState,
@@ -285,47 +375,23 @@ fn validate(
     frequency: &str,
     remind_days: &str,
     lang: Lang,
-) -> Result<Ask, String> {
-    let email = mail::parse_address(email).ok_or_else(|| {
-        lang.pick(
-            "Vpišite veljaven e-poštni naslov, na primer ime@podjetje.si.",
-            "Enter a valid e-mail address, such as name@company.si.",
-        )
-        .to_string()
-    })?;
+) -> Result<Ask, Invalid> {
+    let email = mail::parse_address(email).ok_or(Invalid::Address)?;
     if search.len() > MAX_SEARCH_BYTES {
-        return Err(lang
-            .pick("Iskanje je predolgo.", "The search is too long.")
-            .into());
+        return Err(Invalid::SearchTooLong);
     }
     let remind_days = match remind_days {
         "" => None,
         n => match n.parse::<u32>() {
             Ok(n) if (1..=MAX_REMIND_DAYS).contains(&n) => Some(n),
-            _ => {
-                return Err(match lang {
-                    Lang::Sl => {
-                        format!("Opomnik je lahko od 1 do {MAX_REMIND_DAYS} dni pred rokom.")
-                    }
-                    Lang::En => format!(
-                        "A reminder can be 1 to {MAX_REMIND_DAYS} days before the deadline."
-                    ),
-                });
-            }
+            _ => return Err(Invalid::RemindDays),
         },
     };
     let frequency = match (Frequency::from_key(frequency), remind_days) {
         (Some(f), _) => f,
         // A reminder comes once per closing date; its frequency does not matter.
         (None, Some(_)) if frequency.is_empty() => Frequency::Daily,
-        _ => {
-            return Err(lang
-                .pick(
-                    "Izberite, kako pogosto: daily ali weekly.",
-                    "Choose how often: daily or weekly.",
-                )
-                .into());
-        }
+        _ => return Err(Invalid::Frequency),
     };
     let id_of = search
         .split('&')
@@ -338,51 +404,22 @@ fn validate(
                 Lookup::Found(e) => e.clone(),
                 Lookup::Moved(current) => match snapshot.lookup(current) {
                     Lookup::Found(e) => e.clone(),
-                    _ => return Err(no_such_measure(lang)),
+                    _ => return Err(Invalid::NoSuchMeasure),
                 },
-                Lookup::Missing => return Err(no_such_measure(lang)),
+                Lookup::Missing => return Err(Invalid::NoSuchMeasure),
             };
-            if entry.open_until.is_none() || entry.closed {
-                return Err(lang
-                    .pick(
-                        "Ta ukrep nima roka, pred katerim bi vas opomnili.",
-                        "This measure has no closing date to remind you of.",
-                    )
-                    .into());
-            }
-            if entry.open_until.is_some_and(|until| until < today) {
-                return Err(lang
-                    .pick(
-                        "Rok za ta ukrep je že potekel: ni česa opomniti.",
-                        "The deadline of this measure has passed already: there is nothing to remind you of.",
-                    )
-                    .into());
+            match entry.open_until {
+                None => return Err(Invalid::NoDeadline),
+                _ if entry.closed => return Err(Invalid::NoDeadline),
+                Some(until) if until < today => return Err(Invalid::DeadlinePassed),
+                Some(_) => {}
             }
             format!("id={}", entry.id)
         }
-        (Some(_), None) => {
-            return Err(lang
-                .pick(
-                    "Za opomnik izberite, koliko dni pred rokom (remind_days).",
-                    "For a reminder, choose how many days before the deadline (remind_days).",
-                )
-                .into());
-        }
-        (None, Some(_)) => {
-            return Err(lang
-                .pick(
-                    "Opomnik je mogoč le za en ukrep (search=id=…).",
-                    "A reminder is for one measure (search=id=…).",
-                )
-                .into());
-        }
+        (Some(_), None) => return Err(Invalid::ReminderWithoutDays),
+        (None, Some(_)) => return Err(Invalid::DaysWithoutMeasure),
         (None, None) => {
-            // The search's own messages are in English (the API's); a Slovenian page says
-            // what it is about first.
-            let query = params::parse_search(Some(search)).map_err(|e| match lang {
-                Lang::Sl => format!("Iskanje, na katero se prijavljate, ni veljavno: {}", e.0),
-                Lang::En => e.0,
-            })?;
+            let query = params::parse_search(Some(search)).map_err(|e| Invalid::Search(e.0))?;
             params::to_query_string(
                 &SearchQuery {
                     lang: Lang::Sl,
@@ -399,14 +436,6 @@ fn validate(
         lang,
         remind_days,
     })
-}
-
-fn no_such_measure(lang: Lang) -> String {
-    lang.pick(
-        "Tega ukrepa ni v priročniku.",
-        "There is no such measure in the handbook.",
-    )
-    .into()
 }
 
 /// A post from a page of this site: its `Origin` (or, without one, its `Referer`) is the

@@ -1420,3 +1420,44 @@ fn a_digest_names_a_matching_measure_whose_deadline_moved_with_the_change_in_wor
     let report = send::run(&lock, &mut store, &outbox, &round(&after, 101_200)).unwrap();
     assert_eq!((report.sent, report.nothing_new), (0, 2), "{report:?}");
 }
+
+#[test]
+fn a_round_period_past_a_day_is_refused_at_start_rather_than_overflowing_the_clock() {
+    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["serve", "--alerts-every", "18446744073709551615"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--alerts-every"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn alerts_send_without_a_public_address_refuses_rather_than_mail_links_to_localhost() {
+    let sink = Sink::start();
+    let data = tempfile::tempdir().unwrap();
+    let hb = TempHandbook::fixture();
+    let out = alerts_command(data.path(), &["send"])
+        .arg("--handbook")
+        .arg(hb.root())
+        .args(["--smtp-url", &sink.url()])
+        .args(["--mail-from", "alerts@prirocnik.example"])
+        .env_remove("HANDBOOK_BASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("HANDBOOK_BASE_URL"), "{stderr}");
+    // Given by the environment, it sends.
+    let out = alerts_command(data.path(), &["send"])
+        .arg("--handbook")
+        .arg(hb.root())
+        .args(["--smtp-url", &sink.url()])
+        .args(["--mail-from", "alerts@prirocnik.example"])
+        .env("HANDBOOK_BASE_URL", "https://prirocnik.example")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
