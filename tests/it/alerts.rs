@@ -1423,15 +1423,39 @@ fn a_digest_names_a_matching_measure_whose_deadline_moved_with_the_change_in_wor
 
 #[test]
 fn a_round_period_past_a_day_is_refused_at_start_rather_than_overflowing_the_clock() {
-    let out = Command::new(env!("CARGO_BIN_EXE_handbook"))
-        .args(["serve", "--alerts-every", "18446744073709551615"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--alerts-every"),
-        "{out:?}"
+    let index = tempfile::tempdir().unwrap();
+    let mut child = Killed(
+        Command::new(env!("CARGO_BIN_EXE_handbook"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--no-watch", "--index"])
+            .arg(index.path())
+            .args(["--alerts-every", "18446744073709551615"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
     );
+    // A server that accepted the flag would serve on: bounded, and killed when the test ends.
+    let deadline = Instant::now() + READY;
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server took the flag and serves"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
+    let mut stderr = String::new();
+    child
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(stderr.contains("--alerts-every"), "{stderr}");
 }
 
 #[test]
