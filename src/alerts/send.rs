@@ -135,7 +135,9 @@ pub fn run(
     round: &Round<'_>,
 ) -> Result<Report, AlertsError> {
     let mut report = Report::default();
-    let mut given_up = HashSet::new();
+    // Subscriptions whose owed digest the server refused this round: nothing more goes to
+    // them in it.
+    let mut refused = HashSet::new();
     store.expire(round.now)?;
     // First what an earlier round owes: it was claimed, so no new claim would list it.
     for delivery in store.unsent()? {
@@ -146,8 +148,8 @@ pub fn run(
             continue;
         };
         let before = report.sent;
-        if deliver(store, outbox, round, &sub, &delivery, &mut report)? == Outcome::GivenUp {
-            given_up.insert(sub.id);
+        if deliver(store, outbox, round, &sub, &delivery, &mut report)? == Outcome::Refused {
+            refused.insert(sub.id);
         }
         report.resent += report.sent - before;
     }
@@ -155,9 +157,9 @@ pub fn run(
         if report.stopped.is_some() {
             break;
         }
-        // Its measures were put back as unseen a moment ago: they wait for its next digest,
-        // rather than going straight back to the server that refused them.
-        if given_up.contains(&sub.id) {
+        // Refused a moment ago (and, if given up, its measures put back as unseen): a new
+        // digest waits for the next round rather than going straight back to that server.
+        if refused.contains(&sub.id) {
             continue;
         }
         let claimed = match sub.reminder_of() {
@@ -452,8 +454,9 @@ fn content_hash(subscription: i64, kind: DeliveryKind, ids: &str) -> String {
 enum Outcome {
     /// Sent, or still owed.
     Done,
-    /// Given up after `MAX_ATTEMPTS` refusals; its measures are unseen again.
-    GivenUp,
+    /// Refused for good (5xx): owed still, or given up after `MAX_ATTEMPTS` refusals with
+    /// its measures unseen again.
+    Refused,
 }
 
 /// Composes a claimed delivery and hands it to the outbox, then records the outcome.
@@ -491,10 +494,10 @@ fn deliver(
                 );
                 store.give_up(delivery)?;
                 report.failed += 1;
-                return Ok(Outcome::GivenUp);
             } else {
                 tracing::warn!(delivery = delivery.id, %why, "the SMTP server refused a digest; tried again next round");
             }
+            return Ok(Outcome::Refused);
         }
         Err(SendError::Transient(why)) => {
             tracing::warn!(%why, "the SMTP server cannot take mail now; the rest waits for the next round");
