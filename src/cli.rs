@@ -104,7 +104,9 @@ pub struct AlertsSendArgs {
     pub handbook: Option<PathBuf>,
     #[command(flatten)]
     pub mail: MailArgs,
-    /// The public address of the site, for the links in mails [default: http://ADDR]
+    /// The public address of the site, for the links in mails (also HANDBOOK_BASE_URL or
+    /// base_url in handbook.toml); without it nothing is sent, as the links would lead to this
+    /// machine
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Every confirmed subscription is due, however recent its last digest

@@ -487,6 +487,14 @@ pub fn resolve(flags: &Flags, env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             Some(600),
         )?
         .unwrap_or(600);
+    // A day at most: the schedule adds it to an Instant, and a larger value would only mean
+    // that alerts were never sent.
+    if !(1..=86_400).contains(&alerts_every) {
+        return Err(ConfigError::Value {
+            from: "--alerts-every (HANDBOOK_ALERTS_EVERY, alerts_every)".into(),
+            message: format!("{alerts_every} seconds is out of range: 1 to 86400"),
+        });
+    }
     let alerts_sender = r.switch("alerts_sender", flags.alerts_sender, file.alerts_sender)?;
     let file_proxies = match file.trusted_proxies {
         Some(list) => Some(List(

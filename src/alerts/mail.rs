@@ -153,16 +153,46 @@ impl Smtp {
 }
 
 impl Outbox for Smtp {
+    /// The errors it gives say why without the recipient's address, which SMTP servers like
+    /// to repeat ("550 5.1.1 <ana@example.si>: no such user"): they go to the log.
     fn send(&self, mail: &Mail) -> Result<(), SendError> {
-        let message = message(&self.from, mail).map_err(SendError::Permanent)?;
+        let message = message(&self.from, mail).map_err(|e| SendError::Permanent(redact(&e)))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
+            let why = redact(&e.to_string());
             if e.is_permanent() {
-                SendError::Permanent(e.to_string())
+                SendError::Permanent(why)
             } else {
-                SendError::Transient(e.to_string())
+                SendError::Transient(why)
             }
         })
     }
+}
+
+/// `text` with every word that holds an `@` (an address, bracketed or not) replaced by
+/// `[address]`: the SMTP server's code and reason stay, for the operator, and no address
+/// reaches the log.
+pub fn redact(text: &str) -> String {
+    let is_edge = |c: char| c.is_whitespace() || "<>()[]\"',;".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.contains('@') {
+            out.push_str("[address]");
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_edge(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The MIME message of a mail: multipart/alternative with the plain text first (the part a
@@ -306,29 +336,54 @@ pub fn confirmation(
     }
 }
 
-/// A digest: the measures that newly match a search.
+/// A digest: the measures that newly match a search, and those matching it that changed
+/// since the last digest, each with what changed ("rok prijave: 15. 3. 2026 → 30. 4. 2026").
+#[allow(clippy::too_many_arguments)]
 pub fn digest(
     lang: Lang,
     to: &str,
     what: &str,
     search_url: &str,
     items: &[Item],
+    changed: &[(Item, String)],
     unsubscribe: &str,
     message_id: String,
 ) -> Mail {
-    let subject = match (lang, items.len()) {
-        (Lang::Sl, 1) => format!("Nov ukrep: {}", items[0].title),
-        (Lang::Sl, n) => format!("Novi ukrepi ({n}): {what}"),
-        (Lang::En, 1) => format!("New measure: {}", items[0].title),
-        (Lang::En, n) => format!("New measures ({n}): {what}"),
+    let subject = match (lang, items.len(), changed.len()) {
+        (Lang::Sl, 1, 0) => format!("Nov ukrep: {}", items[0].title),
+        (Lang::Sl, 0, 1) => format!("Spremenjen ukrep: {}", changed[0].0.title),
+        (Lang::Sl, 0, n) => format!("Spremenjeni ukrepi ({n}): {what}"),
+        (Lang::Sl, n, 0) => format!("Novi ukrepi ({n}): {what}"),
+        (Lang::Sl, n, c) => format!("Novi ukrepi ({n}) in spremembe ({c}): {what}"),
+        (Lang::En, 1, 0) => format!("New measure: {}", items[0].title),
+        (Lang::En, 0, 1) => format!("Changed measure: {}", changed[0].0.title),
+        (Lang::En, 0, n) => format!("Changed measures ({n}): {what}"),
+        (Lang::En, n, 0) => format!("New measures ({n}): {what}"),
+        (Lang::En, n, c) => format!("New measures ({n}) and changes ({c}): {what}"),
     };
-    let intro = lang.pick(
-        "Od zadnjega obvestila se vašemu iskanju na novo ujemajo ti ukrepi:",
-        "Since the last alert, these measures newly match your search:",
-    );
+    let intro = if items.is_empty() {
+        lang.pick(
+            "Od zadnjega obvestila so se spremenili ukrepi vašega iskanja:",
+            "Since the last alert, measures of your search have changed:",
+        )
+    } else {
+        lang.pick(
+            "Od zadnjega obvestila se vašemu iskanju na novo ujemajo ti ukrepi:",
+            "Since the last alert, these measures newly match your search:",
+        )
+    };
+    let changed_heading = lang.pick("Spremenjeni ukrepi:", "Changed measures:");
     let mut text = format!("{intro}\n{what}\n\n");
     for item in items {
         text.push_str(&item_text(item));
+    }
+    if !changed.is_empty() {
+        if !items.is_empty() {
+            text.push_str(&format!("{changed_heading}\n\n"));
+        }
+        for (item, change) in changed {
+            text.push_str(&item_text(item).replacen("\n\n", &format!("\n  {change}\n\n"), 1));
+        }
     }
     text.push_str(&format!(
         "{} {search_url}\n",
@@ -339,7 +394,19 @@ pub fn digest(
         &subject,
         html! {
             p { (intro) " " strong { (what) } }
-            ul { @for item in items { (item_html(item)) } }
+            @if !items.is_empty() { ul { @for item in items { (item_html(item)) } } }
+            @if !changed.is_empty() {
+                @if !items.is_empty() { p { (changed_heading) } }
+                ul { @for (item, change) in changed {
+                    li {
+                        a href=(item.url) { strong { (item.title) } }
+                        br;
+                        (item.municipality) " · " (item.status) " · " (item.deadline)
+                        br;
+                        em { (change) }
+                    }
+                } }
+            }
             p { a href=(search_url) { (lang.pick("Vsi zadetki iskanja", "Every result of the search")) } }
         },
         unsubscribe,
@@ -462,6 +529,19 @@ mod tests {
             parse_address(&format!("{}@example.si", "a".repeat(250))),
             None
         );
+    }
+
+    #[test]
+    fn addresses_in_an_smtp_servers_answer_are_redacted_and_its_code_kept() {
+        assert_eq!(
+            redact("permanent error (550): 5.1.1 <Ana.Novak@example.si>: Recipient rejected"),
+            "permanent error (550): 5.1.1 <[address]>: Recipient rejected"
+        );
+        assert_eq!(
+            redact("user ana@example.si unknown"),
+            "user [address] unknown"
+        );
+        assert_eq!(redact("connection refused"), "connection refused");
     }
 
     #[test]

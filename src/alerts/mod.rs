@@ -57,10 +57,8 @@ pub enum AlertsError {
     Busy,
     #[error("{0}")]
     Config(String),
-    #[error("cannot compose a mail: {0}")]
-    Compose(String),
-    #[error("the SMTP server: {0}")]
-    Smtp(String),
+    #[error("no randomness for a token: {0}")]
+    Randomness(String),
     #[error("search: {0}")]
     Search(#[from] tantivy::TantivyError),
 }

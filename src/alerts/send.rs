@@ -22,14 +22,14 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::AlertsError;
-use super::mail::{self, Item, Outbox, SendError};
-use super::store::{Delivery, DeliveryKind, Store, Subscription};
+use super::mail::{self, Item, Mail, Outbox, SendError};
+use super::store::{Claim, Delivery, DeliveryKind, KEEP_MISSING_SECS, Store, Subscription};
 use crate::handbook::Entry;
+use crate::search::params;
 use crate::search::snapshot::Lookup;
 use crate::search::{Facet, SearchQuery, Snapshot};
+use crate::text::format::{date_in, eur_in};
 use crate::text::lang::Lang;
-use crate::web::format::date_in;
-use crate::web::params;
 
 /// The lock file in the data folder.
 pub const LOCK: &str = "alerts.lock";
@@ -42,8 +42,15 @@ pub const MAX_LISTED: usize = 50;
 /// correct a closing date, after which there is nothing left to remind of.
 pub const KEEP_REMINDER_DAYS: i64 = 30;
 
-/// A digest that could not be sent in this many rounds is given up (and logged).
+/// A digest the SMTP server refused for good (5xx) in this many rounds is given up (and
+/// logged), and what it listed is put back as not yet seen. Rounds in which the server could
+/// not be reached or said "try later" (4xx) do not count: such a digest waits for as long as
+/// the outage lasts.
 pub const MAX_ATTEMPTS: i64 = 5;
+
+/// The server's schedule runs a round at most this often and at least once a day: a period of
+/// zero would spin, and a huge one would overflow the clock.
+pub const ROUND_EVERY: std::ops::RangeInclusive<u64> = 1..=24 * 3600;
 
 /// The exclusive right to run a round, held until dropped.
 #[derive(Debug)]
@@ -112,7 +119,8 @@ pub struct Report {
     pub resent: usize,
     /// Subscriptions checked with nothing new to say.
     pub nothing_new: usize,
-    /// Refused by the SMTP server for good, or given up after `MAX_ATTEMPTS`.
+    /// Given up after `MAX_ATTEMPTS` refusals for good (5xx), or listing nothing that is
+    /// still in the handbook.
     pub failed: usize,
     /// Why the round stopped early (the SMTP server cannot be reached): what is owed is sent
     /// by the next round.
@@ -127,6 +135,9 @@ pub fn run(
     round: &Round<'_>,
 ) -> Result<Report, AlertsError> {
     let mut report = Report::default();
+    // Subscriptions whose owed digest the server refused this round: nothing more goes to
+    // them in it.
+    let mut refused = HashSet::new();
     store.expire(round.now)?;
     // First what an earlier round owes: it was claimed, so no new claim would list it.
     for delivery in store.unsent()? {
@@ -136,22 +147,20 @@ pub fn run(
         let Some(sub) = store.subscription(delivery.subscription)? else {
             continue;
         };
-        if delivery.attempts >= MAX_ATTEMPTS {
-            tracing::warn!(
-                delivery = delivery.id,
-                "a digest was given up after {MAX_ATTEMPTS} attempts"
-            );
-            store.failed(delivery.id)?;
-            report.failed += 1;
-            continue;
-        }
         let before = report.sent;
-        deliver(store, outbox, round, &sub, &delivery, &mut report)?;
+        if deliver(store, outbox, round, &sub, &delivery, &mut report)? == Outcome::Refused {
+            refused.insert(sub.id);
+        }
         report.resent += report.sent - before;
     }
     for sub in store.confirmed()? {
         if report.stopped.is_some() {
             break;
+        }
+        // Refused a moment ago (and, if given up, its measures put back as unseen): a new
+        // digest waits for the next round rather than going straight back to that server.
+        if refused.contains(&sub.id) {
+            continue;
         }
         let claimed = match sub.reminder_of() {
             Some(id) => claim_reminder(store, round, &sub, id)?,
@@ -218,24 +227,162 @@ fn claim_digest(
     }
     let now_matching = matching(round.snapshot, &sub.search, false, round.today)?;
     let seen: HashSet<&str> = sub.seen.lines().collect();
-    let new: Vec<&str> = now_matching
+    let new: Vec<String> = now_matching
         .lines()
         .filter(|id| !seen.contains(id))
+        .map(str::to_string)
         .collect();
-    if new.is_empty() {
-        store.checked(sub.id, &now_matching, round.now)?;
+    let prints = fingerprints(round.snapshot, &now_matching, round.today);
+    let changes = changes(&sub.fingerprints, &prints, sub.lang);
+    let prints = still_printed(round.snapshot, &sub.fingerprints, prints);
+    let now_matching = still_seen(round.snapshot, &sub.seen, now_matching);
+    if new.is_empty() && changes.is_empty() {
+        store.checked(sub.id, &now_matching, &prints, round.now)?;
         return Ok(None);
     }
     let ids = new.join("\n");
-    let hash = content_hash(sub.id, DeliveryKind::Digest, &ids);
-    Ok(Some(store.claim(
+    let hash = content_hash(
         sub.id,
         DeliveryKind::Digest,
-        &ids,
-        &hash,
-        &now_matching,
+        &format!("{ids}\n--\n{changes}"),
+    );
+    Ok(Some(store.claim(
+        &Claim {
+            subscription: sub.id,
+            kind: DeliveryKind::Digest,
+            ids: &ids,
+            changes: &changes,
+            content_hash: &hash,
+            seen: &now_matching,
+            fingerprints: Some(&prints),
+        },
         round.now,
     )?))
+}
+
+/// The key fields of each measure of `ids` (one a line) that a digest names as changed when
+/// they differ at the next: `id`, then its opening, closing, largest amount and status,
+/// tab-separated, one measure a line. Kept per subscription, so this works without git.
+pub fn fingerprints(snapshot: &Snapshot, ids: &str, today: NaiveDate) -> String {
+    ids.lines()
+        .filter_map(|id| find(snapshot, id))
+        .map(|e| {
+            let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            format!(
+                "{}\t{}\t{}\t{}\t{}",
+                e.id,
+                date(e.open_from),
+                date(e.open_until),
+                e.max_amount_eur.map(|n| n.to_string()).unwrap_or_default(),
+                e.status(today).key()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Fingerprints by id.
+fn by_id(prints: &str) -> std::collections::HashMap<&str, Vec<&str>> {
+    prints
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let id = fields.next().filter(|id| !id.is_empty())?;
+            Some((id, fields.collect()))
+        })
+        .collect()
+}
+
+/// The measures whose key fields differ between two sets of fingerprints, each with what
+/// changed in words, one a line: `id`, a tab, "rok prijave: 15. 3. 2026 → 30. 4. 2026; …".
+/// Measures only in `now` are new (listed as such), not changed.
+pub fn changes(before: &str, now: &str, lang: Lang) -> String {
+    let before = by_id(before);
+    let mut lines = Vec::new();
+    for line in now.lines() {
+        let mut fields = line.split('\t');
+        let Some(id) = fields.next() else { continue };
+        let now: Vec<&str> = fields.collect();
+        let Some(old) = before.get(id) else { continue };
+        let words: Vec<String> = FINGERPRINT_FIELDS
+            .iter()
+            .enumerate()
+            .filter_map(|(i, field)| {
+                let (a, b) = (old.get(i).copied()?, now.get(i).copied()?);
+                (a != b).then(|| change_in_words(field, a, b, lang))
+            })
+            .collect();
+        if !words.is_empty() {
+            lines.push(format!("{id}\t{}", words.join("; ")));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The fields of a fingerprint after the id, in order.
+const FINGERPRINT_FIELDS: [&str; 4] = ["open_from", "open_until", "max_amount_eur", "status"];
+
+/// One field's change as the history writes it (`history::diff`): its label, then before →
+/// after, a value not given being "ni navedeno" / "not given".
+fn change_in_words(field: &str, before: &str, after: &str, lang: Lang) -> String {
+    let value = |v: &str| -> String {
+        if v.is_empty() {
+            return lang.pick("ni navedeno", "not given").to_string();
+        }
+        match field {
+            "open_from" | "open_until" => v
+                .parse::<NaiveDate>()
+                .map_or_else(|_| v.to_string(), |d| date_in(d, lang)),
+            "max_amount_eur" => v
+                .parse::<i64>()
+                .map_or_else(|_| v.to_string(), |n| eur_in(n, lang)),
+            _ => crate::handbook::Status::from_key(v)
+                .map_or_else(|| v.to_string(), |s| s.label_in(lang).to_string()),
+        }
+    };
+    let label = match field {
+        "open_from" => lang.pick("odprto od", "open from"),
+        "open_until" => lang.pick("rok prijave", "deadline"),
+        "max_amount_eur" => lang.pick("največ na upravičenca", "maximum per beneficiary"),
+        _ => lang.pick("stanje", "status"),
+    };
+    format!("{label}: {} → {}", value(before), value(after))
+}
+
+/// The new fingerprints: those of what matches now, and those kept of measures missing from
+/// the handbook now (as `still_seen` keeps their ids), so one that comes back changed is named.
+fn still_printed(snapshot: &Snapshot, before: &str, mut now: String) -> String {
+    let present: HashSet<String> = by_id(&now).keys().map(|k| k.to_string()).collect();
+    for line in before.lines() {
+        let id = line.split('\t').next().unwrap_or("");
+        if !id.is_empty() && !present.contains(id) && find(snapshot, id).is_none() {
+            if !now.is_empty() {
+                now.push('\n');
+            }
+            now.push_str(line);
+        }
+    }
+    now
+}
+
+/// The new `seen`: what matches now, and what was seen before and is missing from the
+/// handbook now. A measure that is missing for a round (its file does not parse for a while,
+/// say) is not new when it comes back; one that is in the handbook but no longer matches is
+/// dropped, so it is new if it comes to match again (a call that opens again).
+fn still_seen(snapshot: &Snapshot, before: &str, mut now_matching: String) -> String {
+    let matching: HashSet<&str> = now_matching.lines().collect();
+    let missing: Vec<String> = before
+        .lines()
+        .filter(|id| !id.is_empty() && !matching.contains(id) && find(snapshot, id).is_none())
+        .map(str::to_string)
+        .collect();
+    for id in missing {
+        if !now_matching.is_empty() {
+            now_matching.push('\n');
+        }
+        now_matching.push_str(&id);
+    }
+    now_matching
 }
 
 /// A reminder is due from `remind_days` before the closing date to the day itself, once per
@@ -247,10 +394,16 @@ fn claim_reminder(
     id: &str,
 ) -> Result<Option<Delivery>, AlertsError> {
     let Some(entry) = find(round.snapshot, id) else {
-        // The measure left the handbook: nothing will close.
-        store.delete(sub.id)?;
+        // Missing for a while (a file that does not parse, a move half done) is not gone:
+        // the reminder is forgotten only when the measure has stayed away for days.
+        if round.now - store.missing(sub.id, round.now)? >= KEEP_MISSING_SECS {
+            store.delete(sub.id)?;
+        }
         return Ok(None);
     };
+    if sub.missing_since.is_some() {
+        store.found(sub.id)?;
+    }
     let (Some(until), Some(days)) = (entry.open_until, sub.remind_days) else {
         return Ok(None);
     };
@@ -266,11 +419,15 @@ fn claim_reminder(
     let ids = entry.id.clone();
     let hash = content_hash(sub.id, DeliveryKind::Reminder, &format!("{ids}@{marker}"));
     Ok(Some(store.claim(
-        sub.id,
-        DeliveryKind::Reminder,
-        &ids,
-        &hash,
-        &marker,
+        &Claim {
+            subscription: sub.id,
+            kind: DeliveryKind::Reminder,
+            ids: &ids,
+            changes: "",
+            content_hash: &hash,
+            seen: &marker,
+            fingerprints: None,
+        },
         round.now,
     )?))
 }
@@ -292,6 +449,16 @@ fn content_hash(subscription: i64, kind: DeliveryKind, ids: &str) -> String {
     digest.iter().take(12).map(|b| format!("{b:02x}")).collect()
 }
 
+/// What became of a delivery in a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Sent, or still owed.
+    Done,
+    /// Refused for good (5xx): owed still, or given up after `MAX_ATTEMPTS` refusals with
+    /// its measures unseen again.
+    Refused,
+}
+
 /// Composes a claimed delivery and hands it to the outbox, then records the outcome.
 fn deliver(
     store: &mut Store,
@@ -300,34 +467,44 @@ fn deliver(
     sub: &Subscription,
     delivery: &Delivery,
     report: &mut Report,
-) -> Result<(), AlertsError> {
-    let unsubscribe = format!(
-        "{}/alerts/unsubscribe?token={}",
+) -> Result<Outcome, AlertsError> {
+    let unsubscribe = unsubscribe_url(
         round.base_url,
-        store.unsubscribe_token(sub.id, round.now)?
+        &store.unsubscribe_token(sub.id, round.now)?,
+        sub.lang,
     );
     let Some(mail) = compose(round, sub, delivery, &unsubscribe) else {
         // Every measure it listed has left the handbook since it was claimed.
         store.failed(delivery.id)?;
-        return Ok(());
+        return Ok(Outcome::Done);
     };
-    store.attempted(delivery.id)?;
     match outbox.send(&mail) {
         Ok(()) => {
             store.sent(delivery.id, round.now)?;
             report.sent += 1;
         }
         Err(SendError::Permanent(why)) => {
-            tracing::warn!(delivery = delivery.id, %why, "the SMTP server refused a digest");
-            store.failed(delivery.id)?;
-            report.failed += 1;
+            // `why` is the server's answer with any address in it redacted (`mail::redact`).
+            store.attempted(delivery.id)?;
+            if delivery.attempts + 1 >= MAX_ATTEMPTS {
+                tracing::warn!(
+                    delivery = delivery.id,
+                    %why,
+                    "the SMTP server refused a digest in {MAX_ATTEMPTS} rounds; given up, its measures are listed again in the next digest"
+                );
+                store.give_up(delivery)?;
+                report.failed += 1;
+            } else {
+                tracing::warn!(delivery = delivery.id, %why, "the SMTP server refused a digest; tried again next round");
+            }
+            return Ok(Outcome::Refused);
         }
         Err(SendError::Transient(why)) => {
             tracing::warn!(%why, "the SMTP server cannot take mail now; the rest waits for the next round");
             report.stopped = Some(why);
         }
     }
-    Ok(())
+    Ok(Outcome::Done)
 }
 
 fn compose(
@@ -342,7 +519,20 @@ fn compose(
         .lines()
         .filter_map(|id| find(round.snapshot, id))
         .collect();
-    let first = entries.first()?;
+    let changed: Vec<(Item, String)> = delivery
+        .changes
+        .lines()
+        .filter_map(|line| {
+            let (id, change) = line.split_once('\t')?;
+            Some((
+                item(round, find(round.snapshot, id)?, lang),
+                change.to_string(),
+            ))
+        })
+        .collect();
+    if entries.is_empty() && changed.is_empty() {
+        return None;
+    }
     let message_id = format!(
         "<{}.{}.{}@{}>",
         match delivery.kind {
@@ -355,6 +545,7 @@ fn compose(
     );
     Some(match delivery.kind {
         DeliveryKind::Reminder => {
+            let first = entries.first()?;
             let days = first
                 .open_until
                 .map_or(0, |until| (until - round.today).num_days().max(0));
@@ -384,14 +575,13 @@ fn compose(
                 &what,
                 &search_url,
                 &items,
+                &changed,
                 unsubscribe,
                 message_id,
             )
         }
     })
 }
-
-use super::mail::Mail;
 
 fn item(round: &Round<'_>, entry: &Entry, lang: Lang) -> Item {
     let deadline = match (entry.open_from, entry.open_until) {
@@ -419,6 +609,16 @@ fn item(round: &Round<'_>, entry: &Entry, lang: Lang) -> Item {
         deadline,
         url: absolute(round.base_url, &entry.permalink(), lang),
     }
+}
+
+/// The unsubscribe link of a mail, in the subscription's language, so the page and its answer
+/// are in the language of the mail.
+pub fn unsubscribe_url(base_url: &str, token: &str, lang: Lang) -> String {
+    absolute(
+        base_url,
+        &format!("/alerts/unsubscribe?token={token}"),
+        lang,
+    )
 }
 
 /// `path` on the site, in `lang`.
@@ -453,6 +653,26 @@ pub fn describe(snapshot: &Snapshot, search: &str, lang: Lang) -> String {
             parts.push(snapshot.label_in(*facet, v, lang));
         }
     }
+    if let Some(m) = &query.applies_in {
+        let place = snapshot.label_in(Facet::Municipality, m, lang);
+        parts.push(match lang {
+            Lang::Sl => format!("velja v: {place}"),
+            Lang::En => format!("applies in: {place}"),
+        });
+    }
+    if let Some(n) = query.min_amount {
+        let amount = eur_in(i64::try_from(n).unwrap_or(i64::MAX), lang);
+        parts.push(match lang {
+            Lang::Sl => format!("vsaj {amount}"),
+            Lang::En => format!("at least {amount}"),
+        });
+    }
+    if let Some(days) = query.closing {
+        parts.push(match lang {
+            Lang::Sl => format!("rok v {days} dneh"),
+            Lang::En => format!("closing within {days} days"),
+        });
+    }
     if parts.is_empty() {
         lang.pick("ves priročnik", "the whole handbook").to_string()
     } else {
@@ -460,8 +680,8 @@ pub fn describe(snapshot: &Snapshot, search: &str, lang: Lang) -> String {
     }
 }
 
-/// The host of the site, for Message-IDs.
-fn host(base_url: &str) -> String {
+/// The host of the site, for Message-IDs and the UIDs of calendar events.
+pub fn host(base_url: &str) -> String {
     url::Url::parse(base_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
@@ -487,8 +707,15 @@ pub fn spawn_schedule(
             return;
         }
     };
+    let every = Duration::from_secs(
+        every
+            .as_secs()
+            .clamp(*ROUND_EVERY.start(), *ROUND_EVERY.end()),
+    );
     tokio::spawn(async move {
-        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let start = tokio::time::Instant::now();
+        let first = start.checked_add(every).unwrap_or(start);
+        let mut ticks = tokio::time::interval_at(first, every);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
@@ -540,6 +767,18 @@ mod tests {
             "https://h.si/?q=x&lang=en"
         );
         assert_eq!(absolute("https://h.si", "/?", Lang::Sl), "https://h.si/");
+    }
+
+    #[test]
+    fn unsubscribe_links_carry_the_subscriptions_language() {
+        assert_eq!(
+            unsubscribe_url("https://h.si", "ab", Lang::En),
+            "https://h.si/alerts/unsubscribe?token=ab&lang=en"
+        );
+        assert_eq!(
+            unsubscribe_url("https://h.si", "ab", Lang::Sl),
+            "https://h.si/alerts/unsubscribe?token=ab"
+        );
     }
 
     #[test]

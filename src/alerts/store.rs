@@ -23,6 +23,14 @@ pub const CONFIRM_WITHIN_SECS: i64 = 48 * 3600;
 /// How long a sent digest's record is kept: long enough to answer "did you send me …?".
 pub const KEEP_SENT_SECS: i64 = 30 * 24 * 3600;
 
+/// How long an unsubscribe token is kept; the newest of each subscription is kept however old,
+/// so the link in its last mail always works.
+pub const KEEP_UNSUBSCRIBE_TOKEN_SECS: i64 = 60 * 24 * 3600;
+
+/// How long a reminded measure may be missing from the handbook (a file that does not parse
+/// for a while, a move in progress) before its reminder is forgotten.
+pub const KEEP_MISSING_SECS: i64 = 7 * 24 * 3600;
+
 /// The window of the per-address limit.
 pub const ATTEMPT_WINDOW_SECS: i64 = 24 * 3600;
 
@@ -72,6 +80,19 @@ const MIGRATIONS: &[&str] = &[
         at           INTEGER NOT NULL
     );
     CREATE INDEX attempt_address ON attempt (address_hash, at);
+    ",
+    // 2: when a reminded measure was last found missing from the handbook (it is forgotten
+    // only after `KEEP_MISSING_SECS`), and when a confirmation link was used (it keeps working,
+    // saying "already confirmed", until it expires).
+    r"
+    ALTER TABLE subscription ADD COLUMN missing_since INTEGER;
+    ALTER TABLE token ADD COLUMN used_at INTEGER;
+    ",
+    // 3: the key fields of the measures a subscription matched at its last digest (to name
+    // those that changed since), and the changes a digest lists.
+    r"
+    ALTER TABLE subscription ADD COLUMN fingerprints TEXT NOT NULL DEFAULT '';
+    ALTER TABLE delivery ADD COLUMN changes TEXT NOT NULL DEFAULT '';
     ",
 ];
 
@@ -128,6 +149,11 @@ pub struct Subscription {
     /// The last digest's state: the ids that matched then, one per line (for a reminder, the
     /// closing date it was sent for).
     pub seen: String,
+    /// Since when a reminder's measure has been missing from the handbook.
+    pub missing_since: Option<i64>,
+    /// The key fields of the measures that matched at the last digest, one measure a line
+    /// (`send::fingerprints`): what the next digest's "changed" part is measured against.
+    pub fingerprints: String,
 }
 
 impl Subscription {
@@ -144,6 +170,17 @@ impl Subscription {
                 .checked_at
                 .is_none_or(|at| now - at >= self.frequency.period_secs())
     }
+}
+
+/// What a confirmation link is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Not yet confirmed: this GET confirms it.
+    Pending(Subscription),
+    /// Confirmed by an earlier GET of the same link, which still works until it expires.
+    Already(Subscription),
+    /// Unknown, expired, or its subscription is gone.
+    Unknown,
 }
 
 /// What a person asked for on the form.
@@ -163,6 +200,21 @@ pub struct NewTokens {
     pub unsubscribe: String,
 }
 
+/// What a round claims: the delivery's content and the subscription's state after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    pub subscription: i64,
+    pub kind: DeliveryKind,
+    /// The measures it lists as new, one id a line.
+    pub ids: &'a str,
+    /// The measures it names as changed (`Delivery::changes`).
+    pub changes: &'a str,
+    pub content_hash: &'a str,
+    pub seen: &'a str,
+    /// The key fields of what matches now; `None` keeps those stored.
+    pub fingerprints: Option<&'a str>,
+}
+
 /// A digest or reminder claimed by a round: recorded before it goes to the SMTP server and
 /// marked sent after, so a round that dies between the two sends it again rather than losing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,6 +228,9 @@ pub struct Delivery {
     /// program that got the first copy shows one message.
     pub content_hash: String,
     pub attempts: i64,
+    /// The measures it names as changed, one a line: the id, a tab, and what changed in the
+    /// subscriber's language, written when it is claimed so a resend says the same.
+    pub changes: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -196,8 +251,7 @@ impl DeliveryKind {
 /// A random token for a link (32 bytes, hex), and the hash it is stored as.
 pub fn new_token() -> Result<(String, Vec<u8>), AlertsError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AlertsError::Config(format!("no randomness for a token: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| AlertsError::Randomness(e.to_string()))?;
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let hash = hash_token(&token);
     Ok((token, hash))
@@ -320,8 +374,26 @@ impl Store {
     /// The unconfirmed subscription a confirmation token is for, if the token is known and not
     /// expired.
     pub fn pending(&self, token: &str, now: i64) -> Result<Option<Subscription>, AlertsError> {
-        let sub = self.by_token(token, "confirm")?;
-        Ok(sub.filter(|s| s.confirmed_at.is_none() && now - s.requested_at < CONFIRM_WITHIN_SECS))
+        Ok(match self.confirmation(token, now)? {
+            Confirmation::Pending(sub) => Some(sub),
+            _ => None,
+        })
+    }
+
+    /// What a confirmation token is for: a subscription to confirm, one it confirmed already
+    /// (a second click, or a mail scanner that opened the link first), or nothing (unknown or
+    /// expired).
+    pub fn confirmation(&self, token: &str, now: i64) -> Result<Confirmation, AlertsError> {
+        let Some(sub) = self.by_token(token, "confirm")? else {
+            return Ok(Confirmation::Unknown);
+        };
+        if now - sub.requested_at >= CONFIRM_WITHIN_SECS {
+            return Ok(Confirmation::Unknown);
+        }
+        Ok(match sub.confirmed_at {
+            None => Confirmation::Pending(sub),
+            Some(_) => Confirmation::Already(sub),
+        })
     }
 
     /// Confirms a subscription: from now on it is due, and `seen` (what matches now) is the
@@ -337,9 +409,11 @@ impl Store {
             params![id, now, seen],
         )?;
         if changed == 1 {
+            // Kept, marked used, until it expires: a second GET of the link says "already
+            // confirmed" rather than "unknown".
             tx.execute(
-                "DELETE FROM token WHERE subscription = ?1 AND purpose = 'confirm'",
-                [id],
+                "UPDATE token SET used_at = ?2 WHERE subscription = ?1 AND purpose = 'confirm'",
+                params![id, now],
             )?;
             tx.execute(
                 "DELETE FROM subscription WHERE id != ?1 AND confirmed_at IS NOT NULL
@@ -460,6 +534,18 @@ impl Store {
             "DELETE FROM delivery WHERE state != 'sending' AND claimed_at <= ?1",
             [now - KEEP_SENT_SECS],
         )?;
+        tx.execute(
+            "DELETE FROM token WHERE purpose = 'confirm' AND created_at <= ?1",
+            [now - CONFIRM_WITHIN_SECS],
+        )?;
+        // Every mail adds an unsubscribe token; old ones go, but never a subscription's newest.
+        tx.execute(
+            "DELETE FROM token WHERE purpose = 'unsubscribe' AND created_at <= ?1
+             AND created_at < (SELECT max(created_at) FROM token AS newer
+                               WHERE newer.subscription = token.subscription
+                                 AND newer.purpose = 'unsubscribe')",
+            [now - KEEP_UNSUBSCRIBE_TOKEN_SECS],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -468,7 +554,7 @@ impl Store {
     /// the holder of the round lock may send them.
     pub fn unsent(&self) -> Result<Vec<Delivery>, AlertsError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, subscription, kind, ids, content_hash, attempts FROM delivery
+            "SELECT id, subscription, kind, ids, content_hash, attempts, changes FROM delivery
              WHERE state = 'sending' ORDER BY id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -484,6 +570,7 @@ impl Store {
                 ids: r.get(3)?,
                 content_hash: r.get(4)?,
                 attempts: r.get(5)?,
+                changes: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -491,10 +578,29 @@ impl Store {
 
     /// A round looked at a subscription and found nothing to send: it is checked until its
     /// next period, against what matches now.
-    pub fn checked(&mut self, subscription: i64, seen: &str, now: i64) -> Result<(), AlertsError> {
+    pub fn checked(
+        &mut self,
+        subscription: i64,
+        seen: &str,
+        fingerprints: &str,
+        now: i64,
+    ) -> Result<(), AlertsError> {
         self.conn.execute(
-            "UPDATE subscription SET checked_at = ?2, seen = ?3 WHERE id = ?1",
-            params![subscription, now, seen],
+            "UPDATE subscription SET checked_at = ?2, seen = ?3, fingerprints = ?4 WHERE id = ?1",
+            params![subscription, now, seen, fingerprints],
+        )?;
+        Ok(())
+    }
+
+    /// The key fields of what a subscription matches, set when it is confirmed.
+    pub fn set_fingerprints(
+        &mut self,
+        subscription: i64,
+        fingerprints: &str,
+    ) -> Result<(), AlertsError> {
+        self.conn.execute(
+            "UPDATE subscription SET fingerprints = ?2 WHERE id = ?1",
+            params![subscription, fingerprints],
         )?;
         Ok(())
     }
@@ -502,27 +608,30 @@ impl Store {
     /// Claims a digest in one transaction: the record of what it will list, and the
     /// subscription's new state (what is seen now, checked now). From here the digest is owed
     /// until `sent` says it went.
-    pub fn claim(
-        &mut self,
-        subscription: i64,
-        kind: DeliveryKind,
-        ids: &str,
-        content_hash: &str,
-        seen: &str,
-        now: i64,
-    ) -> Result<Delivery, AlertsError> {
+    pub fn claim(&mut self, claim: &Claim<'_>, now: i64) -> Result<Delivery, AlertsError> {
+        let Claim {
+            subscription,
+            kind,
+            ids,
+            changes,
+            content_hash,
+            seen,
+            fingerprints,
+        } = *claim;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO delivery (subscription, kind, ids, content_hash, state, claimed_at)
-             VALUES (?1, ?2, ?3, ?4, 'sending', ?5)",
-            params![subscription, kind.key(), ids, content_hash, now],
+            "INSERT INTO delivery (subscription, kind, ids, changes, content_hash, state, claimed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'sending', ?6)",
+            params![subscription, kind.key(), ids, changes, content_hash, now],
         )?;
         let id = tx.last_insert_rowid();
+        // A reminder keeps the fingerprints it has (none): only digests name changes.
         tx.execute(
-            "UPDATE subscription SET checked_at = ?2, seen = ?3 WHERE id = ?1",
-            params![subscription, now, seen],
+            "UPDATE subscription SET checked_at = ?2, seen = ?3,
+                 fingerprints = coalesce(?4, fingerprints) WHERE id = ?1",
+            params![subscription, now, seen, fingerprints],
         )?;
         tx.commit()?;
         Ok(Delivery {
@@ -532,16 +641,85 @@ impl Store {
             ids: ids.to_string(),
             content_hash: content_hash.to_string(),
             attempts: 0,
+            changes: changes.to_string(),
         })
     }
 
-    /// Notes a try at sending a claimed digest, before it goes out.
+    /// Notes a refusal for good (5xx) of a claimed digest. Only these count: an SMTP server
+    /// that cannot be reached, or answers "try later" (4xx), says nothing about the mail.
     pub fn attempted(&mut self, delivery: i64) -> Result<(), AlertsError> {
         self.conn.execute(
             "UPDATE delivery SET attempts = attempts + 1 WHERE id = ?1",
             [delivery],
         )?;
         Ok(())
+    }
+
+    /// Gives a digest up, and puts what it listed back as not yet seen, in one transaction:
+    /// the subscription's next digest lists those measures again, so nothing is lost to the
+    /// subscriber. For a reminder, its closing date is forgotten, so it can be reminded of again.
+    pub fn give_up(&mut self, delivery: &Delivery) -> Result<(), AlertsError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE delivery SET state = 'failed' WHERE id = ?1",
+            [delivery.id],
+        )?;
+        let seen: Option<String> = tx
+            .query_row(
+                "SELECT seen FROM subscription WHERE id = ?1",
+                [delivery.subscription],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(seen) = seen {
+            let listed: std::collections::HashSet<&str> = delivery.ids.lines().collect();
+            let seen = match delivery.kind {
+                DeliveryKind::Digest => seen
+                    .lines()
+                    .filter(|id| !listed.contains(id))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                DeliveryKind::Reminder => String::new(),
+            };
+            tx.execute(
+                "UPDATE subscription SET seen = ?2 WHERE id = ?1",
+                params![delivery.subscription, seen],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Notes that a reminder's measure is missing from the handbook now (keeping the first
+    /// time it was found missing) and says since when.
+    pub fn missing(&mut self, subscription: i64, now: i64) -> Result<i64, AlertsError> {
+        self.conn.execute(
+            "UPDATE subscription SET missing_since = coalesce(missing_since, ?2) WHERE id = ?1",
+            params![subscription, now],
+        )?;
+        Ok(self.conn.query_row(
+            "SELECT coalesce(missing_since, ?2) FROM subscription WHERE id = ?1",
+            params![subscription, now],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// A reminder's measure is in the handbook (again).
+    pub fn found(&mut self, subscription: i64) -> Result<(), AlertsError> {
+        self.conn.execute(
+            "UPDATE subscription SET missing_since = NULL WHERE id = ?1",
+            [subscription],
+        )?;
+        Ok(())
+    }
+
+    /// How many tokens there are, for the tests of pruning.
+    pub fn token_count(&self) -> Result<i64, AlertsError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM token", [], |r| r.get(0))?)
     }
 
     /// The SMTP server accepted the digest.
@@ -572,8 +750,8 @@ impl Store {
     }
 }
 
-const COLUMNS: &str =
-    "id, email, search, frequency, lang, remind_days, requested_at, confirmed_at, checked_at, seen";
+const COLUMNS: &str = "id, email, search, frequency, lang, remind_days, requested_at, \
+     confirmed_at, checked_at, seen, missing_since, fingerprints";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
     let frequency: String = r.get(3)?;
@@ -589,6 +767,8 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Subscription> {
         confirmed_at: r.get(7)?,
         checked_at: r.get(8)?,
         seen: r.get(9)?,
+        missing_since: r.get(10)?,
+        fingerprints: r.get(11)?,
     })
 }
 

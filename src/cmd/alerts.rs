@@ -96,11 +96,18 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
     let (catalog, _) = Catalog::open(&config.handbook, None, today)
         .with_context(|| format!("cannot read the handbook in {}", config.handbook.display()))?;
     let snapshot = catalog.handle().get();
-    // As the server's: its public address, or where it listens.
+    // The server's public address, from the flag, HANDBOOK_BASE_URL or handbook.toml, and
+    // refused rather than defaulted: this machine's address would mail every subscriber links
+    // that lead nowhere, and the mails cannot be taken back.
     let base_url = config
         .base_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", config.addr));
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .context(
+            "no public address for the links in mails: pass --base-url https://YOUR.SITE (or set HANDBOOK_BASE_URL, or base_url in handbook.toml)",
+        )?
+        .to_string();
     let lock = RoundLock::take(&config.data, WAIT_FOR_ROUND)?;
     let mut store = Store::open(&config.data)?;
     let report = send::run(
@@ -112,7 +119,7 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
             today,
             now: crate::alerts::now(),
             all_due: args.now,
-            base_url: &base_url,
+            base_url: base_url.trim_end_matches('/'),
         },
     )?;
     println!(
@@ -121,6 +128,7 @@ fn send_due(args: &AlertsSendArgs) -> anyhow::Result<ExitCode> {
     );
     Ok(match report.stopped {
         Some(why) => {
+            // `why` is the SMTP server's answer without addresses (`mail::redact`).
             eprintln!("stopped early, the rest is sent by the next round: {why}");
             ExitCode::from(1)
         }

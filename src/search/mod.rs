@@ -1,12 +1,14 @@
 //! Searching one consistent snapshot of the handbook: what was asked (`request`), the facets,
 //! the query a text becomes (`query`, with `bonus` adding one per matched clause), the
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
-//! the snapshot and its match loop (`snapshot`), and the passage shown under a hit (`snippet`).
+//! the snapshot and its match loop (`snapshot`), the passage shown under a hit (`snippet`), and
+//! a search's query string read and written (`params`), for the pages and the alerts alike.
 
 pub(crate) mod bonus;
 mod collect;
 pub mod facet;
 pub(crate) mod matches;
+pub mod params;
 pub mod places;
 pub mod query;
 pub(crate) mod records;

@@ -1,9 +1,10 @@
 //! How text becomes search terms, and the words and languages around it: the tokenizer, the
 //! Slovenian stemmer, synonyms, the analysers built from them, Markdown bodies and the two
-//! languages of the interface.
+//! languages of the interface, and dates and amounts written in each (`format`).
 
 pub mod analysis;
 pub mod family;
+pub mod format;
 pub(crate) mod lang;
 pub mod markdown;
 pub mod stemmer;

@@ -20,7 +20,7 @@ use super::error::{AppError, PageError};
 use super::views::{Frame, layout};
 use super::{AppState, params};
 use crate::alerts::mail::{self, Outbox};
-use crate::alerts::store::{Frequency, Request as Ask, Store};
+use crate::alerts::store::{Confirmation, Frequency, Request as Ask, Store};
 use crate::alerts::{AlertsConfig, AlertsError, send};
 use crate::search::SearchQuery;
 use crate::search::snapshot::Lookup;
@@ -41,12 +41,65 @@ const MAX_SEARCH_BYTES: usize = 2048;
 pub struct AlertsWeb {
     config: AlertsConfig,
     outbox: Option<Arc<dyn Outbox>>,
-    /// Per client: the start of its window and the requests in it. Kept small: windows that
-    /// have ended are dropped whenever the map grows past `MAX_CLIENTS`.
-    clients: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// Per client: the start of its window and the requests in it.
+    clients: Mutex<Clients>,
 }
 
+/// At most this many clients are counted at once (about 400 KB); past it the oldest window
+/// goes, so a flood of addresses cannot grow the map, only forget its oldest counts early.
 const MAX_CLIENTS: usize = 10_000;
+
+/// The per-client windows. An IPv6 client is its /64, what one host or home is given: one
+/// host has 2^64 addresses to rotate through.
+#[derive(Debug, Default)]
+struct Clients {
+    windows: HashMap<IpAddr, (Instant, u32)>,
+    /// When windows that have ended were last dropped.
+    pruned: Option<Instant>,
+}
+
+impl Clients {
+    /// Counts a request of `client` at `now`; false once it is over the limit.
+    fn admit(&mut self, client: IpAddr, now: Instant) -> bool {
+        let key = client_key(client);
+        let stale = self
+            .pruned
+            .is_none_or(|at| now.duration_since(at) >= CLIENT_WINDOW);
+        if stale || self.windows.len() >= MAX_CLIENTS {
+            self.windows
+                .retain(|_, (start, _)| now.duration_since(*start) < CLIENT_WINDOW);
+            self.pruned = Some(now);
+        }
+        if self.windows.len() >= MAX_CLIENTS && !self.windows.contains_key(&key) {
+            let oldest = self
+                .windows
+                .iter()
+                .min_by_key(|(_, (start, _))| *start)
+                .map(|(k, _)| *k);
+            if let Some(oldest) = oldest {
+                self.windows.remove(&oldest);
+            }
+        }
+        let slot = self.windows.entry(key).or_insert((now, 0));
+        if now.duration_since(slot.0) >= CLIENT_WINDOW {
+            *slot = (now, 0);
+        }
+        slot.1 = slot.1.saturating_add(1);
+        slot.1 <= CLIENT_LIMIT
+    }
+}
+
+/// The key a client is counted under: an IPv4 address (also one mapped into IPv6) as it is,
+/// an IPv6 address by its /64.
+fn client_key(client: IpAddr) -> IpAddr {
+    match client.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
+    }
+}
 
 impl AlertsWeb {
     pub fn new(config: AlertsConfig) -> Result<Self, AlertsError> {
@@ -57,23 +110,16 @@ impl AlertsWeb {
         Ok(AlertsWeb {
             config,
             outbox,
-            clients: Mutex::new(HashMap::new()),
+            clients: Mutex::new(Clients::default()),
         })
     }
 
     /// Counts a request of `client`; false once it is over the limit.
     fn admit(&self, client: IpAddr) -> bool {
-        let now = Instant::now();
-        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
-        if clients.len() > MAX_CLIENTS {
-            clients.retain(|_, (start, _)| now.duration_since(*start) < CLIENT_WINDOW);
-        }
-        let slot = clients.entry(client).or_insert((now, 0));
-        if now.duration_since(slot.0) >= CLIENT_WINDOW {
-            *slot = (now, 0);
-        }
-        slot.1 += 1;
-        slot.1 <= CLIENT_LIMIT
+        self.clients
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .admit(client, Instant::now())
     }
 }
 
@@ -109,7 +155,12 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
     let body = match axum::body::to_bytes(body, super::MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => return bad(Lang::Sl, "the form is too large".into()),
+        Err(_) => {
+            return bad(
+                Lang::Sl,
+                "Obrazec je prevelik. / The form is too large.".into(),
+            );
+        }
     };
     let form: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
     let field = |name: &str| {
@@ -148,8 +199,10 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         )
             .into_response();
     }
+    let today = state.today();
     let ask = match validate(
         &state,
+        today,
         &field("email"),
         search,
         &field("frequency"),
@@ -157,7 +210,7 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         lang,
     ) {
         Ok(a) => a,
-        Err(message) => return bad(lang, message),
+        Err(invalid) => return bad(lang, invalid.message(lang)),
     };
     let base_url = state.config.base_url.clone();
     let snapshot = state.snapshots.get();
@@ -178,13 +231,17 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
             ask.lang,
             &ask.email,
             &what,
-            &format!("{base_url}/alerts/confirm?token={}", tokens.confirm),
-            &format!("{base_url}/alerts/unsubscribe?token={}", tokens.unsubscribe),
+            &send::absolute(
+                &base_url,
+                &format!("/alerts/confirm?token={}", tokens.confirm),
+                ask.lang,
+            ),
+            &send::unsubscribe_url(&base_url, &tokens.unsubscribe, ask.lang),
             // Random, and not from a token: Message-IDs are logged by every relay.
             format!(
                 "<confirm.{}@{}>",
                 &crate::alerts::store::new_token()?.0[..24],
-                host(&base_url)
+                send::host(&base_url)
             ),
         );
         // Sent apart from the answer, which is then the same, and as quick, whether or not a
@@ -192,6 +249,7 @@ pub async fn subscribe(State(state): State<AppState>, request: Request) -> Respo
         // which is bounded, unlike threads of our own.
         if let Some(outbox) = outbox {
             tokio::runtime::Handle::current().spawn_blocking(move || {
+                // The outbox's errors carry no address (`mail::redact`).
                 if let Err(e) = outbox.send(&mail) {
                     tracing::warn!(error = %e, "a confirmation mail was not sent");
                 }
@@ -218,62 +276,122 @@ pub fn without_token(target: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn host(base_url: &str) -> String {
-    url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "handbook.invalid".into())
+/// What is wrong with the form's fields; each says so in the page's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum Invalid {
+    #[error("not an address")]
+    Address,
+    #[error("the search is too long")]
+    SearchTooLong,
+    #[error("remind_days out of range")]
+    RemindDays,
+    #[error("no frequency")]
+    Frequency,
+    #[error("no such measure")]
+    NoSuchMeasure,
+    #[error("the measure has no closing date")]
+    NoDeadline,
+    #[error("the measure's closing date has passed")]
+    DeadlinePassed,
+    #[error("a reminder without remind_days")]
+    ReminderWithoutDays,
+    #[error("remind_days without one measure")]
+    DaysWithoutMeasure,
+    /// The search's own message (in English, the API's).
+    #[error("{0}")]
+    Search(String),
+}
+
+impl Invalid {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Invalid::Address => lang
+                .pick(
+                    "Vpišite veljaven e-poštni naslov, na primer ime@podjetje.si.",
+                    "Enter a valid e-mail address, such as name@company.si.",
+                )
+                .into(),
+            Invalid::SearchTooLong => lang
+                .pick("Iskanje je predolgo.", "The search is too long.")
+                .into(),
+            Invalid::RemindDays => match lang {
+                Lang::Sl => format!("Opomnik je lahko od 1 do {MAX_REMIND_DAYS} dni pred rokom."),
+                Lang::En => {
+                    format!("A reminder can be 1 to {MAX_REMIND_DAYS} days before the deadline.")
+                }
+            },
+            Invalid::Frequency => lang
+                .pick(
+                    "Izberite, kako pogosto: daily ali weekly.",
+                    "Choose how often: daily or weekly.",
+                )
+                .into(),
+            Invalid::NoSuchMeasure => lang
+                .pick(
+                    "Tega ukrepa ni v priročniku.",
+                    "There is no such measure in the handbook.",
+                )
+                .into(),
+            Invalid::NoDeadline => lang
+                .pick(
+                    "Ta ukrep nima roka, pred katerim bi vas opomnili.",
+                    "This measure has no closing date to remind you of.",
+                )
+                .into(),
+            Invalid::DeadlinePassed => lang
+                .pick(
+                    "Rok za ta ukrep je že potekel: ni česa opomniti.",
+                    "The deadline of this measure has passed already: there is nothing to remind you of.",
+                )
+                .into(),
+            Invalid::ReminderWithoutDays => lang
+                .pick(
+                    "Za opomnik izberite, koliko dni pred rokom (remind_days).",
+                    "For a reminder, choose how many days before the deadline (remind_days).",
+                )
+                .into(),
+            Invalid::DaysWithoutMeasure => lang
+                .pick(
+                    "Opomnik je mogoč le za en ukrep (search=id=…).",
+                    "A reminder is for one measure (search=id=…).",
+                )
+                .into(),
+            // The search's own messages are in English (the API's); a Slovenian page says
+            // what it is about first.
+            Invalid::Search(why) => match lang {
+                Lang::Sl => format!("Iskanje, na katero se prijavljate, ni veljavno: {why}"),
+                Lang::En => why.clone(),
+            },
+        }
+    }
 }
 
 /// The form's fields as a subscription, or what is wrong with them.
 fn validate(
     state: &AppState,
+    today: chrono::NaiveDate,
     email: &str,
     search: &str,
     frequency: &str,
     remind_days: &str,
     lang: Lang,
-) -> Result<Ask, String> {
-    let email = mail::parse_address(email).ok_or_else(|| {
-        lang.pick(
-            "Vpišite veljaven e-poštni naslov, na primer ime@podjetje.si.",
-            "Enter a valid e-mail address, such as name@company.si.",
-        )
-        .to_string()
-    })?;
+) -> Result<Ask, Invalid> {
+    let email = mail::parse_address(email).ok_or(Invalid::Address)?;
     if search.len() > MAX_SEARCH_BYTES {
-        return Err(lang
-            .pick("Iskanje je predolgo.", "The search is too long.")
-            .into());
+        return Err(Invalid::SearchTooLong);
     }
     let remind_days = match remind_days {
         "" => None,
         n => match n.parse::<u32>() {
             Ok(n) if (1..=MAX_REMIND_DAYS).contains(&n) => Some(n),
-            _ => {
-                return Err(match lang {
-                    Lang::Sl => {
-                        format!("Opomnik je lahko od 1 do {MAX_REMIND_DAYS} dni pred rokom.")
-                    }
-                    Lang::En => format!(
-                        "A reminder can be 1 to {MAX_REMIND_DAYS} days before the deadline."
-                    ),
-                });
-            }
+            _ => return Err(Invalid::RemindDays),
         },
     };
     let frequency = match (Frequency::from_key(frequency), remind_days) {
         (Some(f), _) => f,
         // A reminder comes once per closing date; its frequency does not matter.
         (None, Some(_)) if frequency.is_empty() => Frequency::Daily,
-        _ => {
-            return Err(lang
-                .pick(
-                    "Izberite, kako pogosto: daily ali weekly.",
-                    "Choose how often: daily or weekly.",
-                )
-                .into());
-        }
+        _ => return Err(Invalid::Frequency),
     };
     let id_of = search
         .split('&')
@@ -286,38 +404,22 @@ fn validate(
                 Lookup::Found(e) => e.clone(),
                 Lookup::Moved(current) => match snapshot.lookup(current) {
                     Lookup::Found(e) => e.clone(),
-                    _ => return Err(no_such_measure(lang)),
+                    _ => return Err(Invalid::NoSuchMeasure),
                 },
-                Lookup::Missing => return Err(no_such_measure(lang)),
+                Lookup::Missing => return Err(Invalid::NoSuchMeasure),
             };
-            if entry.open_until.is_none() || entry.closed {
-                return Err(lang
-                    .pick(
-                        "Ta ukrep nima roka, pred katerim bi vas opomnili.",
-                        "This measure has no closing date to remind you of.",
-                    )
-                    .into());
+            match entry.open_until {
+                None => return Err(Invalid::NoDeadline),
+                _ if entry.closed => return Err(Invalid::NoDeadline),
+                Some(until) if until < today => return Err(Invalid::DeadlinePassed),
+                Some(_) => {}
             }
             format!("id={}", entry.id)
         }
-        (Some(_), None) => {
-            return Err(lang
-                .pick(
-                    "Za opomnik izberite, koliko dni pred rokom (remind_days).",
-                    "For a reminder, choose how many days before the deadline (remind_days).",
-                )
-                .into());
-        }
-        (None, Some(_)) => {
-            return Err(lang
-                .pick(
-                    "Opomnik je mogoč le za en ukrep (search=id=…).",
-                    "A reminder is for one measure (search=id=…).",
-                )
-                .into());
-        }
+        (Some(_), None) => return Err(Invalid::ReminderWithoutDays),
+        (None, Some(_)) => return Err(Invalid::DaysWithoutMeasure),
         (None, None) => {
-            let query = params::parse_search(Some(search)).map_err(|e| e.0)?;
+            let query = params::parse_search(Some(search)).map_err(|e| Invalid::Search(e.0))?;
             params::to_query_string(
                 &SearchQuery {
                     lang: Lang::Sl,
@@ -334,14 +436,6 @@ fn validate(
         lang,
         remind_days,
     })
-}
-
-fn no_such_measure(lang: Lang) -> String {
-    lang.pick(
-        "Tega ukrepa ni v priročniku.",
-        "There is no such measure in the handbook.",
-    )
-    .into()
 }
 
 /// A post from a page of this site: its `Origin` (or, without one, its `Referer`) is the
@@ -407,27 +501,46 @@ pub async fn confirm(State(state): State<AppState>, RawQuery(raw): RawQuery) -> 
     let today = state.today();
     let data = alerts.config.data.clone();
     let done = tokio::task::spawn_blocking(
-        move || -> Result<Option<(Lang, String, bool)>, AlertsError> {
+        move || -> Result<Option<(Lang, String, bool, bool)>, AlertsError> {
             let now = crate::alerts::now();
             let mut store = Store::open(&data)?;
-            let Some(sub) = store.pending(&token, now)? else {
-                return Ok(None);
+            let (sub, already) = match store.confirmation(&token, now)? {
+                Confirmation::Pending(sub) => {
+                    // What matches now is the baseline: the first digest lists what is new
+                    // after this.
+                    let seen =
+                        send::matching(&snapshot, &sub.search, sub.remind_days.is_some(), today)?;
+                    if store.confirm(sub.id, &seen, now)? && sub.remind_days.is_none() {
+                        // The key fields now: the first digest names what changes after this.
+                        store.set_fingerprints(
+                            sub.id,
+                            &send::fingerprints(&snapshot, &seen, today),
+                        )?;
+                    }
+                    (sub, false)
+                }
+                // A second GET (a mail scanner opened the link first, a double click): the
+                // person is subscribed, and is told so.
+                Confirmation::Already(sub) => (sub, true),
+                Confirmation::Unknown => return Ok(None),
             };
-            // What matches now is the baseline: the first digest lists what is new after this.
-            let seen = send::matching(&snapshot, &sub.search, sub.remind_days.is_some(), today)?;
-            store.confirm(sub.id, &seen, now)?;
             let what = send::describe(&snapshot, &sub.search, sub.lang);
-            Ok(Some((sub.lang, what, sub.remind_days.is_some())))
+            Ok(Some((sub.lang, what, sub.remind_days.is_some(), already)))
         },
     )
     .await;
     match done {
-        Ok(Ok(Some((lang, what, reminder)))) => page(
+        Ok(Ok(Some((lang, what, reminder, already)))) => page(
             StatusCode::OK,
             lang,
-            lang.pick("Obveščanje je potrjeno", "Alerts confirmed"),
+            if already {
+                lang.pick("Obveščanje je že potrjeno", "Alerts already confirmed")
+            } else {
+                lang.pick("Obveščanje je potrjeno", "Alerts confirmed")
+            },
             html! {
-                p { (lang.pick("Hvala, potrjeno. ", "Thank you, confirmed. "))
+                p { @if already { (lang.pick("Ta prijava je že potrjena. ", "This subscription is already confirmed. ")) }
+                    @else { (lang.pick("Hvala, potrjeno. ", "Thank you, confirmed. ")) }
                     @if reminder { (lang.pick("Opomnik pred rokom dobite za: ", "You will get a reminder before the deadline of: ")) }
                     @else { (lang.pick("Ko se temu iskanju ujame nov ukrep, dobite sporočilo: ", "When a new measure matches this search, you get a mail: ")) }
                     strong { (what) } }
@@ -474,7 +587,7 @@ pub async fn unsubscribe_page(State(state): State<AppState>, RawQuery(raw): RawQ
             lang.pick("Odjava od obvestil", "Stop the alerts"),
             html! {
                 p { (lang.pick("Odjava od obvestil za: ", "Stop the alerts for: ")) strong { (what) } }
-                form method="post" action={"/alerts/unsubscribe?token=" (token)} {
+                form method="post" action=(super::views::href(&format!("/alerts/unsubscribe?token={token}"), lang)) {
                     input type="hidden" name="List-Unsubscribe" value="One-Click";
                     button type="submit" { (lang.pick("Odjavi me", "Unsubscribe")) }
                 }
@@ -509,7 +622,11 @@ pub async fn unsubscribe(
     if !is_one_click(&body) {
         return bad(
             lang,
-            "the body must be List-Unsubscribe=One-Click (RFC 8058)".into(),
+            lang.pick(
+                "Odjava z enim klikom pošlje List-Unsubscribe=One-Click (RFC 8058).",
+                "The body must be List-Unsubscribe=One-Click (RFC 8058).",
+            )
+            .into(),
         );
     }
     let Some(alerts) = state.alerts.clone() else {
@@ -598,6 +715,33 @@ mod tests {
             h.insert(*k, HeaderValue::from_str(v).unwrap());
         }
         h
+    }
+
+    #[test]
+    fn the_addresses_of_one_ipv6_slash_64_share_one_limit() {
+        let mut clients = Clients::default();
+        let now = Instant::now();
+        for n in 0..CLIENT_LIMIT {
+            let ip: IpAddr = format!("2001:db8:1:2::{:x}", n + 1).parse().unwrap();
+            assert!(clients.admit(ip, now));
+        }
+        assert!(!clients.admit("2001:db8:1:2:ffff::1".parse().unwrap(), now));
+        assert!(clients.admit("2001:db8:1:3::1".parse().unwrap(), now));
+        assert_eq!(clients.windows.len(), 2);
+    }
+
+    #[test]
+    fn the_client_windows_never_grow_past_their_cap_and_ended_ones_are_dropped() {
+        let mut clients = Clients::default();
+        let start = Instant::now();
+        for n in 0..(MAX_CLIENTS as u32 + 500) {
+            let ip = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 + n));
+            clients.admit(ip, start);
+        }
+        assert_eq!(clients.windows.len(), MAX_CLIENTS);
+        let later = start + CLIENT_WINDOW;
+        clients.admit(IpAddr::V4(Ipv4Addr::LOCALHOST), later);
+        assert_eq!(clients.windows.len(), 1, "the ended windows are dropped");
     }
 
     #[test]

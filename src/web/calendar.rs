@@ -128,10 +128,7 @@ pub fn calendar(
     base_url: &str,
     lang: Lang,
 ) -> String {
-    let host = url::Url::parse(base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_else(|| "handbook.invalid".into());
+    let host = crate::alerts::send::host(base_url);
     let mut out = String::new();
     let mut line = |text: &str| fold(&mut out, text);
     line("BEGIN:VCALENDAR");
