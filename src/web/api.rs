@@ -60,6 +60,7 @@ pub fn results_json(results: &Results) -> Vec<u8> {
                 HitJson {
                     beneficiaries: &e.beneficiaries,
                     id: &e.id,
+                    max_amount_eur: e.max_amount_eur,
                     municipalities: &e.municipalities,
                     open_from: e.open_from,
                     open_until: e.open_until,
@@ -115,6 +116,8 @@ struct FacetJson<'a> {
 struct HitJson<'a> {
     beneficiaries: &'a [String],
     id: &'a str,
+    /// The most per beneficiary, in euro, when known: what `min_amount` compares.
+    max_amount_eur: Option<i64>,
     municipalities: &'a [String],
     open_from: Option<NaiveDate>,
     open_until: Option<NaiveDate>,

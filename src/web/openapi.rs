@@ -296,6 +296,7 @@ fn components() -> Value {
                 "id", "title", "snippet", "summary", "title_en", "summary_en", "provider",
                 "municipalities", "types", "sources", "beneficiaries", "status", "open_from",
                 "open_until", "until_funds_run_out", "updated", "url", "source_url", "score",
+                "max_amount_eur",
             ],
             "properties": {
                 "id": {"type": "string"},
@@ -316,6 +317,10 @@ fn components() -> Value {
                 "open_from": nullable_date(),
                 "open_until": nullable_date(),
                 "until_funds_run_out": {"type": "boolean"},
+                "max_amount_eur": {
+                    "type": ["integer", "null"],
+                    "description": "The most per beneficiary, in euro, when known: what `min_amount` compares.",
+                },
                 "updated": {"type": "string", "format": "date"},
                 "url": {"type": "string", "description": "The measure's page on this site (a path)."},
                 "source_url": {

@@ -332,6 +332,12 @@ async fn min_amount_keeps_measures_worth_at_least_that_and_counts_those_of_unkno
         got.sort();
         assert_eq!(got, want, "min_amount={least}");
         assert_eq!(v["excluded_unknown_amount"], unknown, "min_amount={least}");
+        // Each hit carries the amount it was kept for.
+        for hit in v["hits"].as_array().unwrap() {
+            let got = hit["max_amount_eur"].as_u64();
+            assert!(got.is_some_and(|a| a >= least), "{hit}");
+            assert_eq!(got, amount(hit["id"].as_str().unwrap()));
+        }
     }
     // A fitting measure is found, and the count of unknown amounts follows the other filters.
     let v = app
