@@ -640,7 +640,7 @@ pub fn history_page(v: &HistoryView<'_>) -> Markup {
                 @if v.rows.is_empty() {
                     p { (lang.pick("Ukrep še ni v nobeni shranjeni različici priročnika.", "The measure is in no committed version of the handbook yet.")) }
                 } @else {
-                    p { (v.rows.len()) " " (lang.pick(if v.rows.len() == 1 { "različica" } else { "različic" }, if v.rows.len() == 1 { "version" } else { "versions" })) ", " (lang.pick("najnovejša prva.", "newest first.")) }
+                    p { (v.rows.len()) " " (lang.pick(versions_sl(v.rows.len()), if v.rows.len() == 1 { "version" } else { "versions" })) ", " (lang.pick("najnovejša prva.", "newest first.")) }
                     ol.versions reversed { @for r in v.rows { (version_item(r, lang, false)) } }
                 }
             }
@@ -839,6 +839,16 @@ pub fn changes_feed(
     out
 }
 
+/// "različica" in the number form of `n`: 1 različica, 2 različici, 3 različice, 5 različic.
+fn versions_sl(n: usize) -> &'static str {
+    match n % 100 {
+        1 => "različica",
+        2 => "različici",
+        3 | 4 => "različice",
+        _ => "različic",
+    }
+}
+
 /// Why history is off, in the page's language: the reasons come from the history module in
 /// English, for logs and `X-History`; a Slovenian page says the usual one in Slovenian.
 fn why_in(why: &str, lang: Lang) -> String {
@@ -851,5 +861,23 @@ fn why_in(why: &str, lang: Lang) -> String {
             "ta strežnik zgodovine ne bere".to_string()
         }
         Lang::Sl => "zgodovine ni bilo mogoče prebrati".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_number_of_versions_is_said_in_its_slovenian_number_form() {
+        let forms: Vec<&str> = [1, 2, 3, 5, 102].map(super::versions_sl).to_vec();
+        assert_eq!(
+            forms,
+            [
+                "različica",
+                "različici",
+                "različice",
+                "različic",
+                "različici"
+            ]
+        );
     }
 }
