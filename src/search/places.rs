@@ -26,6 +26,29 @@ struct Name {
     stems: Vec<String>,
     /// The same words folded, for an exact match whatever the stemmer makes of them.
     folded: Vec<String>,
+    /// Each stem and folded word without its fleeting vowel, where it has one: made once here,
+    /// as every search compares its words with every name.
+    stems_fleeting: Vec<Option<String>>,
+    folded_fleeting: Vec<Option<String>>,
+}
+
+/// One word of a name, all its forms at hand.
+struct NameWord<'a> {
+    stem: &'a str,
+    folded: &'a str,
+    stem_fleeting: Option<&'a str>,
+    folded_fleeting: Option<&'a str>,
+}
+
+impl Name {
+    fn word(&self, k: usize) -> NameWord<'_> {
+        NameWord {
+            stem: &self.stems[k],
+            folded: &self.folded[k],
+            stem_fleeting: self.stems_fleeting[k].as_deref(),
+            folded_fleeting: self.folded_fleeting[k].as_deref(),
+        }
+    }
 }
 
 /// Every municipality name of a vocabulary, longest first.
@@ -60,6 +83,14 @@ impl Places {
                     key: key.clone(),
                     stems: words.iter().map(|w| w.stem.clone()).collect(),
                     folded: words.iter().map(|w| w.folded.clone()).collect(),
+                    stems_fleeting: words
+                        .iter()
+                        .map(|w| without_fleeting_vowel(&w.stem))
+                        .collect(),
+                    folded_fleeting: words
+                        .iter()
+                        .map(|w| without_fleeting_vowel(&w.folded))
+                        .collect(),
                 };
                 if !names
                     .iter()
@@ -93,6 +124,7 @@ impl Places {
             words.push(Word {
                 stem: &w.stem,
                 folded: &w.folded,
+                stem_fleeting: without_fleeting_vowel(&w.stem),
                 capital: w.text.chars().next().is_some_and(char::is_uppercase),
                 after_preposition,
             });
@@ -104,14 +136,7 @@ impl Places {
             let name = self.names.iter().find(|n| {
                 let len = n.stems.len();
                 words.len() >= i + len
-                    && (0..len).all(|k| {
-                        same_word(
-                            &n.stems[k],
-                            &n.folded[k],
-                            words[i + k].stem,
-                            words[i + k].folded,
-                        )
-                    })
+                    && (0..len).all(|k| same_word(&n.word(k), &words[i + k]))
                     && (len > 1
                         || words[i].capital
                         || words[i].after_preposition
@@ -140,6 +165,8 @@ impl Places {
 struct Word<'a> {
     stem: &'a str,
     folded: &'a str,
+    /// The stem without its fleeting vowel, where it has one.
+    stem_fleeting: Option<String>,
     /// Written with a capital letter.
     capital: bool,
     /// Follows a preposition of place ("v", "na", …).
@@ -159,20 +186,20 @@ pub struct Found {
 /// or the same as written; failing those, the name as written (or without its fleeting
 /// vowel) followed by a case ending ("ptuj" + "u", "gradc" + "u"), whatever the stemmer
 /// makes of the two.
-fn same_word(name_stem: &str, name_folded: &str, stem: &str, folded: &str) -> bool {
-    if name_stem == stem
-        || name_folded == folded
-        || without_fleeting_vowel(name_stem).is_some_and(|s| s == stem)
-        || without_fleeting_vowel(stem).is_some_and(|s| s == name_stem)
+fn same_word(name: &NameWord<'_>, word: &Word<'_>) -> bool {
+    if name.stem == word.stem
+        || name.folded == word.folded
+        || name.stem_fleeting == Some(word.stem)
+        || word.stem_fleeting.as_deref() == Some(name.stem)
     {
         return true;
     }
     let inflected = |base: &str| {
-        folded
+        word.folded
             .strip_prefix(base)
             .is_some_and(|ending| CASE_ENDINGS.contains(&ending))
     };
-    inflected(name_folded) || without_fleeting_vowel(name_folded).is_some_and(|s| inflected(&s))
+    inflected(name.folded) || name.folded_fleeting.is_some_and(inflected)
 }
 
 /// The endings a noun's case forms add to its base (the nominative of a masculine noun, or
