@@ -106,17 +106,7 @@ pub fn render(
     push_link(&mut out, "self", "application/atom+xml", &self_link);
     push_link(&mut out, "alternate", "text/html", &with("/"));
     push_text(&mut out, "updated", &updated);
-    out.push_str("  <author>\n  ");
-    push_text(
-        &mut out,
-        "name",
-        lang.pick(
-            "Skupni program upravljanja mestnih središč",
-            "Joint town centre management programme",
-        ),
-    );
-    out.push_str("  </author>\n");
-    push_text(&mut out, "generator", "handbook");
+    push_author(&mut out, lang);
     for e in entries {
         let permalink = format!("{base}{}", e.permalink());
         out.push_str(" <entry>\n");
@@ -169,6 +159,21 @@ fn summary(e: &Entry, lang: Lang) -> String {
 /// An Atom date: the day an entry was checked, at midnight UTC.
 fn timestamp(d: chrono::NaiveDate) -> String {
     format!("{d}T00:00:00Z")
+}
+
+/// The feed's author, the programme, and its generator: the same in every feed of the site.
+pub(super) fn push_author(out: &mut String, lang: Lang) {
+    out.push_str("  <author>\n  ");
+    push_text(
+        out,
+        "name",
+        lang.pick(
+            "Skupni program upravljanja mestnih središč",
+            "Joint town centre management programme",
+        ),
+    );
+    out.push_str("  </author>\n");
+    push_text(out, "generator", "handbook");
 }
 
 pub(super) fn push_text(out: &mut String, element: &str, text: &str) {

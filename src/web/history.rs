@@ -740,7 +740,7 @@ pub fn changes_feed(
     base: &str,
     fallback_updated: String,
 ) -> String {
-    use super::feed::{escape, push_link, push_text};
+    use super::feed::{escape, push_author, push_link, push_text};
     let lang = query.lang;
     let qs = params::to_query_string(query, 1);
     let with = |path: &str| {
@@ -779,17 +779,7 @@ pub fn changes_feed(
         .first()
         .map_or(fallback_updated, |r| r.date.to_rfc3339());
     push_text(&mut out, "updated", &updated);
-    out.push_str("  <author>\n  ");
-    push_text(
-        &mut out,
-        "name",
-        lang.pick(
-            "Skupni program upravljanja mestnih središč",
-            "Joint town centre management programme",
-        ),
-    );
-    out.push_str("  </author>\n");
-    push_text(&mut out, "generator", "handbook");
+    push_author(&mut out, lang);
     for r in rows {
         let permalink = format!("{base}/measures/{}?version={}", r.id, r.short());
         let what = r
