@@ -17,8 +17,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 .unwrap_or(4)
                 .max(4);
             println!(
-                "{:width$}  {:width$}  {:width$}  family",
-                "word", "exact", "stem"
+                "{:width$}  {:width$}  {:width$}  {:width$}  family",
+                "word", "exact", "lemma", "term"
             );
             for w in &words {
                 let note = if w.stop {
@@ -27,8 +27,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                     ""
                 };
                 println!(
-                    "{:width$}  {:width$}  {:width$}  {}{note}",
-                    w.text, w.folded, w.stem, w.family
+                    "{:width$}  {:width$}  {:width$}  {:width$}  {}{note}",
+                    w.text, w.folded, w.lemma, w.term, w.family
                 );
             }
         }

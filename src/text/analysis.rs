@@ -22,7 +22,7 @@ pub const EXACT_ANALYZER: &str = "sl_exact";
 pub const ENGLISH_ANALYZER: &str = "en";
 
 /// Bumped whenever an analyser changes what terms it makes, so stale indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 4;
+pub const ANALYZER_VERSION: u32 = 5;
 
 /// Words longer than this are junk (hashes, URLs glued together) and are dropped.
 const MAX_TOKEN_BYTES: usize = 60;
@@ -81,13 +81,16 @@ pub struct Analyzed {
     pub end: usize,
     /// Lowercase, without diacritics: the exact term.
     pub folded: String,
+    /// The word's folded lemma (`text::lemma`), or the word where the model leaves it.
+    pub lemma: String,
     /// The index term the stemmed analyser makes of the word: what search matches other
-    /// forms on. (Today the same as `stem`, which is kept for clients that read it.)
+    /// forms on; a verb's infinitive, else the stem of the lemma. (Today the same as `stem`,
+    /// which is kept for clients that read it.)
     pub term: String,
     /// The stemmed term.
     pub stem: String,
     /// The key of the word's family (`text::family`): the looser level search falls back on
-    /// for a word the handbook has in no form.
+    /// for a word the handbook has in no form, and adds for a verb.
     pub family: String,
     /// Dropped from queries as too common.
     pub stop: bool,
@@ -104,6 +107,7 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
             start: t.offset_from,
             end: t.offset_to,
             folded: t.text.clone(),
+            lemma: crate::text::lemma::lemma(&t.text),
             stem: term.clone(),
             family: crate::text::family::family(&term),
             term,

@@ -9,9 +9,10 @@
 //! (investirati, investicija), the -uj- of -ovati verbs, the l that -vljati adds after a labial
 //! (prijavljati, prijava) and the -av-/-ov- of imperfective and perfective pairs (ustanavljati,
 //! ustanoviti). Keys are loose on purpose and join some words that are not kin ("svet" and
-//! "svetovanje"), so search uses them only as a last resort: for a word that the handbook
-//! does not contain in any form, where the alternative is no match at all
-//! (`search::query`).
+//! "svetovanje"), so search uses them only below any match of the word itself, and only
+//! for a word that the handbook does not contain in any form, where the alternative is no
+//! match at all, or for a verb, whose term (its infinitive) no noun shares: a question's
+//! verb often names what a measure calls by its noun (`search::query`).
 
 /// Derivational pieces cut from the end of a stem, longest first, with the shortest key each
 /// may leave. Cut repeatedly (`family`), so that "svetovalc" loses -ovalc and "digitalizac"
@@ -47,9 +48,10 @@ const PIECES: &[(&str, usize)] = &[
 /// "usposablj" (lj, then -ab), few enough to keep short roots apart.
 const MAX_CUTS: usize = 3;
 
-/// The key of the family of a stem (as `stemmer::stem` makes it).
-pub fn family(stem: &str) -> String {
-    let mut key = stem.to_string();
+/// The key of the family of a term (as `stemmer::stem` makes it): cut from its root, so that
+/// a verb's infinitive meets the nouns made from it.
+pub fn family(term: &str) -> String {
+    let mut key = crate::text::stemmer::root(term);
     for _ in 0..MAX_CUTS {
         if !cut_once(&mut key) {
             break;

@@ -561,7 +561,7 @@ fn components() -> Value {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "required": ["text", "start", "end", "folded", "term", "stem", "family", "stop"],
+                        "required": ["text", "start", "end", "folded", "lemma", "term", "stem", "family", "stop"],
                         "properties": {
                             "text": {"type": "string", "description": "The word as written."},
                             "start": {
@@ -573,14 +573,18 @@ fn components() -> Value {
                                 "type": "string",
                                 "description": "Lowercase, without diacritics: the exact term.",
                             },
+                            "lemma": {
+                                "type": "string",
+                                "description": "The word's lemma by the lemma model, folded (\"prijavimo\" → prijaviti, \"občine\" → obcina); the word itself where the model leaves it.",
+                            },
                             "term": {
                                 "type": "string",
-                                "description": "The index term the stemmed analyser makes of the word: the term search matches other forms of it on (\"Najemnine\" → najemn).",
+                                "description": "The index term the stemmed analyser makes of the word: the term search matches other forms of it on. A verb's term is its infinitive (\"prijavimo\" → prijaviti), any other word's the stem of its lemma (\"Najemnine\" → najemn).",
                             },
                             "stem": {"type": "string", "description": "The same as `term`; kept for older clients."},
                             "family": {
                                 "type": "string",
-                                "description": "The key of the word's family (\"ustanavljam\", \"ustanovitev\" → ustan): a word the handbook has in no form is looked up by the words of its family, below any match of the word itself.",
+                                "description": "The key of the word's family (\"ustanavljam\", \"ustanovitev\" → ustan): a word the handbook has in no form, and a verb, are also looked up by the words of their family, below any match of the word itself.",
                             },
                             "stop": {
                                 "type": "boolean",

@@ -248,15 +248,31 @@ fn search_prints_hits_in_the_terminal() {
 }
 
 #[test]
-fn analyze_prints_the_exact_and_stemmed_terms_and_the_family() {
-    let r = handbook(&["analyze", "Najemnine v središču"]);
+fn analyze_prints_the_exact_term_the_lemma_the_term_and_the_family() {
+    let r = handbook(&["analyze", "Najemnine v središču prijavimo"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<_> = r
         .stdout
         .lines()
         .map(|l| l.split_whitespace().collect::<Vec<_>>())
         .collect();
-    assert_eq!(lines[1], ["Najemnine", "najemnine", "najemnin", "najemnin"]);
-    assert_eq!(lines[3], ["središču", "srediscu", "sredisc", "sredisc"]);
+    assert_eq!(
+        lines[1],
+        [
+            "Najemnine",
+            "najemnine",
+            "najemnina",
+            "najemnin",
+            "najemnin"
+        ]
+    );
+    assert_eq!(
+        lines[3],
+        ["središču", "srediscu", "sredisce", "sredisc", "sredisc"]
+    );
+    assert_eq!(
+        lines[4],
+        ["prijavimo", "prijavimo", "prijaviti", "prijaviti", "prij"]
+    );
     assert!(r.stdout.contains("(stop word"), "{}", r.stdout);
 }
