@@ -11,8 +11,10 @@
 //! word where the list has it, so that the words it was learned from get exactly their lemma
 //! and an unseen word the rule that most words with its ending had.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+// The lookups run for every token of every indexed text, up to nine per word: a fast hash.
+use foldhash::{HashMap, HashMapExt};
 
 /// The rules, as `scripts/lexicon.py` writes them: ending, letters cut, letters added.
 const RULES: &str = include_str!("lemma/sl.rules");
