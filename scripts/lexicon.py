@@ -15,6 +15,10 @@ ending had. Regenerate, then commit the result:
     python3 -m venv /tmp/lexvenv && /tmp/lexvenv/bin/pip install wordfreq==3.1.1 \
         && /tmp/lexvenv/bin/pip install --no-deps lemmagen3==3.5.2
     /tmp/lexvenv/bin/python scripts/lexicon.py > src/text/lemma/sl.rules
+
+`bash scripts/check_lexicon.sh` checks that the committed file is what this script writes.
+The output is deterministic: words are read in wordfreq's order and the handbook's files in
+sorted order, and ties are broken by fixed keys.
 """
 import collections
 import pathlib
