@@ -93,13 +93,22 @@ def is_infinitive(lemma):
 
 
 def lemma_of(lemmatizer, word):
-    """LemmaGen's lemma, with one change: a present participle in -oč (zaposlujoč, and the
-    adjectives sodelujoči, -a, -e, whose lemma LemmaGen gives as sodelujoč) goes to its verb,
-    found through the third person plural it is made from (zaposlujo -> zaposlovati)."""
+    """LemmaGen's lemma, with two changes where LemmaGen leaves a verb form as it is:
+    - a present participle in -oč (zaposlujoč, and the adjectives sodelujoči, -a, -e, whose
+      lemma LemmaGen gives as sodelujoč) goes to its verb, found through the third person plural
+      it is made from (delajo, sodelujejo);
+    - an imperative in -aj, -uj, -ij (vprašaj, sodeluj, razvij) goes to the verb its plural
+      (vprašajte) has, where that verb starts as the imperative does (not for nouns such as
+      razvoj, pogoj)."""
     lemma = lemmatizer.lemmatize(word)
     if lemma.endswith("oč"):
-        verb = lemmatizer.lemmatize(lemma[:-1])
-        if is_infinitive(verb):
+        for plural in (lemma[:-1], lemma[:-2] + "jejo"):
+            verb = lemmatizer.lemmatize(plural)
+            if is_infinitive(verb):
+                return verb
+    if lemma == word and word.endswith(("aj", "uj", "ij")) and len(word) >= 5:
+        verb = lemmatizer.lemmatize(word + "te")
+        if is_infinitive(verb) and verb.startswith(word[:-2]):
             return verb
     return lemma
 
@@ -132,8 +141,12 @@ def main():
         folded = fold(word)
         if folded not in best or w > best[folded][0]:
             best[folded] = (w, rule(folded, fold(lemma)))
-    # Forms not seen in text weigh less than any seen one.
+    # Forms not seen in text weigh less than any seen one. The lemma itself is one of them
+    # (text may show only "moram", "mora"; the rules must still know "morati").
     for lemma in sorted(lemmas):
+        folded = fold(lemma)
+        if folded not in best and lemma_of(lemmatizer, lemma) == lemma:
+            best[folded] = (0, rule(folded, folded))
         for form in paradigm(lemmatizer, lemma):
             folded = fold(form)
             if folded not in best:
