@@ -26,6 +26,12 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The 404 of a page about a measure the handbook does not have (the error page is
+    /// Slovenian, so is its message).
+    pub fn no_such_measure() -> AppError {
+        AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into())
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,

@@ -112,28 +112,39 @@ fn relative_path(snapshot: &Snapshot, id: &str) -> Option<String> {
     )
 }
 
-/// Which id a history address is about: the entry's, the current one of a former id, or an
-/// id no longer in the handbook that history knows.
-enum Subject {
-    Current(Arc<Entry>),
+/// What a history address is about: the entry (none once it has left the handbook, if
+/// history knows its id) and its id.
+struct Subject {
+    entry: Option<Arc<Entry>>,
+    id: String,
+}
+
+/// Where a history address is not about an entry here: a former id (to redirect to the current
+/// one), or an id neither the handbook nor its history knows.
+enum Elsewhere {
     Moved(String),
-    Gone(String),
     Missing,
 }
 
-fn subject(state: &AppState, snapshot: &Snapshot, id: &str) -> Subject {
+fn subject(state: &AppState, snapshot: &Snapshot, id: &str) -> Result<Subject, Elsewhere> {
     match snapshot.lookup(id) {
-        Lookup::Found(e) => Subject::Current(e.clone()),
-        Lookup::Moved(current) => Subject::Moved(current.to_string()),
+        Lookup::Found(e) => Ok(Subject {
+            entry: Some(e.clone()),
+            id: e.id.clone(),
+        }),
+        Lookup::Moved(current) => Err(Elsewhere::Moved(current.to_string())),
         Lookup::Missing => {
             let known = state.history.with(|h| match h {
                 HistoryState::Ready(index) => index.latest(id).is_some(),
                 _ => false,
             });
             if known {
-                Subject::Gone(id.to_string())
+                Ok(Subject {
+                    entry: None,
+                    id: id.to_string(),
+                })
             } else {
-                Subject::Missing
+                Err(Elsewhere::Missing)
             }
         }
     }
@@ -227,18 +238,15 @@ pub async fn page(
     let lang = params::lang_of(raw.as_deref());
     let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
-    let (entry, id) = match subject(&state, &snapshot, &id) {
-        Subject::Current(e) => (Some(e.clone()), e.id.clone()),
-        Subject::Gone(id) => (None, id),
-        Subject::Moved(current) => {
+    let Subject { entry, id } = match subject(&state, &snapshot, &id) {
+        Ok(found) => found,
+        Err(Elsewhere::Moved(current)) => {
             return Ok(super::moved_permanently(&href(
                 &format!("/measures/{current}/history"),
                 lang,
             )));
         }
-        Subject::Missing => {
-            return Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into());
-        }
+        Err(Elsewhere::Missing) => return Err(AppError::no_such_measure().into()),
     };
     let (availability, rows) = rows_of(&state, &id, &snapshot.vocabulary, lang);
     let uncommitted = entry
@@ -270,15 +278,14 @@ pub async fn api(
     let lang = params::lang_of(raw.as_deref());
     let Path(id) = id.map_err(AppError::from)?;
     let snapshot = state.snapshots.get();
-    let (entry, id) = match subject(&state, &snapshot, &id) {
-        Subject::Current(e) => (Some(e.clone()), e.id.clone()),
-        Subject::Gone(id) => (None, id),
-        Subject::Moved(current) => {
+    let Subject { entry, id } = match subject(&state, &snapshot, &id) {
+        Ok(found) => found,
+        Err(Elsewhere::Moved(current)) => {
             return Ok(super::moved_permanently(&format!(
                 "/api/measures/{current}/history"
             )));
         }
-        Subject::Missing => {
+        Err(Elsewhere::Missing) => {
             return Err(AppError::NotFound(format!(
                 "no measure has the id `{}`",
                 id.chars().take(80).collect::<String>()
@@ -377,9 +384,8 @@ pub async fn measure_version(
 ) -> Result<Response, PageError> {
     let snapshot = state.snapshots.get();
     let id = match subject(state, &snapshot, id) {
-        Subject::Current(e) => e.id.clone(),
-        Subject::Gone(id) => id,
-        Subject::Moved(current) => {
+        Ok(found) => found.id,
+        Err(Elsewhere::Moved(current)) => {
             let mut to = format!("/measures/{current}?");
             to.push_str(
                 &form_urlencoded::Serializer::new(String::new())
@@ -388,9 +394,7 @@ pub async fn measure_version(
             );
             return Ok(super::moved_permanently(&href(&to, lang)));
         }
-        Subject::Missing => {
-            return Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into());
-        }
+        Err(Elsewhere::Missing) => return Err(AppError::no_such_measure().into()),
     };
     let path = relative_path(&snapshot, &id);
     let history = state.history.clone();

@@ -85,9 +85,7 @@ pub async fn measure(
             &format!("/measures/{current}"),
             lang,
         ))),
-        Lookup::Missing => {
-            Err(AppError::NotFound("Ukrepa s tem naslovom ni v priročniku.".into()).into())
-        }
+        Lookup::Missing => Err(AppError::no_such_measure().into()),
     }
 }
 
