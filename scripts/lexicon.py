@@ -21,6 +21,7 @@ The output is deterministic: words are read in wordfreq's order and the handbook
 sorted order, and ties are broken by fixed keys.
 """
 import collections
+import functools
 import pathlib
 import re
 import sys
@@ -44,6 +45,11 @@ def rule(form, lemma):
     while common < min(len(form), len(lemma)) and form[common] == lemma[common]:
         common += 1
     return (len(form) - common, lemma[common:])
+
+
+@functools.cache
+def known_words():
+    return frozenset(words())
 
 
 def words():
@@ -94,21 +100,24 @@ def is_infinitive(lemma):
 
 def lemma_of(lemmatizer, word):
     """LemmaGen's lemma, with two changes where LemmaGen leaves a verb form as it is:
-    - a present participle in -oč (zaposlujoč, and the adjectives sodelujoči, -a, -e, whose
+    - a present participle in -joč (zaposlujoč, and the adjectives sodelujoči, -a, -e, whose
       lemma LemmaGen gives as sodelujoč) goes to its verb, found through the third person plural
-      it is made from (delajo, sodelujejo);
+      it is made from (delajo for delajoč, sodelujejo for sodelujoč); not other words in -oč,
+      which are nouns and adjectives (pomoč, mogoč, vroč, tekoč);
     - an imperative in -aj, -uj, -ij (vprašaj, sodeluj, razvij) goes to the verb its plural
-      (vprašajte) has, where that verb starts as the imperative does (not for nouns such as
-      razvoj, pogoj)."""
+      (vprašajte) has, where that plural is a known word and its verb starts as the imperative
+      does: not for nouns and adverbs such as natečaj, kriterij, julij, skupaj, whose made-up
+      plural LemmaGen would also take to a verb."""
     lemma = lemmatizer.lemmatize(word)
-    if lemma.endswith("oč"):
-        for plural in (lemma[:-1], lemma[:-2] + "jejo"):
-            verb = lemmatizer.lemmatize(plural)
-            if is_infinitive(verb):
-                return verb
+    if lemma.endswith("joč"):
+        plural = lemma[:-3] + "jejo" if lemma.endswith("ujoč") else lemma[:-1]
+        verb = lemmatizer.lemmatize(plural)
+        if is_infinitive(verb):
+            return verb
     if lemma == word and word.endswith(("aj", "uj", "ij")) and len(word) >= 5:
-        verb = lemmatizer.lemmatize(word + "te")
-        if is_infinitive(verb) and verb.startswith(word[:-2]):
+        plural = word + "te"
+        verb = lemmatizer.lemmatize(plural)
+        if plural in known_words() and is_infinitive(verb) and verb.startswith(word[:-2]):
             return verb
     return lemma
 

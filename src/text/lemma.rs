@@ -175,6 +175,39 @@ mod tests {
     }
 
     #[test]
+    fn participles_in_joc_go_to_their_verb_and_other_words_in_oc_stay_what_they_are() {
+        for (form, lemma_) in [
+            ("pomagajoc", "pomagati"),
+            ("sodelujoci", "sodelovati"),
+            ("zaposlujoc", "zaposlovati"),
+            // Nouns and adjectives that merely end as a participle does.
+            ("pomoc", "pomoc"),
+            ("pomocjo", "pomoc"),
+            ("nemoc", "nemoc"),
+            ("mogoc", "mogoc"),
+            ("vroca", "vroc"),
+        ] {
+            assert_eq!(lemma(form), lemma_, "{form}");
+        }
+    }
+
+    #[test]
+    fn nouns_and_adverbs_in_aj_and_ij_are_not_taken_for_imperatives() {
+        for (form, lemma_) in [
+            ("natecaj", "natecaj"),
+            ("natecaja", "natecaj"),
+            ("kriterij", "kriterij"),
+            ("tecaj", "tecaj"),
+            ("julij", "julij"),
+            ("polozaj", "polozaj"),
+            // A real imperative still goes to its verb.
+            ("vprasaj", "vprasati"),
+        ] {
+            assert_eq!(lemma(form), lemma_, "{form}");
+        }
+    }
+
+    #[test]
     fn an_unseen_word_takes_the_rule_of_its_ending() {
         // Made-up verbs: no list holds them, their endings decide.
         assert_eq!(lemma("zbrgujemo"), "zbrgovati");
