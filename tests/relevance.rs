@@ -212,14 +212,22 @@ fn run(handbook: &Path, judgments: &Path, at_least: usize, floors: &[(&str, f64)
         let ranked: Vec<String> = results.hits.iter().map(|h| h.entry.id.clone()).collect();
         let s = score(&ranked, &j.relevant);
         if s.ndcg < 0.7 {
+            // The judged entries the first page left out, so a weak query says what it missed.
+            let missed: Vec<&String> = j
+                .relevant
+                .iter()
+                .filter(|(id, grade)| **grade > 0 && !ranked.contains(id))
+                .map(|(id, _)| id)
+                .collect();
             worst.push((
                 s.ndcg,
                 format!(
-                    "[{}] {:?} {:?} → {:?}",
+                    "[{}] {:?} {:?} → {:?}; missed {:?}",
                     j.category,
                     j.q,
                     j.filters,
-                    &ranked[..ranked.len().min(5)]
+                    &ranked[..ranked.len().min(5)],
+                    missed
                 ),
             ));
         }

@@ -13,6 +13,11 @@
 //! 2. then where and how well they matched: BM25 per field, weighted by `FIELD_BOOSTS` and by
 //!    how exact the match was (`EXACT`, `STEMMED`, `PREFIX`, `TYPO`);
 //! 3. then closeness: words near each other in the title or summary get `PROXIMITY`.
+//!
+//! A question of `QUESTION_CLAUSES` words or more is different: a person writing a sentence
+//! uses many words the right measure does not, so no word is required and each matched one
+//! adds only `QUESTION_COORDINATION`, about what a good text match scores. How well the rare
+//! words match then decides, not how many of the common ones.
 
 use std::collections::HashSet;
 
@@ -33,6 +38,11 @@ use crate::text::synonyms::Synonyms;
 
 /// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
 pub const COORDINATION: Score = 1000.0;
+/// From this many clauses on, the words are a question rather than keywords.
+pub const QUESTION_CLAUSES: usize = 4;
+/// What a matched clause adds in a question: about what one word matched in a title scores,
+/// so that matching one more word counts, but less than matching a rare word well.
+const QUESTION_COORDINATION: Score = 10.0;
 
 /// How strongly a match in each part counts. The title names the measure, so a match there is
 /// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
@@ -266,11 +276,18 @@ impl Features {
     };
 }
 
+/// Are these clauses a question (`QUESTION_CLAUSES` or more), whose matches need no word in
+/// particular and count matched words softly?
+pub fn is_question(clauses: &[Clause]) -> bool {
+    clauses.len() >= QUESTION_CLAUSES
+}
+
 /// A query ready to run.
 pub struct Compiled {
     pub query: Box<dyn Query>,
-    /// How many clauses the query has; a document matched `score / COORDINATION` of them.
-    pub clauses: usize,
+    /// How many clauses a document's score counts: it matched `score / COORDINATION` of them.
+    /// All of them, or none for a question, whose matched words only add to its score.
+    pub counted: usize,
     pub highlighter: Highlighter,
 }
 
@@ -375,6 +392,11 @@ pub fn compile(
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Typos are looked for in the first words that need them, up to the budget.
     let mut typos_left = MAX_TYPO_WORDS;
+    let coordination = if is_question(clauses) {
+        QUESTION_COORDINATION
+    } else {
+        COORDINATION
+    };
     for clause in clauses {
         let parts = match clause {
             Clause::Word { folded, stem, open } => {
@@ -390,13 +412,17 @@ pub fn compile(
             Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
         };
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
-        top.push((Occur::Should, Box::new(Plus::new(matched, COORDINATION))));
+        top.push((Occur::Should, Box::new(Plus::new(matched, coordination))));
     }
     top.extend(proximity(clauses, fields, features));
     top.extend(pins(clauses, synonyms, fields));
     Compiled {
         query: Box::new(BooleanQuery::new(top)),
-        clauses: clauses.len(),
+        counted: if coordination == COORDINATION {
+            clauses.len()
+        } else {
+            0
+        },
         highlighter: hl,
     }
 }

@@ -339,7 +339,10 @@ impl Snapshot {
             None
         };
         let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
-        let needed = if lift > 0 {
+        // A question keeps every match: its words are not counted apart from its score.
+        let needed = if query::is_question(&clauses) {
+            0
+        } else if lift > 0 {
             let mut levels = vec![0usize; matches.levels.len() + lift as usize];
             for &(score, n) in found {
                 let Some(row) = self.rows.get(n).filter(|r| r.is_live()) else {
@@ -674,11 +677,11 @@ impl Snapshot {
             .query
             .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         let mut parts = parallel::map(ranges, |rows| {
-            self.matches(&*weight, compiled.clauses, rows.clone())
+            self.matches(&*weight, compiled.counted, rows.clone())
         })
         .into_iter()
         .collect::<tantivy::Result<Vec<Matched>>>()?;
-        let mut levels = vec![0usize; compiled.clauses + 1];
+        let mut levels = vec![0usize; compiled.counted + 1];
         for part in &parts {
             for (sum, n) in levels.iter_mut().zip(&part.levels) {
                 *sum += n;

@@ -1,6 +1,8 @@
 //! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
 //! use another word of its family, below those that use the word itself; pronouns and the
-//! verbs of getting do not decide what matches; a verb form never turns into a preposition.
+//! verbs of getting do not decide what matches; a verb form never turns into a preposition;
+//! in a question of four words or more, how well the rare words match decides, not how many
+//! of the common ones.
 
 use crate::common::{TempHandbook, simple_entry};
 
@@ -116,4 +118,54 @@ async fn a_verb_form_never_becomes_a_preposition() {
         assert!(!["pred", "pod"].contains(t), "{terms:?}");
     }
     assert_eq!(terms, ["predati", "podati"]);
+}
+
+/// A handbook where forty measures share the common words of a question and one has its
+/// rare word.
+fn common_and_rare() -> TempHandbook {
+    let hb = TempHandbook::empty();
+    for n in 0..40 {
+        hb.write(
+            &format!("measures/kranj/splosno-{n:02}.toml"),
+            &entry(
+                &format!("Razvoj gospodarstva {n}"),
+                "Sredstva za razvoj podjetij v občini.",
+            ),
+        );
+    }
+    hb.write(
+        "measures/kranj/prenos.toml",
+        &entry(
+            "Vavčer za prenos lastništva",
+            "Sofinanciranje svetovanja pri prenosu lastništva na naslednika.",
+        ),
+    );
+    hb
+}
+
+#[tokio::test]
+async fn a_question_ranks_the_measure_of_its_rare_word_above_those_of_many_common_words() {
+    let hb = common_and_rare();
+    let app = hb.app();
+    // Five words count: denar, občina, prenos, podjetje, sin. Forty measures match občina and
+    // podjetje, one the rare "prenos" alone: the question is about that one.
+    let ids = app
+        .ids(&q(
+            "ali lahko dobim denar občine za prenos podjetja na sina",
+        ))
+        .await;
+    assert_eq!(ids.first().map(String::as_str), Some("prenos"), "{ids:?}");
+}
+
+#[tokio::test]
+async fn keywords_still_rank_the_measures_that_match_more_of_them_first() {
+    let hb = common_and_rare();
+    let app = hb.app();
+    // Three keywords are not a question: the forty measures that match two of them come
+    // before the one that matches a single word.
+    let ids = app
+        .ids(&format!("{}&per_page=50", q("občina podjetje prenos")))
+        .await;
+    assert_eq!(ids.len(), 41, "{ids:?}");
+    assert_eq!(ids.last().map(String::as_str), Some("prenos"), "{ids:?}");
 }
