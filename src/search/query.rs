@@ -16,8 +16,9 @@
 //!
 //! A question of `QUESTION_CLAUSES` words or more is different: a person writing a sentence
 //! uses many words the right measure does not, so no word is required and each matched one
-//! adds only `QUESTION_COORDINATION`, about what a good text match scores. How well the rare
-//! words match then decides, not how many of the common ones.
+//! adds only `QUESTION_COORDINATION`, about what a good text match scores; and a word most
+//! entries have counts less, all of it (`common_weight`). How well the rare words match then
+//! decides, not how many of the common ones.
 
 use std::collections::HashSet;
 
@@ -43,6 +44,11 @@ pub const QUESTION_CLAUSES: usize = 4;
 /// What a matched clause adds in a question: about what one word matched in a title scores,
 /// so that matching one more word counts, but less than matching a rare word well.
 const QUESTION_COORDINATION: Score = 10.0;
+/// In a question, a word in at most this share of entries counts in full; a more common one
+/// counts as its inverse document frequency compares with a word of this share's, but at
+/// least `LEAST_WEIGHT`.
+const COMMON_SHARE: f64 = 0.1;
+const LEAST_WEIGHT: f64 = 0.3;
 
 /// How strongly a match in each part counts. The title names the measure, so a match there is
 /// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
@@ -392,7 +398,8 @@ pub fn compile(
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Typos are looked for in the first words that need them, up to the budget.
     let mut typos_left = MAX_TYPO_WORDS;
-    let coordination = if is_question(clauses) {
+    let question = is_question(clauses);
+    let coordination = if question {
         QUESTION_COORDINATION
     } else {
         COORDINATION
@@ -412,7 +419,14 @@ pub fn compile(
             Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
         };
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
-        top.push((Occur::Should, Box::new(Plus::new(matched, coordination))));
+        let mut counted: Box<dyn Query> = Box::new(Plus::new(matched, coordination));
+        if question && let Clause::Word { stem, .. } = clause {
+            counted = Box::new(BoostQuery::new(
+                counted,
+                common_weight(searcher, fields, stem),
+            ));
+        }
+        top.push((Occur::Should, counted));
     }
     top.extend(proximity(clauses, fields, features));
     top.extend(pins(clauses, synonyms, fields));
@@ -425,6 +439,28 @@ pub fn compile(
         },
         highlighter: hl,
     }
+}
+
+/// How much a word of a question counts, from how many entries have it (in the field that
+/// has it most): 1 for a word at most `COMMON_SHARE` of them have, less for a more common one
+/// ("podjetje", "občina"), down to `LEAST_WEIGHT`. BM25 weighs a word by how rare it is in
+/// each field alone, so a common word that few titles have would otherwise count as rare.
+fn common_weight(searcher: &Searcher, fields: &Fields, stem: &str) -> Score {
+    let entries = searcher.num_docs().max(1) as f64;
+    let df = FIELD_BOOSTS
+        .iter()
+        .filter(|(t, _)| *t != Text::English)
+        .map(|(t, _)| {
+            searcher
+                .doc_freq(&Term::from_field_text(fields.stemmed(*t), stem))
+                .unwrap_or(0)
+        })
+        .max()
+        .unwrap_or(0) as f64;
+    // BM25's inverse document frequency, as Tantivy computes it.
+    let idf = |df: f64| (1.0 + (entries - df + 0.5) / (df + 0.5)).ln();
+    let weight = (idf(df) / idf(COMMON_SHARE * entries)).clamp(LEAST_WEIGHT, 1.0);
+    weight as Score
 }
 
 /// The queries of one word, and whether it is looked up with typos.

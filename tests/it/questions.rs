@@ -169,3 +169,34 @@ async fn keywords_still_rank_the_measures_that_match_more_of_them_first() {
     assert_eq!(ids.len(), 41, "{ids:?}");
     assert_eq!(ids.last().map(String::as_str), Some("prenos"), "{ids:?}");
 }
+
+#[tokio::test]
+async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_rare() {
+    let hb = TempHandbook::empty();
+    for n in 0..20 {
+        hb.write(
+            &format!("measures/kranj/splosno-{n:02}.toml"),
+            &entry(&format!("Razvoj {n}"), "Sredstva za podjetja v občini."),
+        );
+    }
+    // "Podjetja" in a title is rare among titles, but nearly every measure has the word.
+    hb.write(
+        "measures/kranj/a-podjetja.toml",
+        &entry("Podjetja", "Sredstva za podjetja."),
+    );
+    hb.write(
+        "measures/kranj/b-naslednik.toml",
+        &entry("Vavčer", "Svetovanje pri predaji nasledniku."),
+    );
+    let app = hb.app();
+    let ids = app
+        .ids(&q(
+            "kje dobim denar za podjetje, ko prodajam delavnico nasledniku",
+        ))
+        .await;
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("b-naslednik"),
+        "{ids:?}"
+    );
+}
