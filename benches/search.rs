@@ -31,6 +31,10 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
             "multi-word",
             text("subvencije za najem lokala v starem mestnem jedru"),
         ),
+        (
+            "question",
+            text("ali lahko kot samostojni podjetnik dobim ugoden kredit za nove stroje"),
+        ),
         ("typo", text("ljubjana obnova procelij")),
         ("prefix", text("podjetn")),
         ("filtered", filtered),

@@ -432,11 +432,7 @@ pub fn compile(
     top.extend(pins(clauses, synonyms, fields));
     Compiled {
         query: Box::new(BooleanQuery::new(top)),
-        counted: if coordination == COORDINATION {
-            clauses.len()
-        } else {
-            0
-        },
+        counted: if question { 0 } else { clauses.len() },
         highlighter: hl,
     }
 }

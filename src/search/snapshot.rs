@@ -339,8 +339,15 @@ impl Snapshot {
             None
         };
         let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
-        // A question keeps every match: its words are not counted apart from its score.
-        let needed = if query::is_question(&clauses) {
+        // A question's words are not counted apart from its score: it keeps the matches that
+        // score at least a share of what the best one scores, and the place's own measures.
+        let question = query::is_question(&clauses);
+        let floor = if question {
+            question_floor(&matches.found)
+        } else {
+            0.0
+        };
+        let needed = if question {
             0
         } else if lift > 0 {
             let mut levels = vec![0usize; matches.levels.len() + lift as usize];
@@ -374,7 +381,15 @@ impl Snapshot {
             })
             .collect();
         let tallies = parallel::map(&jobs, |(part, offset)| {
-            self.tally(part, *offset, needed, &filters, &order, today_n, end)
+            self.tally(
+                part,
+                *offset,
+                (needed, floor),
+                &filters,
+                &order,
+                today_n,
+                end,
+            )
         });
         let total = tallies.iter().map(|t| t.total).sum();
         let excluded_unknown_amount = tallies.iter().map(|t| t.unknown_amount).sum();
@@ -757,7 +772,7 @@ impl Snapshot {
         &self,
         found: &[(Score, u32)],
         offset: u32,
-        needed: u32,
+        (needed, floor): (u32, Score),
         filters: &Filters,
         order: &Order,
         today: i32,
@@ -784,6 +799,9 @@ impl Snapshot {
             };
             // Every match matched a clause at least, so only a higher bar needs checking.
             if needed > 1 && matched_clauses(score) + order.lift_of(place) < needed {
+                continue;
+            }
+            if score < floor && !(named && Order::is_own(place)) {
                 continue;
             }
             let status = row.status(today);
@@ -899,6 +917,26 @@ struct Tally {
     unknown_amount: usize,
 }
 
+/// The least score a match of a question must have to be kept: `QUESTION_KEEP` of the best
+/// score, and no less than the `QUESTION_MATCHES`th best, so that a question matching most of
+/// a large handbook by its common words does not count and sort all of it.
+fn question_floor(found: &[(Score, u32)]) -> Score {
+    let best = found.iter().map(|m| m.0).fold(0.0, Score::max);
+    let mut floor = best * QUESTION_KEEP;
+    if found.len() > QUESTION_MATCHES {
+        let mut scores: Vec<Score> = found.iter().map(|m| m.0).collect();
+        let (_, nth, _) =
+            scores.select_nth_unstable_by(QUESTION_MATCHES - 1, |a, b| b.total_cmp(a));
+        floor = floor.max(*nth);
+    }
+    floor
+}
+
+/// A question keeps the matches that score at least this share of the best one's score.
+const QUESTION_KEEP: Score = 0.2;
+/// And at most about this many (more only where scores tie).
+const QUESTION_MATCHES: usize = 300;
+
 /// How many clauses a match must have matched to be kept (none without a query), from how
 /// many matches matched each number of clauses.
 ///
@@ -949,4 +987,23 @@ pub enum Lookup<'a> {
     Found(&'a Arc<Entry>),
     Moved(&'a str),
     Missing,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_question_keeps_a_share_of_the_best_score_and_at_most_its_best_matches() {
+        // Few matches: a share of the best score.
+        let few: Vec<(Score, u32)> = vec![(50.0, 0), (9.0, 1), (11.0, 2)];
+        assert!((question_floor(&few) - 50.0 * QUESTION_KEEP).abs() < 1e-6);
+        // Many with close scores: the score of the QUESTION_MATCHES-th best.
+        let many: Vec<(Score, u32)> = (0..2000u32)
+            .map(|n| (100.0 - n as Score / 100.0, n))
+            .collect();
+        let floor = question_floor(&many);
+        let kept = many.iter().filter(|m| m.0 >= floor).count();
+        assert_eq!(kept, QUESTION_MATCHES);
+    }
 }

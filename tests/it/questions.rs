@@ -200,3 +200,42 @@ async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_ra
         "{ids:?}"
     );
 }
+
+#[tokio::test]
+async fn a_question_leaves_out_the_matches_of_its_common_words_alone() {
+    let hb = TempHandbook::empty();
+    for n in 0..30 {
+        hb.write(
+            &format!("measures/kranj/splosno-{n:02}.toml"),
+            &entry(&format!("Razvoj {n}"), "Sredstva za podjetja."),
+        );
+    }
+    hb.write(
+        "measures/kranj/prenos.toml",
+        &entry(
+            "Vavčer za prenos lastništva",
+            "Prenos lastništva podjetja na naslednika.",
+        ),
+    );
+    let app = hb.app();
+    // Every measure has "podjetje"; only one has what the question is about.
+    let v = app
+        .json(&format!(
+            "/api/search?{}",
+            q("kdo pomaga pri prenosu lastništva podjetja na naslednika")
+        ))
+        .await;
+    let ids: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["prenos"]);
+    assert_eq!(v["total"], 1);
+    // The word alone is a keyword search: every measure that has it.
+    assert_eq!(
+        app.json(&format!("/api/search?{}", q("podjetje"))).await["total"],
+        31
+    );
+}
