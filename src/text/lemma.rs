@@ -126,6 +126,12 @@ pub fn is_infinitive(lemma: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn assert_lemmas(pairs: &[(&str, &str)]) {
+        for (form, lemma_) in pairs {
+            assert_eq!(lemma(form), *lemma_, "{form}");
+        }
+    }
+
     #[test]
     fn every_line_of_the_rules_is_read() {
         let lines = RULES.lines().filter(|l| !l.starts_with('#')).count();
@@ -150,33 +156,29 @@ mod tests {
 
     #[test]
     fn verb_forms_go_to_their_infinitive() {
-        for (form, lemma_) in [
+        assert_lemmas(&[
             ("pomagam", "pomagati"),
             ("pomagali", "pomagati"),
             ("svetujem", "svetovati"),
             ("ustanavljam", "ustanavljati"),
             ("odprla", "odpreti"),
             ("investiral", "investirati"),
-        ] {
-            assert_eq!(lemma(form), lemma_, "{form}");
-        }
+        ]);
     }
 
     #[test]
     fn noun_forms_go_to_their_nominative_with_or_without_diacritics() {
-        for (form, lemma_) in [
+        assert_lemmas(&[
             ("obcine", "obcina"),
             ("najemnin", "najemnina"),
             ("podjetnikom", "podjetnik"),
             ("prodajalcem", "prodajalec"),
-        ] {
-            assert_eq!(lemma(form), lemma_, "{form}");
-        }
+        ]);
     }
 
     #[test]
     fn participles_in_joc_go_to_their_verb_and_other_words_in_oc_stay_what_they_are() {
-        for (form, lemma_) in [
+        assert_lemmas(&[
             ("pomagajoc", "pomagati"),
             ("sodelujoci", "sodelovati"),
             ("zaposlujoc", "zaposlovati"),
@@ -186,14 +188,12 @@ mod tests {
             ("nemoc", "nemoc"),
             ("mogoc", "mogoc"),
             ("vroca", "vroc"),
-        ] {
-            assert_eq!(lemma(form), lemma_, "{form}");
-        }
+        ]);
     }
 
     #[test]
     fn nouns_and_adverbs_in_aj_and_ij_are_not_taken_for_imperatives() {
-        for (form, lemma_) in [
+        assert_lemmas(&[
             ("natecaj", "natecaj"),
             ("natecaja", "natecaj"),
             ("kriterij", "kriterij"),
@@ -202,9 +202,7 @@ mod tests {
             ("polozaj", "polozaj"),
             // A real imperative still goes to its verb.
             ("vprasaj", "vprasati"),
-        ] {
-            assert_eq!(lemma(form), lemma_, "{form}");
-        }
+        ]);
     }
 
     #[test]

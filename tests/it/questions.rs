@@ -4,7 +4,7 @@
 //! in a question of four words or more, how well the rare words match decides, not how many
 //! of the common ones.
 
-use crate::common::{TempHandbook, simple_entry};
+use crate::common::{TempHandbook, hit_ids, simple_entry};
 
 /// The query string of a search for `text` as typed and finished (a space after it).
 fn q(text: &str) -> String {
@@ -120,19 +120,27 @@ async fn a_verb_form_never_becomes_a_preposition() {
     assert_eq!(terms, ["predati", "podati"]);
 }
 
+/// `count` general measures (splosno-00, splosno-01, ...) with this title and a number, and
+/// this summary: the common words most measures share.
+fn general(hb: &TempHandbook, count: usize, title: &str, summary: &str) {
+    for n in 0..count {
+        hb.write(
+            &format!("measures/kranj/splosno-{n:02}.toml"),
+            &entry(&format!("{title} {n}"), summary),
+        );
+    }
+}
+
 /// A handbook where forty measures share the common words of a question and one has its
 /// rare word.
 fn common_and_rare() -> TempHandbook {
     let hb = TempHandbook::empty();
-    for n in 0..40 {
-        hb.write(
-            &format!("measures/kranj/splosno-{n:02}.toml"),
-            &entry(
-                &format!("Razvoj gospodarstva {n}"),
-                "Sredstva za razvoj podjetij v občini.",
-            ),
-        );
-    }
+    general(
+        &hb,
+        40,
+        "Razvoj gospodarstva",
+        "Sredstva za razvoj podjetij v občini.",
+    );
     hb.write(
         "measures/kranj/prenos.toml",
         &entry(
@@ -173,12 +181,7 @@ async fn keywords_still_rank_the_measures_that_match_more_of_them_first() {
 #[tokio::test]
 async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_rare() {
     let hb = TempHandbook::empty();
-    for n in 0..20 {
-        hb.write(
-            &format!("measures/kranj/splosno-{n:02}.toml"),
-            &entry(&format!("Razvoj {n}"), "Sredstva za podjetja v občini."),
-        );
-    }
+    general(&hb, 20, "Razvoj", "Sredstva za podjetja v občini.");
     // "Podjetja" in a title is rare among titles, but nearly every measure has the word.
     hb.write(
         "measures/kranj/a-podjetja.toml",
@@ -204,12 +207,7 @@ async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_ra
 #[tokio::test]
 async fn a_question_leaves_out_the_matches_of_its_common_words_alone() {
     let hb = TempHandbook::empty();
-    for n in 0..30 {
-        hb.write(
-            &format!("measures/kranj/splosno-{n:02}.toml"),
-            &entry(&format!("Razvoj {n}"), "Sredstva za podjetja."),
-        );
-    }
+    general(&hb, 30, "Razvoj", "Sredstva za podjetja.");
     hb.write(
         "measures/kranj/prenos.toml",
         &entry(
@@ -225,13 +223,7 @@ async fn a_question_leaves_out_the_matches_of_its_common_words_alone() {
             q("kdo pomaga pri prenosu lastništva podjetja na naslednika")
         ))
         .await;
-    let ids: Vec<&str> = v["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["prenos"]);
+    assert_eq!(hit_ids(&v), ["prenos"]);
     assert_eq!(v["total"], 1);
     // The word alone is a keyword search: every measure that has it.
     assert_eq!(

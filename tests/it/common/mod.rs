@@ -306,13 +306,18 @@ impl App {
     /// The ids of the hits of an API search, in order.
     pub async fn ids(&self, query: &str) -> Vec<String> {
         let v = self.json(&format!("/api/search?{query}")).await;
-        v["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect()
+        hit_ids(&v).into_iter().map(str::to_string).collect()
     }
+}
+
+/// The ids of the hits of an API search's answer, in order.
+pub fn hit_ids(v: &serde_json::Value) -> Vec<&str> {
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect()
 }
 
 /// `{value: count}` of one facet in an API answer.
