@@ -100,14 +100,15 @@ pub struct Analyzed {
 pub fn analyze(text: &str) -> Vec<Analyzed> {
     let mut out = Vec::new();
     exact_tokens(text, |t, normalized| {
-        let term = crate::text::stemmer::stem(&t.text);
+        let lemma = crate::text::lemma::lemma(&t.text);
+        let term = crate::text::stemmer::term_of_lemma(&lemma);
         let stop = is_stop_word(&t.text) || is_filler_stem(&term);
         out.push(Analyzed {
             text: normalized[t.offset_from..t.offset_to].to_string(),
             start: t.offset_from,
             end: t.offset_to,
             folded: t.text.clone(),
-            lemma: crate::text::lemma::lemma(&t.text),
+            lemma,
             stem: term.clone(),
             family: crate::text::family::family(&term),
             term,

@@ -369,10 +369,24 @@ pub fn stem_in_place(word: &mut String) {
         return;
     }
     lemma::lemmatize_in_place(word);
-    if lemma::is_infinitive(word) {
-        return;
+    lemma_to_term(word);
+}
+
+/// The term of a word whose lemma (`lemma::lemma`) is known already: for callers that show
+/// the lemma too, so the model is not asked twice. Equal to `stem` of the word.
+pub fn term_of_lemma(lemma: &str) -> String {
+    let mut out = lemma.to_string();
+    if out.len() > 3 && out.bytes().all(|b| b.is_ascii_lowercase()) {
+        lemma_to_term(&mut out);
     }
-    strip_endings(word);
+    out
+}
+
+/// A lemma's term: a verb's infinitive stays, any other lemma loses its ending.
+fn lemma_to_term(lemma: &mut String) {
+    if !lemma::is_infinitive(lemma) {
+        strip_endings(lemma);
+    }
 }
 
 /// The root that the ending rules leave of a term: a verb's infinitive loses its ending
@@ -997,6 +1011,21 @@ mod tests {
             }
         }
         split
+    }
+
+    #[test]
+    fn the_term_of_a_words_lemma_is_the_words_term() {
+        let odd = ["", "a", "abc", "2024", "e-vem", "pomoč"];
+        for w in PARADIGMS
+            .iter()
+            .chain(VERBS)
+            .flat_map(|p| p.iter())
+            .chain(&odd)
+        {
+            let folded = fold(w);
+            let lemma = lemma::lemma(&folded);
+            assert_eq!(term_of_lemma(&lemma), stem(&folded), "{w} (lemma {lemma})");
+        }
     }
 
     #[test]
