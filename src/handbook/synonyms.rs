@@ -214,6 +214,20 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_synonyms_file_holds_the_built_in_groups() {
+        // A handbook without the file searches with the built-in groups; the shipped file is
+        // where editors start from, so the two must say the same (they once drifted apart).
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("handbook/synonyms.toml");
+        let read = parse(&path, &std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert!(read.warnings.is_empty(), "{:?}", read.warnings);
+        assert_eq!(
+            read.synonyms.canonical(),
+            Synonyms::builtin().canonical(),
+            "handbook/synonyms.toml and the built-in groups (src/text/synonyms.rs) differ"
+        );
+    }
+
+    #[test]
     fn groups_and_pins_are_read() {
         let r = read(
             "[[group]]\nwords = [\"fasada\", \"pročelje\"]\n[[pin]]\nquery = \"prenos lastništva\"\nmeasures = [\"a-b\"]\n",

@@ -3,8 +3,10 @@
 //! "posojilo"); a search for one should find the others, a little below the word itself.
 //!
 //! Groups are written as ordinary words and stemmed once, so any inflected form of any member
-//! finds the others. The groups below are the default; a handbook's `synonyms.toml` (read in
-//! `handbook::synonyms`) replaces them and may also pin measures to queries (best bets). Keep groups to true equivalents in the context of town-centre measures:
+//! finds the others. The groups below are the default, the same as the shipped
+//! `handbook/synonyms.toml`'s; a handbook's own `synonyms.toml` (read in `handbook::synonyms`)
+//! replaces them and may also pin measures to queries (best bets). Keep groups to words that
+//! name one thing, or a thing and the name measures give its kind ("penzion", "nastanitev"):
 //! a loose group costs precision in every search that touches it.
 
 use crate::text::analysis;
@@ -22,8 +24,15 @@ const GROUPS: &[&[&str]] = &[
         "sofinancirati",
     ],
     &["najem", "najemnina", "najemnik"],
-    &["lokal", "prostor"],
-    &["gostinec", "gostinstvo", "gostinski", "gostilna"],
+    &["lokal", "prostor", "pisarna"],
+    &[
+        "gostinec",
+        "gostinstvo",
+        "gostinski",
+        "gostilna",
+        "kavarna",
+        "restavracija",
+    ],
     &["trgovina", "trgovec", "trgovski", "prodajalna"],
     &["digitalizacija", "digitalni"],
     &["zaposlitev", "zaposlovanje", "zaposliti"],
@@ -32,8 +41,20 @@ const GROUPS: &[&[&str]] = &[
     &["dediščina", "spomenik"],
     &["obrt", "obrtnik", "obrtni"],
     &["promocija", "oglaševanje", "trženje", "marketing"],
-    &["usposabljanje", "izobraževanje", "delavnica"],
-    &["svetovanje", "mentorstvo"],
+    &[
+        "usposabljanje",
+        "izobraževanje",
+        "delavnica",
+        "učiti",
+        "učenje",
+    ],
+    &[
+        "svetovanje",
+        "mentorstvo",
+        "nasvet",
+        "svetovalec",
+        "svetovati",
+    ],
     &["taksa", "pristojbina"],
     &["vavčer", "bon"],
     &["zagon", "zagonski", "startup"],
@@ -42,6 +63,25 @@ const GROUPS: &[&[&str]] = &[
     &["prazen", "nezaseden", "neizkoriščen"],
     &["garancija", "poroštvo"],
     &["epidemija", "covid", "koronavirus"],
+    &["pomoč", "podpora", "spodbuda"],
+    &["investicija", "naložba", "vlaganje", "investirati"],
+    &["ustanovitev", "ustanoviti", "ustanavljati"],
+    &["prodaja", "prodajalec", "prodajati"],
+    &["obnova", "prenova", "obnoviti", "prenoviti"],
+    &["turizem", "turističen"],
+    &["energija", "energetski", "elektrika", "elektrarna"],
+    &[
+        "nastanitev",
+        "nastanitveni",
+        "penzion",
+        "apartma",
+        "prenočišče",
+    ],
+    &["prenos", "predaja", "predati", "prevzem", "nasledstvo"],
+    &["zamisel", "ideja"],
+    &["brezposeln", "nezaposlen"],
+    &["prireditev", "dogodek", "festival"],
+    &["patent", "izum"],
 ];
 
 /// Word groups and best bets, as search uses them: the built-in groups above, or those of the
