@@ -311,3 +311,33 @@ fn the_second_list_of_questions_to_tune_on_is_scored_too() {
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
     );
 }
+
+/// A second held-out list (`questions_fresh.toml`), written on 2026-12-06 by another hand,
+/// by reading the entries only, after the first held-out list had been looked at while
+/// tuning: the honest measure of questions no change was tuned on. Never tune on it either.
+/// (The other half of what was written then is `questions_dev3.toml`, to tune on.)
+#[test]
+fn fresh_natural_questions_over_the_shipped_handbook_find_the_measures_that_answer_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/questions_fresh.toml"),
+        20,
+        QUESTION_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}
+
+/// A third list to tune on: the half of the fresh list written on 2026-12-06 that is not
+/// held out, so that tuning sees questions in another hand than the first two lists'.
+#[test]
+fn the_third_list_of_questions_to_tune_on_is_scored_too() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    run(
+        &root.join("handbook"),
+        &root.join("tests/relevance/questions_dev3.toml"),
+        20,
+        QUESTION_FLOORS,
+        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    );
+}

@@ -193,6 +193,13 @@ pub fn parse(text: &str) -> Vec<Clause> {
     if typing && let Some(Clause::Word { open, .. }) = clauses.last_mut() {
         *open = true;
     }
+    // A word said twice, or two forms of one ("veliko", "večji"), is one clause: counted
+    // twice, it would outweigh the words said once.
+    let mut stems = HashSet::new();
+    clauses.retain(|c| match c {
+        Clause::Word { stem, .. } => stems.insert(stem.clone()),
+        Clause::Phrase { .. } => true,
+    });
     clauses
 }
 
@@ -788,6 +795,22 @@ mod tests {
             [w("najem", false), w("lokal", false), w("centru", false)]
         );
         assert_eq!(words("za"), [w("za", true)]);
+    }
+
+    #[test]
+    fn a_word_said_twice_or_in_two_forms_is_one_clause() {
+        assert_eq!(
+            words("fasada in fasade obnova fasada"),
+            [w("fasada", false), w("obnova", false)]
+        );
+        assert_eq!(
+            words("\"mestno jedro\" mestno jedro"),
+            [
+                w("\"mestno jedro\"", false),
+                w("mestno", false),
+                w("jedro", true)
+            ]
+        );
     }
 
     #[test]

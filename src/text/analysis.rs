@@ -249,6 +249,55 @@ pub const QUESTION_WORDS: &[&str] = &[
     "tem",
     "nekaj",
     "vse",
+    "vsi",
+    "ga",
+    "jo",
+    "jih",
+    "mu",
+    "ji",
+    "jim",
+    "on",
+    "ona",
+    "oni",
+    "kdor",
+    "kar",
+    "cesar",
+    "nic",
+    // Conjunctions, particles and adverbs of time and place that carry no topic ("preden
+    // ustanovim", "potem", "samo", "lani"); some of them stem like words that do ("potem" →
+    // pot, "samo" → sam).
+    "preden",
+    "ampak",
+    "vendar",
+    "saj",
+    "kajti",
+    "kakor",
+    "torej",
+    "pac",
+    "sicer",
+    "morda",
+    "zelo",
+    "bolj",
+    "samo",
+    "le",
+    "nato",
+    "potem",
+    "zdaj",
+    "sedaj",
+    "tam",
+    "tu",
+    "tukaj",
+    "kjer",
+    "lani",
+    "letos",
+    "vec",
+    // Prepositions of time and place ("med epidemijo", "pred dvema letoma", "okoli milijon").
+    "med",
+    "pred",
+    "pod",
+    "nad",
+    "cez",
+    "okoli",
     // Auxiliaries and modal words.
     "sem",
     "smo",
@@ -354,6 +403,10 @@ mod tests {
             assert_eq!(terms(w), [*w], "{w} is not folded");
         }
         assert!(is_stop_word("kje") && is_stop_word("lahko") && !is_stop_word("nasvet"));
+        // Words without a topic that stem like words with one: "potem" as "pot", "samo" as
+        // "sam".
+        assert!(is_stop_word("potem") && is_stop_word("samo") && is_stop_word("preden"));
+        assert!(!is_stop_word("pot") && !is_stop_word("brez"));
     }
 
     #[test]
