@@ -1,5 +1,6 @@
 //! `handbook analyze "text"`: the terms the analysers make of a text, one word a line.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{AnalyzeArgs, Format};
@@ -7,8 +8,9 @@ use crate::text::analysis;
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let words = analysis::analyze(&args.text);
+    let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&words)?),
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&words)?)?,
         Format::Human => {
             let width = words
                 .iter()
@@ -16,20 +18,22 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
                 .max()
                 .unwrap_or(4)
                 .max(4);
-            println!(
+            writeln!(
+                out,
                 "{:width$}  {:width$}  {:width$}  {:width$}  family",
                 "word", "exact", "lemma", "term"
-            );
+            )?;
             for w in &words {
                 let note = if w.stop {
                     "  (stop word: left out of queries)"
                 } else {
                     ""
                 };
-                println!(
+                writeln!(
+                    out,
                     "{:width$}  {:width$}  {:width$}  {:width$}  {}{note}",
                     w.text, w.folded, w.lemma, w.term, w.family
-                );
+                )?;
             }
         }
     }

@@ -1,5 +1,6 @@
 //! `handbook check`: every problem in the handbook, in one run.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -29,7 +30,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         Err(LoadError::Vocabulary { diagnostics, .. }) => (diagnostics, 0),
         Err(e @ LoadError::Io { .. }) => return Err(e).context("cannot check the handbook"),
     };
-    print(&diagnostics, args.format, entries);
+    print(&diagnostics, args.format, entries)?;
     Ok(if diagnostics.iter().any(Diagnostic::is_error) {
         ExitCode::from(1)
     } else {
@@ -37,16 +38,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
+fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
             for d in diagnostics {
-                println!("{}", serde_json::to_string(d).unwrap_or_default());
+                writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default())?;
             }
         }
         Format::Human => {
             for d in diagnostics {
-                println!("{d}");
+                writeln!(out, "{d}")?;
             }
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             if errors == 0 {
@@ -56,13 +58,15 @@ fn print(diagnostics: &[Diagnostic], format: Format, valid_entries: usize) {
                 } else {
                     diagnostic::summary(diagnostics)
                 };
-                println!("ok: {valid_entries} entries, {note}");
+                writeln!(out, "ok: {valid_entries} entries, {note}")?;
             } else {
-                println!(
+                writeln!(
+                    out,
                     "{} ({valid_entries} valid entries)",
                     diagnostic::summary(diagnostics)
-                );
+                )?;
             }
         }
     }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! commit, editor and message, and what changed in words. Reads the repository the handbook
 //! is in (with gix, like the server); exits 1 when the entry has no history.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -48,21 +49,31 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(1));
     }
-    println!("{} ({id})", versions[0].title);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} ({id})", versions[0].title)?;
     for v in &versions {
-        println!();
-        println!(
+        writeln!(out)?;
+        writeln!(
+            out,
             "{}  {}  {}",
             crate::web::format::date_time_in(&v.commit.time, lang),
             &v.commit.id.to_string()[..10],
             v.commit.author
-        );
-        println!("    {}", crate::web::history::event_words(&v.event, lang));
+        )?;
+        writeln!(
+            out,
+            "    {}",
+            crate::web::history::event_words(&v.event, lang)
+        )?;
         if let Some(line) = v.commit.message.lines().next() {
-            println!("    „{line}“");
+            writeln!(out, "    „{line}“")?;
         }
         for c in &v.changes {
-            println!("    - {}", history::diff::describe(c, &vocabulary, lang));
+            writeln!(
+                out,
+                "    - {}",
+                history::diff::describe(c, &vocabulary, lang)
+            )?;
         }
     }
     Ok(ExitCode::SUCCESS)

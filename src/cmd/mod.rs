@@ -14,8 +14,17 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, ServeArgs};
 
-/// Runs a parsed command line. `Err` means the command could not run (exit 2).
+/// Runs a parsed command line. `Err` means the command could not run (exit 2). Output cut
+/// short by its reader (`handbook search … | head`) is not an error: the reader has what it
+/// wanted, as with any Unix tool.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match dispatch(cli) {
+        Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),
+        other => other,
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli
         .command
         .unwrap_or_else(|| Command::Serve(ServeArgs::default()))
@@ -30,4 +39,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alerts(command) => alerts::run(&command),
         Command::Log(args) => log::run(&args),
     }
+}
+
+/// Did writing to standard output fail because its reader went away?
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

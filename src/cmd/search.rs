@@ -1,5 +1,6 @@
 //! `handbook search "query"`: hits in the terminal, from an index built in memory.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -44,27 +45,30 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let results = snapshot.search(&query, today)?;
+    let mut out = std::io::stdout().lock();
     for hit in &results.hits {
         let e = &hit.entry;
         let deadline = e
             .open_until
             .map(|d| format!(", rok {d}"))
             .unwrap_or_default();
-        println!(
+        writeln!(
+            out,
             "{}  [{}{}]\n    {}\n    /measures/{}\n",
             e.title,
             hit.status.label(),
             deadline,
             e.summary,
             e.id
-        );
+        )?;
     }
-    println!("{} of {} hits", results.hits.len(), results.total);
+    writeln!(out, "{} of {} hits", results.hits.len(), results.total)?;
     if args.min_amount.is_some() && results.excluded_unknown_amount > 0 {
-        println!(
+        writeln!(
+            out,
             "{} left out because their amount is not known",
             results.excluded_unknown_amount
-        );
+        )?;
     }
     Ok(if results.total == 0 {
         ExitCode::from(1)

@@ -276,3 +276,21 @@ fn analyze_prints_the_exact_term_the_lemma_the_term_and_the_family() {
     );
     assert!(r.stdout.contains("(stop word"), "{}", r.stdout);
 }
+
+#[test]
+fn output_cut_short_by_its_reader_ends_quietly_with_exit_code_0() {
+    // `handbook search … | head`: the reader goes away before the hits are written.
+    let hb = TempHandbook::fixture();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handbook"))
+        .args(["search", "", "--handbook", hb.root().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the handbook is even loaded, so every write finds no reader.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
