@@ -17,8 +17,8 @@
 //! A question of `QUESTION_CLAUSES` words or more is different: a person writing a sentence
 //! uses many words the right measure does not, so no word is required and each matched one
 //! adds only `QUESTION_COORDINATION`, about what a good text match scores; and a word most
-//! entries have counts less, all of it (`common_weight`). How well the rare words match then
-//! decides, not how many of the common ones.
+//! entries have counts less, all of it (`common_weight`), as does a verb (`verb_weight`). How
+//! well the rare nouns match then decides, not how many of the common words.
 
 use std::collections::HashSet;
 
@@ -49,6 +49,8 @@ const QUESTION_COORDINATION: Score = 10.0;
 /// least `LEAST_WEIGHT`.
 const COMMON_SHARE: f64 = 0.1;
 const LEAST_WEIGHT: f64 = 0.3;
+/// In a question, a verb counts this much of a word of its commonness (`verb_weight`).
+const QUESTION_VERB: Score = 0.6;
 
 /// How strongly a match in each part counts. The title names the measure, so a match there is
 /// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
@@ -430,7 +432,7 @@ pub fn compile(
         if question && let Clause::Word { stem, .. } = clause {
             counted = Box::new(BoostQuery::new(
                 counted,
-                common_weight(searcher, fields, stem),
+                common_weight(searcher, fields, stem) * verb_weight(stem),
             ));
         }
         top.push((Occur::Should, counted));
@@ -464,6 +466,19 @@ fn common_weight(searcher: &Searcher, fields: &Fields, stem: &str) -> Score {
     let idf = |df: f64| (1.0 + (entries - df + 0.5) / (df + 0.5)).ln();
     let weight = (idf(df) / idf(COMMON_SHARE * entries)).clamp(LEAST_WEIGHT, 1.0);
     weight as Score
+}
+
+/// How much a word of a question counts for being a verb: `QUESTION_VERB` for a verb, 1 for
+/// any other word. Measures are written in nouns ("ustanovitev", "ureditev", "povračilo"); a
+/// question's verb ("ustanovim", "uredili", "povrne") finds them through its family, while the
+/// verb itself matches mostly in passing ("je občina uredila"), where it says little about
+/// what the measure is.
+fn verb_weight(stem: &str) -> Score {
+    if crate::text::lemma::is_infinitive(stem) {
+        QUESTION_VERB
+    } else {
+        1.0
+    }
 }
 
 /// The queries of one word, and whether it is looked up with typos.

@@ -2,7 +2,7 @@
 //! use another word of its family, below those that use the word itself; pronouns and the
 //! verbs of getting do not decide what matches; a verb form never turns into a preposition;
 //! in a question of four words or more, how well the rare words match decides, not how many
-//! of the common ones.
+//! of the common ones, and a verb counts less than a noun.
 
 use crate::common::{TempHandbook, hit_ids, simple_entry};
 
@@ -157,8 +157,8 @@ fn common_and_rare() -> TempHandbook {
 async fn a_question_ranks_the_measure_of_its_rare_word_above_those_of_many_common_words() {
     let hb = common_and_rare();
     let app = hb.app();
-    // Five words count: denar, občina, prenos, podjetje, sin. Forty measures match občina and
-    // podjetje, one the rare "prenos" alone: the question is about that one.
+    // Four words count: občina, prenos, podjetje, sin ("denar" is filler). Forty measures match
+    // občina and podjetje, one the rare "prenos" alone: the question is about that one.
     let ids = app
         .ids(&q(
             "ali lahko dobim denar občine za prenos podjetja na sina",
@@ -232,4 +232,26 @@ async fn a_question_leaves_out_the_matches_of_its_common_words_alone() {
         app.json(&format!("/api/search?{}", q("podjetje"))).await["total"],
         31
     );
+}
+
+#[tokio::test]
+async fn in_a_question_a_verb_counts_less_than_a_noun() {
+    let hb = TempHandbook::empty();
+    general(&hb, 20, "Razvoj", "Sredstva za podjetja.");
+    // The question's verb in passing, in a title; its noun in a summary, where a match counts
+    // half as much.
+    hb.write(
+        "measures/kranj/a-trznica.toml",
+        &entry("Občina je uredila tržnico", "Nova tržnica v središču."),
+    );
+    hb.write(
+        "measures/kranj/b-sejem.toml",
+        &entry("Vavčer", "Povračilo stroškov za sejem."),
+    );
+    let app = hb.app();
+    // Four words count: uredi, stojnica, sejem, brezplačno; the measure is about the fair.
+    let ids = app
+        .ids(&q("ali mi kdo uredi stojnico za sejem brezplačno"))
+        .await;
+    assert_eq!(ids, ["b-sejem", "a-trznica"]);
 }
