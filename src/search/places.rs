@@ -105,6 +105,16 @@ impl Places {
         Places { names }
     }
 
+    /// The words of the names of more than one word ("Novo mesto": nov, mest), each with the
+    /// municipality whose name it is part of: said alone, such a word means something else
+    /// ("nov" is new), but the handbook has it mostly in the name.
+    pub fn name_words(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .iter()
+            .filter(|n| n.stems.len() > 1)
+            .flat_map(|n| n.stems.iter().map(|s| (s.as_str(), n.key.as_str())))
+    }
+
     /// The municipalities `text` names, in the order named, and which of its words (counted
     /// as `query::parse` counts clauses: words that are not stop words) name them. A text with
     /// quotes names none: its words are meant as written.

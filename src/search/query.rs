@@ -396,12 +396,15 @@ fn phrase_query(
 }
 
 /// Builds the query for `clauses` against the index behind `searcher`.
+/// `name_entries` says, for a word of a municipality's name of more than one word ("nov" of
+/// Novo mesto), how many entries apply there (0 for any other word).
 pub fn compile(
     clauses: &[Clause],
     searcher: &Searcher,
     fields: &Fields,
     features: Features,
     synonyms: &Synonyms,
+    name_entries: impl Fn(&str) -> u32,
 ) -> Compiled {
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -432,7 +435,7 @@ pub fn compile(
         if question && let Clause::Word { stem, .. } = clause {
             counted = Box::new(BoostQuery::new(
                 counted,
-                common_weight(searcher, fields, stem) * verb_weight(stem),
+                question_weight(searcher, fields, stem, name_entries(stem)),
             ));
         }
         top.push((Occur::Should, counted));
@@ -446,11 +449,9 @@ pub fn compile(
     }
 }
 
-/// How much a word of a question counts, from how many entries have it (in the field that
-/// has it most): 1 for a word at most `COMMON_SHARE` of them have, less for a more common one
-/// ("podjetje", "občina"), down to `LEAST_WEIGHT`. BM25 weighs a word by how rare it is in
-/// each field alone, so a common word that few titles have would otherwise count as rare.
-fn common_weight(searcher: &Searcher, fields: &Fields, stem: &str) -> Score {
+/// How much a word of a question counts: as common as it is (`common_weight`), for being a
+/// verb (`verb_weight`), and for being part of a place's name (`name_weight`).
+fn question_weight(searcher: &Searcher, fields: &Fields, stem: &str, name_entries: u32) -> Score {
     let entries = searcher.num_docs().max(1) as f64;
     let df = FIELD_BOOSTS
         .iter()
@@ -462,10 +463,30 @@ fn common_weight(searcher: &Searcher, fields: &Fields, stem: &str) -> Score {
         })
         .max()
         .unwrap_or(0) as f64;
+    let weight = common_weight(entries, df) * name_weight(df, f64::from(name_entries));
+    weight as Score * verb_weight(stem)
+}
+
+/// How much a word counts for how many entries have it (`df`, in the field that has it most):
+/// 1 for a word at most `COMMON_SHARE` of them have, less for a more common one ("podjetje",
+/// "občina"), down to `LEAST_WEIGHT`. BM25 weighs a word by how rare it is in each field
+/// alone, so a common word that few titles have would otherwise count as rare.
+fn common_weight(entries: f64, df: f64) -> f64 {
     // BM25's inverse document frequency, as Tantivy computes it.
     let idf = |df: f64| (1.0 + (entries - df + 0.5) / (df + 0.5)).ln();
-    let weight = (idf(df) / idf(COMMON_SHARE * entries)).clamp(LEAST_WEIGHT, 1.0);
-    weight as Score
+    (idf(df) / idf(COMMON_SHARE * entries)).clamp(LEAST_WEIGHT, 1.0)
+}
+
+/// How much a word of a place's name counts when the question does not name the place ("nove
+/// stroje", not "v Novem mestu"; a place named is no clause): the share of the entries that
+/// have the word that are not of that place, as those mostly have it in the name, where it
+/// means something else; at least `LEAST_WEIGHT`. ("Središče", a word of "Središče ob
+/// Dravi", keeps its weight: few of the many entries that have it are of that place.)
+fn name_weight(df: f64, name_entries: f64) -> f64 {
+    if df <= 0.0 {
+        return 1.0;
+    }
+    (1.0 - name_entries / df).clamp(LEAST_WEIGHT, 1.0)
 }
 
 /// How much a word of a question counts for being a verb: `QUESTION_VERB` for a verb, 1 for

@@ -75,6 +75,9 @@ pub struct Snapshot {
     match_cache: MatchCache,
     /// The municipality names of the vocabulary, to find places named in a search.
     places: Arc<Places>,
+    /// Each word of a name of more than one word, and how many entries apply in the places
+    /// so named: how many of the word's matches are likely the name (`query::compile`).
+    name_words: HashMap<String, u32>,
 }
 
 /// The content a reader can see: every entry (by the digest of its fields, taken when it was
@@ -91,6 +94,36 @@ fn digest_of(resolved: &Resolved, vocabulary: &Vocabulary) -> u64 {
     d.eat(format!("{vocabulary:?}").as_bytes());
     d.eat(resolved.synonyms.canonical().as_bytes());
     d.value()
+}
+
+/// For each word of a municipality's name of more than one word, how many entries apply in
+/// the municipalities whose names have it (each entry once). One pass over the records, as a
+/// snapshot is built on every save.
+fn name_words(places: &Places, records: &[Arc<Record>]) -> HashMap<String, u32> {
+    // Municipality → the name words it has.
+    let mut words_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (stem, key) in places.name_words() {
+        let words = words_of.entry(key).or_default();
+        if !words.contains(&stem) {
+            words.push(stem);
+        }
+    }
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut of_entry: Vec<&str> = Vec::new();
+    for record in records {
+        of_entry.clear();
+        for m in &record.entry.municipalities {
+            for stem in words_of.get(m.as_str()).into_iter().flatten() {
+                if !of_entry.contains(stem) {
+                    of_entry.push(stem);
+                }
+            }
+        }
+        for stem in &of_entry {
+            *counts.entry((*stem).to_string()).or_default() += 1;
+        }
+    }
+    counts
 }
 
 /// Twelve hex digits: short enough to read in a header, and a chance of one in 2^48 that two
@@ -169,6 +202,7 @@ impl Snapshot {
                     .collect()
             })
         });
+        let name_words = name_words(&places, &records);
         let resolved_digest = digest_of(&resolved, &vocabulary);
         Ok(Snapshot {
             searcher,
@@ -193,6 +227,7 @@ impl Snapshot {
             tables,
             match_cache: MatchCache::default(),
             places,
+            name_words,
         })
     }
 
@@ -687,6 +722,7 @@ impl Snapshot {
             &self.fields,
             features,
             &self.synonyms,
+            |stem| self.name_words.get(stem).copied().unwrap_or(0),
         );
         let weight = compiled
             .query

@@ -863,7 +863,7 @@ proptest! {
         let snapshot = &*SNAPSHOT;
         let clauses = query::parse(&text);
         for features in [Features::ALL, Features::PLAIN] {
-            let compiled = query::compile(&clauses, &snapshot.searcher, &snapshot.fields, features, &snapshot.synonyms);
+            let compiled = query::compile(&clauses, &snapshot.searcher, &snapshot.fields, features, &snapshot.synonyms, |_| 0);
             let counted = if query::is_question(&clauses) { 0 } else { clauses.len() };
             prop_assert_eq!(compiled.counted, counted);
             let _ = snapshot.searcher.search(&*compiled.query, &tantivy::collector::Count)
@@ -911,6 +911,7 @@ fn highlighter(text: &str) -> query::Highlighter {
         &snapshot.fields,
         Features::ALL,
         &snapshot.synonyms,
+        |_| 0,
     )
     .highlighter
 }

@@ -2,9 +2,10 @@
 //! use another word of its family, below those that use the word itself; pronouns and the
 //! verbs of getting do not decide what matches; a verb form never turns into a preposition;
 //! in a question of four words or more, how well the rare words match decides, not how many
-//! of the common ones, and a verb counts less than a noun.
+//! of the common ones, and a verb counts less than a noun, and a word of a place's name less
+//! where the place is not named.
 
-use crate::common::{TempHandbook, hit_ids, simple_entry};
+use crate::common::{TempHandbook, VOCABULARY, hit_ids, simple_entry};
 
 /// The query string of a search for `text` as typed and finished (a space after it).
 fn q(text: &str) -> String {
@@ -254,4 +255,35 @@ async fn in_a_question_a_verb_counts_less_than_a_noun() {
         .ids(&q("ali mi kdo uredi stojnico za sejem brezplačno"))
         .await;
     assert_eq!(ids, ["b-sejem", "a-trznica"]);
+}
+
+#[tokio::test]
+async fn in_a_question_a_word_of_a_place_name_counts_less_where_the_place_is_not_named() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "vocabulary.toml",
+        &format!("{VOCABULARY}[municipality.novo-mesto]\nlabel = \"Novo mesto\"\nregion = \"Jugovzhodna Slovenija\"\n"),
+    );
+    general(&hb, 20, "Razvoj", "Sredstva za podjetja.");
+    // "Novem" in the titles of Novo mesto's measures; what the question asks for in a summary.
+    for n in 0..2 {
+        hb.write(
+            &format!("measures/novo-mesto/a-{n}.toml"),
+            &entry(&format!("Najemnine v Novem mestu {n}"), "Opis.")
+                .replace("[\"kranj\"]", "[\"novo-mesto\"]"),
+        );
+    }
+    hb.write(
+        "measures/kranj/b-stroji.toml",
+        &entry("Vavčer", "Sofinanciranje nakupa strojev."),
+    );
+    let app = hb.app();
+    // "nove" is new here, not Novo mesto; the question is about machines.
+    let ids = app
+        .ids(&q("kje lahko kupim nove stroje za delavnico"))
+        .await;
+    assert_eq!(ids.first().map(String::as_str), Some("b-stroji"), "{ids:?}");
+    // Named, the place ranks its measures first.
+    let ids = app.ids(&q("kje lahko kupim stroje v Novem mestu")).await;
+    assert_eq!(ids.first().map(String::as_str), Some("a-0"), "{ids:?}");
 }
