@@ -335,20 +335,25 @@ impl Snapshot {
                 .synonyms
                 .pinned_stems(&places::stems(&all_clauses))
                 .is_empty();
-        let mut clauses = if pinned {
+        let kept = if pinned {
             all_clauses.clone()
         } else {
             places::without_places(all_clauses.clone(), &found_places)
         };
+        // How many place words were taken out; then each word once (`places::find` numbers
+        // the words as `query::parse` makes them, so not before).
+        let mut placed = all_clauses.len() - kept.len();
+        let mut clauses = query::distinct(kept);
         let ranges = split(self.rows.count(), parts);
         let mut matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         // When the other words match nothing, the place words are searched as words after
         // all ("title:Piranu"): leaving them out must never lose what they find.
-        if matches.found.is_empty() && clauses.len() < all_clauses.len() {
-            clauses = all_clauses.clone();
+        if matches.found.is_empty() && placed > 0 {
+            clauses = query::distinct(all_clauses.clone());
+            placed = 0;
             matches = self.matches_of(&clauses, features, &ranges, reuse)?;
         }
-        let lift = u32::try_from(all_clauses.len() - clauses.len()).unwrap_or(u32::MAX);
+        let lift = u32::try_from(placed).unwrap_or(u32::MAX);
         let today_n = records::day(today);
         let filters = Filters::new(query, &self.interner, &self.rows, today_n);
         let municipality_id = |key: &str| {

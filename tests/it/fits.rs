@@ -748,3 +748,16 @@ async fn bad_answers_get_a_400_and_an_unknown_municipality_only_the_national_mea
     assert!(!want.is_empty());
     assert_eq!(got, want);
 }
+
+#[tokio::test]
+async fn a_word_said_twice_before_a_place_changes_nothing() {
+    let app = handbook().app();
+    // The place is found among the words as typed; the word said twice counts once.
+    let twice = app
+        .json("/api/search?q=pro%C4%8Delja+pro%C4%8Delje+v+Kranju")
+        .await;
+    let once = app.json("/api/search?q=pro%C4%8Delja+v+Kranju").await;
+    assert_eq!(twice["places"], serde_json::json!(["kranj"]));
+    assert_eq!(ids(&twice), ids(&once));
+    assert_eq!(twice["total"], once["total"]);
+}
