@@ -3,104 +3,45 @@
 //! "posojilo"); a search for one should find the others, a little below the word itself.
 //!
 //! Groups are written as ordinary words and stemmed once, so any inflected form of any member
-//! finds the others. The groups below are the default, the same as the shipped
-//! `handbook/synonyms.toml`'s; a handbook's own `synonyms.toml` (read in `handbook::synonyms`)
-//! replaces them and may also pin measures to queries (best bets). Keep groups to words that
-//! name one thing, or a thing and the name measures give its kind ("penzion", "nastanitev"):
-//! a loose group costs precision in every search that touches it.
+//! finds the others. The shipped `handbook/synonyms.toml`'s groups, compiled in, are the
+//! default; a handbook's own `synonyms.toml` (read in `handbook::synonyms`) replaces them and
+//! may also pin measures to queries (best bets). Keep groups to words that name one thing, or
+//! a thing and the name measures give its kind ("penzion", "nastanitev"): a loose group costs
+//! precision in every search that touches it.
 
 use crate::text::analysis;
 use crate::text::stemmer;
 use std::collections::HashMap;
 
-const GROUPS: &[&[&str]] = &[
-    &["fasada", "pročelje"],
-    &["kredit", "posojilo", "mikrokredit"],
-    &["središče", "center", "jedro"],
-    &[
-        "subvencija",
-        "subvencioniranje",
-        "sofinanciranje",
-        "sofinancirati",
-        "dotacija",
-        "grant",
-    ],
-    &["najem", "najemnina", "najemnik"],
-    &["lokal", "prostor", "pisarna"],
-    &[
-        "gostinec",
-        "gostinstvo",
-        "gostinski",
-        "gostilna",
-        "kavarna",
-        "restavracija",
-    ],
-    &["trgovina", "trgovec", "trgovski", "prodajalna"],
-    &["digitalizacija", "digitalni", "spleten"],
-    &["zaposlitev", "zaposlovanje", "zaposliti"],
-    &["samozaposlitev", "samozaposleni"],
-    &["inkubator", "inkubiran", "inkubacija"],
-    &["dediščina", "spomenik"],
-    &["obrt", "obrtnik", "obrtni", "rokodelec", "rokodelstvo"],
-    &[
-        "promocija",
-        "oglaševanje",
-        "trženje",
-        "marketing",
-        "reklama",
-        "oglas",
-    ],
-    &[
-        "usposabljanje",
-        "izobraževanje",
-        "delavnica",
-        "učiti",
-        "učenje",
-        "seminar",
-    ],
-    &[
-        "svetovanje",
-        "mentorstvo",
-        "nasvet",
-        "svetovalec",
-        "svetovati",
-        "mentor",
-    ],
-    &["taksa", "pristojbina"],
-    &["vavčer", "bon"],
-    &["zagon", "zagonski", "startup"],
-    &["podjetje", "družba", "firma"],
-    &["odprtje", "odpiranje", "odpreti"],
-    &["prazen", "nezaseden", "neizkoriščen"],
-    &["garancija", "poroštvo"],
-    &["epidemija", "covid", "koronavirus", "korona", "pandemija"],
-    &["pomoč", "podpora", "spodbuda"],
-    &["investicija", "naložba", "vlaganje", "investirati"],
-    &["ustanovitev", "ustanoviti", "ustanavljati"],
-    &["prodaja", "prodajalec", "prodajati"],
-    &["obnova", "prenova", "obnoviti", "prenoviti"],
-    &["turizem", "turističen", "turist"],
-    &["energija", "energetski", "elektrika", "elektrarna"],
-    &[
-        "nastanitev",
-        "nastanitveni",
-        "penzion",
-        "apartma",
-        "prenočišče",
-    ],
-    &["prenos", "predaja", "predati", "prevzem", "nasledstvo"],
-    &["zamisel", "ideja"],
-    &["brezposeln", "nezaposlen"],
-    &["prireditev", "dogodek", "festival"],
-    &["patent", "izum"],
-    &["poplava", "neurje"],
-    &["izvoz", "izvozen", "internacionalizacija"],
-    &["stavba", "zgradba", "hiša", "objekt"],
-    &["oprema", "stroj"],
-];
+/// The shipped handbook's `synonyms.toml`, compiled in: its groups are the default for a
+/// handbook without a file of its own (its best bets name the shipped measures, and are not).
+/// One text, so the default and what editors start from cannot drift apart, as two copies once
+/// did.
+const SHIPPED: &str = include_str!("../../handbook/synonyms.toml");
 
-/// Word groups and best bets, as search uses them: the built-in groups above, or those of the
-/// handbook's `synonyms.toml` when it has one (which also pins measures to queries).
+/// The part of `synonyms.toml` the default needs; `handbook::synonyms` reads and checks the
+/// whole file, and a test holds that it reads the same groups from `SHIPPED`.
+#[derive(serde::Deserialize)]
+struct ShippedFile {
+    #[serde(default)]
+    group: Vec<ShippedGroup>,
+}
+
+#[derive(serde::Deserialize)]
+struct ShippedGroup {
+    words: Vec<String>,
+}
+
+/// The groups of `SHIPPED`; none if an editor's save broke the file (search then goes on
+/// without synonyms, and `handbook check` says where the file is broken).
+fn shipped_groups() -> Vec<Vec<String>> {
+    toml::from_str::<ShippedFile>(SHIPPED)
+        .map(|f| f.group.into_iter().map(|g| g.words).collect())
+        .unwrap_or_default()
+}
+
+/// Word groups and best bets, as search uses them: the built-in groups (`SHIPPED`), or those
+/// of the handbook's `synonyms.toml` when it has one (which also pins measures to queries).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
     /// stem → the stems of its synonyms.
@@ -120,13 +61,9 @@ impl Synonyms {
         format!("{stems:?}{pins:?}")
     }
 
-    /// The built-in groups, for a handbook without `synonyms.toml`.
+    /// The built-in groups (the shipped handbook's), for a handbook without `synonyms.toml`.
     pub fn builtin() -> Synonyms {
-        let groups: Vec<Vec<String>> = GROUPS
-            .iter()
-            .map(|g| g.iter().map(|w| (*w).to_string()).collect())
-            .collect();
-        Synonyms::new(&groups, Vec::new())
+        Synonyms::new(&shipped_groups(), Vec::new())
     }
 
     /// Groups of words that mean the same (each member written as a word, in any form) and
@@ -245,9 +182,11 @@ mod tests {
 
     #[test]
     fn no_member_stems_to_another_groups_member() {
+        let groups = shipped_groups();
+        assert!(groups.len() > 20, "{} groups", groups.len());
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, group) in GROUPS.iter().enumerate() {
-            for w in *group {
+        for (i, group) in groups.iter().enumerate() {
+            for w in group {
                 let s = stemmer::stem(&analysis::fold(w));
                 if let Some(j) = seen.insert(s.clone(), i) {
                     assert_eq!(i, j, "{w} ({s}) is in two groups");
