@@ -266,35 +266,35 @@ fn run(handbook: &Path, judgments: &Path, at_least: usize, floors: &[(&str, f64)
     }
 }
 
-/// Natural questions over the shipped handbook (`questions.toml`), judged before search was
-/// tuned for them and never tuned on: the measure of how well plain questions are answered.
-/// Tuning uses the other list, `questions_dev.toml`, alone.
+/// The floors of every list of natural questions: low, as the lists measure rather than hold.
 const QUESTION_FLOORS: &[(&str, f64)] = &[("question-natural", 0.60), ("overall", 0.60)];
 
-#[test]
-fn natural_questions_over_the_shipped_handbook_find_the_measures_that_answer_them() {
+/// Scores a list of natural questions (`tests/relevance/<file>`, at least `at_least` of them)
+/// over the shipped handbook, on the day they were judged.
+fn natural_questions(file: &str, at_least: usize) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     run(
         &root.join("handbook"),
-        &root.join("tests/relevance/questions.toml"),
-        40,
+        &root.join("tests/relevance").join(file),
+        at_least,
         QUESTION_FLOORS,
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
     );
+}
+
+/// Natural questions over the shipped handbook (`questions.toml`), judged before search was
+/// tuned for them and never tuned on: the measure of how well plain questions are answered.
+/// Tuning uses the lists `questions_dev*.toml`.
+#[test]
+fn natural_questions_over_the_shipped_handbook_find_the_measures_that_answer_them() {
+    natural_questions("questions.toml", 40);
 }
 
 /// The questions to tune on, scored the same way, so a change can be judged before the held
 /// -out list is looked at.
 #[test]
 fn the_questions_to_tune_on_are_scored_too() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance/questions_dev.toml"),
-        20,
-        QUESTION_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    natural_questions("questions_dev.toml", 20);
 }
 
 /// A second list to tune on, written later than the first and also without looking at what
@@ -302,14 +302,7 @@ fn the_questions_to_tune_on_are_scored_too() {
 /// seen before the held-out list is.
 #[test]
 fn the_second_list_of_questions_to_tune_on_is_scored_too() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance/questions_dev2.toml"),
-        25,
-        QUESTION_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    natural_questions("questions_dev2.toml", 25);
 }
 
 /// A second held-out list (`questions_fresh.toml`), written on 2026-12-06 by another hand,
@@ -318,26 +311,12 @@ fn the_second_list_of_questions_to_tune_on_is_scored_too() {
 /// (The other half of what was written then is `questions_dev3.toml`, to tune on.)
 #[test]
 fn fresh_natural_questions_over_the_shipped_handbook_find_the_measures_that_answer_them() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance/questions_fresh.toml"),
-        20,
-        QUESTION_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    natural_questions("questions_fresh.toml", 20);
 }
 
 /// A third list to tune on: the half of the fresh list written on 2026-12-06 that is not
 /// held out, so that tuning sees questions in another hand than the first two lists'.
 #[test]
 fn the_third_list_of_questions_to_tune_on_is_scored_too() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance/questions_dev3.toml"),
-        20,
-        QUESTION_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    natural_questions("questions_dev3.toml", 20);
 }
