@@ -181,7 +181,7 @@ impl Handbook {
             skipped,
             checked_on: today,
             vocabulary_problems: Vec::new(),
-            synonyms: Arc::new(Synonyms::builtin()),
+            synonyms: Arc::new(synonyms_file::builtin()),
             pinned: Vec::new(),
             synonyms_problems: Vec::new(),
         };
@@ -213,7 +213,7 @@ impl Handbook {
             skipped: Vec::new(),
             checked_on: today,
             vocabulary_problems,
-            synonyms: Arc::new(Synonyms::builtin()),
+            synonyms: Arc::new(synonyms_file::builtin()),
             pinned: Vec::new(),
             synonyms_problems: Vec::new(),
         };
@@ -381,7 +381,7 @@ impl Handbook {
         let before = (self.synonyms.clone(), self.synonyms_problems.clone());
         match read_text(&path) {
             Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.set_synonyms(Synonyms::builtin());
+                self.set_synonyms(synonyms_file::builtin());
                 self.pinned.clear();
                 self.synonyms_problems.clear();
             }

@@ -3,9 +3,9 @@
 //! "posojilo"); a search for one should find the others, a little below the word itself.
 //!
 //! Groups are written as ordinary words and stemmed once, so any inflected form of any member
-//! finds the others. The shipped `handbook/synonyms.toml`'s groups, compiled in, are the
-//! default; a handbook's own `synonyms.toml` (read in `handbook::synonyms`) replaces them and
-//! may also pin measures to queries (best bets). Keep groups to words that name one thing, or
+//! finds the others. The groups come from `synonyms.toml` (read in `handbook::synonyms`):
+//! the handbook's own, or the shipped handbook's, compiled in, for a handbook without one; the
+//! file may also pin measures to queries (best bets). Keep groups to words that name one thing, or
 //! a thing and the name measures give its kind ("penzion", "nastanitev"): a loose group costs
 //! precision in every search that touches it.
 
@@ -13,35 +13,8 @@ use crate::text::analysis;
 use crate::text::stemmer;
 use std::collections::HashMap;
 
-/// The shipped handbook's `synonyms.toml`, compiled in: its groups are the default for a
-/// handbook without a file of its own (its best bets name the shipped measures, and are not).
-/// One text, so the default and what editors start from cannot drift apart, as two copies once
-/// did.
-const SHIPPED: &str = include_str!("../../handbook/synonyms.toml");
-
-/// The part of `synonyms.toml` the default needs; `handbook::synonyms` reads and checks the
-/// whole file, and a test holds that it reads the same groups from `SHIPPED`.
-#[derive(serde::Deserialize)]
-struct ShippedFile {
-    #[serde(default)]
-    group: Vec<ShippedGroup>,
-}
-
-#[derive(serde::Deserialize)]
-struct ShippedGroup {
-    words: Vec<String>,
-}
-
-/// The groups of `SHIPPED`; none if an editor's save broke the file (search then goes on
-/// without synonyms, and `handbook check` says where the file is broken).
-fn shipped_groups() -> Vec<Vec<String>> {
-    toml::from_str::<ShippedFile>(SHIPPED)
-        .map(|f| f.group.into_iter().map(|g| g.words).collect())
-        .unwrap_or_default()
-}
-
-/// Word groups and best bets, as search uses them: the built-in groups (`SHIPPED`), or those
-/// of the handbook's `synonyms.toml` when it has one (which also pins measures to queries).
+/// Word groups and best bets, as search uses them: the built-in groups
+/// (`handbook::synonyms::builtin`), or those of the handbook's `synonyms.toml` when it has one (which also pins measures to queries).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
     /// stem → the stems of its synonyms.
@@ -61,9 +34,10 @@ impl Synonyms {
         format!("{stems:?}{pins:?}")
     }
 
-    /// The built-in groups (the shipped handbook's), for a handbook without `synonyms.toml`.
-    pub fn builtin() -> Synonyms {
-        Synonyms::new(&shipped_groups(), Vec::new())
+    /// The same groups without best bets.
+    pub fn without_pins(mut self) -> Synonyms {
+        self.pins.clear();
+        self
     }
 
     /// Groups of words that mean the same (each member written as a word, in any form) and
@@ -152,12 +126,6 @@ pub fn query_key(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn syn(word: &str) -> Vec<String> {
-        Synonyms::builtin()
-            .of(&stemmer::stem(&analysis::fold(word)))
-            .to_vec()
-    }
-
     #[test]
     fn a_pinned_query_is_known_in_any_form_of_its_words() {
         let s = Synonyms::new(
@@ -166,32 +134,5 @@ mod tests {
         );
         assert_eq!(s.pinned("Najemnina v Kranju"), ["a", "b"]);
         assert!(s.pinned("najemnine").is_empty());
-    }
-
-    #[test]
-    fn any_form_of_a_member_finds_the_others() {
-        assert_eq!(syn("pročelij"), [stemmer::stem("fasada")]);
-        assert!(syn("posojilom").contains(&stemmer::stem("kredit")));
-        assert!(syn("sredisca").contains(&stemmer::stem("jedro")));
-    }
-
-    #[test]
-    fn words_outside_the_groups_have_none() {
-        assert!(syn("maribor").is_empty());
-    }
-
-    #[test]
-    fn no_member_stems_to_another_groups_member() {
-        let groups = shipped_groups();
-        assert!(groups.len() > 20, "{} groups", groups.len());
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, group) in groups.iter().enumerate() {
-            for w in group {
-                let s = stemmer::stem(&analysis::fold(w));
-                if let Some(j) = seen.insert(s.clone(), i) {
-                    assert_eq!(i, j, "{w} ({s}) is in two groups");
-                }
-            }
-        }
     }
 }
