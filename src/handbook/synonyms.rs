@@ -35,10 +35,14 @@ const SHIPPED: &str = include_str!("../../handbook/synonyms.toml");
 /// The built-in groups, for a handbook without `synonyms.toml`: the shipped file's, without
 /// its best bets (they name the shipped measures). None if a save broke the shipped file:
 /// search goes on without synonyms, and `handbook check` says where the file is broken.
+/// Read once per process: a handbook's start and each removal of its file ask again.
 pub fn builtin() -> Synonyms {
-    parse(Path::new(SYNONYMS_FILE), SHIPPED)
-        .map(|read| read.synonyms.without_pins())
-        .unwrap_or_default()
+    static BUILTIN: std::sync::LazyLock<Synonyms> = std::sync::LazyLock::new(|| {
+        parse(Path::new(SYNONYMS_FILE), SHIPPED)
+            .map(|read| read.synonyms.without_pins())
+            .unwrap_or_default()
+    });
+    BUILTIN.clone()
 }
 
 /// An id pinned in the file, where it was written, to check against the handbook's entries.
@@ -233,7 +237,7 @@ mod tests {
     }
 
     #[test]
-    fn the_built_in_groups_are_the_shipped_files_and_any_form_of_a_member_finds_the_others() {
+    fn the_built_in_groups_are_the_shipped_files_in_any_form_of_a_member() {
         let stem = crate::text::stemmer::stem;
         assert_eq!(syn("pročelij"), [stem("fasada")]);
         assert!(syn("posojilom").contains(&stem("kredit")));

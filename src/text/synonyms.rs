@@ -5,16 +5,17 @@
 //! Groups are written as ordinary words and stemmed once, so any inflected form of any member
 //! finds the others. The groups come from `synonyms.toml` (read in `handbook::synonyms`):
 //! the handbook's own, or the shipped handbook's, compiled in, for a handbook without one; the
-//! file may also pin measures to queries (best bets). Keep groups to words that name one thing, or
-//! a thing and the name measures give its kind ("penzion", "nastanitev"): a loose group costs
-//! precision in every search that touches it.
+//! file may also pin measures to queries (best bets). Keep groups to words that name one
+//! thing, or a thing and the name measures give its kind ("penzion", "nastanitev"): a loose
+//! group costs precision in every search that touches it.
 
 use crate::text::analysis;
 use crate::text::stemmer;
 use std::collections::HashMap;
 
 /// Word groups and best bets, as search uses them: the built-in groups
-/// (`handbook::synonyms::builtin`), or those of the handbook's `synonyms.toml` when it has one (which also pins measures to queries).
+/// (`handbook::synonyms::builtin`), or those of the handbook's `synonyms.toml` when it has
+/// one (which also pins measures to queries).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
     /// stem → the stems of its synonyms.
