@@ -76,6 +76,30 @@ const SENTENCES: &[&str] = &[
     "Podjetja, stara manj kot tri leta, imajo pri ocenjevanju dodatne točke.",
 ];
 
+/// What editors write as `keywords`: how people ask for a measure in their own words.
+const KEYWORDS: &[&str] = &[
+    "najem lokala",
+    "kredit",
+    "ugoden kredit",
+    "nepovratna sredstva",
+    "zagon podjetja",
+    "odpreti trgovino",
+    "zaposliti delavca",
+    "postati samozaposlen",
+    "prenova fasade",
+    "stara hiša",
+    "nakup opreme",
+    "spletna trgovina",
+    "gostinski vrt",
+    "korona",
+    "mladi podjetniki",
+    "startup",
+    "pomoč pri zagonu",
+    "denar za začetek",
+    "sejmi",
+    "center mesta",
+];
+
 pub const QUERIES: &[&str] = &[
     "najemnine",
     "subvencije najemnin",
@@ -175,6 +199,12 @@ pub fn entry(rng: &mut Rng, vocabulary: &Vocabulary, latest: NaiveDate) -> (Stri
         body.push_str("\\n");
     }
     let _ = writeln!(toml, "body = \"{body}\"");
+    // Drawn from a generator of their own, seeded from the entry's state without advancing it,
+    // so every other part of a corpus is what it was before entries had keywords.
+    let mut own = Rng::new(rng.0 ^ 0x9e37_79b9_7f4a_7c15);
+    let phrases: Vec<String> = KEYWORDS.iter().map(ToString::to_string).collect();
+    let phrases: Vec<&String> = phrases.iter().collect();
+    let _ = writeln!(toml, "keywords = {}", keys(&mut own, &phrases, 8));
     (municipality, toml)
 }
 

@@ -88,6 +88,7 @@ municipalities = {municipalities}
 types = {types}
 sources = {sources}
 # beneficiaries = ["mikro-podjetja"]
+# keywords = ["besede, s katerimi ljudje iščejo", "ki jih besedilo ne uporablja"]
 provider = "Izvajalec ukrepa"
 updated = {today}
 # url = "https://..."

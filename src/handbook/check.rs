@@ -16,7 +16,7 @@ use crate::handbook::vocabulary::{Dimension, Vocabulary};
 use crate::text::analysis;
 
 /// Every field an entry may have, in the order the editors' guide lists them.
-pub const FIELDS: [&str; 24] = [
+pub const FIELDS: [&str; 25] = [
     "title",
     "summary",
     "title_en",
@@ -25,6 +25,7 @@ pub const FIELDS: [&str; 24] = [
     "types",
     "sources",
     "beneficiaries",
+    "keywords",
     "provider",
     "updated",
     "url",
@@ -134,6 +135,7 @@ fn check(
         false,
     );
 
+    let keywords = keywords(&mut r, t);
     let updated = updated(&mut r, t, today);
 
     let url = r.string(t, "url").and_then(|u| check_url(&mut r, u));
@@ -183,6 +185,7 @@ fn check(
             types,
             sources,
             beneficiaries,
+            keywords,
             provider: provider.expect("checked"),
             updated: updated.expect("checked").into_inner(),
             url,
@@ -327,6 +330,35 @@ fn aliases(r: &mut Reader<'_>, t: &DeTable<'_>, id: &str) -> Vec<String> {
         }
     }
     aliases
+}
+
+/// A keyword is what a person types into the search box: a few words, not a sentence.
+pub const MAX_KEYWORD_CHARS: usize = 60;
+
+/// `keywords`: each a few words, trimmed (an empty one is the list reader's `empty-value`); a
+/// sentence is an error, as it is surely a paste into the wrong field.
+fn keywords(r: &mut Reader<'_>, t: &DeTable<'_>) -> Vec<String> {
+    let mut keywords = Vec::new();
+    for keyword in r
+        .string_list(t, "keywords")
+        .map(Spanned::into_inner)
+        .unwrap_or_default()
+    {
+        let text = keyword.get_ref().trim();
+        let chars = text.chars().count();
+        if chars > MAX_KEYWORD_CHARS {
+            r.error(
+                keyword.span(),
+                "keyword-too-long",
+                format!("a keyword of {chars} characters; at most {MAX_KEYWORD_CHARS} are allowed"),
+            )
+            .help =
+                Some("a keyword is a few words people search with; say more in the `body`".into());
+        } else {
+            keywords.push(text.to_string());
+        }
+    }
+    keywords
 }
 
 fn strings(list: Vec<Spanned<String>>) -> Vec<String> {

@@ -35,6 +35,10 @@ pub struct Entry {
     pub sources: Vec<String>,
     #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub beneficiaries: Vec<String>,
+    /// Words and phrases people search with that the entry's text may not use ("kredit" for
+    /// an entry that says "posojilo"): searched, not shown as part of the measure.
+    #[serde(deserialize_with = "crate::handbook::serde_text::list")]
+    pub keywords: Vec<String>,
     #[serde(deserialize_with = "crate::handbook::serde_text::one")]
     pub provider: String,
     #[serde(with = "day")]

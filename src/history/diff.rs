@@ -84,6 +84,7 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
         "legal_basis" => ("pravna podlaga", "legal basis"),
         "gazette" => ("objava", "published in"),
         "aliases" => ("nekdanji naslovi", "former ids"),
+        "keywords" => ("iskalni izrazi", "search keywords"),
         "body" => ("besedilo", "text"),
         _ => ("polje", "field"),
     };
@@ -96,9 +97,8 @@ pub fn field_label(field: &str, lang: Lang) -> &'static str {
 pub fn describe(change: &Change, vocabulary: &Vocabulary, lang: Lang) -> String {
     let label = field_label(change.field, lang);
     match change.field {
-        "municipalities" | "types" | "sources" | "beneficiaries" | "legal_basis" | "aliases" => {
-            list_change(change, vocabulary, lang)
-        }
+        "municipalities" | "types" | "sources" | "beneficiaries" | "legal_basis" | "aliases"
+        | "keywords" => list_change(change, vocabulary, lang),
         "summary" | "summary_en" | "body" => match (&change.before, &change.after) {
             (Value::Null, _) => format!("{label} {}", lang.pick("dodan", "added")),
             (_, Value::Null) => format!("{label} {}", lang.pick("odstranjen", "removed")),
@@ -204,6 +204,8 @@ fn list_change(change: &Change, vocabulary: &Vocabulary, lang: Lang) -> String {
         ("beneficiaries", Lang::Sl) => ("dodan upravičenec", "odstranjen upravičenec"),
         ("legal_basis", Lang::Sl) => ("dodana pravna podlaga", "odstranjena pravna podlaga"),
         ("aliases", Lang::Sl) => ("dodan nekdanji naslov", "odstranjen nekdanji naslov"),
+        ("keywords", Lang::Sl) => ("dodan iskalni izraz", "odstranjen iskalni izraz"),
+        ("keywords", Lang::En) => ("added search keyword", "removed search keyword"),
         ("municipalities", Lang::En) => ("added municipality", "removed municipality"),
         ("types", Lang::En) => ("added type", "removed type"),
         ("sources", Lang::En) => ("added funding source", "removed funding source"),
@@ -282,6 +284,21 @@ region = "Gorenjska"
     }
 
     const BASE: &str = "municipalities = [\"kranj\"]\nupdated = 2026-01-10\n";
+
+    #[test]
+    fn a_keyword_added_or_removed_is_named_as_a_search_keyword() {
+        let w = words(
+            &format!("{BASE}keywords = [\"posojilo\"]\n"),
+            &format!("{BASE}keywords = [\"kredit\"]\n"),
+            Lang::Sl,
+        );
+        assert_eq!(
+            w,
+            ["dodan iskalni izraz kredit; odstranjen iskalni izraz posojilo"]
+        );
+        let w = words(BASE, &format!("{BASE}keywords = [\"kredit\"]\n"), Lang::En);
+        assert_eq!(w, ["added search keyword kredit"]);
+    }
 
     #[test]
     fn a_moved_deadline_reads_as_both_dates_the_slovenian_way() {

@@ -15,7 +15,7 @@ use crate::handbook::vocabulary::{Dimension, Vocabulary};
 use crate::text::analysis;
 
 /// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The full-text parts of an entry. Each is indexed twice: stemmed and exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,18 +28,22 @@ pub enum Text {
     /// Labels of the entry's municipalities, regions, types, sources and beneficiaries, so
     /// that "Capodistria" or "najemnine" finds entries by what their facets are called.
     Tags,
+    /// The editors' `keywords`: the words people search with that the entry's text may not
+    /// use ("kredit" where it says "posojilo").
+    Keywords,
     /// The optional English title and summary, stemmed with the English stemmer.
     English,
 }
 
 impl Text {
-    pub const ALL: [Text; 7] = [
+    pub const ALL: [Text; 8] = [
         Text::Title,
         Text::Summary,
         Text::Body,
         Text::Provider,
         Text::Legal,
         Text::Tags,
+        Text::Keywords,
         Text::English,
     ];
 
@@ -51,6 +55,7 @@ impl Text {
             Text::Provider => "provider",
             Text::Legal => "legal",
             Text::Tags => "tags",
+            Text::Keywords => "keywords",
             Text::English => "english",
         }
     }
@@ -69,7 +74,7 @@ impl Text {
 pub struct Fields {
     pub id: Field,
     /// Stemmed and exact field of each `Text`, in the order of `Text::ALL`.
-    text: [(Field, Field); 7],
+    text: [(Field, Field); 8],
     /// The entry's measure types, as facets: related measures of the same type rank first.
     pub r#type: Field,
 }
@@ -130,6 +135,10 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     }
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         add(Text::Legal, text);
+    }
+    // One text, as for the labels below: a text of its own per keyword costs a token stream.
+    if !entry.keywords.is_empty() {
+        add(Text::Keywords, &entry.keywords.join("\n"));
     }
     let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
     let keyed = [

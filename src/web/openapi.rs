@@ -409,7 +409,7 @@ fn components() -> Value {
             "description": "One entry of the handbook, every field, with its permalink, status and labels.",
             "required": [
                 "id", "title", "summary", "title_en", "summary_en", "municipalities", "types",
-                "sources", "beneficiaries", "provider", "updated", "url", "open_from",
+                "sources", "beneficiaries", "keywords", "provider", "updated", "url", "open_from",
                 "open_until", "until_funds_run_out", "closed", "last_confirmed", "series",
                 "budget_eur", "max_amount_eur", "cofinancing_percent", "legal_basis", "gazette",
                 "aliases", "body", "permalink", "status", "labels", "series_calls",
@@ -424,6 +424,11 @@ fn components() -> Value {
                 "types": strings(),
                 "sources": strings(),
                 "beneficiaries": strings(),
+                "keywords": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "The editors' search keywords: words people search with that the entry's text may not use. Searched, not shown on the page.",
+                },
                 "provider": {"type": "string"},
                 "updated": {
                     "type": "string",

@@ -267,6 +267,23 @@ fn alias_is_id() {
 }
 
 #[test]
+fn keyword_too_long() {
+    let sentence = "kje lahko dobim kredit za nakup nove opreme za svojo delavnico v mestu";
+    let all = check_file(
+        "a.toml",
+        with(&format!("keywords = [\"{sentence}\"]\n")).as_bytes(),
+    );
+    assert_diagnostic(
+        &all,
+        "keyword-too-long",
+        8,
+        13,
+        "a keyword of 70 characters; at most 60",
+        "a few words people search with",
+    );
+}
+
+#[test]
 fn duplicate_id_names_both_files() {
     let hb = TempHandbook::empty();
     hb.write("measures/a/ukrep.toml", &simple_entry("A"));

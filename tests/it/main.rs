@@ -23,6 +23,7 @@ mod heavy_work;
 mod history;
 mod hostile_handbook;
 mod index_recovery;
+mod keywords;
 mod languages_and_citations;
 mod live_reload;
 mod load_churn;
