@@ -14,7 +14,8 @@ use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::{Dimension, Vocabulary};
 use crate::text::analysis;
 
-/// Bumped whenever the fields below change, so an index written by an older build is rebuilt.
+/// Bumped whenever the fields below or what goes into them change, so an index written by an
+/// older build is rebuilt (and the handbook cache, keyed by it too, is read afresh).
 pub const SCHEMA_VERSION: u32 = 6;
 
 /// The full-text parts of an entry. Each is indexed twice: stemmed and exact.
@@ -26,24 +27,21 @@ pub enum Text {
     Provider,
     Legal,
     /// Labels of the entry's municipalities, regions, types, sources and beneficiaries, so
-    /// that "Capodistria" or "najemnine" finds entries by what their facets are called.
+    /// that "Capodistria" or "najemnine" finds entries by what their facets are called; and
+    /// the editors' `keywords` ("kredit" where the entry says "posojilo").
     Tags,
-    /// The editors' `keywords`: the words people search with that the entry's text may not
-    /// use ("kredit" where it says "posojilo").
-    Keywords,
     /// The optional English title and summary, stemmed with the English stemmer.
     English,
 }
 
 impl Text {
-    pub const ALL: [Text; 8] = [
+    pub const ALL: [Text; 7] = [
         Text::Title,
         Text::Summary,
         Text::Body,
         Text::Provider,
         Text::Legal,
         Text::Tags,
-        Text::Keywords,
         Text::English,
     ];
 
@@ -55,7 +53,6 @@ impl Text {
             Text::Provider => "provider",
             Text::Legal => "legal",
             Text::Tags => "tags",
-            Text::Keywords => "keywords",
             Text::English => "english",
         }
     }
@@ -74,7 +71,7 @@ impl Text {
 pub struct Fields {
     pub id: Field,
     /// Stemmed and exact field of each `Text`, in the order of `Text::ALL`.
-    text: [(Field, Field); 8],
+    text: [(Field, Field); 7],
     /// The entry's measure types, as facets: related measures of the same type rank first.
     pub r#type: Field,
 }
@@ -136,10 +133,6 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
     for text in entry.legal_basis.iter().chain(&entry.gazette) {
         add(Text::Legal, text);
     }
-    // One text, as for the labels below: a text of its own per keyword costs a token stream.
-    if !entry.keywords.is_empty() {
-        add(Text::Keywords, &entry.keywords.join("\n"));
-    }
     let regions: Vec<String> = vocabulary.regions_of(&entry.municipalities);
     let keyed = [
         (Dimension::Region, &regions),
@@ -164,6 +157,14 @@ pub fn document(f: &Fields, entry: &Entry, vocabulary: &Vocabulary) -> TantivyDo
                 }
             }
         }
+    }
+    // The editors' keywords say, like the labels, what the measure is, in the words people
+    // search with. They go into the labels' text rather than a field of their own, which
+    // every word of every search would look up too, for ranking hardly better
+    // (docs/search-quality.md).
+    for keyword in &entry.keywords {
+        sl.push_str(keyword);
+        sl.push('\n');
     }
     for labels in [sl, en].iter().filter(|l| !l.is_empty()) {
         add(Text::Tags, labels);

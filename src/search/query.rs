@@ -54,23 +54,19 @@ const QUESTION_VERB: Score = 0.6;
 
 /// How strongly a match in each part counts. The title names the measure, so a match there is
 /// the best evidence; the summary is the editor's own précis; facet labels ("Subvencija
-/// najemnine", "Koper/Capodistria") say what the measure is and where, but are shared by many
-/// entries; the body is long, and provider and legal basis are formulaic.
-const FIELD_BOOSTS: [(Text, Score); 8] = [
+/// najemnine", "Koper/Capodistria") and the editors' keywords say what the measure is and
+/// where, but are shared by many entries; the body is long, and provider and legal basis are
+/// formulaic.
+const FIELD_BOOSTS: [(Text, Score); 7] = [
     (Text::Title, 3.0),
     (Text::Summary, 1.5),
     // An entry's English title and summary, for people who search in English.
     (Text::English, 2.0),
     (Text::Tags, 1.2),
-    // The editors' keywords: chosen to be searched with, but a word there is a word the
-    // measure's own text does not use.
-    (Text::Keywords, KEYWORDS),
     (Text::Body, 0.8),
     (Text::Provider, 0.8),
     (Text::Legal, 0.5),
 ];
-
-const KEYWORDS: Score = 1.5;
 
 /// The word as typed (folded) counts on top of the stemmed match, so it ranks first; not by
 /// so much that the exact form of a common word outweighs another form of a rare one.
@@ -86,24 +82,12 @@ const FAMILY: Score = 0.5;
 /// Most words of a family a word is looked up with.
 const MAX_FAMILY: usize = 8;
 /// The fields whose words families are drawn from: where people read.
-const FAMILY_FIELDS: [Text; 5] = [
-    Text::Title,
-    Text::Summary,
-    Text::Tags,
-    Text::Keywords,
-    Text::Body,
-];
+const FAMILY_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
 /// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
 /// real match of the word.
 const TYPO: Score = 0.3;
 /// The fields searched for typos.
-const TYPO_FIELDS: [Text; 5] = [
-    Text::Title,
-    Text::Summary,
-    Text::Tags,
-    Text::Keywords,
-    Text::Body,
-];
+const TYPO_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
 /// How much the other fields add to a word's best field.
 const TIE_BREAKER: Score = 0.2;
 /// A phrase typed in quotes that matches as written.
@@ -348,7 +332,7 @@ fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &st
 
 /// The words of `fields` that start with `prefix`, the most frequent first, at most
 /// `MAX_COMPLETIONS`: what a word being typed may become.
-fn completions(searcher: &Searcher, fields: [Field; 8], prefix: &str) -> Vec<String> {
+fn completions(searcher: &Searcher, fields: [Field; 7], prefix: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     for field in fields {
         for segment in searcher.segment_readers() {
