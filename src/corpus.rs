@@ -134,11 +134,11 @@ fn date(rng: &mut Rng) -> NaiveDate {
         .unwrap_or(start)
 }
 
-fn keys(rng: &mut Rng, from: &[&String], most: usize) -> String {
+fn keys<S: AsRef<str>>(rng: &mut Rng, from: &[S], most: usize) -> String {
     let n = 1 + rng.below(most);
     let mut chosen: Vec<&str> = Vec::new();
     for _ in 0..n {
-        let k = rng.pick(from).as_str();
+        let k = rng.pick(from).as_ref();
         if !chosen.contains(&k) {
             chosen.push(k);
         }
@@ -202,9 +202,7 @@ pub fn entry(rng: &mut Rng, vocabulary: &Vocabulary, latest: NaiveDate) -> (Stri
     // Drawn from a generator of their own, seeded from the entry's state without advancing it,
     // so every other part of a corpus is what it was before entries had keywords.
     let mut own = Rng::new(rng.0 ^ 0x9e37_79b9_7f4a_7c15);
-    let phrases: Vec<String> = KEYWORDS.iter().map(ToString::to_string).collect();
-    let phrases: Vec<&String> = phrases.iter().collect();
-    let _ = writeln!(toml, "keywords = {}", keys(&mut own, &phrases, 8));
+    let _ = writeln!(toml, "keywords = {}", keys(&mut own, KEYWORDS, 8));
     (municipality, toml)
 }
 

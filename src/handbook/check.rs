@@ -333,7 +333,7 @@ fn aliases(r: &mut Reader<'_>, t: &DeTable<'_>, id: &str) -> Vec<String> {
 }
 
 /// A keyword is what a person types into the search box: a few words, not a sentence.
-pub const MAX_KEYWORD_CHARS: usize = 60;
+const MAX_KEYWORD_CHARS: usize = 60;
 
 /// `keywords`: each a few words, trimmed (an empty one is the list reader's `empty-value`); a
 /// sentence is an error, as it is surely a paste into the wrong field.

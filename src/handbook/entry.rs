@@ -36,7 +36,7 @@ pub struct Entry {
     #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub beneficiaries: Vec<String>,
     /// Words and phrases people search with that the entry's text may not use ("kredit" for
-    /// an entry that says "posojilo"): searched, not shown as part of the measure.
+    /// an entry that says "posojilo"): searched, not shown on the measure's page.
     #[serde(deserialize_with = "crate::handbook::serde_text::list")]
     pub keywords: Vec<String>,
     #[serde(deserialize_with = "crate::handbook::serde_text::one")]

@@ -1,6 +1,7 @@
 //! The editors' `keywords`: a measure is found by the words people search with that its own
-//! text never uses, in any form, below a measure that uses the word itself; the history names
-//! a keyword added; the words are searched, not shown as part of the measure.
+//! text never uses, in any form, below a measure whose title uses the word itself; the words
+//! are searched, not shown on the measure's page. (How the history names a keyword added is
+//! `history::diff`'s unit test; `keyword-too-long` is in `diagnostics`.)
 
 use crate::common::{TempHandbook, simple_entry};
 
