@@ -1,7 +1,8 @@
 //! Searching one consistent snapshot of the handbook: what was asked (`request`), the facets,
 //! the query a text becomes (`query`, with `bonus` adding one per matched clause), the
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
-//! the snapshot and its match loop (`snapshot`), the passage shown under a hit (`snippet`), and
+//! the snapshot and its match loop (`snapshot`), the calls of a recurring measure
+//! ranked together in a question (`series`), the passage shown under a hit (`snippet`), and
 //! a search's query string read and written (`params`), for the pages and the alerts alike.
 
 pub(crate) mod bonus;
@@ -13,6 +14,7 @@ pub mod places;
 pub mod query;
 pub(crate) mod records;
 pub mod request;
+mod series;
 pub mod snapshot;
 pub mod snippet;
 

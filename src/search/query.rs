@@ -670,6 +670,12 @@ fn kin(searcher: &Searcher, fields: &Fields, stem: &str) -> Vec<String> {
     found.into_iter().take(MAX_FAMILY).map(|(_, w)| w).collect()
 }
 
+/// The least score of a measure an editor pinned (`pins`) to a query of `clauses` clauses:
+/// above any score its words can give.
+pub fn pin_floor(clauses: usize) -> Score {
+    (clauses + 1) as Score * COORDINATION
+}
+
 /// The measures an editor pinned to this query (`synonyms.toml`'s best bets), each matched
 /// whatever its words and scored above any other match, in the editor's order: the first pin
 /// clears every clause's `COORDINATION` and all a text score can add, the next one less so.
@@ -686,7 +692,7 @@ fn pins(clauses: &[Clause], synonyms: &Synonyms, fields: &Fields) -> Vec<(Occur,
         })
         .collect();
     let pinned = synonyms.pinned_stems(&stems);
-    let step = (clauses.len() + 1) as Score * COORDINATION;
+    let step = pin_floor(clauses.len());
     pinned
         .iter()
         .enumerate()

@@ -27,6 +27,7 @@ use crate::search::places::{self, Places};
 use crate::search::query::{self, Clause, Features, Highlighter};
 use crate::search::records::{self, Interner, Record, Row, Rows};
 use crate::search::request::{FacetValue, Hit, NATIONAL, Results, SearchQuery};
+use crate::search::series::Siblings;
 use crate::search::snippet;
 use crate::text::analysis;
 use crate::text::lang::Lang;
@@ -78,6 +79,8 @@ pub struct Snapshot {
     /// Each word of a name of more than one word, and how many entries apply in the places
     /// so named: how many of the word's matches are likely the name (`query::compile`).
     name_words: HashMap<String, u32>,
+    /// The series of each record, for ranking a series' calls together in a question.
+    siblings: Siblings,
 }
 
 /// The content a reader can see: every entry (by the digest of its fields, taken when it was
@@ -203,6 +206,7 @@ impl Snapshot {
             })
         });
         let name_words = name_words(&places, &records);
+        let siblings = Siblings::new(&records);
         let resolved_digest = digest_of(&resolved, &vocabulary);
         Ok(Snapshot {
             searcher,
@@ -228,6 +232,7 @@ impl Snapshot {
             match_cache: MatchCache::default(),
             places,
             name_words,
+            siblings,
         })
     }
 
@@ -330,11 +335,7 @@ impl Snapshot {
         let found_places = self.places.find(&query.text);
         let all_clauses = query::parse(&query.text);
         // An editor's best bet is for the words as typed, place words included: they stay.
-        let pinned = self.synonyms.has_pins()
-            && !self
-                .synonyms
-                .pinned_stems(&places::stems(&all_clauses))
-                .is_empty();
+        let pinned = self.pins_any(&all_clauses);
         let kept = if pinned {
             all_clauses.clone()
         } else {
@@ -383,7 +384,7 @@ impl Snapshot {
         // score at least a share of what the best one scores, and the place's own measures.
         let question = query::is_question(&clauses);
         let floor = if question {
-            question_floor(&matches.found)
+            question_floor(&matches.found, query::pin_floor(clauses.len()))
         } else {
             0.0
         };
@@ -744,7 +745,7 @@ impl Snapshot {
             }
         }
         // Each part's vector has room for all of its rows; a cached set keeps only its matches.
-        let found = if parts.len() == 1 {
+        let mut found = if parts.len() == 1 {
             let mut found = parts.pop().map(|p| p.found).unwrap_or_default();
             found.shrink_to_fit();
             found
@@ -755,6 +756,14 @@ impl Snapshot {
             }
             found
         };
+        // A question only adds up what its words matched (`counted` is 0): there, the calls
+        // of a recurring measure come together.
+        if compiled.counted == 0 {
+            self.siblings
+                .lift(&mut found, query::pin_floor(clauses.len()), |n| {
+                    self.rows.get(n).filter(|r| r.is_live()).map(|r| r.record)
+                });
+        }
         let matches = Arc::new(Matches {
             found,
             levels,
@@ -762,6 +771,15 @@ impl Snapshot {
         });
         self.match_cache.put(clauses, features, matches.clone());
         Ok(matches)
+    }
+
+    /// Has an editor pinned a measure to these words?
+    fn pins_any(&self, clauses: &[Clause]) -> bool {
+        self.synonyms.has_pins()
+            && !self
+                .synonyms
+                .pinned_stems(&places::stems(clauses))
+                .is_empty()
     }
 
     /// Every document of `rows` that the query matches, with its score and row number, and
@@ -960,9 +978,15 @@ struct Tally {
 
 /// The least score a match of a question must have to be kept: `QUESTION_KEEP` of the best
 /// score, and no less than the `QUESTION_MATCHES`th best, so that a question matching most of
-/// a large handbook by its common words does not count and sort all of it.
-fn question_floor(found: &[(Score, u32)]) -> Score {
-    let best = found.iter().map(|m| m.0).fold(0.0, Score::max);
+/// a large handbook by its common words does not count and sort all of it. The best score is
+/// that of the words: a measure an editor pinned scores from `pinned` up, and a share of that
+/// would leave nothing but the pins.
+fn question_floor(found: &[(Score, u32)], pinned: Score) -> Score {
+    let best = found
+        .iter()
+        .map(|m| m.0)
+        .filter(|s| *s < pinned)
+        .fold(0.0, Score::max);
     let mut floor = best * QUESTION_KEEP;
     if found.len() > QUESTION_MATCHES {
         let mut scores: Vec<Score> = found.iter().map(|m| m.0).collect();
@@ -1038,12 +1062,15 @@ mod tests {
     fn a_question_keeps_a_share_of_the_best_score_and_at_most_its_best_matches() {
         // Few matches: a share of the best score.
         let few: Vec<(Score, u32)> = vec![(50.0, 0), (9.0, 1), (11.0, 2)];
-        assert!((question_floor(&few) - 50.0 * QUESTION_KEEP).abs() < 1e-6);
+        assert!((question_floor(&few, 1000.0) - 50.0 * QUESTION_KEEP).abs() < 1e-6);
+        // A pinned measure's score is not the words' best.
+        let pinned: Vec<(Score, u32)> = vec![(5000.0, 3), (50.0, 0), (9.0, 1), (11.0, 2)];
+        assert!((question_floor(&pinned, 1000.0) - 50.0 * QUESTION_KEEP).abs() < 1e-6);
         // Many with close scores: the score of the QUESTION_MATCHES-th best.
         let many: Vec<(Score, u32)> = (0..2000u32)
             .map(|n| (100.0 - n as Score / 100.0, n))
             .collect();
-        let floor = question_floor(&many);
+        let floor = question_floor(&many, 1000.0);
         let kept = many.iter().filter(|m| m.0 >= floor).count();
         assert_eq!(kept, QUESTION_MATCHES);
     }

@@ -3,7 +3,8 @@
 //! verbs of getting do not decide what matches; a verb form never turns into a preposition;
 //! in a question of four words or more, how well the rare words match decides, not how many
 //! of the common ones, and a verb counts less than a noun, and a word of a place's name less
-//! where the place is not named.
+//! where the place is not named; the calls of a recurring measure come together, around an
+//! editor's pin too.
 
 use crate::common::{TempHandbook, VOCABULARY, hit_ids, simple_entry};
 
@@ -284,4 +285,59 @@ async fn in_a_question_a_word_of_a_place_name_counts_less_where_the_place_is_not
     // Named, the place ranks its measures first.
     let ids = app.ids(&q("kje lahko kupim stroje v Novem mestu")).await;
     assert_eq!(ids.first().map(String::as_str), Some("a-0"), "{ids:?}");
+}
+
+#[tokio::test]
+async fn in_a_question_the_calls_of_a_recurring_measure_come_together_best_matched_first() {
+    let hb = TempHandbook::empty();
+    let call = |title: &str, summary: &str, series: &str| {
+        format!("{}series = \"{series}\"\n", entry(title, summary))
+    };
+    // One year's call says all the question's words, the next year's only one of them.
+    hb.write(
+        "measures/kranj/izlozbe-2023.toml",
+        &call(
+            "Izložbe 2023",
+            "Prenova izložbe, tende in svetila lokala.",
+            "kranj-izlozbe",
+        ),
+    );
+    // Checked later: of two equal scores, it would come first.
+    hb.write(
+        "measures/kranj/izlozbe-2024.toml",
+        &call("Izložbe 2024", "Prenova v mestnem jedru.", "kranj-izlozbe")
+            .replace("updated = 2024-01-01", "updated = 2024-06-01"),
+    );
+    // A call of the series that shares no word of the question.
+    hb.write(
+        "measures/kranj/izlozbe-2025.toml",
+        &call("Vitrine 2025", "Sofinanciranje vitrin.", "kranj-izlozbe"),
+    );
+    // Another measure says more of the question than the second call.
+    hb.write(
+        "measures/kranj/tende.toml",
+        &entry("Tende", "Tende in svetila za lokal."),
+    );
+    let app = hb.app();
+    let question = q("kje dobim denar za prenovo izložbe, tende in svetila lokala");
+    assert_eq!(
+        app.ids(&question).await,
+        ["izlozbe-2023", "izlozbe-2024", "tende"]
+    );
+    // A few words are not a question: matching more of them still ranks first.
+    assert_eq!(
+        app.ids(&q("prenova tende")).await,
+        ["izlozbe-2023", "tende", "izlozbe-2024"]
+    );
+    // An editor's pin comes first; its series does not follow it above the answers, and
+    // the calls answering by their words still come together.
+    hb.write(
+        "synonyms.toml",
+        "[[pin]]\nquery = \"kje dobim denar za prenovo izložbe, tende in svetila lokala\"\nmeasures = [\"izlozbe-2025\"]\n",
+    );
+    let app = hb.app();
+    assert_eq!(
+        app.ids(&question).await,
+        ["izlozbe-2025", "izlozbe-2023", "izlozbe-2024", "tende"]
+    );
 }
