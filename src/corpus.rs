@@ -181,7 +181,8 @@ pub fn entry(rng: &mut Rng, vocabulary: &Vocabulary, latest: NaiveDate) -> (Stri
     let place = &vocabulary.municipality[&municipality].label;
     let year = 2015 + rng.below(12);
     let mut toml = String::new();
-    let _ = writeln!(toml, "title = \"{} ({place}, {year})\"", rng.pick(TITLES));
+    let title = rng.below(TITLES.len());
+    let _ = writeln!(toml, "title = \"{} ({place}, {year})\"", TITLES[title]);
     let _ = writeln!(
         toml,
         "summary = \"{} {}\"",
@@ -231,6 +232,12 @@ pub fn entry(rng: &mut Rng, vocabulary: &Vocabulary, latest: NaiveDate) -> (Stri
         "keywords = {}",
         keys(&mut own, KEYWORDS, MOST_KEYWORDS)
     );
+    // Half of the shipped handbook's calls recur (a `series`); here about half of the entries
+    // share a series with the calls of their municipality and title, as the same call of
+    // later years would.
+    if own.chance(50) {
+        let _ = writeln!(toml, "series = \"{municipality}-serija-{title}\"");
+    }
     (municipality, toml)
 }
 
