@@ -11,27 +11,31 @@
 
 use tantivy::Score;
 
-use crate::search::records::Record;
+use std::sync::Arc;
+
+use crate::search::records::{Record, Rows};
 
 /// How much of the best call's score each other call of its series keeps at least: below it,
 /// so the best-matched call still comes first.
 const SIBLING_SHARE: Score = 0.9;
 
-/// Which series each record (by its index in the snapshot's records) belongs to, numbered
-/// from 0, or `NONE`.
+/// Which series each row (a document, by its number across segments) belongs to, numbered
+/// from 0, or `NONE` (no series, or a row no longer live): one lookup per match, as a
+/// question may match most of a large handbook.
 #[derive(Debug, Default)]
 pub(super) struct Siblings {
-    of_record: Vec<u32>,
+    of_row: Vec<u32>,
     count: usize,
 }
 
 const NONE: u32 = u32::MAX;
 
 impl Siblings {
-    /// Numbers the series of `records` (in any order: the numbers only tell series apart).
-    pub(super) fn new(records: &[std::sync::Arc<Record>]) -> Siblings {
+    /// Numbers the series of `records` (in any order: the numbers only tell series apart),
+    /// and gives each of `rows` its record's.
+    pub(super) fn new(records: &[Arc<Record>], rows: &Rows) -> Siblings {
         let mut numbers = foldhash::HashMap::<&str, u32>::default();
-        let of_record = records
+        let of_record: Vec<u32> = records
             .iter()
             .map(|r| match r.entry.series.as_deref() {
                 Some(key) => {
@@ -41,32 +45,30 @@ impl Siblings {
                 None => NONE,
             })
             .collect();
+        let of_row = (0..u32::try_from(rows.count()).unwrap_or(u32::MAX))
+            .map(|n| {
+                rows.get(n)
+                    .filter(|r| r.is_live())
+                    .and_then(|r| of_record.get(r.record as usize).copied())
+                    .unwrap_or(NONE)
+            })
+            .collect();
         Siblings {
-            of_record,
+            of_row,
             count: numbers.len(),
         }
     }
 
-    /// Raises the score of each match (score, any number) in a series to `SIBLING_SHARE` of the
-    /// best match of its series, where that is more. `record` gives a match's record index,
-    /// or `None` for a row no longer live. A measure an editor pinned scores from `pinned` up,
-    /// above anything words score: it neither lifts its series nor is lifted, or its series
-    /// would follow it above every other answer.
-    pub(super) fn lift(
-        &self,
-        found: &mut [(Score, u32)],
-        pinned: Score,
-        record: impl Fn(u32) -> Option<u32>,
-    ) {
-        // Most handbooks with no series, and the benchmark's corpus, pay for nothing here.
+    /// Raises the score of each match (score, row number) in a series to `SIBLING_SHARE` of
+    /// the best match of its series, where that is more. A measure an editor pinned scores
+    /// from `pinned` up, above anything words score: it neither lifts its series nor is
+    /// lifted, or its series would follow it above every other answer.
+    pub(super) fn lift(&self, found: &mut [(Score, u32)], pinned: Score) {
+        // Most handbooks with no series pay for nothing here.
         if self.count == 0 {
             return;
         }
-        let series_of = |n: u32| {
-            record(n)
-                .and_then(|r| self.of_record.get(r as usize).copied())
-                .filter(|s| *s != NONE)
-        };
+        let series_of = |n: u32| self.of_row.get(n as usize).copied().filter(|s| *s != NONE);
         let mut best: Vec<Score> = vec![0.0; self.count];
         for &(score, n) in found.iter().filter(|m| m.0 < pinned) {
             if let Some(s) = series_of(n) {
@@ -86,19 +88,27 @@ impl Siblings {
 mod tests {
     use super::*;
 
-    /// Series by record: records 0 and 1 in series 0, record 2 in none, record 3 in series 1.
+    /// Series by row: rows 0 and 1 in series 0, row 2 in none, row 3 in series 1, row 4 no
+    /// longer live.
     fn siblings() -> Siblings {
         Siblings {
-            of_record: vec![0, 0, NONE, 1],
+            of_row: vec![0, 0, NONE, 1, NONE],
             count: 2,
         }
     }
 
     #[test]
     fn a_call_rises_to_a_share_of_its_series_best_match_and_no_further() {
-        // Rows are records here; row 9 is no longer live.
-        let mut found = vec![(10.0, 0), (2.0, 1), (3.0, 2), (4.0, 3), (50.0, 9)];
-        siblings().lift(&mut found, 1000.0, |n| (n < 4).then_some(n));
+        // Row 4 is no longer live and row 9 is beyond the rows: neither is in a series.
+        let mut found = vec![
+            (10.0, 0),
+            (2.0, 1),
+            (3.0, 2),
+            (4.0, 3),
+            (50.0, 4),
+            (60.0, 9),
+        ];
+        siblings().lift(&mut found, 1000.0);
         assert_eq!(
             found,
             vec![
@@ -106,7 +116,8 @@ mod tests {
                 (10.0 * SIBLING_SHARE, 1),
                 (3.0, 2),
                 (4.0, 3),
-                (50.0, 9)
+                (50.0, 4),
+                (60.0, 9)
             ]
         );
     }
@@ -114,24 +125,24 @@ mod tests {
     #[test]
     fn a_call_scoring_more_than_the_share_keeps_its_own_score() {
         let mut found = vec![(10.0, 0), (9.5, 1)];
-        siblings().lift(&mut found, 1000.0, Some);
+        siblings().lift(&mut found, 1000.0);
         assert_eq!(found, vec![(10.0, 0), (9.5, 1)]);
     }
 
     #[test]
     fn a_pinned_call_neither_lifts_its_series_nor_is_lifted() {
         let mut found = vec![(5000.0, 0), (2.0, 1), (8.0, 3)];
-        siblings().lift(&mut found, 1000.0, Some);
+        siblings().lift(&mut found, 1000.0);
         assert_eq!(found, vec![(5000.0, 0), (2.0, 1), (8.0, 3)]);
         let mut found = vec![(10.0, 0), (5000.0, 1)];
-        siblings().lift(&mut found, 1000.0, Some);
+        siblings().lift(&mut found, 1000.0);
         assert_eq!(found, vec![(10.0, 0), (5000.0, 1)]);
     }
 
     #[test]
     fn without_series_nothing_changes() {
         let mut found = vec![(10.0, 0), (2.0, 1)];
-        Siblings::default().lift(&mut found, 1000.0, Some);
+        Siblings::default().lift(&mut found, 1000.0);
         assert_eq!(found, vec![(10.0, 0), (2.0, 1)]);
     }
 }

@@ -206,7 +206,7 @@ impl Snapshot {
             })
         });
         let name_words = name_words(&places, &records);
-        let siblings = Siblings::new(&records);
+        let siblings = Siblings::new(&records, &rows);
         let resolved_digest = digest_of(&resolved, &vocabulary);
         Ok(Snapshot {
             searcher,
@@ -760,9 +760,7 @@ impl Snapshot {
         // of a recurring measure come together.
         if compiled.counted == 0 {
             self.siblings
-                .lift(&mut found, query::pin_floor(clauses.len()), |n| {
-                    self.rows.get(n).filter(|r| r.is_live()).map(|r| r.record)
-                });
+                .lift(&mut found, query::pin_floor(clauses.len()));
         }
         let matches = Arc::new(Matches {
             found,
