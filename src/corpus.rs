@@ -232,9 +232,10 @@ pub fn entry(rng: &mut Rng, vocabulary: &Vocabulary, latest: NaiveDate) -> (Stri
         "keywords = {}",
         keys(&mut own, KEYWORDS, MOST_KEYWORDS)
     );
-    // Half of the shipped handbook's calls recur (a `series`); here about half of the entries
-    // share a series with the calls of their municipality and title, as the same call of
-    // later years would.
+    // Half of the shipped handbook's calls recur (a `series`). Here half of the entries name a
+    // series, the one of their municipality and title, as the same call of later years would;
+    // at 10,000 entries about four in ten share it with another call (series of two or three),
+    // at a few hundred nearly none do.
     if own.chance(50) {
         let _ = writeln!(toml, "series = \"{municipality}-serija-{title}\"");
     }

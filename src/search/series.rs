@@ -9,9 +9,9 @@
 //! calls of a series share those words or they do not. Only calls that matched a word: a call
 //! that shares none of the question's words is not lifted in.
 
-use tantivy::Score;
-
 use std::sync::Arc;
+
+use tantivy::Score;
 
 use crate::search::records::{Record, Rows};
 
@@ -61,22 +61,22 @@ impl Siblings {
 
     /// Raises the score of each match (score, row number) in a series to `SIBLING_SHARE` of
     /// the best match of its series, where that is more. A measure an editor pinned scores
-    /// from `pinned` up, above anything words score: it neither lifts its series nor is
+    /// from `pin_floor` up, above anything words score: it neither lifts its series nor is
     /// lifted, or its series would follow it above every other answer.
-    pub(super) fn lift(&self, found: &mut [(Score, u32)], pinned: Score) {
+    pub(super) fn lift(&self, found: &mut [(Score, u32)], pin_floor: Score) {
         // Most handbooks with no series pay for nothing here.
         if self.count == 0 {
             return;
         }
         let series_of = |n: u32| self.of_row.get(n as usize).copied().filter(|s| *s != NONE);
         let mut best: Vec<Score> = vec![0.0; self.count];
-        for &(score, n) in found.iter().filter(|m| m.0 < pinned) {
+        for &(score, n) in found.iter().filter(|m| m.0 < pin_floor) {
             if let Some(s) = series_of(n) {
                 let b = &mut best[s as usize];
                 *b = b.max(score);
             }
         }
-        for m in found.iter_mut().filter(|m| m.0 < pinned) {
+        for m in found.iter_mut().filter(|m| m.0 < pin_floor) {
             if let Some(s) = series_of(m.1) {
                 m.0 = m.0.max(best[s as usize] * SIBLING_SHARE);
             }

@@ -79,7 +79,7 @@ pub struct Snapshot {
     /// Each word of a name of more than one word, and how many entries apply in the places
     /// so named: how many of the word's matches are likely the name (`query::compile`).
     name_words: HashMap<String, u32>,
-    /// The series of each record, for ranking a series' calls together in a question.
+    /// The series of each row, for ranking a series' calls together in a question.
     siblings: Siblings,
 }
 
@@ -335,7 +335,11 @@ impl Snapshot {
         let found_places = self.places.find(&query.text);
         let all_clauses = query::parse(&query.text);
         // An editor's best bet is for the words as typed, place words included: they stay.
-        let pinned = self.pins_any(&all_clauses);
+        let pinned = self.synonyms.has_pins()
+            && !self
+                .synonyms
+                .pinned_stems(&places::stems(&all_clauses))
+                .is_empty();
         let kept = if pinned {
             all_clauses.clone()
         } else {
@@ -756,9 +760,9 @@ impl Snapshot {
             }
             found
         };
-        // A question only adds up what its words matched (`counted` is 0): there, the calls
-        // of a recurring measure come together.
-        if compiled.counted == 0 {
+        // A question only adds up what its words matched: there, the calls of a recurring
+        // measure come together.
+        if query::is_question(clauses) {
             self.siblings
                 .lift(&mut found, query::pin_floor(clauses.len()));
         }
@@ -769,15 +773,6 @@ impl Snapshot {
         });
         self.match_cache.put(clauses, features, matches.clone());
         Ok(matches)
-    }
-
-    /// Has an editor pinned a measure to these words?
-    fn pins_any(&self, clauses: &[Clause]) -> bool {
-        self.synonyms.has_pins()
-            && !self
-                .synonyms
-                .pinned_stems(&places::stems(clauses))
-                .is_empty()
     }
 
     /// Every document of `rows` that the query matches, with its score and row number, and
@@ -977,13 +972,13 @@ struct Tally {
 /// The least score a match of a question must have to be kept: `QUESTION_KEEP` of the best
 /// score, and no less than the `QUESTION_MATCHES`th best, so that a question matching most of
 /// a large handbook by its common words does not count and sort all of it. The best score is
-/// that of the words: a measure an editor pinned scores from `pinned` up, and a share of that
-/// would leave nothing but the pins.
-fn question_floor(found: &[(Score, u32)], pinned: Score) -> Score {
+/// that of the words: a measure an editor pinned scores from `pin_floor` up, and a share of
+/// that would leave nothing but the pins.
+fn question_floor(found: &[(Score, u32)], pin_floor: Score) -> Score {
     let best = found
         .iter()
         .map(|m| m.0)
-        .filter(|s| *s < pinned)
+        .filter(|s| *s < pin_floor)
         .fold(0.0, Score::max);
     let mut floor = best * QUESTION_KEEP;
     if found.len() > QUESTION_MATCHES {

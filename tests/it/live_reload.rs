@@ -294,3 +294,54 @@ async fn removing_a_vocabulary_key_in_use_reports_each_entry_and_keeps_it_search
         "nothing left search"
     );
 }
+
+#[tokio::test]
+async fn a_saved_call_still_comes_with_its_series_and_a_deleted_one_lifts_none() {
+    let call = |title: &str, summary: &str| {
+        simple_entry(title).replace("summary = \"Opis.\"", &format!("summary = \"{summary}\""))
+            + "series = \"kranj-izlozbe\"\n"
+    };
+    let hb = TempHandbook::empty();
+    let best = hb.write(
+        "measures/kranj/izlozbe-2023.toml",
+        &call("Izložbe 2023", "Prenova izložbe, tende in svetila lokala."),
+    );
+    let other = hb.write(
+        "measures/kranj/izlozbe-2024.toml",
+        &call("Izložbe 2024", "Prenova v mestnem jedru."),
+    );
+    hb.write(
+        "measures/kranj/tende.toml",
+        &simple_entry("Tende").replace(
+            "summary = \"Opis.\"",
+            "summary = \"Tende in svetila za lokal.\"",
+        ),
+    );
+    let l = live(hb);
+    let question = "q=kje+dobim+denar+za+prenovo+izlo%C5%BEbe%2C+tende+in+svetila+lokala+";
+    assert_eq!(
+        l.app.ids(question).await,
+        ["izlozbe-2023", "izlozbe-2024", "tende"]
+    );
+    // Saved, the call is a document of a new segment, and its old one is deleted.
+    fs::write(
+        &other,
+        call("Izložbe 2024", "Prenova lokalov v mestnem jedru."),
+    )
+    .unwrap();
+    eventually("the saved call is searched and still lifted", || async {
+        l.app
+            .get("/measures/izlozbe-2024")
+            .await
+            .body
+            .contains("lokalov")
+            && l.app.ids(question).await == ["izlozbe-2023", "izlozbe-2024", "tende"]
+    })
+    .await;
+    // The best call deleted: nothing lifts the other any more.
+    fs::remove_file(&best).unwrap();
+    eventually("the series' best call leaves search", || async {
+        l.app.ids(question).await == ["tende", "izlozbe-2024"]
+    })
+    .await;
+}
