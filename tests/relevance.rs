@@ -320,3 +320,18 @@ fn fresh_natural_questions_over_the_shipped_handbook_find_the_measures_that_answ
 fn the_third_list_of_questions_to_tune_on_is_scored_too() {
     natural_questions("questions_dev3.toml", 20);
 }
+
+/// A third held-out list (`questions_fresh2.toml`), written on 2026-12-07 by another hand
+/// from people's situations, then judged by reading the entries (not their keywords), after
+/// the fresh list had been read to decide whether to keep changes. For measuring only.
+/// (Its other half is `questions_dev4.toml`, to tune on.)
+#[test]
+fn a_third_held_out_list_of_questions_finds_the_measures_that_answer_them() {
+    natural_questions("questions_fresh2.toml", 20);
+}
+
+/// A fourth list to tune on: the other half of what was written on 2026-12-07.
+#[test]
+fn the_fourth_list_of_questions_to_tune_on_is_scored_too() {
+    natural_questions("questions_dev4.toml", 20);
+}
