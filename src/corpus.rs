@@ -76,9 +76,10 @@ const SENTENCES: &[&str] = &[
     "Podjetja, stara manj kot tri leta, imajo pri ocenjevanju dodatne točke.",
 ];
 
-/// What editors write as `keywords`: the 40 most common of the shipped handbook's. There they
-/// are three in ten of an entry's keywords (about 3 of 9); the rest are each rare, and matter
-/// to a search's cost only as length, so entries draw from these few (`MOST_KEYWORDS`).
+/// What editors write as `keywords`: the 40 most common of the shipped handbook's first round
+/// of keywords (2026-12-06), three in ten of an entry's keywords then (about 3 of 9); the rest
+/// were each rare, and matter to a search's cost only as length, so entries draw from these
+/// few (`MOST_KEYWORDS`). The shipped entries have about twelve each since.
 const KEYWORDS: &[&str] = &[
     "nepovratna sredstva",
     "samostojni podjetnik",

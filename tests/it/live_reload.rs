@@ -5,7 +5,7 @@ use std::fs;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::common::{App, TempHandbook, eventually, simple_entry};
+use crate::common::{App, TempHandbook, eventually, simple_entry, summarised_entry};
 use handbook::live::catalog::Catalog;
 use handbook::live::watch;
 
@@ -298,8 +298,7 @@ async fn removing_a_vocabulary_key_in_use_reports_each_entry_and_keeps_it_search
 #[tokio::test]
 async fn a_saved_call_still_comes_with_its_series_and_a_deleted_one_lifts_none() {
     let call = |title: &str, summary: &str| {
-        simple_entry(title).replace("summary = \"Opis.\"", &format!("summary = \"{summary}\""))
-            + "series = \"kranj-izlozbe\"\n"
+        summarised_entry(title, summary) + "series = \"kranj-izlozbe\"\n"
     };
     let hb = TempHandbook::empty();
     let best = hb.write(
@@ -312,10 +311,7 @@ async fn a_saved_call_still_comes_with_its_series_and_a_deleted_one_lifts_none()
     );
     hb.write(
         "measures/kranj/tende.toml",
-        &simple_entry("Tende").replace(
-            "summary = \"Opis.\"",
-            "summary = \"Tende in svetila za lokal.\"",
-        ),
+        &summarised_entry("Tende", "Tende in svetila za lokal."),
     );
     let l = live(hb);
     let question = "q=kje+dobim+denar+za+prenovo+izlo%C5%BEbe%2C+tende+in+svetila+lokala+";

@@ -6,7 +6,7 @@
 //! where the place is not named; the calls of a recurring measure come together, around an
 //! editor's pin too.
 
-use crate::common::{TempHandbook, VOCABULARY, hit_ids, simple_entry};
+use crate::common::{TempHandbook, VOCABULARY, hit_ids, summarised_entry};
 
 /// The query string of a search for `text` as typed and finished (a space after it).
 fn q(text: &str) -> String {
@@ -21,23 +21,19 @@ fn q(text: &str) -> String {
     out
 }
 
-fn entry(title: &str, summary: &str) -> String {
-    simple_entry(title).replace("summary = \"Opis.\"", &format!("summary = \"{summary}\""))
-}
-
 #[tokio::test]
 async fn a_word_the_handbook_lacks_finds_the_measures_that_use_its_family() {
     let hb = TempHandbook::empty();
     hb.write(
         "measures/kranj/ustanovitev.toml",
-        &entry(
+        &summarised_entry(
             "Pomoč pri ustanovitvi",
             "Svetovanje ob ustanovitvi novega podjetja.",
         ),
     );
     hb.write(
         "measures/kranj/fasade.toml",
-        &entry("Obnova fasad", "Sofinanciranje obnove pročelij."),
+        &summarised_entry("Obnova fasad", "Sofinanciranje obnove pročelij."),
     );
     let app = hb.app();
     // No entry has any form of "ustanavljati": its perfective's noun answers.
@@ -54,11 +50,11 @@ async fn a_word_the_handbook_has_is_matched_as_itself_and_one_it_lacks_by_its_fa
     // "svetovanje" and "svetovalec").
     hb.write(
         "measures/kranj/a-povezovanje.toml",
-        &entry("Povezovanje", "Brezplačno povezovanje podjetnikov."),
+        &summarised_entry("Povezovanje", "Brezplačno povezovanje podjetnikov."),
     );
     hb.write(
         "measures/kranj/b-povezovalec.toml",
-        &entry("Povezovalec v občini", "Povezovalec za podjetnike."),
+        &summarised_entry("Povezovalec v občini", "Povezovalec za podjetnike."),
     );
     let app = hb.app();
     // "povezovalci" is a form of "povezovalec": that entry, not the family.
@@ -79,14 +75,14 @@ async fn pronouns_and_the_verbs_of_getting_do_not_decide_what_matches() {
     let hb = TempHandbook::empty();
     hb.write(
         "measures/kranj/prenos.toml",
-        &entry(
+        &summarised_entry(
             "Vavčer za prenos lastništva",
             "Pomoč pri prenosu podjetja na naslednika.",
         ),
     );
     hb.write(
         "measures/kranj/svoj.toml",
-        &entry(
+        &summarised_entry(
             "Svoj prostor",
             "Dobivate svoje prostore za svojo dejavnost, takšne kot želite.",
         ),
@@ -106,7 +102,7 @@ async fn a_verb_form_never_becomes_a_preposition() {
     let hb = TempHandbook::empty();
     hb.write(
         "measures/kranj/pred.toml",
-        &entry("Rok", "Vlogo oddajte pred iztekom roka."),
+        &summarised_entry("Rok", "Vlogo oddajte pred iztekom roka."),
     );
     let app = hb.app();
     assert!(app.ids(&q("predal")).await.is_empty());
@@ -130,7 +126,7 @@ fn general(hb: &TempHandbook, count: usize, title: &str, summary: &str) {
     for n in 0..count {
         hb.write(
             &format!("measures/kranj/splosno-{n:02}.toml"),
-            &entry(&format!("{title} {n}"), summary),
+            &summarised_entry(&format!("{title} {n}"), summary),
         );
     }
 }
@@ -147,7 +143,7 @@ fn common_and_rare() -> TempHandbook {
     );
     hb.write(
         "measures/kranj/prenos.toml",
-        &entry(
+        &summarised_entry(
             "Vavčer za prenos lastništva",
             "Sofinanciranje svetovanja pri prenosu lastništva na naslednika.",
         ),
@@ -189,11 +185,11 @@ async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_ra
     // "Podjetja" in a title is rare among titles, but nearly every measure has the word.
     hb.write(
         "measures/kranj/a-podjetja.toml",
-        &entry("Podjetja", "Sredstva za podjetja."),
+        &summarised_entry("Podjetja", "Sredstva za podjetja."),
     );
     hb.write(
         "measures/kranj/b-naslednik.toml",
-        &entry("Vavčer", "Svetovanje pri predaji nasledniku."),
+        &summarised_entry("Vavčer", "Svetovanje pri predaji nasledniku."),
     );
     let app = hb.app();
     let ids = app
@@ -214,7 +210,7 @@ async fn a_question_leaves_out_the_matches_of_its_common_words_alone() {
     general(&hb, 30, "Razvoj", "Sredstva za podjetja.");
     hb.write(
         "measures/kranj/prenos.toml",
-        &entry(
+        &summarised_entry(
             "Vavčer za prenos lastništva",
             "Prenos lastništva podjetja na naslednika.",
         ),
@@ -244,11 +240,11 @@ async fn in_a_question_a_verb_counts_less_than_a_noun() {
     // half as much.
     hb.write(
         "measures/kranj/a-trznica.toml",
-        &entry("Občina je uredila tržnico", "Nova tržnica v središču."),
+        &summarised_entry("Občina je uredila tržnico", "Nova tržnica v središču."),
     );
     hb.write(
         "measures/kranj/b-sejem.toml",
-        &entry("Vavčer", "Povračilo stroškov za sejem."),
+        &summarised_entry("Vavčer", "Povračilo stroškov za sejem."),
     );
     let app = hb.app();
     // Four words count: uredi, stojnica, sejem, brezplačno; the measure is about the fair.
@@ -268,13 +264,13 @@ async fn in_a_question_a_word_of_a_place_name_counts_less_where_the_place_is_not
     for n in 0..2 {
         hb.write(
             &format!("measures/novo-mesto/a-{n}.toml"),
-            &entry(&format!("Najemnine v Novem mestu {n}"), "Opis.")
+            &summarised_entry(&format!("Najemnine v Novem mestu {n}"), "Opis.")
                 .replace("[\"kranj\"]", "[\"novo-mesto\"]"),
         );
     }
     hb.write(
         "measures/kranj/b-stroji.toml",
-        &entry("Vavčer", "Sofinanciranje nakupa strojev."),
+        &summarised_entry("Vavčer", "Sofinanciranje nakupa strojev."),
     );
     let app = hb.app();
     // "nove" is new here, not Novo mesto; the question is about machines.
@@ -291,7 +287,10 @@ async fn in_a_question_a_word_of_a_place_name_counts_less_where_the_place_is_not
 async fn in_a_question_the_calls_of_a_recurring_measure_come_together_best_matched_first() {
     let hb = TempHandbook::empty();
     let call = |title: &str, summary: &str, series: &str| {
-        format!("{}series = \"{series}\"\n", entry(title, summary))
+        format!(
+            "{}series = \"{series}\"\n",
+            summarised_entry(title, summary)
+        )
     };
     // One year's call says all the question's words, the next year's only one of them.
     hb.write(
@@ -316,7 +315,7 @@ async fn in_a_question_the_calls_of_a_recurring_measure_come_together_best_match
     // Another measure says more of the question than the second call.
     hb.write(
         "measures/kranj/tende.toml",
-        &entry("Tende", "Tende in svetila za lokal."),
+        &summarised_entry("Tende", "Tende in svetila za lokal."),
     );
     let app = hb.app();
     let question = q("kje dobim denar za prenovo izložbe, tende in svetila lokala");

@@ -228,6 +228,11 @@ pub fn simple_entry(title: &str) -> String {
     )
 }
 
+/// A minimal valid entry with this title and summary.
+pub fn summarised_entry(title: &str, summary: &str) -> String {
+    simple_entry(title).replace("summary = \"Opis.\"", &format!("summary = \"{summary}\""))
+}
+
 pub struct App {
     pub router: axum::Router,
 }
