@@ -335,3 +335,18 @@ fn a_third_held_out_list_of_questions_finds_the_measures_that_answer_them() {
 fn the_fourth_list_of_questions_to_tune_on_is_scored_too() {
     natural_questions("questions_dev4.toml", 20);
 }
+
+/// A fourth held-out list (`questions_fresh3.toml`), written on the morning of 2026-12-07 by
+/// another hand, in the same way as the third, before this morning's change to search was
+/// made: it measures the search as it was and as it is. For measuring only. (Its other half
+/// is `questions_dev5.toml`, to tune on.)
+#[test]
+fn a_fourth_held_out_list_of_questions_finds_the_measures_that_answer_them() {
+    natural_questions("questions_fresh3.toml", 20);
+}
+
+/// A fifth list to tune on: the other half of what was written on the morning of 2026-12-07.
+#[test]
+fn the_fifth_list_of_questions_to_tune_on_is_scored_too() {
+    natural_questions("questions_dev5.toml", 20);
+}
