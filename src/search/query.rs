@@ -77,7 +77,7 @@ const SYNONYM: Score = 0.6;
 /// A completion of a word being typed, scored like the word it may become, but less.
 const PREFIX: Score = 0.7;
 /// Another word of the same family ("ustanovitev" for "ustanavljam"), tried only for a word
-/// the handbook has in no form and for a verb: below a synonym, above a typo.
+/// the handbook has in no form and for a verb or its participle: below a synonym, above a typo.
 const FAMILY: Score = 0.5;
 /// Most words of a family a word is looked up with.
 const MAX_FAMILY: usize = 8;
@@ -563,10 +563,12 @@ fn word(
     // A word the handbook has in no form may still have kin in it: the last resort before a
     // typo. A verb has its family added anyway, as a question's verb often names what the
     // measure calls by its noun ("kje se prijavim": prijava), and since its term is the
-    // infinitive, no noun matches it otherwise.
-    let verb = crate::text::lemma::is_infinitive(stem);
+    // infinitive, no noun matches it otherwise; so has a participle, the adjective made from
+    // a verb, for the same reason ("znižane najemnine": znižanje najemnin).
+    let of_a_verb = crate::text::lemma::is_infinitive(stem)
+        || crate::text::lemma::is_passive_participle(&crate::text::lemma::lemma(folded));
     let kin = if features.families
-        && (!is_known || verb)
+        && (!is_known || of_a_verb)
         && synonyms.is_empty()
         && completions.is_empty()
     {

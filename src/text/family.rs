@@ -7,12 +7,13 @@
 //! verbal nouns (-anje, -ovanje), agent nouns (-alec, -ec, -nik), abstract nouns (-stvo),
 //! adjectives (-ski, -ni), the -ir- of borrowed verbs and the -ic-/-ac- of their nouns
 //! (investirati, investicija), the -uj- of -ovati verbs, the l that -vljati adds after a labial
-//! (prijavljati, prijava) and the -av-/-ov- of imperfective and perfective pairs (ustanavljati,
-//! ustanoviti). Keys are loose on purpose and join some words that are not kin ("svet" and
+//! (prijavljati, prijava), the -av-/-ov- of imperfective and perfective pairs (ustanavljati,
+//! ustanoviti) and the -jen of passive participles (obnovljen, obnova). Keys are loose on purpose and join some words that are not kin ("svet" and
 //! "svetovanje"), so search uses them only below any match of the word itself, and only
 //! for a word that the handbook does not contain in any form, where the alternative is no
-//! match at all, or for a verb, whose term (its infinitive) no noun shares: a question's
-//! verb often names what a measure calls by its noun (`search::query`).
+//! match at all, or for a verb, whose term (its infinitive) no noun shares, and its passive
+//! participle: a question's verb often names what a measure calls by its noun, and so does
+//! an adjective made from a verb ("znižane najemnine", znižanje) (`search::query`).
 
 /// Derivational pieces cut from the end of a stem, longest first, with the shortest key each
 /// may leave. Cut repeatedly (`family`), so that "svetovalc" loses -ovalc and "digitalizac"
@@ -69,6 +70,16 @@ fn cut_once(key: &mut String) -> bool {
         key.truncate(n - 2);
         return true;
     }
+    // The -jen of a passive participle, and the l a labial takes before it: obnovljen →
+    // obnov, dodeljen → dodel, povrnjen → povrn.
+    if n >= 7 && key.ends_with("ljn") && matches!(b[n - 4], b'v' | b'b' | b'p' | b'm') {
+        key.truncate(n - 3);
+        return true;
+    }
+    if n >= 6 && key.ends_with("jn") {
+        key.truncate(n - 2);
+        return true;
+    }
     // The vowel of an imperfective and its perfective: ustanav-/ustanov- → ustan,
     // usposab-/usposob- → uspos, obnav-/obnov- → obn.
     if n >= 5 && matches!(b[n - 1], b'v' | b'b') && matches!(b[n - 2], b'a' | b'o') {
@@ -108,7 +119,13 @@ mod tests {
 
     /// Each line is one family: every member must have the key of the first.
     const FAMILIES: &[&[&str]] = &[
-        &["ustanoviti", "ustanavljam", "ustanovitev", "ustanova"],
+        &[
+            "ustanoviti",
+            "ustanavljam",
+            "ustanovitev",
+            "ustanova",
+            "ustanovljeno",
+        ],
         &[
             "svetovanje",
             "svetujem",
@@ -121,11 +138,13 @@ mod tests {
         &["prodaja", "prodajalec", "prodajati", "prodajalci"],
         &["prijava", "prijavljam", "prijaviti"],
         &["digitalizacija", "digitaliziram", "digitalizirati"],
-        &["obnova", "obnavljam", "obnoviti"],
+        &["obnova", "obnavljam", "obnoviti", "obnovljene"],
         &["zaposlitev", "zaposlujem", "zaposliti"],
         &["usposabljanje", "usposobiti", "usposabljam"],
         &["izobraževanje", "izobražujem", "izobraževati"],
         &["mentorstvo", "mentor", "mentorji"],
+        // A passive participle, the adjective made from a verb, with its verbal noun.
+        &["znižane", "znižanje", "znižati"],
     ];
 
     #[test]

@@ -122,6 +122,27 @@ pub fn is_infinitive(lemma: &str) -> bool {
     lemma.len() > 3 && (lemma.ends_with("ti") || CI_INFINITIVES.iter().any(|v| lemma.ends_with(v)))
 }
 
+/// Is this lemma a verb's passive participle, the adjective made from a verb: "znizan"
+/// (znižane), "subvencioniran", "obnovljen", "oproscen"? Measures name what such a word
+/// describes by the verb's noun ("znižanje najemnine", "obnova fasade"). Only endings that
+/// are nearly always a participle's count, so a few participles are missed ("plačan",
+/// "izključen") rather than taking adjectives for them: -iran, -ovan, -evan, the -ljen,
+/// -njen, -rjen of verbs in -iti, the -ščen of verbs in -stiti, and -an after a consonant
+/// that no adjective or inhabitant's name ends in before it (not the -čan of "Ptujčan",
+/// -ian, -man). Never -en after other consonants, the ending of most adjectives
+/// ("turističen", "samostojen", "prazen").
+pub fn is_passive_participle(lemma: &str) -> bool {
+    const ENDINGS: [&str; 7] = ["iran", "ovan", "evan", "ljen", "njen", "rjen", "scen"];
+    if lemma.len() < 6 || !lemma.is_ascii() {
+        return false;
+    }
+    if ENDINGS.iter().any(|e| lemma.ends_with(e)) {
+        return true;
+    }
+    let b = lemma.as_bytes();
+    lemma.ends_with("an") && b"szdgvbptkr".contains(&b[b.len() - 3])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +242,44 @@ mod tests {
         assert!(is_infinitive("izreci"));
         assert!(!is_infinitive("obcina"));
         assert!(!is_infinitive("gostinci"));
+    }
+
+    #[test]
+    fn passive_participles_are_told_from_other_adjectives_and_short_roots() {
+        for word in [
+            "znizane",
+            "subvencionirane",
+            "obnovljene",
+            "dodeljena",
+            "oprosceni",
+            "podpisana",
+            "zavarovani",
+            "spremenjeni",
+        ] {
+            assert!(
+                is_passive_participle(&lemma(word)),
+                "{word}: {}",
+                lemma(word)
+            );
+        }
+        for word in [
+            "mestne",
+            "javen",
+            "stan",
+            "plan",
+            "program",
+            "obcina",
+            "samostojni",
+            "turisticni",
+            "brezplacni",
+            "prazni",
+            "evropski",
+        ] {
+            assert!(
+                !is_passive_participle(&lemma(word)),
+                "{word}: {}",
+                lemma(word)
+            );
+        }
     }
 }

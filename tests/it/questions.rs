@@ -1,10 +1,10 @@
 //! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
-//! use another word of its family, below those that use the word itself; pronouns and the
-//! verbs of getting do not decide what matches; a verb form never turns into a preposition;
-//! in a question of four words or more, how well the rare words match decides, not how many
-//! of the common ones, and a verb counts less than a noun, and a word of a place's name less
-//! where the place is not named; the calls of a recurring measure come together, around an
-//! editor's pin too.
+//! use another word of its family, below those that use the word itself, and so does a
+//! participle ("znižane": znižanje); pronouns and the verbs of getting do not decide what
+//! matches; a verb form never turns into a preposition; in a question of four words or more,
+//! how well the rare words match decides, not how many of the common ones, and a verb counts
+//! less than a noun, and a word of a place's name less where the place is not named; the
+//! calls of a recurring measure come together, around an editor's pin too.
 
 use crate::common::{TempHandbook, VOCABULARY, hit_ids, summarised_entry};
 
@@ -67,6 +67,30 @@ async fn a_word_the_handbook_has_is_matched_as_itself_and_one_it_lacks_by_its_fa
         app.ids(&q("povezujem")).await.len(),
         2,
         "a word it lacks finds the whole family"
+    );
+}
+
+#[tokio::test]
+async fn a_participle_finds_the_measures_that_name_the_act_by_its_noun() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/a-znizana.toml",
+        &summarised_entry("Znižana najemnina", "Znižana najemnina za lokale."),
+    );
+    hb.write(
+        "measures/kranj/b-znizanje.toml",
+        &summarised_entry("Znižanje najemnin", "Občina omogoča znižanje najemnin."),
+    );
+    hb.write(
+        "measures/kranj/c-najemnine.toml",
+        &summarised_entry("Najemnine v središču", "Subvencija najemnin za lokale."),
+    );
+    let app = hb.app();
+    // "znižane" is a form of "znižana" and of the family of "znižanje": both match every
+    // word, the form first; the measure with the rent alone comes last.
+    assert_eq!(
+        app.ids(&q("znižane najemnine")).await,
+        ["a-znizana", "b-znizanje", "c-najemnine"]
     );
 }
 
