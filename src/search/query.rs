@@ -565,10 +565,14 @@ fn word(
     // measure calls by its noun ("kje se prijavim": prijava), and since its term is the
     // infinitive, no noun matches it otherwise; so has a participle, the adjective made from
     // a verb, for the same reason ("znižane najemnine": znižanje najemnin).
-    let of_a_verb = crate::text::lemma::is_infinitive(stem)
-        || crate::text::lemma::is_passive_participle(&crate::text::lemma::lemma(folded));
+    // The lemma is made only where it decides: with families on, for a known word that is
+    // not a verb's infinitive.
+    let of_a_verb = || {
+        crate::text::lemma::is_infinitive(stem)
+            || crate::text::lemma::is_passive_participle(&crate::text::lemma::lemma(folded))
+    };
     let kin = if features.families
-        && (!is_known || of_a_verb)
+        && (!is_known || of_a_verb())
         && synonyms.is_empty()
         && completions.is_empty()
     {

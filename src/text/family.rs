@@ -8,12 +8,13 @@
 //! adjectives (-ski, -ni), the -ir- of borrowed verbs and the -ic-/-ac- of their nouns
 //! (investirati, investicija), the -uj- of -ovati verbs, the l that -vljati adds after a labial
 //! (prijavljati, prijava), the -av-/-ov- of imperfective and perfective pairs (ustanavljati,
-//! ustanoviti) and the -jen of passive participles (obnovljen, obnova). Keys are loose on purpose and join some words that are not kin ("svet" and
-//! "svetovanje"), so search uses them only below any match of the word itself, and only
-//! for a word that the handbook does not contain in any form, where the alternative is no
-//! match at all, or for a verb, whose term (its infinitive) no noun shares, and its passive
-//! participle: a question's verb often names what a measure calls by its noun, and so does
-//! an adjective made from a verb ("znižane najemnine", znižanje) (`search::query`).
+//! ustanoviti) and the -jen of passive participles (obnovljen, obnova). Keys are loose on
+//! purpose and join some words that are not kin ("svet" and "svetovanje"), so search uses
+//! them only below any match of the word itself, and only for a word that the handbook does
+//! not contain in any form, where the alternative is no match at all, or for a verb, whose
+//! term (its infinitive) no noun shares, and a verb's passive participle: a question's verb
+//! often names what a measure calls by its noun, and so does an adjective made from a verb
+//! ("znižane najemnine", znižanje) (`search::query`).
 
 /// Derivational pieces cut from the end of a stem, longest first, with the shortest key each
 /// may leave. Cut repeatedly (`family`), so that "svetovalc" loses -ovalc and "digitalizac"
@@ -71,7 +72,7 @@ fn cut_once(key: &mut String) -> bool {
         return true;
     }
     // The -jen of a passive participle, and the l a labial takes before it: obnovljen →
-    // obnov, dodeljen → dodel, povrnjen → povrn.
+    // obnov (then obn, as obnova), povrnjen → povrn (as povrniti).
     if n >= 7 && key.ends_with("ljn") && matches!(b[n - 4], b'v' | b'b' | b'p' | b'm') {
         key.truncate(n - 3);
         return true;

@@ -127,10 +127,10 @@ pub fn is_infinitive(lemma: &str) -> bool {
 /// describes by the verb's noun ("znižanje najemnine", "obnova fasade"). Only endings that
 /// are nearly always a participle's count, so a few participles are missed ("plačan",
 /// "izključen") rather than taking adjectives for them: -iran, -ovan, -evan, the -ljen,
-/// -njen, -rjen of verbs in -iti, the -ščen of verbs in -stiti, and -an after a consonant
-/// that no adjective or inhabitant's name ends in before it (not the -čan of "Ptujčan",
-/// -ian, -man). Never -en after other consonants, the ending of most adjectives
-/// ("turističen", "samostojen", "prazen").
+/// -njen, -rjen of verbs in -iti, the -ščen of verbs in -stiti, and -an after s, z, d, g, v,
+/// b, p, t, k or r (not the -čan, -jan of inhabitants, "Ptujčan", nor -ian, -man). Never -en
+/// after other consonants, the ending of most adjectives ("turističen", "samostojen",
+/// "prazen").
 pub fn is_passive_participle(lemma: &str) -> bool {
     const ENDINGS: [&str; 7] = ["iran", "ovan", "evan", "ljen", "njen", "rjen", "scen"];
     if lemma.len() < 6 || !lemma.is_ascii() {
