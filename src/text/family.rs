@@ -72,12 +72,14 @@ fn cut_once(key: &mut String) -> bool {
         return true;
     }
     // The -jen of a passive participle, and the l a labial takes before it: obnovljen →
-    // obnov (then obn, as obnova), povrnjen → povrn (as povrniti).
+    // obnov (then obn, as obnova), povrnjen → povrn (as povrniti). Only after l, n or r, as
+    // in the participles `lemma::is_passive_participle` takes: after a vowel, -jn is an
+    // adjective's ("strojni", "obmejni"), and cutting it would join "strojni" to "stroški".
     if n >= 7 && key.ends_with("ljn") && matches!(b[n - 4], b'v' | b'b' | b'p' | b'm') {
         key.truncate(n - 3);
         return true;
     }
-    if n >= 6 && key.ends_with("jn") {
+    if n >= 6 && key.ends_with("jn") && matches!(b[n - 3], b'l' | b'n' | b'r') {
         key.truncate(n - 2);
         return true;
     }
@@ -172,6 +174,7 @@ mod tests {
             ("občina", "občan"),
             ("lokal", "loka"),
             ("prostor", "prost"),
+            ("strojni", "stroški"),
         ] {
             assert_ne!(key(a), key(b), "{a} and {b}");
         }
