@@ -116,10 +116,20 @@ const CI_INFINITIVES: &[&str] = &[
     "reci", "teci", "peci", "moci", "vleci", "seci", "leci", "strici", "tolci",
 ];
 
-/// Is this lemma a verb's infinitive? Slovenian infinitives end in -ti, and a few in -či; no
-/// noun or adjective lemma of the model's ends in -ti.
+/// The lemmas in -ti that are no verb's: a noun used only in the plural ("obresti", the
+/// interest a loan is about), adverbs, prepositions, pronouns and an ordinal. Taken for verbs,
+/// they would count in a question as little as its verbs do ("nižje obresti") and be looked
+/// up with a family they do not have.
+const NOT_INFINITIVES: &[&str] = &[
+    "obresti", "hkrati", "zlasti", "proti", "nasproti", "naproti", "tisti", "isti", "cetrti",
+];
+
+/// Is this lemma a verb's infinitive? Slovenian infinitives end in -ti, and a few in -či; of
+/// the other lemmas, only the few of `NOT_INFINITIVES` do.
 pub fn is_infinitive(lemma: &str) -> bool {
-    lemma.len() > 3 && (lemma.ends_with("ti") || CI_INFINITIVES.iter().any(|v| lemma.ends_with(v)))
+    lemma.len() > 3
+        && (lemma.ends_with("ti") || CI_INFINITIVES.iter().any(|v| lemma.ends_with(v)))
+        && !NOT_INFINITIVES.contains(&lemma)
 }
 
 /// Is this lemma a verb's passive participle, the adjective made from a verb: "znizan"
@@ -242,6 +252,23 @@ mod tests {
         assert!(is_infinitive("izreci"));
         assert!(!is_infinitive("obcina"));
         assert!(!is_infinitive("gostinci"));
+    }
+
+    #[test]
+    fn the_noun_obresti_and_other_words_in_ti_are_not_taken_for_verbs() {
+        // Every form of "obresti" has it for its lemma, as a verb's forms have its infinitive.
+        for form in ["obresti", "obrestmi", "obrestih"] {
+            assert_eq!(lemma(form), "obresti", "{form}");
+        }
+        for word in [
+            "obresti", "hkrati", "zlasti", "proti", "tisti", "isti", "cetrti",
+        ] {
+            assert!(!is_infinitive(word), "{word}");
+        }
+        // Verbs that end alike stay verbs.
+        for verb in ["rasti", "oprostiti", "vrniti", "dobiti"] {
+            assert!(is_infinitive(verb), "{verb}");
+        }
     }
 
     #[test]
