@@ -353,9 +353,9 @@ fn the_fifth_list_of_questions_to_tune_on_is_scored_too() {
 
 /// A held-out list of short questions (`questions_short.toml`, 6 to 9 words, as people type
 /// them into a search box: "kje dobim nasvet, ko ustanavljam podjetje"), written on
-/// 2026-12-07 by another hand, before the day's second change to search was made. The
-/// other lists' questions are mostly longer, and long questions are where search fails most;
-/// this one measures the short ones on their own. For measuring only. (Its other half is
+/// 2026-12-07 by another hand without running the search, and scored on the search as it was
+/// before that day's second change and as it is after. The other lists' questions are mostly
+/// longer; this one measures the short ones on their own. For measuring only. (Its other half is
 /// `questions_short_dev.toml`, to tune on.) Unlike the older lists, a question that names a
 /// place also counts the national measures that fit it.
 #[test]
