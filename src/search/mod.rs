@@ -2,7 +2,8 @@
 //! the query a text becomes (`query`, with `bonus` adding one per matched clause), the
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
 //! the snapshot and its match loop (`snapshot`), the calls of a recurring measure
-//! ranked together in a question (`series`), the passage shown under a hit (`snippet`), and
+//! ranked together in a question (`series`), the types of measure a question is about
+//! (`topics`), the passage shown under a hit (`snippet`), and
 //! a search's query string read and written (`params`), for the pages and the alerts alike.
 
 pub(crate) mod bonus;
@@ -17,6 +18,7 @@ pub mod request;
 mod series;
 pub mod snapshot;
 pub mod snippet;
+mod topics;
 
 pub use facet::Facet;
 pub use request::{DEFAULT_PER_PAGE, FacetValue, Hit, MAX_PER_PAGE, Results, SearchQuery, Sort};

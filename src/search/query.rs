@@ -47,7 +47,7 @@ const QUESTION_COORDINATION: Score = 10.0;
 /// In a question, a word in at most this share of entries counts in full; a more common one
 /// counts as its inverse document frequency compares with a word of this share's, but at
 /// least `LEAST_WEIGHT`.
-const COMMON_SHARE: f64 = 0.1;
+pub(super) const COMMON_SHARE: f64 = 0.1;
 const LEAST_WEIGHT: f64 = 0.3;
 /// In a question, a verb counts this much of a word of its commonness (`verb_weight`).
 const QUESTION_VERB: Score = 0.6;
@@ -284,6 +284,8 @@ pub struct Features {
     pub typos: bool,
     pub completions: bool,
     pub proximity: bool,
+    /// A question's matches of the types its words point to score more (`topics`).
+    pub topics: bool,
 }
 
 impl Features {
@@ -294,6 +296,7 @@ impl Features {
         typos: true,
         completions: true,
         proximity: true,
+        topics: true,
     };
     pub const PLAIN: Features = Features {
         stemming: false,
@@ -302,6 +305,7 @@ impl Features {
         typos: false,
         completions: false,
         proximity: false,
+        topics: false,
     };
 }
 

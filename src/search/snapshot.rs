@@ -29,6 +29,7 @@ use crate::search::records::{self, Interner, Record, Row, Rows};
 use crate::search::request::{FacetValue, Hit, NATIONAL, Results, SearchQuery};
 use crate::search::series::Siblings;
 use crate::search::snippet;
+use crate::search::topics::Topics;
 use crate::text::analysis;
 use crate::text::lang::Lang;
 
@@ -81,6 +82,8 @@ pub struct Snapshot {
     name_words: HashMap<String, u32>,
     /// The series of each row, for ranking a series' calls together in a question.
     siblings: Siblings,
+    /// How many entries have each type, for the types a question is about.
+    topics: Topics,
 }
 
 /// The content a reader can see: every entry (by the digest of its fields, taken when it was
@@ -207,6 +210,7 @@ impl Snapshot {
         });
         let name_words = name_words(&places, &records);
         let siblings = Siblings::new(&records, &rows);
+        let topics = Topics::new(&rows);
         let resolved_digest = digest_of(&resolved, &vocabulary);
         Ok(Snapshot {
             searcher,
@@ -233,6 +237,7 @@ impl Snapshot {
             places,
             name_words,
             siblings,
+            topics,
         })
     }
 
@@ -760,11 +765,24 @@ impl Snapshot {
             }
             found
         };
-        // A question only adds up what its words matched: there, the calls of a recurring
-        // measure come together.
+        // A question only adds up what its words matched: there, the measures of the types
+        // its words point to score more, and the calls of a recurring measure come together
+        // (after, so that a call's type lifts its whole series).
         if query::is_question(clauses) {
-            self.siblings
-                .lift(&mut found, query::pin_floor(clauses.len()));
+            let pin_floor = query::pin_floor(clauses.len());
+            if features.topics {
+                // The words of the question, as the stemmed fields have them; not its phrases.
+                let stems = clauses.iter().filter_map(|c| match c {
+                    Clause::Word { stem, .. } => Some(stem.as_str()),
+                    Clause::Phrase { .. } => None,
+                });
+                let weights =
+                    self.topics
+                        .weights(stems, &self.searcher, &self.fields, &self.rows)?;
+                self.topics
+                    .lift(&mut found, &weights, &self.rows, pin_floor);
+            }
+            self.siblings.lift(&mut found, pin_floor);
         }
         let matches = Arc::new(Matches {
             found,

@@ -364,3 +364,47 @@ async fn in_a_question_the_calls_of_a_recurring_measure_come_together_best_match
         ["izlozbe-2025", "izlozbe-2023", "izlozbe-2024", "tende"]
     );
 }
+
+#[tokio::test]
+async fn in_a_question_a_measure_of_the_type_its_words_point_to_ranks_above_one_that_matches_as_well()
+ {
+    let hb = TempHandbook::empty();
+    // Many measures of another type, that share none of the question's words.
+    general(&hb, 60, "Razvoj", "Sredstva za podjetja.");
+    // Most measures that say "izložba" are of the type "subvencija-najemnine" (whose label
+    // says nothing of shop windows): the word points to that type.
+    let rent = |entry: String| entry.replace("[\"vavcer\"]", "[\"subvencija-najemnine\"]");
+    for n in 0..3 {
+        hb.write(
+            &format!("measures/kranj/izlozbe-{n}.toml"),
+            &rent(summarised_entry(
+                &format!("Izložbe {n}"),
+                "Urejene izložbe praznih lokalov v mestnem jedru.",
+            )),
+        );
+    }
+    // Two programmes say the same words; one is of that type. The other comes first by its
+    // title where their scores tie.
+    let programme = "Podukrepi: sejmi, izložbe in izobraževanje za podjetnike.";
+    hb.write(
+        "measures/kranj/a-program.toml",
+        &summarised_entry("Program A", programme),
+    );
+    hb.write(
+        "measures/kranj/b-program.toml",
+        &rent(summarised_entry("Program B", programme)),
+    );
+    let app = hb.app();
+    let ids = app
+        .ids(&q("kdo mi pomaga urediti izložbo trgovine v centru"))
+        .await;
+    let at = |id: &str| ids.iter().position(|i| i == id);
+    assert!(
+        at("b-program").is_some() && at("a-program").is_some(),
+        "{ids:?}"
+    );
+    assert!(at("b-program") < at("a-program"), "{ids:?}");
+    // Keywords are not a question: there the tie stands, in title order.
+    let ids = app.ids(&q("izložbe sejmi izobraževanje")).await;
+    assert_eq!(ids[..2], ["a-program", "b-program"], "{ids:?}");
+}

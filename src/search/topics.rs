@@ -1,0 +1,188 @@
+//! What a question is about, in the handbook's own terms: the types of measure (the `type`
+//! facet) that its words point to, learned from the handbook itself. A person asks "kdo plača
+//! del promocije moje obrti"; the municipal programmes that fund promotion among nine other
+//! things say "promocija" once in a long body, and rank far below the measures that use the
+//! question's other words. But the editors gave each of them the type "promocija", and most
+//! entries that say "promocij-" have that type: the word points to the type, and a measure of
+//! that type answers the question whatever else its text says.
+//!
+//! For each word of a question (not the commonest: see `query::COMMON_SHARE`), the entries
+//! that have it are counted by type. A type the word's entries have more often than entries
+//! at large is what the word points to, by how much more often (the log of the ratio, the
+//! counts smoothed towards the handbook's own mix), weighted by how rare the word is. A match
+//! of a question then scores `TOPIC` times the best weight of its types more: enough to order
+//! measures that match the words about as well, far too little to lift a measure that does
+//! not match them.
+//!
+//! Nothing here is a list of words: a handbook with other types, or other words for them,
+//! teaches its own. Only questions: a search of a few words counts matched words first.
+
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Score, Searcher, TERMINATED, Term};
+
+use crate::index::schema::{Fields, Text};
+use crate::search::facet::Facet;
+use crate::search::query::COMMON_SHARE;
+use crate::search::records::Rows;
+
+/// What a match scores more for a type its question's words point to fully (weight 1): about
+/// what a question word matched in a summary scores, so that among measures that match the
+/// question about as well, those of the type it is about come first.
+const TOPIC: Score = 5.0;
+/// How many entries of the handbook's own mix of types a word's counts are smoothed with, so
+/// that a word of one entry does not point to that entry's types as firmly as a word of ten.
+const SMOOTHING: f64 = 1.0;
+/// The parts of an entry whose words count: the words a person's question is matched with.
+const PARTS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
+
+/// How many live entries have each type (by its id within the facet), counted once per
+/// snapshot: the mix a word's entries are compared with.
+#[derive(Debug, Default)]
+pub(super) struct Topics {
+    entries: Vec<u32>,
+    live: u32,
+    offset: u32,
+}
+
+impl Topics {
+    pub(super) fn new(rows: &Rows) -> Topics {
+        let offset = rows.offset(Facet::Type);
+        let mut entries = vec![0u32; rows.range(Facet::Type).len()];
+        let mut live = 0u32;
+        for n in 0..u32::try_from(rows.count()).unwrap_or(u32::MAX) {
+            let Some(row) = rows.get(n).filter(|r| r.is_live()) else {
+                continue;
+            };
+            live += 1;
+            for id in rows.ids(row, Facet::Type) {
+                if let Some(c) = id
+                    .checked_sub(offset)
+                    .and_then(|i| entries.get_mut(i as usize))
+                {
+                    *c += 1;
+                }
+            }
+        }
+        Topics {
+            entries,
+            live,
+            offset,
+        }
+    }
+
+    /// How strongly the words (`stems`, as the stemmed fields have them) point to each type,
+    /// by id within the facet: from 0 (not at all) up, about 1 for a type all of a question's
+    /// rarer words point to. Empty when no word points anywhere.
+    pub(super) fn weights<'a>(
+        &self,
+        stems: impl IntoIterator<Item = &'a str>,
+        searcher: &Searcher,
+        fields: &Fields,
+        rows: &Rows,
+    ) -> tantivy::Result<Vec<f64>> {
+        let live = f64::from(self.live);
+        if self.live == 0 || self.entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let most = COMMON_SHARE * live;
+        let mut weights = vec![0.0; self.entries.len()];
+        let mut total = 0.0;
+        let mut docs: Vec<u32> = Vec::new();
+        let mut with = vec![0u32; self.entries.len()];
+        for stem in stems {
+            let terms: Vec<Term> = PARTS
+                .iter()
+                .map(|t| Term::from_field_text(fields.stemmed(*t), stem))
+                .collect();
+            // A word more common than that in any one part is more common in all of them: its
+            // postings, the longest, are never read.
+            #[allow(clippy::cast_precision_loss)]
+            let common = terms
+                .iter()
+                .any(|t| searcher.doc_freq(t).unwrap_or(0) as f64 > most);
+            if common {
+                continue;
+            }
+            docs.clear();
+            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+                let base = rows.base(ordinal);
+                let segment_ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
+                for term in &terms {
+                    let index = segment.inverted_index(term.field())?;
+                    let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)?
+                    else {
+                        continue;
+                    };
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if rows.at(segment_ordinal, doc).is_some() {
+                            docs.push(base.saturating_add(doc));
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            docs.sort_unstable();
+            docs.dedup();
+            #[allow(clippy::cast_precision_loss)]
+            let df = docs.len() as f64;
+            if df == 0.0 || df > most {
+                continue;
+            }
+            with.iter_mut().for_each(|c| *c = 0);
+            for n in &docs {
+                let Some(row) = rows.get(*n) else { continue };
+                for id in rows.ids(row, Facet::Type) {
+                    if let Some(c) = id
+                        .checked_sub(self.offset)
+                        .and_then(|i| with.get_mut(i as usize))
+                    {
+                        *c += 1;
+                    }
+                }
+            }
+            let rarity = (live / df).ln();
+            for ((weight, &has), &all) in weights.iter_mut().zip(&with).zip(&self.entries) {
+                if all == 0 {
+                    continue;
+                }
+                let prior = f64::from(all) / live;
+                let share = (f64::from(has) + SMOOTHING * prior) / (df + SMOOTHING);
+                *weight += rarity * (share / prior).ln().max(0.0);
+            }
+            total += rarity;
+        }
+        if total <= 0.0 {
+            return Ok(Vec::new());
+        }
+        weights.iter_mut().for_each(|w| *w /= total);
+        Ok(weights)
+    }
+
+    /// Adds to each match (score, row number) `TOPIC` times the best weight of its types. A
+    /// pinned measure, from `pin_floor` up, is left where the editor put it.
+    pub(super) fn lift(
+        &self,
+        found: &mut [(Score, u32)],
+        weights: &[f64],
+        rows: &Rows,
+        pin_floor: Score,
+    ) {
+        if weights.is_empty() {
+            return;
+        }
+        for m in found.iter_mut().filter(|m| m.0 < pin_floor) {
+            let Some(row) = rows.get(m.1).filter(|r| r.is_live()) else {
+                continue;
+            };
+            let best = rows
+                .ids(row, Facet::Type)
+                .iter()
+                .filter_map(|id| weights.get(id.checked_sub(self.offset)? as usize))
+                .fold(0.0, |a: f64, b| a.max(*b));
+            #[allow(clippy::cast_possible_truncation)]
+            let plus = (f64::from(TOPIC) * best) as Score;
+            m.0 += plus;
+        }
+    }
+}
