@@ -1,10 +1,11 @@
 //! What a question is about, in the handbook's own terms: the types of measure (the `type`
 //! facet) that its words point to, learned from the handbook itself. A person asks "kdo plača
-//! del promocije moje obrti"; the municipal programmes that fund promotion among nine other
-//! things say "promocija" once in a long body, and rank far below the measures that use the
-//! question's other words. But the editors gave each of them the type "promocija", and most
-//! entries that say "promocij-" have that type: the word points to the type, and a measure of
-//! that type answers the question whatever else its text says.
+//! del promocije moje obrti"; a municipal programme that funds promotion among eight other
+//! things says "promocija" once in a long body, and matches the question no better than a
+//! measure that merely mentions a craft. But the editors gave the programme the type
+//! "promocija", and most entries that say "promocij-" have that type: the word points to the
+//! type, and of two measures that match the words about as well, the one of that type is the
+//! likelier answer.
 //!
 //! For each word of a question (not the commonest: see `query::COMMON_SHARE`), the entries
 //! that have it are counted by type. A type the word's entries have more often than entries
