@@ -26,9 +26,10 @@ use crate::search::facet::Facet;
 use crate::search::query::COMMON_SHARE;
 use crate::search::records::Rows;
 
-/// What a match scores more for a type its question's words point to fully (weight 1): about
-/// what a question word matched in a summary scores, so that among measures that match the
-/// question about as well, those of the type it is about come first.
+/// What a match scores more per unit of its types' best weight. The type a question is most
+/// about mostly weighs 1 to 2 (see `weights`), so its measures score 5 to 10 more, where a
+/// question's best matches score some tens: enough to put them first among measures that match
+/// the question about as well, too little to lift one that matches fewer of its words.
 const TOPIC: Score = 5.0;
 /// How many entries of the handbook's own mix of types a word's counts are smoothed with, so
 /// that a word of one entry does not point to that entry's types as firmly as a word of ten.
@@ -72,8 +73,11 @@ impl Topics {
     }
 
     /// How strongly the words (`stems`, as the stemmed fields have them) point to each type,
-    /// by id within the facet: from 0 (not at all) up, about 1 for a type all of a question's
-    /// rarer words point to. Empty when no word points anywhere.
+    /// by id within the facet: for each word, the log of how many times more often the
+    /// entries that have it have the type than entries at large (0 where it is no more
+    /// often), averaged over the words by their rarity. From 0 up; a type of a tenth of the
+    /// entries that all of a question's words point to firmly weighs about ln 10. Empty when no
+    /// word counts.
     pub(super) fn weights<'a>(
         &self,
         stems: impl IntoIterator<Item = &'a str>,
