@@ -48,6 +48,10 @@ impl Matches {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     clauses: Vec<Clause>,
+    /// Whether the words are a question (`query::is_question`): the same clauses may be
+    /// keywords ("prenos podjetje občina") or a question ("ali občina podjetju kaj da za
+    /// prenos"), which match alike but score apart.
+    question: bool,
     features: Features,
 }
 
@@ -107,9 +111,15 @@ impl MatchCache {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn get(&self, clauses: &[Clause], features: Features) -> Option<Arc<Matches>> {
+    pub fn get(
+        &self,
+        clauses: &[Clause],
+        question: bool,
+        features: Features,
+    ) -> Option<Arc<Matches>> {
         let key = Key {
             clauses: clauses.to_vec(),
+            question,
             features,
         };
         let mut inner = self.lock();
@@ -120,9 +130,16 @@ impl MatchCache {
         found
     }
 
-    pub fn put(&self, clauses: &[Clause], features: Features, matches: Arc<Matches>) {
+    pub fn put(
+        &self,
+        clauses: &[Clause],
+        question: bool,
+        features: Features,
+        matches: Arc<Matches>,
+    ) {
         let key = Key {
             clauses: clauses.to_vec(),
+            question,
             features,
         };
         self.lock().sets.put(key, matches);
@@ -158,32 +175,44 @@ mod tests {
         // As `put` keeps it: a copy, with no spare room in its strings.
         let key = Key {
             clauses: query::parse(text).to_vec(),
+            question: false,
             features: Features::ALL,
         };
         size(&key, &matches(n))
     }
 
     #[test]
-    fn the_same_words_find_the_same_set_and_other_words_or_rules_do_not() {
+    fn the_same_words_find_the_same_set_and_other_words_rules_or_readings_do_not() {
         let cache = MatchCache::default();
         let set = matches(10);
-        cache.put(&query::parse("najemnina"), Features::ALL, set.clone());
-        let again = cache.get(&query::parse("  Najemnina"), Features::ALL);
+        cache.put(
+            &query::parse("najemnina"),
+            false,
+            Features::ALL,
+            set.clone(),
+        );
+        let again = cache.get(&query::parse("  Najemnina"), false, Features::ALL);
         assert!(again.is_some_and(|m| Arc::ptr_eq(&m, &set)));
         assert_eq!(cache.held().hits, 1);
         assert!(
             cache
-                .get(&query::parse("najemnina "), Features::ALL)
+                .get(&query::parse("najemnina "), false, Features::ALL)
                 .is_none()
         );
         assert!(
             cache
-                .get(&query::parse("najemnine"), Features::ALL)
+                .get(&query::parse("najemnine"), false, Features::ALL)
                 .is_none()
         );
         assert!(
             cache
-                .get(&query::parse("najemnina"), Features::PLAIN)
+                .get(&query::parse("najemnina"), false, Features::PLAIN)
+                .is_none()
+        );
+        // The same words as a question score apart.
+        assert!(
+            cache
+                .get(&query::parse("najemnina"), true, Features::ALL)
                 .is_none()
         );
         assert_eq!(cache.held().hits, 1, "misses are not hits");
@@ -198,26 +227,52 @@ mod tests {
         let eight: usize = words[..8].iter().map(|w| cost(w)).sum();
         let cache = MatchCache::with_budget(eight + cost("izba") / 2);
         for word in &words[..8] {
-            cache.put(&query::parse(word), Features::ALL, matches(1000));
+            cache.put(&query::parse(word), false, Features::ALL, matches(1000));
         }
         assert_eq!((cache.held().sets, cache.held().bytes), (8, eight));
         // Used again, so not the least recent.
-        assert!(cache.get(&query::parse("ana"), Features::ALL).is_some());
-        cache.put(&query::parse("izba"), Features::ALL, matches(1000));
+        assert!(
+            cache
+                .get(&query::parse("ana"), false, Features::ALL)
+                .is_some()
+        );
+        cache.put(&query::parse("izba"), false, Features::ALL, matches(1000));
         let held = cache.held();
         assert_eq!(held.sets, 8);
         assert_eq!(held.bytes, eight - cost("bor") + cost("izba"));
-        assert!(cache.get(&query::parse("bor"), Features::ALL).is_none());
-        assert!(cache.get(&query::parse("ana"), Features::ALL).is_some());
-        assert!(cache.get(&query::parse("izba"), Features::ALL).is_some());
+        assert!(
+            cache
+                .get(&query::parse("bor"), false, Features::ALL)
+                .is_none()
+        );
+        assert!(
+            cache
+                .get(&query::parse("ana"), false, Features::ALL)
+                .is_some()
+        );
+        assert!(
+            cache
+                .get(&query::parse("izba"), false, Features::ALL)
+                .is_some()
+        );
     }
 
     #[test]
     fn a_set_too_large_for_its_share_is_not_kept() {
         let cache = MatchCache::with_budget(cost("najemnina", 1000) * LARGEST_SHARE - 1);
-        cache.put(&query::parse("najemnina"), Features::ALL, matches(1000));
+        cache.put(
+            &query::parse("najemnina"),
+            false,
+            Features::ALL,
+            matches(1000),
+        );
         assert_eq!(cache.held(), Held::default());
-        cache.put(&query::parse("najemnina"), Features::ALL, matches(900));
+        cache.put(
+            &query::parse("najemnina"),
+            false,
+            Features::ALL,
+            matches(900),
+        );
         assert_eq!(cache.held().sets, 1);
     }
 
@@ -226,18 +281,32 @@ mod tests {
         let long = ["podjetnik"; 100].join(" ");
         let key = |text: &str| Key {
             clauses: query::parse(text),
+            question: false,
             features: Features::ALL,
         };
         assert!(size(&key(&long), &matches(10)) > size(&key("a1"), &matches(10)) + 100 * 18);
         let cache = MatchCache::default();
         for i in 0..MAX_SETS + 10 {
-            cache.put(&query::parse(&format!("w{i}")), Features::ALL, matches(1));
+            cache.put(
+                &query::parse(&format!("w{i}")),
+                false,
+                Features::ALL,
+                matches(1),
+            );
         }
         assert_eq!(cache.held().sets, MAX_SETS);
-        assert!(cache.get(&query::parse("w0"), Features::ALL).is_none());
         assert!(
             cache
-                .get(&query::parse(&format!("w{}", MAX_SETS + 9)), Features::ALL)
+                .get(&query::parse("w0"), false, Features::ALL)
+                .is_none()
+        );
+        assert!(
+            cache
+                .get(
+                    &query::parse(&format!("w{}", MAX_SETS + 9)),
+                    false,
+                    Features::ALL
+                )
                 .is_some()
         );
     }

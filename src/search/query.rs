@@ -41,6 +41,9 @@ use crate::text::synonyms::Synonyms;
 pub const COORDINATION: Score = 1000.0;
 /// From this many clauses on, the words are a question rather than keywords.
 pub const QUESTION_CLAUSES: usize = 4;
+/// From this many on, where the text asks (`asks`): "obrtnik sem, ali mi kdo plača seminar"
+/// has three words that count, and is a question all the same.
+pub const ASKED_CLAUSES: usize = 3;
 /// What a matched clause adds in a question: about what one word matched in a title scores,
 /// so that matching one more word counts, but less than matching a rare word well.
 const QUESTION_COORDINATION: Score = 10.0;
@@ -309,10 +312,23 @@ impl Features {
     };
 }
 
-/// Are these clauses a question (`QUESTION_CLAUSES` or more), whose matches need no word in
-/// particular and count matched words softly?
-pub fn is_question(clauses: &[Clause]) -> bool {
-    clauses.len() >= QUESTION_CLAUSES
+/// Are these clauses a question, whose matches need no word in particular and count matched
+/// words softly? `QUESTION_CLAUSES` or more, or `ASKED_CLAUSES` or more of a text that `asks`.
+pub fn is_question(clauses: &[Clause], asks: bool) -> bool {
+    clauses.len() >= QUESTION_CLAUSES || (asks && clauses.len() >= ASKED_CLAUSES)
+}
+
+/// Does the text ask, with a question word ("kje", "ali", "katere"; `analysis::INTERROGATIVES`),
+/// a leading "a", or a question mark?
+pub fn asks(text: &str) -> bool {
+    if text.contains('?') {
+        return true;
+    }
+    let words = analysis::analyze(text);
+    words.first().is_some_and(|w| w.folded == "a")
+        || words
+            .iter()
+            .any(|w| analysis::INTERROGATIVES.contains(&w.folded.as_str()))
 }
 
 /// A query ready to run.
@@ -413,11 +429,13 @@ fn phrase_query(
     (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
 }
 
-/// Builds the query for `clauses` against the index behind `searcher`.
+/// Builds the query for `clauses` against the index behind `searcher`, as a `question`
+/// (`is_question`) or as keywords.
 /// `name_entries` says, for a word of a municipality's name of more than one word ("nov" of
 /// Novo mesto), how many entries apply there (0 for any other word).
 pub fn compile(
     clauses: &[Clause],
+    question: bool,
     searcher: &Searcher,
     fields: &Fields,
     features: Features,
@@ -428,7 +446,6 @@ pub fn compile(
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Typos are looked for in the first words that need them, up to the budget.
     let mut typos_left = MAX_TYPO_WORDS;
-    let question = is_question(clauses);
     let coordination = if question {
         QUESTION_COORDINATION
     } else {
@@ -888,6 +905,29 @@ mod tests {
     fn only_a_last_word_still_being_typed_is_open() {
         assert_eq!(words("Novo mes"), [w("novo", false), w("mes", true)]);
         assert_eq!(words("Novo mesto "), [w("novo", false), w("mesto", false)]);
+    }
+
+    #[test]
+    fn a_text_asks_with_a_question_word_a_leading_a_or_a_question_mark() {
+        assert!(asks("obrtnik sem, ali mi kdo plača seminar"));
+        assert!(asks("v katerih mestih je center za pešce"));
+        assert!(asks("Kakšne spodbude ima Kranj"));
+        assert!(asks("a je kaj za frizerje"));
+        assert!(asks("najemnina Kranj?"));
+        // Keywords, and words that merely contain a question word, do not ask.
+        assert!(!asks("najemnine v Kranju"));
+        assert!(!asks("nekaj za obrtnike"));
+        assert!(!asks("sofinanciranje fasad a b"));
+    }
+
+    #[test]
+    fn three_words_are_a_question_where_the_text_asks_and_four_always() {
+        let three = parse("prenos podjetje občina");
+        assert_eq!(three.len(), 3);
+        assert!(!is_question(&three, false));
+        assert!(is_question(&three, true));
+        assert!(!is_question(&parse("prenos podjetje"), true));
+        assert!(is_question(&parse("prenos podjetje občina sin"), false));
     }
 
     #[test]

@@ -354,14 +354,17 @@ impl Snapshot {
         // the words as `query::parse` makes them, so not before).
         let mut placed = all_clauses.len() - kept.len();
         let mut clauses = query::distinct(kept);
+        // Whether the text asks a question, which makes fewer words a question
+        // (`query::is_question`).
+        let asks = query::asks(&query.text);
         let ranges = split(self.rows.count(), parts);
-        let mut matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+        let mut matches = self.matches_of(&clauses, asks, features, &ranges, reuse)?;
         // When the other words match nothing, the place words are searched as words after
         // all ("title:Piranu"): leaving them out must never lose what they find.
         if matches.found.is_empty() && placed > 0 {
             clauses = query::distinct(all_clauses.clone());
             placed = 0;
-            matches = self.matches_of(&clauses, features, &ranges, reuse)?;
+            matches = self.matches_of(&clauses, asks, features, &ranges, reuse)?;
         }
         let lift = u32::try_from(placed).unwrap_or(u32::MAX);
         let today_n = records::day(today);
@@ -391,7 +394,7 @@ impl Snapshot {
         let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
         // A question's words are not counted apart from its score: it keeps the matches that
         // score at least a share of what the best one scores, and the place's own measures.
-        let question = query::is_question(&clauses);
+        let question = query::is_question(&clauses, asks);
         let floor = if question {
             question_floor(&matches.found, query::pin_floor(clauses.len()))
         } else {
@@ -702,13 +705,15 @@ impl Snapshot {
         label_of(&self.vocabulary, facet, key, lang)
     }
 
-    /// Every document `clauses` match, with its score, in row order: from the snapshot's
+    /// Every document `clauses` match (a question where `query::is_question` says so of them
+    /// and `asks`), with its score, in row order: from the snapshot's
     /// cache when the same words were searched before (and `reuse` allows), or else found in
     /// `ranges` side by side (and cached). Without words, every live document, in one walk
     /// over the rows: cheaper than starting threads for it, and than caching it.
     fn matches_of(
         &self,
         clauses: &[Clause],
+        asks: bool,
         features: Features,
         ranges: &[Range<u32>],
         reuse: Reuse,
@@ -726,13 +731,15 @@ impl Snapshot {
                 highlighter: Highlighter::default(),
             }));
         }
+        let question = query::is_question(clauses, asks);
         if reuse == Reuse::Cached
-            && let Some(cached) = self.match_cache.get(clauses, features)
+            && let Some(cached) = self.match_cache.get(clauses, question, features)
         {
             return Ok(cached);
         }
         let compiled = query::compile(
             clauses,
+            question,
             &self.searcher,
             &self.fields,
             features,
@@ -768,7 +775,7 @@ impl Snapshot {
         // A question only adds up what its words matched: there, the measures of the types
         // its words point to score more, and the calls of a recurring measure come together
         // (after, so that a call's type lifts its whole series).
-        if query::is_question(clauses) {
+        if question {
             let pin_floor = query::pin_floor(clauses.len());
             if features.topics {
                 // The words of the question, as the stemmed fields have them; not its phrases.
@@ -789,7 +796,8 @@ impl Snapshot {
             levels,
             highlighter: compiled.highlighter,
         });
-        self.match_cache.put(clauses, features, matches.clone());
+        self.match_cache
+            .put(clauses, question, features, matches.clone());
         Ok(matches)
     }
 

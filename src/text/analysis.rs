@@ -209,10 +209,14 @@ pub const QUESTION_WORDS: &[&str] = &[
     "katero",
     "katere",
     "kateremu",
+    "katerih",
+    "katerim",
     "kaksen",
     "kaksna",
     "kaksno",
     "kaksne",
+    "kaksni",
+    "kaksnih",
     "ce",
     "ko",
     "ker",
@@ -352,6 +356,16 @@ pub const QUESTION_WORDS: &[&str] = &[
     "obstajajo",
 ];
 
+/// The words that ask: a text with one of them (or a question mark, `search::query::asks`) is a
+/// question however few words it has that count. Folded. "ali" asks ("ali lahko …") or joins
+/// ("fasade ali strehe"), and either way its words are alternatives, not all required; "a"
+/// asks only at the start ("a je kaj za …").
+pub const INTERROGATIVES: &[&str] = &[
+    "kje", "kako", "kaj", "kdo", "koga", "komu", "kdaj", "koliko", "zakaj", "kam", "kod", "ali",
+    "kateri", "katera", "katero", "katere", "kateremu", "katerih", "katerim", "kaksen", "kaksna",
+    "kaksno", "kaksne", "kaksni", "kaksnih",
+];
+
 pub fn is_stop_word(term: &str) -> bool {
     STOP_WORDS.contains(&term) || QUESTION_WORDS.contains(&term)
 }
@@ -393,6 +407,13 @@ pub fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_word_that_asks_is_a_stop_word_so_it_never_counts_as_a_word_to_match() {
+        for w in INTERROGATIVES {
+            assert!(is_stop_word(w), "{w}");
+        }
+    }
 
     #[test]
     fn every_stop_and_question_word_is_listed_once_in_folded_form() {

@@ -863,8 +863,9 @@ proptest! {
         let snapshot = &*SNAPSHOT;
         let clauses = query::parse(&text);
         for features in [Features::ALL, Features::PLAIN] {
-            let compiled = query::compile(&clauses, &snapshot.searcher, &snapshot.fields, features, &snapshot.synonyms, |_| 0);
-            let counted = if query::is_question(&clauses) { 0 } else { clauses.len() };
+            let question = query::is_question(&clauses, query::asks(&text));
+            let compiled = query::compile(&clauses, question, &snapshot.searcher, &snapshot.fields, features, &snapshot.synonyms, |_| 0);
+            let counted = if question { 0 } else { clauses.len() };
             prop_assert_eq!(compiled.counted, counted);
             let _ = snapshot.searcher.search(&*compiled.query, &tantivy::collector::Count)
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -905,8 +906,10 @@ proptest! {
 /// A highlighter for `text`, as a search for it would mark words.
 fn highlighter(text: &str) -> query::Highlighter {
     let snapshot = &*SNAPSHOT;
+    let clauses = query::parse(text);
     query::compile(
-        &query::parse(text),
+        &clauses,
+        query::is_question(&clauses, query::asks(text)),
         &snapshot.searcher,
         &snapshot.fields,
         Features::ALL,

@@ -203,6 +203,15 @@ async fn keywords_still_rank_the_measures_that_match_more_of_them_first() {
 }
 
 #[tokio::test]
+async fn three_words_that_ask_are_a_question_where_the_rare_word_decides() {
+    let hb = common_and_rare();
+    let app = hb.app();
+    // The same three words as the keywords above, asked: občina, podjetje, prenos.
+    let ids = app.ids(&q("ali občina podjetju kaj da za prenos")).await;
+    assert_eq!(ids.first().map(String::as_str), Some("prenos"), "{ids:?}");
+}
+
+#[tokio::test]
 async fn in_a_question_a_word_most_measures_have_counts_less_even_where_it_is_rare() {
     let hb = TempHandbook::empty();
     general(&hb, 20, "Razvoj", "Sredstva za podjetja v občini.");
