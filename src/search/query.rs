@@ -324,11 +324,16 @@ pub fn asks(text: &str) -> bool {
     if text.contains('?') {
         return true;
     }
-    let words = analysis::analyze(text);
-    words.first().is_some_and(|w| w.folded == "a")
-        || words
-            .iter()
-            .any(|w| analysis::INTERROGATIVES.contains(&w.folded.as_str()))
+    // Folded words only: no lemma or stem is needed to tell a question word, and every
+    // search passes through here.
+    let mut first = true;
+    let mut asking = false;
+    analysis::words(&analysis::normalize(text), |_, folded| {
+        asking = (first && folded == "a") || analysis::INTERROGATIVES.contains(&folded);
+        first = false;
+        !asking
+    });
+    asking
 }
 
 /// A query ready to run.
