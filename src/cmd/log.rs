@@ -56,7 +56,7 @@ pub fn run(args: &LogArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{}  {}  {}",
-            crate::web::format::date_time_in(&v.commit.time, lang),
+            crate::text::format::date_time_in(&v.commit.time, lang),
             &v.commit.id.to_string()[..10],
             v.commit.author
         )?;

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::handbook::check::FIELDS;
 use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::{Dimension, Vocabulary};
+use crate::text::format::date_in;
 use crate::text::lang::Lang;
 
 /// One field that differs between two versions. `before` and `after` are the field's values as
@@ -147,15 +148,8 @@ fn value(field: &str, v: &Value, lang: Lang) -> String {
     }
 }
 
-/// A date as the pages write it (`web::format` has the same; `history` comes before `web`).
-fn date_in(d: NaiveDate, lang: Lang) -> String {
-    match lang {
-        Lang::Sl => d.format("%-d. %-m. %Y").to_string(),
-        Lang::En => d.format("%-d %B %Y").to_string(),
-    }
-}
-
-/// 77777 → "77.777 €", or "€77,777" in English.
+/// 77777 → "77.777 €", or "€77,777" in English: a change reads as a sentence, where the sign
+/// is shorter than the "EUR" of the pages' tables (`text::format::eur_in`).
 fn eur_in(amount: i64, lang: Lang) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::new();

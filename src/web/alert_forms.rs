@@ -5,9 +5,9 @@
 
 use maud::{Markup, html};
 
-use super::params;
 use crate::handbook::Entry;
 use crate::search::SearchQuery;
+use crate::search::params;
 use crate::text::lang::Lang;
 
 pub fn unavailable_text(lang: Lang) -> &'static str {

@@ -15,14 +15,15 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::AppState;
 use super::alert_forms::unavailable_text;
 use super::error::{AppError, PageError};
 use super::views::{Frame, layout};
-use super::{AppState, params};
 use crate::alerts::mail::{self, Outbox};
 use crate::alerts::store::{Confirmation, Frequency, Request as Ask, Store};
 use crate::alerts::{AlertsConfig, AlertsError, send};
 use crate::search::SearchQuery;
+use crate::search::params;
 use crate::search::snapshot::Lookup;
 use crate::text::lang::Lang;
 

@@ -11,8 +11,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 
 use super::error::{ApiError, AppError};
-use super::{AppState, pages, params};
+use super::{AppState, pages};
 use crate::handbook::Entry;
+use crate::search::params;
 use crate::search::snapshot::Lookup;
 use crate::search::{Facet, Snapshot};
 use crate::text::lang::Lang;

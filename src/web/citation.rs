@@ -34,11 +34,11 @@ pub fn slovenian_at(entry: &Entry, permalink: &str, version: Option<Cited<'_>>) 
         parts.push(format!("{}.", g.trim_end_matches('.')));
     }
     let version = version
-        .map(|v| format!("; različica z dne {}", super::format::date(v.date)))
+        .map(|v| format!("; različica z dne {}", crate::text::format::date(v.date)))
         .unwrap_or_default();
     parts.push(format!(
         "{PUBLICATION}, {permalink} (zadnje preverjeno {}{version}).",
-        super::format::date(entry.updated)
+        crate::text::format::date(entry.updated)
     ));
     parts.join(" ")
 }
@@ -61,14 +61,14 @@ pub fn bibtex_at(entry: &Entry, permalink: &str, version: Option<Cited<'_>>) -> 
         fields.push(("howpublished", escape(g)));
     }
     let note_version = version
-        .map(|v| format!(", različica z dne {}", super::format::date(v.date)))
+        .map(|v| format!(", različica z dne {}", crate::text::format::date(v.date)))
         .unwrap_or_default();
     fields.push((
         "note",
         format!(
             "{}, zadnje preverjeno {}{note_version}",
             escape(PUBLICATION),
-            super::format::date(entry.updated)
+            crate::text::format::date(entry.updated)
         ),
     ));
     if let Some(v) = version {

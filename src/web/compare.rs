@@ -13,12 +13,12 @@ use maud::{Markup, html};
 
 use super::AppState;
 use super::error::PageError;
-use super::format::{date_in, eur_in};
-use super::params;
 use super::views::{self, Frame, href, layout, status_badge};
 use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::Dimension;
+use crate::search::params;
 use crate::search::{Facet, Lookup, Snapshot};
+use crate::text::format::{date_in, eur_in};
 use crate::text::lang::Lang;
 
 /// Fewest measures a comparison shows.

@@ -82,8 +82,8 @@ impl From<axum::extract::rejection::PathRejection> for AppError {
     }
 }
 
-impl From<super::params::ParamError> for AppError {
-    fn from(e: super::params::ParamError) -> Self {
+impl From<crate::search::params::ParamError> for AppError {
+    fn from(e: crate::search::params::ParamError) -> Self {
         AppError::BadRequest(e.0)
     }
 }

@@ -8,9 +8,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
-use super::{AppState, WebConfig, params, views};
+use super::{AppState, WebConfig, views};
 use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::Dimension;
+use crate::search::params;
 use crate::search::{Results, SearchQuery, Snapshot};
 use crate::text::lang::Lang;
 
@@ -150,7 +151,7 @@ fn summary(e: &Entry, lang: Lang) -> String {
         s.push_str(&format!(
             " {}{}.",
             lang.pick("Rok: ", "Deadline: "),
-            super::format::date_in(until, lang)
+            crate::text::format::date_in(until, lang)
         ));
     }
     s

@@ -7,11 +7,12 @@ use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
+use super::AppState;
 use super::error::{AppError, PageError};
 use super::views::{self, Frame, count_word, deadline, href, labels, status_badge};
-use super::{AppState, params};
 use crate::handbook::entry::Entry;
 use crate::handbook::vocabulary::{Dimension, Vocabulary};
+use crate::search::params;
 use crate::search::request::{MAX_FILTER_VALUES, MAX_PAGE, NATIONAL};
 use crate::search::{Facet, Results, SearchQuery, Snapshot};
 use crate::text::analysis;

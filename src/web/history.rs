@@ -16,17 +16,18 @@ use chrono::{DateTime, FixedOffset};
 use maud::{Markup, html};
 use serde_json::{Value, json};
 
+use super::AppState;
 use super::error::{ApiError, AppError, PageError};
-use super::format::date_time_in;
 use super::views::{self, Frame, href};
-use super::{AppState, params};
 use crate::handbook::entry::Entry;
 use crate::handbook::folder::MEASURES_DIR;
 use crate::handbook::vocabulary::Vocabulary;
 use crate::history::{
     Event, SHORT_COMMIT, State as HistoryState, Version, VersionError, VersionNote, diff,
 };
+use crate::search::params;
 use crate::search::{Lookup, SearchQuery, Snapshot};
+use crate::text::format::date_time_in;
 use crate::text::lang::Lang;
 
 /// The header of `/api/measures/{id}/history` that says whether the handbook has a history:

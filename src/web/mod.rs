@@ -21,11 +21,6 @@ mod statistics;
 mod stream;
 pub mod views;
 
-// Below both the pages and the alerts, which use them without depending on each other; kept
-// under their old paths for the pages and the tests.
-pub use crate::search::params;
-pub use crate::text::format;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,6 +39,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::live::catalog::SnapshotHandle;
+use crate::search::params;
 use crate::search::{Results, SearchQuery, Snapshot};
 
 pub use error::AppError;

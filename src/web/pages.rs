@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::error::{AppError, PageError};
-use super::{AppState, params, views};
+use super::{AppState, views};
+use crate::search::params;
 use crate::search::snapshot::Lookup;
 
 pub async fn search(

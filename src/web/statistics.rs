@@ -12,8 +12,8 @@ use maud::{Markup, html};
 
 use super::AppState;
 use super::error::PageError;
-use super::params;
 use super::views::{Frame, count_word, href, layout};
+use crate::search::params;
 use crate::search::{Facet, Results};
 use crate::text::lang::Lang;
 

@@ -18,7 +18,8 @@ use tokio::sync::mpsc::{self, error::SendTimeoutError};
 
 use super::EXPORT_CHUNK_BYTES as CHUNK_BYTES;
 use super::error::AppError;
-use super::{AppState, WebConfig, params};
+use super::{AppState, WebConfig};
+use crate::search::params;
 use crate::search::{Results, SearchQuery, Snapshot};
 
 /// Chunks written ahead of the client. A few, so the writer keeps going while the

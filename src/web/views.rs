@@ -9,14 +9,14 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::format::{date_in, eur_in};
-use super::params;
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Dimension;
 use crate::live::health::{Report, Watch};
+use crate::search::params;
 use crate::search::request::NATIONAL;
 use crate::search::{Facet, Hit, Results, SearchQuery, Snapshot, Sort};
+use crate::text::format::{date_in, eur_in};
 use crate::text::lang::Lang;
 
 const SITE: &str = "Priročnik ukrepov za podjetništvo v mestnih središčih";
@@ -518,7 +518,7 @@ pub fn measure_page(v: &MeasureView<'_>) -> Markup {
                     p {
                         strong { (lang.pick("Prejšnja različica. ", "A past version. ")) }
                         (lang.pick("Ukrep, kot je bil v različici priročnika z dne ", "The measure as it was in the version of the handbook of "))
-                        @if let Some(date) = note.date { (super::format::date_time_in(&date, lang)) }
+                        @if let Some(date) = note.date { (crate::text::format::date_time_in(&date, lang)) }
                         " (" code { (note.short().unwrap_or_default()) } ")."
                     }
                     p {
