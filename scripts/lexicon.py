@@ -135,6 +135,32 @@ def nominal_homographs(lemmatizer, lemmas):
             yield form, lemma
 
 
+def participle_nouns(lemmatizer):
+    """A masculine noun in -l whose nominative LemmaGen reads as the l-participle of a verb, and
+    with it the forms the participle shares (hotel, hotela, hoteli, hotele: hoteti), while the
+    forms only the noun has (hotelu, hotelom, hotelov, hotelih) it takes to the noun. Where at
+    least two of those are words of the text, the noun is in use, and a handbook of measures
+    means it ("gradnja hotela"), so the shared forms go to the noun too: else one noun's cases
+    fall under two terms. Wanting ("hotel bi") is filler in a question either way."""
+    known = known_words()
+    for word in sorted(known):
+        if len(word) < 4 or not word.endswith("l"):
+            continue
+        verb = lemma_of(lemmatizer, word)
+        if verb == word or not is_infinitive(verb):
+            continue
+        oblique = [
+            word + ending
+            for ending in ("u", "om", "ov", "ih")
+            if word + ending in known and lemmatizer.lemmatize(word + ending) == word
+        ]
+        if len(oblique) < 2:
+            continue
+        for form in (word, word + "a", word + "i", word + "e"):
+            if lemma_of(lemmatizer, form) == verb:
+                yield form, word
+
+
 def main():
     lemmatizer = lemmagen3.Lemmatizer("sl")
     # The folded form's rule: the rule of its heaviest spelling.
@@ -164,6 +190,10 @@ def main():
         folded = fold(form)
         if folded in best:
             best[folded] = (best[folded][0], rule(folded, fold(lemma)))
+    for form, noun in participle_nouns(lemmatizer):
+        folded = fold(form)
+        weight = best[folded][0] if folded in best else 0
+        best[folded] = (weight, rule(folded, fold(noun)))
     # Counts of rules by ending; "^" + word is the whole word.
     counts = collections.defaultdict(collections.Counter)
     for folded, (_, r) in best.items():

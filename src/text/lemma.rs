@@ -217,6 +217,22 @@ mod tests {
     }
 
     #[test]
+    fn a_noun_that_looks_like_a_participle_keeps_all_its_cases_and_the_verb_keeps_its_own() {
+        // LemmaGen reads "hotel", "hotela", "hoteli" as "hoteti" (to want) and "hotelu",
+        // "hotelov" as the noun, so one noun's cases fell under two terms.
+        for form in [
+            "hotel", "hotela", "hotelu", "hotelom", "hoteli", "hotelov", "hotelih", "hotele",
+        ] {
+            assert_eq!(lemma(form), "hotel", "{form}");
+        }
+        assert_lemmas(&[
+            ("hocem", "hoteti"),
+            ("hoce", "hoteti"),
+            ("hotelo", "hoteti"),
+        ]);
+    }
+
+    #[test]
     fn participles_in_joc_go_to_their_verb_and_other_words_in_oc_stay_what_they_are() {
         assert_lemmas(&[
             ("pomagajoc", "pomagati"),
