@@ -89,6 +89,9 @@ const FAMILY_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::
 /// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
 /// real match of the word.
 const TYPO: Score = 0.3;
+/// Letters cut from a word beyond which its stem is taken for a guess: one more than the
+/// longest ending (-ega, -ami, -oma).
+const SLIP_CUT: usize = 4;
 /// The fields searched for typos.
 const TYPO_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
 /// How much the other fields add to a word's best field.
@@ -227,7 +230,10 @@ pub struct Highlighter {
     exact: HashSet<String>,
     stems: HashSet<String>,
     prefixes: Vec<String>,
+    /// Stems looked up with a typo, and how many edits each may have.
     typos: Vec<(String, usize)>,
+    /// The same words as typed (folded), for the text's words one slip from them.
+    typed: Vec<(String, usize)>,
 }
 
 impl Highlighter {
@@ -242,8 +248,14 @@ impl Highlighter {
             + set(&self.stems)
             + self.prefixes.capacity() * word
             + self.prefixes.iter().map(String::capacity).sum::<usize>()
-            + self.typos.capacity() * std::mem::size_of::<(String, usize)>()
-            + self.typos.iter().map(|(t, _)| t.capacity()).sum::<usize>()
+            + (self.typos.capacity() + self.typed.capacity())
+                * std::mem::size_of::<(String, usize)>()
+            + self
+                .typos
+                .iter()
+                .chain(&self.typed)
+                .map(|(t, _)| t.capacity())
+                .sum::<usize>()
     }
 
     /// Does this word (folded) match the query?
@@ -254,7 +266,7 @@ impl Highlighter {
             return true;
         }
         // Without stemming (the plain baseline of the benchmarks) there is nothing to stem for.
-        if self.stems.is_empty() && self.typos.is_empty() {
+        if self.stems.is_empty() && self.typos.is_empty() && self.typed.is_empty() {
             return false;
         }
         let stem = stemmer::stem(folded);
@@ -262,11 +274,15 @@ impl Highlighter {
             return true;
         }
         // Words differ by at least their difference in length: most words of a text are
-        // told apart by that alone, without the edit distance, which allocates its tables.
-        let letters = stem.chars().count();
-        self.typos.iter().any(|(t, d)| {
-            t.chars().count().abs_diff(letters) <= *d && strsim::damerau_levenshtein(t, &stem) <= *d
-        })
+        // told apart by that alone, without the edit distance, which allocates its table. The
+        // distance is the one Tantivy's fuzzy query counts with transpositions: a swap of two
+        // neighbours is one edit, and no letter is edited twice (optimal string alignment).
+        let near = |word: &str, of: &[(String, usize)]| {
+            let letters = word.chars().count();
+            of.iter()
+                .any(|(t, d)| t.chars().count().abs_diff(letters) <= *d && within(t, word, *d))
+        };
+        near(&stem, &self.typos) || near(folded, &self.typed)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -274,7 +290,44 @@ impl Highlighter {
             && self.stems.is_empty()
             && self.prefixes.is_empty()
             && self.typos.is_empty()
+            && self.typed.is_empty()
     }
+}
+
+/// Are `a` and `b` at most `edits` apart, a swap of neighbours counting as one edit (optimal
+/// string alignment, as Tantivy's fuzzy query counts)? Every word of every snippet may be
+/// asked, so folded words (ASCII, short) are compared on the stack, row by row, stopping as
+/// soon as a row has no cell within `edits`; other words go to `strsim`.
+fn within(a: &str, b: &str, edits: usize) -> bool {
+    const MAX: usize = 32;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || a.len() >= MAX || b.len() >= MAX {
+        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+        return strsim::osa_distance(&a, &b) <= edits;
+    }
+    // Rows i-2, i-1 and i of the distance table between a[..i] and b[..j].
+    let mut before = [0usize; MAX + 1];
+    let mut last: [usize; MAX + 1] = std::array::from_fn(|j| j);
+    let mut row = [0usize; MAX + 1];
+    for i in 1..=a.len() {
+        row[0] = i;
+        let mut best = row[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+            best = best.min(d);
+        }
+        if best > edits {
+            return false;
+        }
+        before = last;
+        last = row;
+    }
+    last[b.len()] <= edits
 }
 
 /// Which of the matching rules a query uses. Everything is on in the product; `PLAIN` (exact
@@ -573,8 +626,9 @@ fn word(
         &[]
     };
     hl.stems.extend(synonyms.iter().cloned());
-    let is_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
-        || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
+    let exact_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded);
+    let is_known =
+        exact_known || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
     let letters = folded.chars().count();
     // A word being typed may be complete already ("najemn" is a stem too), so it is
     // completed whether or not the index knows it.
@@ -632,6 +686,30 @@ fn word(
         )),
     )];
     let mut typo = false;
+    // A slip can also make a form the text does not have of another word the text does have
+    // ("popalve", meant as "poplave", goes to "pop"): where the analysers cut more letters
+    // from a word the text does not have than any ending has (`SLIP_CUT`), they guessed, and
+    // the word is looked up as typed too, beside its stem's matches. Not every unseen form:
+    // each costs four walks of a dictionary, and most are another case of a known word.
+    let slip = typos
+        && !exact_known
+        && is_known
+        && completions.is_empty()
+        && letters >= stem.chars().count() + SLIP_CUT;
+    if slip && let Some(d) = typo_distance(letters) {
+        typo = true;
+        for (t, boost) in FIELD_BOOSTS
+            .into_iter()
+            .filter(|(t, _)| TYPO_FIELDS.contains(t))
+        {
+            let q = FuzzyTermQuery::new(Term::from_field_text(fields.exact(t), folded), d, true);
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
+            ));
+        }
+        hl.typed.push((folded.to_string(), usize::from(d)));
+    }
     if typos
         && !is_known
         && completions.is_empty()
@@ -642,17 +720,32 @@ fn word(
         typo = true;
         // Typos are looked for where people read, not in provider names and legal citations:
         // each field costs a walk of its dictionary.
+        // Near the stem, and near the word as typed: the lemma model guesses a lemma for a
+        // word it does not know, and for a misspelt one the guess can move the stem further
+        // from the intended word's than the slip did ("posoila" → posoiti, not posoj), while
+        // the word as typed is one slip from a form in the text ("posojila").
         for (t, boost) in FIELD_BOOSTS
             .into_iter()
             .filter(|(t, _)| TYPO_FIELDS.contains(t))
         {
-            let q = FuzzyTermQuery::new(Term::from_field_text(fields.stemmed(t), stem), d, true);
+            let near = |field, text| -> Box<dyn Query> {
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(field, text),
+                    d,
+                    true,
+                ))
+            };
+            let q = DisjunctionMaxQuery::new(vec![
+                near(fields.stemmed(t), stem),
+                near(fields.exact(t), folded),
+            ]);
             parts.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
             ));
         }
         hl.typos.push((stem.to_string(), usize::from(d)));
+        hl.typed.push((folded.to_string(), usize::from(d)));
     }
     WordParts {
         queries: parts,
@@ -846,6 +939,48 @@ pub fn compile_highlighter_for_tests(words: &[&str]) -> Highlighter {
 mod tests {
     use super::*;
 
+    #[test]
+    fn two_words_are_within_so_many_edits_exactly_when_their_alignment_distance_says_so() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "posojila",
+            "posoila",
+            "posojlia",
+            "poplave",
+            "popalve",
+            "koper",
+            "kopet",
+            "kopr",
+            "ljubljana",
+            "ljubjana",
+            "ljubjlana",
+            "ca",
+            "abc",
+            "najemnine",
+            "najemnnine",
+            "subvencije",
+            "subvecnije",
+            "obnova",
+            "obnvoa",
+            "žužek",
+            "zuzek",
+        ];
+        for a in words {
+            for b in words {
+                for edits in 0..=3 {
+                    assert_eq!(
+                        within(a, b, edits),
+                        strsim::osa_distance(a, b) <= edits,
+                        "{a} / {b} within {edits}"
+                    );
+                }
+            }
+        }
+    }
+
     fn words(text: &str) -> Vec<(String, bool)> {
         parse(text)
             .into_iter()
@@ -950,11 +1085,18 @@ mod tests {
             stems: HashSet::from(["najemnin".into()]),
             prefixes: vec!["podjetn".into()],
             typos: vec![(stemmer::stem("ljubjana"), 1)],
+            typed: vec![("posoila".into(), 1)],
         };
-        for word in ["sredisce", "najemnino", "podjetniki", "ljubljani"] {
+        for word in [
+            "sredisce",
+            "najemnino",
+            "podjetniki",
+            "ljubljani",
+            "posojila",
+        ] {
             assert!(hl.matches(word), "{word}");
         }
-        for word in ["najem", "podjetje", "maribor"] {
+        for word in ["najem", "podjetje", "maribor", "posojilo"] {
             assert!(!hl.matches(word), "{word}");
         }
     }

@@ -739,3 +739,44 @@ async fn browsing_without_words_lists_open_and_upcoming_then_standing_then_close
         ]
     );
 }
+
+/// A slip of the fingers can make a word the analysers take far from the one meant ("posoila"
+/// for a verb in -iti, "popalve" to "pop" as in "pop-up"; "Kopet" is a letter from "Koper",
+/// but two from its stem "kopr"): the word as typed is one slip from a word of the text.
+#[tokio::test]
+async fn a_mistyped_word_finds_the_word_it_is_one_slip_from_as_the_text_writes_it() {
+    let hb = crate::common::TempHandbook::empty();
+    let entry = crate::common::summarised_entry;
+    hb.write(
+        "measures/kranj/posojila.toml",
+        &entry("Ugodna posojila", "Posojila za mala podjetja."),
+    );
+    hb.write(
+        "measures/kranj/poplave.toml",
+        &entry(
+            "Pomoč po ujmi",
+            "Pomoč podjetjem, ki so jih prizadele poplave.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/pop-up.toml",
+        &entry("Pop-up trgovine", "Prazni lokali za pop up trgovine."),
+    );
+    hb.write(
+        "measures/kranj/fasade.toml",
+        &entry("Obnova fasad", "Fasade v starem mestnem jedru Koper."),
+    );
+    let app = hb.app();
+    assert_eq!(app.ids("q=posoila").await, ["posojila"]);
+    // Found beside what its (wrong) stem finds, which still matches a word of the text.
+    assert!(app.ids("q=popalve").await.contains(&"poplave".to_string()));
+    assert_eq!(app.ids("q=Kopet").await, ["fasade"]);
+    let v = app.json("/api/search?q=posoila").await;
+    assert!(
+        v["hits"][0]["snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("<mark>Posojila</mark>")),
+        "{}",
+        v["hits"][0]["snippet"]
+    );
+}
