@@ -4,8 +4,10 @@
 //! the exact word (folded, so "sredisce" is exact for "središče") → another form of it (same
 //! stem) → a synonym (`synonyms`) → for a word the index does not know at all, the words it
 //! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo
-//! (one edit from 5 letters, two from 9; in the first `MAX_TYPO_WORDS` words that need one, as
-//! typos are the dearest part of a search).
+//! (one edit from 5 letters, two from 9, from its stem or from the word as typed; in the first
+//! `MAX_TYPO_WORDS` words that need one, as typos are the dearest part of a search). A word the
+//! text lacks whose stem lost more than any ending (`SLIP_CUT`) may be a slip that happens to
+//! stem like another word ("popalve" → "pop"), so it is looked up as typed too.
 //!
 //! Scores are built so that ranking reads as a list of rules:
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
