@@ -721,11 +721,11 @@ fn word(
     {
         typo = true;
         // Typos are looked for where people read, not in provider names and legal citations:
-        // each field costs a walk of its dictionary.
-        // Near the stem, and near the word as typed: the lemma model guesses a lemma for a
-        // word it does not know, and for a misspelt one the guess can move the stem further
-        // from the intended word's than the slip did ("posoila" → posoiti, not posoj), while
-        // the word as typed is one slip from a form in the text ("posojila").
+        // each field costs a walk of each of its two dictionaries. Near the stem, and near the
+        // word as typed: the lemma model guesses a lemma for a word it does not know, and for
+        // a misspelt one the guess can move the stem further from the meant word's than the
+        // slip did ("posoila" → posoiti, not posoj), while the word as typed is one slip from
+        // a form in the text ("posojila"). The nearer of the two counts.
         for (t, boost) in FIELD_BOOSTS
             .into_iter()
             .filter(|(t, _)| TYPO_FIELDS.contains(t))
