@@ -725,7 +725,7 @@ fn word(
         // word as typed: the lemma model guesses a lemma for a word it does not know, and for
         // a misspelt one the guess can move the stem further from the meant word's than the
         // slip did ("posoila" → posoiti, not posoj), while the word as typed is one slip from
-        // a form in the text ("posojila"). The nearer of the two counts.
+        // a form in the text ("posojila"). A text near both counts once.
         for (t, boost) in FIELD_BOOSTS
             .into_iter()
             .filter(|(t, _)| TYPO_FIELDS.contains(t))
