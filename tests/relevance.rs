@@ -154,14 +154,7 @@ const SHIPPED_FLOORS: &[(&str, f64)] = &[
 
 #[test]
 fn judged_queries_over_the_shipped_handbook_rank_relevant_entries_first() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance/shipped.toml"),
-        50,
-        SHIPPED_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    shipped_list("shipped.toml", 50, SHIPPED_FLOORS);
 }
 
 /// Runs the judged queries of `judgments` over `handbook` on `day`, prints the scores per
@@ -272,12 +265,18 @@ const QUESTION_FLOORS: &[(&str, f64)] = &[("question-natural", 0.60), ("overall"
 /// Scores a list of natural questions (`tests/relevance/<file>`, at least `at_least` of them)
 /// over the shipped handbook, on the day they were judged.
 fn natural_questions(file: &str, at_least: usize) {
+    shipped_list(file, at_least, QUESTION_FLOORS);
+}
+
+/// Scores a judged list of `tests/relevance/` over the shipped handbook, on the day its
+/// judgments were made.
+fn shipped_list(file: &str, at_least: usize, floors: &[(&str, f64)]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     run(
         &root.join("handbook"),
         &root.join("tests/relevance").join(file),
         at_least,
-        QUESTION_FLOORS,
+        floors,
         NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
     );
 }
@@ -369,6 +368,7 @@ fn the_short_questions_to_tune_on_are_scored_too() {
     natural_questions("questions_short_dev.toml", 20);
 }
 
+/// The floors of the lists of queries with a typo: low, as they measure rather than hold.
 const TYPO_FLOORS: &[(&str, f64)] = &[("typo", 0.60), ("overall", 0.60)];
 
 /// Queries with a typo over the shipped handbook, to tune on: each query of `shipped.toml`
@@ -377,7 +377,7 @@ const TYPO_FLOORS: &[(&str, f64)] = &[("typo", 0.60), ("overall", 0.60)];
 /// 18 queries over a small handbook; this one has every kind of query over the real one.
 #[test]
 fn queries_with_a_typo_to_tune_on_find_what_the_query_without_it_finds() {
-    typo_queries("typos_dev.toml", 70);
+    shipped_list("typos_dev.toml", 70, TYPO_FLOORS);
 }
 
 /// The held-out questions of `questions.toml` with one slip of the fingers each, written by
@@ -385,16 +385,5 @@ fn queries_with_a_typo_to_tune_on_find_what_the_query_without_it_finds() {
 /// only.
 #[test]
 fn held_out_questions_with_a_typo_find_what_the_question_without_it_finds() {
-    typo_queries("typos.toml", 50);
-}
-
-fn typo_queries(file: &str, at_least: usize) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    run(
-        &root.join("handbook"),
-        &root.join("tests/relevance").join(file),
-        at_least,
-        TYPO_FLOORS,
-        NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
-    );
+    shipped_list("typos.toml", 50, TYPO_FLOORS);
 }
