@@ -148,8 +148,8 @@ fn value(field: &str, v: &Value, lang: Lang) -> String {
     }
 }
 
-/// 77777 → "77.777 €", or "€77,777" in English: a change reads as a sentence, where the sign
-/// is shorter than the "EUR" of the pages' tables (`text::format::eur_in`).
+/// 77777 → "77.777 €", or "€77,777" in English, as `docs/history.md` shows a change; the
+/// pages' tables write "EUR" (`text::format::eur_in`).
 fn eur_in(amount: i64, lang: Lang) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::new();
