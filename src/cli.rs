@@ -243,7 +243,7 @@ pub struct NewArgs {
     pub id: String,
     #[command(flatten)]
     pub handbook: HandbookArg,
-    /// Municipality key from vocabulary.toml; the file goes in measures/<KEY>/
+    /// Municipality key from vocabulary.toml; the file goes in measures/KEY/
     #[arg(long, value_name = "KEY")]
     pub municipality: Option<String>,
     /// Measure type key from vocabulary.toml
