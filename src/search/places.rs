@@ -11,10 +11,12 @@
 //! "Gradcu", "Koper" and "Kopru" are one name whatever the stemmer does with them. A name of one
 //! word that is also a common word ("Grad", "Tabor", "Mirna") counts as a place only where the
 //! query makes it one: written with a capital, after a preposition of place ("v", "na", "pri",
-//! …), or as the whole query.
+//! …), or as the whole query. A word the handbook has in no form that is one slip of the
+//! fingers from one municipality's name, and no other's, is that name ("Lwndava", "v Novem
+//! mestz"), as search would look it up as a typo anyway.
 
 use crate::handbook::vocabulary::Vocabulary;
-use crate::search::query::Clause;
+use crate::search::query::{self, Clause};
 use crate::search::request::NATIONAL;
 use crate::text::analysis;
 
@@ -117,8 +119,10 @@ impl Places {
 
     /// The municipalities `text` names, in the order named, and which of its words (counted
     /// as `query::parse` counts clauses: words that are not stop words) name them. A text with
-    /// quotes names none: its words are meant as written.
-    pub fn find(&self, text: &str) -> Vec<Found> {
+    /// quotes names none: its words are meant as written. A word `unknown` says the handbook
+    /// has in no form (given its folded form and stem) may be a name with a slip of the
+    /// fingers ("Lwndava", "v Novem mestz"): one edit from a name's word counts as it.
+    pub fn find(&self, text: &str, unknown: impl Fn(&str, &str) -> bool) -> Vec<Found> {
         if self.names.is_empty() || text.contains('"') {
             return Vec::new();
         }
@@ -143,14 +147,24 @@ impl Places {
         let mut found: Vec<Found> = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let name = self.names.iter().find(|n| {
+            let fits = |n: &Name, slips: bool| {
                 let len = n.stems.len();
                 words.len() >= i + len
-                    && (0..len).all(|k| same_word(&n.word(k), &words[i + k]))
                     && (len > 1
                         || words[i].capital
                         || words[i].after_preposition
                         || words.len() == 1)
+                    && (0..len).all(|k| {
+                        same_word(&n.word(k), &words[i + k])
+                            || (slips && slipped(&n.word(k), &words[i + k], &unknown))
+                    })
+            };
+            // A name as written first; failing that, a name with a slip, where the names one
+            // slip away are all one municipality's ("Kranu" is as near Kranj as Kanal's stem).
+            let name = self.names.iter().find(|n| fits(n, false)).or_else(|| {
+                let mut near = self.names.iter().filter(|n| fits(n, true));
+                let first = near.next()?;
+                near.all(|n| n.key == first.key).then_some(first)
             });
             match name {
                 Some(n) => {
@@ -211,6 +225,22 @@ fn same_word(name: &NameWord<'_>, word: &Word<'_>) -> bool {
     };
     inflected(name.folded) || name.folded_fleeting.is_some_and(inflected)
 }
+
+/// Is a query word the name's word with a slip of the fingers: one edit from it as written or
+/// as stemmed, the way search counts a typo (`query::within`), and long enough to be looked up
+/// for typos? Only a word the handbook has in no form (`unknown`, asked last: it reads the
+/// index) is taken for one, so that "kamnite" stays a word and does not become Kamnik.
+fn slipped(name: &NameWord<'_>, word: &Word<'_>, unknown: &impl Fn(&str, &str) -> bool) -> bool {
+    // Lengths in bytes first: folded words are ASCII but for a rare letter, and a word is
+    // checked against every name.
+    let near = |a: &str, b: &str| a.len().abs_diff(b.len()) <= 2 && query::within(a, b, 1);
+    word.folded.len() >= MIN_SLIP
+        && (near(name.folded, word.folded) || near(name.stem, word.stem))
+        && unknown(word.folded, word.stem)
+}
+
+/// The shortest word taken for a name with a slip: search looks for typos from five letters.
+const MIN_SLIP: usize = 5;
 
 /// The endings a noun's case forms add to its base (the nominative of a masculine noun, or
 /// one without its fleeting vowel): "Ptuj-u", "Gradc-a", "Kranj-em".
@@ -300,7 +330,7 @@ mod tests {
 
     fn keys(text: &str) -> Vec<String> {
         Places::new(&vocabulary())
-            .find(text)
+            .find(text, |_, _| false)
             .into_iter()
             .map(|f| f.key)
             .collect()
@@ -327,6 +357,44 @@ mod tests {
         ] {
             assert_eq!(keys(text), [key], "{text}");
         }
+    }
+
+    #[test]
+    fn a_name_with_a_slip_is_the_place_where_the_handbook_lacks_the_word_and_no_other_is_as_near() {
+        let places = Places::new(&vocabulary());
+        let find = |text: &str, lacks: &[&str]| -> Vec<String> {
+            places
+                .find(text, |folded, _| lacks.contains(&folded))
+                .into_iter()
+                .map(|f| f.key)
+                .collect()
+        };
+        assert_eq!(find("najemnine v Krajnu", &["krajnu"]), ["kranj"]);
+        assert_eq!(find("v Novem mestz", &["mestz"]), ["novo-mesto"]);
+        assert_eq!(find("Slovennj Gradec", &["slovennj"]), ["slovenj-gradec"]);
+        // A word the handbook has is that word, however near a name it is.
+        assert!(find("najemnine v Krajnu", &[]).is_empty());
+        // Too short to be looked up for typos.
+        assert!(find("fasade na Ptu", &["ptu"]).is_empty());
+        // One slip from two municipalities' names is neither.
+        let mut v = vocabulary();
+        for (key, label) in [("lendava", "Lendava"), ("lendova", "Lendova")] {
+            v.municipality.insert(
+                key.into(),
+                Term {
+                    key: key.into(),
+                    label: label.into(),
+                    label_en: None,
+                    region: None,
+                    code: None,
+                    urban: false,
+                },
+            );
+        }
+        let lacks = |folded: &str, _: &str| folded == "lendxva" || folded == "lendavx";
+        assert_eq!(Places::new(&v).find("v Lendavx", lacks).len(), 1);
+        let both = Places::new(&v).find("v Lendxva", lacks);
+        assert!(both.is_empty(), "{both:?}");
     }
 
     #[test]
@@ -368,11 +436,14 @@ mod tests {
         let places = Places::new(&vocabulary());
         let text = "najemnine v Kranju";
         let clauses = crate::search::query::parse(text);
-        let kept = without_places(clauses, &places.find(text));
+        let kept = without_places(clauses, &places.find(text, |_, _| false));
         assert_eq!(kept.len(), 1);
         assert!(matches!(&kept[0], Clause::Word { folded, .. } if folded == "najemnine"));
         let text = "Kranj";
         let clauses = crate::search::query::parse(text);
-        assert_eq!(without_places(clauses, &places.find(text)).len(), 1);
+        assert_eq!(
+            without_places(clauses, &places.find(text, |_, _| false)).len(),
+            1
+        );
     }
 }

@@ -300,7 +300,7 @@ impl Highlighter {
 /// string alignment, as Tantivy's fuzzy query counts)? Every word of every snippet may be
 /// asked, so folded words (ASCII, short) are compared on the stack, row by row, stopping as
 /// soon as a row has no cell within `edits`; other words go to `strsim`.
-fn within(a: &str, b: &str, edits: usize) -> bool {
+pub(super) fn within(a: &str, b: &str, edits: usize) -> bool {
     const MAX: usize = 32;
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if !a.is_ascii() || !b.is_ascii() || a.len() >= MAX || b.len() >= MAX {
@@ -407,6 +407,12 @@ fn typo_distance(letters: usize) -> Option<u8> {
         5..=8 => Some(1),
         _ => Some(2),
     }
+}
+
+/// Does the handbook have this word in no form: neither as written (`folded`) nor its `stem`?
+pub(super) fn unknown(searcher: &Searcher, fields: &Fields, folded: &str, stem: &str) -> bool {
+    !known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+        && !known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem)
 }
 
 fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &str) -> bool {

@@ -337,7 +337,9 @@ impl Snapshot {
         reuse: Reuse,
     ) -> tantivy::Result<Results> {
         // The places the words name rank their measures first; their words are not matched.
-        let found_places = self.places.find(&query.text);
+        let found_places = self.places.find(&query.text, |folded, stem| {
+            query::unknown(&self.searcher, &self.fields, folded, stem)
+        });
         let all_clauses = query::parse(&query.text);
         // An editor's best bet is for the words as typed, place words included: they stay.
         let pinned = self.synonyms.has_pins()
