@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::{FIXTURE, TempHandbook, VOCABULARY, fixture_entry};
+use crate::common::{FIXTURE, TempHandbook, VOCABULARY, fixture_entry, summarised_entry};
 use axum::http::StatusCode;
 use serde_json::Value;
 
@@ -760,4 +760,21 @@ async fn a_word_said_twice_before_a_place_changes_nothing() {
     assert_eq!(twice["places"], serde_json::json!(["kranj"]));
     assert_eq!(ids(&twice), ids(&once));
     assert_eq!(twice["total"], once["total"]);
+}
+
+#[tokio::test]
+async fn a_place_named_with_a_slip_is_still_the_place_but_a_word_the_handbook_has_is_not() {
+    let app = handbook().app();
+    for (q, place) in [("Marihor", "maribor"), ("v+Kopen", "koper")] {
+        let v = app.json(&format!("/api/search?q={q}")).await;
+        assert_eq!(v["places"], serde_json::json!([place]), "{q}: {v}");
+    }
+    // "kopen" (of the land) is one slip from "Koper", but a handbook that has the word means it.
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/kopno.toml",
+        &summarised_entry("Prevozi", "Kopen promet v mestu."),
+    );
+    let v = hb.app().json("/api/search?q=v+Kopen").await;
+    assert_eq!(v["places"], serde_json::json!([]), "{v}");
 }
