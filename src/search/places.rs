@@ -313,19 +313,23 @@ mod tests {
             ("ravne-na-koroskem", "Ravne na Koroškem"),
             ("murska-sobota", "Murska Sobota"),
         ] {
-            v.municipality.insert(
-                key.into(),
-                Term {
-                    key: key.into(),
-                    label: label.into(),
-                    label_en: None,
-                    region: None,
-                    code: None,
-                    urban: false,
-                },
-            );
+            add(&mut v, key, label);
         }
         v
+    }
+
+    fn add(v: &mut Vocabulary, key: &str, label: &str) {
+        v.municipality.insert(
+            key.into(),
+            Term {
+                key: key.into(),
+                label: label.into(),
+                label_en: None,
+                region: None,
+                code: None,
+                urban: false,
+            },
+        );
     }
 
     fn keys(text: &str) -> Vec<String> {
@@ -378,19 +382,8 @@ mod tests {
         assert!(find("fasade na Ptu", &["ptu"]).is_empty());
         // One slip from two municipalities' names is neither.
         let mut v = vocabulary();
-        for (key, label) in [("lendava", "Lendava"), ("lendova", "Lendova")] {
-            v.municipality.insert(
-                key.into(),
-                Term {
-                    key: key.into(),
-                    label: label.into(),
-                    label_en: None,
-                    region: None,
-                    code: None,
-                    urban: false,
-                },
-            );
-        }
+        add(&mut v, "lendava", "Lendava");
+        add(&mut v, "lendova", "Lendova");
         let lacks = |folded: &str, _: &str| folded == "lendxva" || folded == "lendavx";
         assert_eq!(Places::new(&v).find("v Lendavx", lacks).len(), 1);
         let both = Places::new(&v).find("v Lendxva", lacks);
