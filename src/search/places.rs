@@ -231,11 +231,8 @@ fn same_word(name: &NameWord<'_>, word: &Word<'_>) -> bool {
 /// for typos? Only a word the handbook has in no form (`unknown`, asked last: it reads the
 /// index) is taken for one, so that "kamnite" stays a word and does not become Kamnik.
 fn slipped(name: &NameWord<'_>, word: &Word<'_>, unknown: &impl Fn(&str, &str) -> bool) -> bool {
-    // Lengths in bytes first: folded words are ASCII but for a rare letter, and a word is
-    // checked against every name.
-    let near = |a: &str, b: &str| a.len().abs_diff(b.len()) <= 2 && query::within(a, b, 1);
     word.folded.len() >= MIN_SLIP
-        && (near(name.folded, word.folded) || near(name.stem, word.stem))
+        && (query::within(name.folded, word.folded, 1) || query::within(name.stem, word.stem, 1))
         && unknown(word.folded, word.stem)
 }
 

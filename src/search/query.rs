@@ -275,15 +275,8 @@ impl Highlighter {
         if self.stems.contains(&stem) {
             return true;
         }
-        // Words differ by at least their difference in length: most words of a text are
-        // told apart by that alone, without the edit distance, which allocates its table. The
-        // distance is the one Tantivy's fuzzy query counts with transpositions: a swap of two
-        // neighbours is one edit, and no letter is edited twice (optimal string alignment).
-        let near = |word: &str, of: &[(String, usize)]| {
-            let letters = word.chars().count();
-            of.iter()
-                .any(|(t, d)| t.chars().count().abs_diff(letters) <= *d && within(t, word, *d))
-        };
+        // The distance Tantivy's fuzzy query counts (`within`).
+        let near = |word: &str, of: &[(String, usize)]| of.iter().any(|(t, d)| within(t, word, *d));
         near(&stem, &self.typos) || near(folded, &self.typed)
     }
 
@@ -297,15 +290,19 @@ impl Highlighter {
 }
 
 /// Are `a` and `b` at most `edits` apart, a swap of neighbours counting as one edit (optimal
-/// string alignment, as Tantivy's fuzzy query counts)? Every word of every snippet may be
-/// asked, so folded words (ASCII, short) are compared on the stack, row by row, stopping as
-/// soon as a row has no cell within `edits`; other words go to `strsim`.
+/// string alignment, as Tantivy's fuzzy query counts)? Every word of every snippet, and of
+/// every search against every place name, may be asked, so most pairs are told apart by their
+/// lengths alone, and folded words (ASCII, short) are compared on the stack, row by row,
+/// stopping as soon as a row has no cell within `edits`; other words go to `strsim`.
 pub(super) fn within(a: &str, b: &str, edits: usize) -> bool {
     const MAX: usize = 32;
-    let (a, b) = (a.as_bytes(), b.as_bytes());
     if !a.is_ascii() || !b.is_ascii() || a.len() >= MAX || b.len() >= MAX {
-        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
-        return strsim::osa_distance(&a, &b) <= edits;
+        return a.chars().count().abs_diff(b.chars().count()) <= edits
+            && strsim::osa_distance(a, b) <= edits;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > edits {
+        return false;
     }
     // Rows i-2, i-1 and i of the distance table between a[..i] and b[..j].
     let mut before = [0usize; MAX + 1];
@@ -693,7 +690,9 @@ fn word(
             TIE_BREAKER,
         )),
     )];
-    let mut typo = false;
+    // A word the handbook has in no form, and with nothing else to go by, may be a typo.
+    let unknown_word =
+        typos && !is_known && completions.is_empty() && synonyms.is_empty() && kin.is_empty();
     // A slip can also make a form the text does not have of another word the text does have
     // ("popalve", meant as "poplave", goes to "pop"): where the analysers cut more letters
     // from a word the text does not have than any ending has (`SLIP_CUT`), they guessed, and
@@ -704,34 +703,18 @@ fn word(
         && is_known
         && completions.is_empty()
         && letters >= stem.chars().count() + SLIP_CUT;
-    if slip && let Some(d) = typo_distance(letters) {
-        typo = true;
-        for (t, boost) in FIELD_BOOSTS
-            .into_iter()
-            .filter(|(t, _)| TYPO_FIELDS.contains(t))
-        {
-            let q = FuzzyTermQuery::new(Term::from_field_text(fields.exact(t), folded), d, true);
-            parts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
-            ));
-        }
-        hl.typed.push((folded.to_string(), usize::from(d)));
-    }
-    if typos
-        && !is_known
-        && completions.is_empty()
-        && synonyms.is_empty()
-        && kin.is_empty()
+    let mut typo = false;
+    if (unknown_word || slip)
         && let Some(d) = typo_distance(letters)
     {
         typo = true;
         // Typos are looked for where people read, not in provider names and legal citations:
-        // each field costs a walk of each of its two dictionaries. Near the stem, and near the
-        // word as typed: the lemma model guesses a lemma for a word it does not know, and for
-        // a misspelt one the guess can move the stem further from the meant word's than the
-        // slip did ("posoila" → posoiti, not posoj), while the word as typed is one slip from
-        // a form in the text ("posojila"). A text near both counts once.
+        // each field costs a walk of a dictionary per lookup. Near the word as typed, and for
+        // an unknown word near its stem too: the lemma model guesses a lemma for a word it
+        // does not know, and for a misspelt one the guess can move the stem further from the
+        // meant word's than the slip did ("posoila" → posoiti, not posoj), while the word as
+        // typed is one slip from a form in the text ("posojila"). A text near both counts
+        // once. A slip's stem is a word of the text, matched above already.
         for (t, boost) in FIELD_BOOSTS
             .into_iter()
             .filter(|(t, _)| TYPO_FIELDS.contains(t))
@@ -743,16 +726,21 @@ fn word(
                     true,
                 ))
             };
-            let q = DisjunctionMaxQuery::new(vec![
-                near(fields.stemmed(t), stem),
-                near(fields.exact(t), folded),
-            ]);
+            let mut lookups = vec![near(fields.exact(t), folded)];
+            if unknown_word {
+                lookups.push(near(fields.stemmed(t), stem));
+            }
             parts.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), boost * TYPO)),
+                Box::new(BoostQuery::new(
+                    Box::new(DisjunctionMaxQuery::new(lookups)),
+                    boost * TYPO,
+                )),
             ));
         }
-        hl.typos.push((stem.to_string(), usize::from(d)));
+        if unknown_word {
+            hl.typos.push((stem.to_string(), usize::from(d)));
+        }
         hl.typed.push((folded.to_string(), usize::from(d)));
     }
     WordParts {
