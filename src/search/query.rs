@@ -79,6 +79,9 @@ const EXACT: Score = 0.5;
 const STEMMED: Score = 1.0;
 /// A synonym ("pročelje" for "fasada") counts a little less than the word itself.
 const SYNONYM: Score = 0.6;
+/// A synonym of a word of the same family ("sofinanciranje" for "subvencionirajo", kin to
+/// "subvencioniranje"): the two steps' weights together.
+const FAMILY_SYNONYM: Score = 0.3;
 /// A completion of a word being typed, scored like the word it may become, but less.
 const PREFIX: Score = 0.7;
 /// Another word of the same family ("ustanovitev" for "ustanavljam"), tried only for a word
@@ -625,12 +628,11 @@ fn word(
     if features.stemming {
         hl.stems.insert(stem.to_string());
     }
-    let synonyms = if features.synonyms {
+    let own = if features.synonyms {
         synonyms.of(stem)
     } else {
         &[]
     };
-    hl.stems.extend(synonyms.iter().cloned());
     let exact_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded);
     let is_known =
         exact_known || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
@@ -656,11 +658,28 @@ fn word(
         crate::text::lemma::is_infinitive(stem)
             || crate::text::lemma::is_passive_participle(&crate::text::lemma::lemma(folded))
     };
-    let kin = if features.families
-        && (!is_known || of_a_verb())
-        && synonyms.is_empty()
-        && completions.is_empty()
-    {
+    let kin_wanted =
+        features.families && own.is_empty() && completions.is_empty() && (!is_known || of_a_verb());
+    // Such a word, kin to a word a group names, means what the group means: "subvencionirajo"
+    // finds "sofinanciranje" as "subvencioniranje" does. Its own kin it finds as kin, below.
+    let by_family: Vec<String> = if kin_wanted && features.synonyms {
+        let key = family::family(stem);
+        synonyms
+            .of_family(stem)
+            .iter()
+            .filter(|s| family::family(s) != key)
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (synonyms, synonym_weight) = if by_family.is_empty() {
+        (own, SYNONYM)
+    } else {
+        (&by_family[..], FAMILY_SYNONYM)
+    };
+    hl.stems.extend(synonyms.iter().cloned());
+    let kin = if kin_wanted {
         kin(searcher, fields, stem)
     } else {
         Vec::new()
@@ -672,8 +691,15 @@ fn word(
     let per_field: Vec<Box<dyn Query>> = FIELD_BOOSTS
         .iter()
         .map(|&(t, boost)| {
-            let mut alternatives =
-                alternatives(t, folded, stem, synonyms, &completions, fields, features);
+            let mut alternatives = alternatives(
+                t,
+                folded,
+                stem,
+                (synonyms, synonym_weight),
+                &completions,
+                fields,
+                features,
+            );
             if t != Text::English {
                 alternatives.extend(kin.iter().map(|k| term_query(fields.stemmed(t), k, FAMILY)));
             }
@@ -834,7 +860,7 @@ fn alternatives(
     t: Text,
     folded: &str,
     stem: &str,
-    synonyms: &[String],
+    (synonyms, synonym_weight): (&[String], Score),
     completions: &[String],
     fields: &Fields,
     features: Features,
@@ -850,7 +876,7 @@ fn alternatives(
         alternatives.extend(
             synonyms
                 .iter()
-                .map(|s| term_query(fields.stemmed(t), s, SYNONYM)),
+                .map(|s| term_query(fields.stemmed(t), s, synonym_weight)),
         );
     }
     alternatives.extend(

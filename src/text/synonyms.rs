@@ -10,6 +10,7 @@
 //! group costs precision in every search that touches it.
 
 use crate::text::analysis;
+use crate::text::family;
 use crate::text::stemmer;
 use std::collections::HashMap;
 
@@ -20,6 +21,10 @@ use std::collections::HashMap;
 pub struct Synonyms {
     /// stem → the stems of its synonyms.
     by_stem: HashMap<String, Vec<String>>,
+    /// A word family's key (`text::family`) → the stems of every group with a member of that
+    /// family: what a word of the family that no group names means ("subvencionirajo" is kin
+    /// to "subvencioniranje", and so means what "sofinanciranje" means).
+    by_family: HashMap<String, Vec<String>>,
     /// A query's key (`query_key`) → the ids pinned to it, in the editor's order.
     pins: HashMap<String, Vec<String>>,
 }
@@ -45,8 +50,23 @@ impl Synonyms {
     /// best bets (a query as people type it, and the ids pinned to it).
     pub fn new(groups: &[Vec<String>], pins: Vec<(String, Vec<String>)>) -> Synonyms {
         let mut by_stem: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_family: HashMap<String, Vec<String>> = HashMap::new();
         for group in groups {
             let stems: Vec<String> = group.iter().flat_map(|w| stems_of(w)).collect();
+            for s in &stems {
+                let key = family::family(s);
+                // A short key joins words that are not kin ("svet", "svetovanje"): too loose
+                // to carry a group's meaning to them.
+                if key.len() < MIN_FAMILY_KEY {
+                    continue;
+                }
+                let kin = by_family.entry(key).or_default();
+                for o in &stems {
+                    if !kin.contains(o) {
+                        kin.push(o.clone());
+                    }
+                }
+            }
             for s in &stems {
                 let others = by_stem.entry(s.clone()).or_default();
                 for o in &stems {
@@ -67,6 +87,7 @@ impl Synonyms {
         }
         Synonyms {
             by_stem,
+            by_family,
             pins: by_query,
         }
     }
@@ -74,6 +95,17 @@ impl Synonyms {
     /// The stems of the synonyms of a stem (not the stem itself).
     pub fn of(&self, stem: &str) -> &[String] {
         self.by_stem.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// The stems of the groups whose members are of the family of a stem: for a word no group
+    /// names, kin to one that a group does (`by_family`). May hold the stem itself.
+    pub fn of_family(&self, stem: &str) -> &[String] {
+        if self.by_family.is_empty() {
+            return &[];
+        }
+        self.by_family
+            .get(&family::family(stem))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The ids an editor pinned to the query `text` (in any form of its words), first first.
@@ -94,6 +126,9 @@ impl Synonyms {
         self.pins.get(&stems.join(" ")).map_or(&[], Vec::as_slice)
     }
 }
+
+/// The shortest family key a group's meaning is carried by to the rest of the family.
+const MIN_FAMILY_KEY: usize = 5;
 
 /// The stems of a group member: a word, or several ("mestno jedro"), each stemmed.
 fn stems_of(member: &str) -> Vec<String> {
@@ -126,6 +161,27 @@ pub fn query_key(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_of_a_family_a_group_has_a_member_of_means_the_group_and_a_short_family_nothing() {
+        let s = Synonyms::new(
+            &[
+                vec!["subvencioniranje".into(), "sofinanciranje".into()],
+                vec!["svetovanje".into(), "mentorstvo".into()],
+            ],
+            vec![],
+        );
+        let of = s.of_family(&stemmer::stem("subvencionirati"));
+        assert!(of.contains(&stemmer::stem("sofinanciranje")), "{of:?}");
+        assert!(of.contains(&stemmer::stem("subvencioniranje")), "{of:?}");
+        // "svet" (a council) shares the short key of "svetovanje": it means nothing of it.
+        assert_eq!(
+            family::family(&stemmer::stem("svet")),
+            family::family(&stemmer::stem("svetovanje"))
+        );
+        assert!(s.of_family(&stemmer::stem("svet")).is_empty());
+        assert!(Synonyms::default().of_family("subvencionirati").is_empty());
+    }
 
     #[test]
     fn a_pinned_query_is_known_in_any_form_of_its_words() {

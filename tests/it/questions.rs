@@ -71,6 +71,36 @@ async fn a_word_the_handbook_has_is_matched_as_itself_and_one_it_lacks_by_its_fa
 }
 
 #[tokio::test]
+async fn a_verb_no_group_names_finds_the_synonyms_of_its_kin_that_one_does() {
+    let hb = TempHandbook::empty();
+    // The built-in groups join "subvencioniranje" and "sofinanciranje", not the verb
+    // "subvencionirati"; no entry has any word of that family.
+    hb.write(
+        "measures/kranj/a-sofinanciranje.toml",
+        &summarised_entry(
+            "Pomoč novim trgovinam",
+            "Sofinanciranje najemnine za lokal.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/b-oddaja.toml",
+        &summarised_entry(
+            "Najemnine občinskih lokalov",
+            "Seznam najemnin, najemnine po conah.",
+        ),
+    );
+    let app = hb.app();
+    // The rents alone would put the list of rents first; "subvencionirajo" means what
+    // "subvencioniranje" does, and so matches the co-financing.
+    assert_eq!(
+        app.ids(&q("subvencionirajo najemnino")).await,
+        ["a-sofinanciranje", "b-oddaja"]
+    );
+    // A word a group names keeps its own group, and widens no further.
+    assert_eq!(app.ids(&q("subvencija")).await, ["a-sofinanciranje"]);
+}
+
+#[tokio::test]
 async fn a_participle_finds_the_measures_that_name_the_act_by_its_noun() {
     let hb = TempHandbook::empty();
     hb.write(
