@@ -243,6 +243,9 @@ mod tests {
         assert!(syn("posojilom").contains(&stem("kredit")));
         assert!(syn("sredisca").contains(&stem("jedro")));
         assert!(syn("penzionu").contains(&stem("nastanitev")));
+        // A craft by its trade's name is a craft.
+        assert!(syn("frizerskem").contains(&stem("obrt")));
+        assert!(syn("mizarji").contains(&stem("obrtnik")));
         assert!(syn("maribor").is_empty());
         // The shipped file has no problem, and no stem in two groups (which would warn).
         let read = read(SHIPPED).unwrap();
