@@ -53,7 +53,13 @@ const MAX_CUTS: usize = 3;
 /// The key of the family of a term (as `stemmer::stem` makes it): cut from its root, so that
 /// a verb's infinitive meets the nouns made from it.
 pub fn family(term: &str) -> String {
-    let mut key = crate::text::stemmer::root(term);
+    // The imperfective of a verb in -rediti says j for its d (urediti, urejati; prirediti,
+    // prirejati), and the stemmer cuts that -ej as it cuts ideja's: meet the perfective first.
+    let term = match term.strip_suffix("rejati") {
+        Some(head) if !head.is_empty() => format!("{head}rediti"),
+        _ => term.to_string(),
+    };
+    let mut key = crate::text::stemmer::root(&term);
     for _ in 0..MAX_CUTS {
         if !cut_once(&mut key) {
             break;
@@ -66,6 +72,12 @@ pub fn family(term: &str) -> String {
 fn cut_once(key: &mut String) -> bool {
     let b = key.as_bytes();
     let n = b.len();
+    // The verbal noun of a verb in -rejati keeps the j (urejanje → urej): ured, as ureditev.
+    if n >= 4 && key.ends_with("rej") {
+        key.truncate(n - 1);
+        key.push('d');
+        return true;
+    }
     // The l after a labial that -vljati, -bljati add: prijavlj → prijav, usposablj → usposab.
     if n >= 6 && key.ends_with("lj") && matches!(b[n - 3], b'v' | b'b' | b'p' | b'm') {
         key.truncate(n - 2);
@@ -148,6 +160,17 @@ mod tests {
         &["mentorstvo", "mentor", "mentorji"],
         // A passive participle, the adjective made from a verb, with its verbal noun.
         &["znižane", "znižanje", "znižati"],
+        // The d of a perfective in -rediti is a j in its imperfective.
+        &[
+            "urediti", "urejati", "urejamo", "ureditev", "urejanje", "uredili",
+        ],
+        &[
+            "prireditev",
+            "prirejati",
+            "prirejamo",
+            "prirediti",
+            "prirejanje",
+        ],
     ];
 
     #[test]
