@@ -24,11 +24,18 @@ const PIECES: &[(&str, usize)] = &[
     ("evanj", 3),
     ("ovalc", 3),
     ("evalc", 3),
+    // The women's agent nouns beside the men's: svetovalka, svetovalec.
+    ("ovalk", 3),
+    ("evalk", 3),
     ("anj", 3),
     ("enj", 3),
     ("alc", 3),
     ("ilc", 3),
     ("elc", 3),
+    // Longer left than the men's: lokalka is not Loka, nosilka not nos; and no -elk, which
+    // is the -ek of izdelek, oddelek, pridelek.
+    ("alk", 4),
+    ("ilk", 5),
     ("stv", 4),
     ("nist", 4),
     ("st", 5),
@@ -72,6 +79,11 @@ pub fn family(term: &str) -> String {
 fn cut_once(key: &mut String) -> bool {
     let b = key.as_bytes();
     let n = b.len();
+    // A woman's trade in -rka beside the man's in -r: frizerka, frizer; mizarka, mizar.
+    if n >= 6 && key.ends_with("rk") {
+        key.truncate(n - 1);
+        return true;
+    }
     // The verbal noun of a verb in -rejati keeps the j (urejanje → urej): ured, as ureditev.
     if n >= 4 && key.ends_with("rej") {
         key.truncate(n - 1);
@@ -147,10 +159,20 @@ mod tests {
             "svetovati",
             "svetovalec",
             "svetovalci",
+            "svetovalka",
         ],
+        // A woman's trade with the trade's adjective ("frizer" itself loses its e: frizr).
+        &["frizerka", "frizerski", "frizerke", "frizerskem"],
+        &["oblikovalec", "oblikovalka", "oblikovalci"],
         &["gostinec", "gostinstvo", "gostinski", "gostincem"],
         &["investicija", "investirati", "investiram", "investicijo"],
-        &["prodaja", "prodajalec", "prodajati", "prodajalci"],
+        &[
+            "prodaja",
+            "prodajalec",
+            "prodajati",
+            "prodajalci",
+            "prodajalka",
+        ],
         &["prijava", "prijavljam", "prijaviti"],
         &["digitalizacija", "digitaliziram", "digitalizirati"],
         &["obnova", "obnavljam", "obnoviti", "obnovljene"],

@@ -101,6 +101,27 @@ async fn a_verb_no_group_names_finds_the_synonyms_of_its_kin_that_one_does() {
 }
 
 #[tokio::test]
+async fn a_woman_naming_her_trade_finds_the_measures_for_crafts() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/a-obrt.toml",
+        &summarised_entry("Pomoč obrtnikom", "Sofinanciranje naložb v obrt."),
+    );
+    hb.write(
+        "measures/kranj/b-trgovine.toml",
+        &summarised_entry("Pomoč trgovcem", "Sofinanciranje naložb v trgovine."),
+    );
+    let app = hb.app();
+    // No entry says "frizerka" or any word of its family; the built-in groups count a
+    // hairdresser's trade ("frizerski") among the crafts.
+    assert_eq!(app.ids(&q("frizerka")).await, ["a-obrt"]);
+    assert_eq!(
+        app.ids(&q("sem mizarka, kje dobim pomoč")).await[0],
+        "a-obrt"
+    );
+}
+
+#[tokio::test]
 async fn a_participle_finds_the_measures_that_name_the_act_by_its_noun() {
     let hb = TempHandbook::empty();
     hb.write(
