@@ -2,7 +2,9 @@
 //!
 //! Each word (or "quoted phrase") becomes a clause that matches, best first:
 //! the exact word (folded, so "sredisce" is exact for "središče") → another form of it (same
-//! stem) → a synonym (`synonyms`) → for a word the index does not know at all, the words it
+//! stem) → a synonym (`synonyms`) → for a verb or a word the index does not know, the words of
+//! its family (`FAMILY`) and the synonyms of a member of its family (`FAMILY_SYNONYM`) → for a
+//! word the index does not know at all, the words it
 //! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo
 //! (one edit from 5 letters, two from 9, from its stem or from the word as typed; in the first
 //! `MAX_TYPO_WORDS` words that need one, as typos are the dearest part of a search). A word the
