@@ -664,21 +664,15 @@ fn word(
         features.families && own.is_empty() && completions.is_empty() && (!is_known || of_a_verb());
     // Such a word, kin to a word a group names, means what the group means: "subvencionirajo"
     // finds "sofinanciranje" as "subvencioniranje" does. Its own kin it finds as kin, below.
-    let by_family: Vec<String> = if kin_wanted && features.synonyms {
-        let key = family::family(stem);
-        synonyms
-            .of_family(stem)
-            .iter()
-            .filter(|s| family::family(s) != key)
-            .cloned()
-            .collect()
+    let by_family = if kin_wanted && features.synonyms {
+        synonyms.of_family(stem)
     } else {
-        Vec::new()
+        &[]
     };
     let (synonyms, synonym_weight) = if by_family.is_empty() {
         (own, SYNONYM)
     } else {
-        (&by_family[..], FAMILY_SYNONYM)
+        (by_family, FAMILY_SYNONYM)
     };
     hl.stems.extend(synonyms.iter().cloned());
     let kin = if kin_wanted {

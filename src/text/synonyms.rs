@@ -22,8 +22,9 @@ pub struct Synonyms {
     /// stem → the stems of its synonyms.
     by_stem: HashMap<String, Vec<String>>,
     /// A word family's key (`text::family`) → the stems of every group with a member of that
-    /// family: what a word of the family that no group names means ("subvencionirajo" is kin
-    /// to "subvencioniranje", and so means what "sofinanciranje" means).
+    /// family, but for the family's own: what a word of the family that no group names means
+    /// ("subvencionirajo" is kin to "subvencioniranje", and so means what "sofinanciranje"
+    /// means).
     by_family: HashMap<String, Vec<String>>,
     /// A query's key (`query_key`) → the ids pinned to it, in the editor's order.
     pins: HashMap<String, Vec<String>>,
@@ -53,17 +54,18 @@ impl Synonyms {
         let mut by_family: HashMap<String, Vec<String>> = HashMap::new();
         for group in groups {
             let stems: Vec<String> = group.iter().flat_map(|w| stems_of(w)).collect();
-            for s in &stems {
-                let key = family::family(s);
+            let keys: Vec<String> = stems.iter().map(|s| family::family(s)).collect();
+            for key in &keys {
                 // A short key joins words that are not kin ("svet", "svetovanje"): too loose
                 // to carry a group's meaning to them.
                 if key.len() < MIN_FAMILY_KEY {
                     continue;
                 }
-                let kin = by_family.entry(key).or_default();
-                for o in &stems {
-                    if !kin.contains(o) {
-                        kin.push(o.clone());
+                let meant = by_family.entry(key.clone()).or_default();
+                // The family's own members a word finds as its kin, not as synonyms.
+                for (o, _) in stems.iter().zip(&keys).filter(|(_, k)| *k != key) {
+                    if !meant.contains(o) {
+                        meant.push(o.clone());
                     }
                 }
             }
@@ -97,8 +99,8 @@ impl Synonyms {
         self.by_stem.get(stem).map_or(&[], Vec::as_slice)
     }
 
-    /// The stems of the groups whose members are of the family of a stem: for a word no group
-    /// names, kin to one that a group does (`by_family`). May hold the stem itself.
+    /// The stems of the groups whose members are of the family of a stem, but for that
+    /// family's own: for a word no group names, kin to one that a group does (`by_family`).
     pub fn of_family(&self, stem: &str) -> &[String] {
         if self.by_family.is_empty() {
             return &[];
@@ -172,8 +174,8 @@ mod tests {
             vec![],
         );
         let of = s.of_family(&stemmer::stem("subvencionirati"));
-        assert!(of.contains(&stemmer::stem("sofinanciranje")), "{of:?}");
-        assert!(of.contains(&stemmer::stem("subvencioniranje")), "{of:?}");
+        // Its kin "subvencioniranje" is found as kin, not as a synonym.
+        assert_eq!(of, [stemmer::stem("sofinanciranje")]);
         // "svet" (a council) shares the short key of "svetovanje": it means nothing of it.
         assert_eq!(
             family::family(&stemmer::stem("svet")),
