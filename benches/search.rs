@@ -36,6 +36,10 @@ fn queries() -> Vec<(&'static str, SearchQuery)> {
             text("ali lahko kot samostojni podjetnik dobim ugoden kredit za nove stroje"),
         ),
         ("typo", text("ljubjana obnova procelij")),
+        // A verb no group names, kin to one a group does; a craft by its trade's name, in a
+        // group of thirty words.
+        ("kin", text("subvencionirajo najemnino")),
+        ("craft", text("sem frizerka, kje dobim pomoč za obrt")),
         ("prefix", text("podjetn")),
         ("filtered", filtered),
         ("empty", text("")),

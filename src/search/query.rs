@@ -426,6 +426,21 @@ fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &st
     })
 }
 
+/// The groups of `synonyms` as a search over `searcher` uses them: only the synonyms some
+/// field a word is searched in has (`Synonyms::keeping`).
+pub(super) fn searched_synonyms(
+    searcher: &Searcher,
+    fields: &Fields,
+    synonyms: &Synonyms,
+) -> Synonyms {
+    let stemmed = FIELD_BOOSTS
+        .iter()
+        .filter(|(t, _)| *t != Text::English)
+        .map(|(t, _)| fields.stemmed(*t))
+        .collect::<Vec<_>>();
+    synonyms.keeping(|stem| known(searcher, stemmed.iter().copied(), stem))
+}
+
 /// The words of `fields` that start with `prefix`, the most frequent first, at most
 /// `MAX_COMPLETIONS`: what a word being typed may become.
 fn completions(searcher: &Searcher, fields: [Field; 7], prefix: &str) -> Vec<String> {

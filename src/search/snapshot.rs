@@ -50,6 +50,8 @@ pub struct Snapshot {
     pub root: std::path::PathBuf,
     /// The word groups and best bets queries are expanded with.
     pub synonyms: Arc<crate::text::synonyms::Synonyms>,
+    /// The same, each word's synonyms only those the index has (`query::searched_synonyms`).
+    searched_synonyms: crate::text::synonyms::Synonyms,
     pub generation: u64,
     pub loaded_at: DateTime<Local>,
     /// How long this snapshot took to make, from the change (or the start) to its publication.
@@ -212,6 +214,7 @@ impl Snapshot {
         let siblings = Siblings::new(&records, &rows);
         let topics = Topics::new(&rows);
         let resolved_digest = digest_of(&resolved, &vocabulary);
+        let searched_synonyms = query::searched_synonyms(&searcher, &fields, &resolved.synonyms);
         Ok(Snapshot {
             searcher,
             fields,
@@ -222,6 +225,7 @@ impl Snapshot {
             series: resolved.series,
             root: resolved.root,
             synonyms: resolved.synonyms,
+            searched_synonyms,
             vocabulary,
             generation,
             loaded_at: Local::now(),
@@ -745,7 +749,7 @@ impl Snapshot {
             &self.searcher,
             &self.fields,
             features,
-            &self.synonyms,
+            &self.searched_synonyms,
             |stem| self.name_words.get(stem).copied().unwrap_or(0),
         );
         let weight = compiled

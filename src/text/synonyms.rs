@@ -110,6 +110,26 @@ impl Synonyms {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The same groups and pins, each word's synonyms only those that `keep` (what the index
+    /// has): every synonym of a search is a query per field, and one no measure uses matches
+    /// nothing at that cost. Every word still has its entry, as a search's word may be one the
+    /// index lacks whose synonyms it has.
+    pub fn keeping(&self, keep: impl Fn(&str) -> bool) -> Synonyms {
+        let prune = |map: &HashMap<String, Vec<String>>| {
+            map.iter()
+                .map(|(k, v)| {
+                    let kept = v.iter().filter(|s| keep(s)).cloned().collect();
+                    (k.clone(), kept)
+                })
+                .collect()
+        };
+        Synonyms {
+            by_stem: prune(&self.by_stem),
+            by_family: prune(&self.by_family),
+            pins: self.pins.clone(),
+        }
+    }
+
     /// The ids an editor pinned to the query `text` (in any form of its words), first first.
     pub fn pinned(&self, text: &str) -> &[String] {
         if self.pins.is_empty() {
@@ -183,6 +203,25 @@ mod tests {
         );
         assert!(s.of_family(&stemmer::stem("svet")).is_empty());
         assert!(Synonyms::default().of_family("subvencionirati").is_empty());
+    }
+
+    #[test]
+    fn keeping_what_the_index_has_prunes_synonyms_but_not_the_words_they_are_of() {
+        let s = Synonyms::new(
+            &[vec![
+                "kredit".into(),
+                "posojilo".into(),
+                "mikrokredit".into(),
+            ]],
+            vec![("krediti".into(), vec!["a".into()])],
+        );
+        let kredit = stemmer::stem("kredit");
+        let posoj = stemmer::stem("posojilo");
+        let kept = s.keeping(|w| w == posoj);
+        assert_eq!(kept.of(&kredit), std::slice::from_ref(&posoj));
+        assert!(kept.of(&posoj).is_empty());
+        assert_eq!(kept.of(&stemmer::stem("mikrokredit")), [posoj]);
+        assert_eq!(kept.pinned("kredit"), ["a"]);
     }
 
     #[test]
