@@ -246,6 +246,9 @@ mod tests {
         // A craft by its trade's name is a craft.
         assert!(syn("frizerskem").contains(&stem("obrt")));
         assert!(syn("mizarji").contains(&stem("obrtnik")));
+        // Stock is working capital; a camp is a lodging.
+        assert!(syn("zaloge").contains(&stem("obratna")));
+        assert!(syn("kampu").contains(&stem("nastanitev")));
         assert!(syn("maribor").is_empty());
         // The shipped file has no problem, and no stem in two groups (which would warn).
         let read = read(SHIPPED).unwrap();

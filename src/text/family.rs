@@ -62,8 +62,11 @@ const MAX_CUTS: usize = 3;
 pub fn family(term: &str) -> String {
     // The imperfective of a verb in -rediti says j for its d (urediti, urejati; prirediti,
     // prirejati), and the stemmer cuts that -ej as it cuts ideja's: meet the perfective first.
-    let term = match term.strip_suffix("rejati") {
-        Some(head) if !head.is_empty() => format!("{head}rediti"),
+    // So does an imperfective in -ganjati its noun's o: zaganjati, zagon; poganjati, pogon.
+    // Only the verb: in a verbal noun the g is the root's (vlaganje, vlagati).
+    let term = match (term.strip_suffix("rejati"), term.strip_suffix("ganjati")) {
+        (Some(head), _) if !head.is_empty() => format!("{head}rediti"),
+        (_, Some(head)) if !head.is_empty() => format!("{head}gon"),
         _ => term.to_string(),
     };
     let mut key = crate::text::stemmer::root(&term);
@@ -87,6 +90,20 @@ fn cut_once(key: &mut String) -> bool {
     // The verbal noun of a verb in -rejati keeps the j (urejanje → urej): ured, as ureditev.
     if n >= 4 && key.ends_with("rej") {
         key.truncate(n - 1);
+        key.push('d');
+        return true;
+    }
+    // The verbal noun in -nja of a verb in -diti: gradnja, izgradnja → grad, as graditi.
+    // After -ad only, and with a root of at least four letters left: zadnji is not kin of
+    // anything.
+    if n >= 6 && key.ends_with("adnj") {
+        key.truncate(n - 2);
+        return true;
+    }
+    // The passive participle of a verb in -diti says j for its d: zgrajen → zgrad, as
+    // zgraditi; urejen → ured, as urediti.
+    if n >= 5 && (key.ends_with("grajn") || key.ends_with("rejn")) {
+        key.truncate(n - 2);
         key.push('d');
         return true;
     }
@@ -184,8 +201,13 @@ mod tests {
         &["znižane", "znižanje", "znižati"],
         // The d of a perfective in -rediti is a j in its imperfective.
         &[
-            "urediti", "urejati", "urejamo", "ureditev", "urejanje", "uredili",
+            "urediti", "urejati", "urejamo", "ureditev", "urejanje", "uredili", "urejen",
         ],
+        // The -nja noun and the participle of a verb in -diti.
+        &["graditi", "gradnja", "gradimo", "gradnje"],
+        &["zgraditi", "zgrajen", "zgrajena", "zgradili"],
+        &["zagon", "zaganjati", "zaganjamo", "zagona"],
+        &["vlaganje", "vlagati", "vlagamo"],
         &[
             "prireditev",
             "prirejati",
