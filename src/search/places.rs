@@ -6,6 +6,8 @@
 //! A place named ranks its measures and the national ones first (`collect::Order`), and its
 //! words stop counting as words to match: a measure of Kranj need not say "Kranju" to come
 //! first. It is a ranking, not a filter; the search page offers the `applies_in` filter.
+//! "Slovenija" is not a place (a question "v Sloveniji" asks about anywhere), but the state is:
+//! "ali država pomaga …" asks what the national measures give, and ranks them first.
 //!
 //! Matching compares stems, and a stem with its fleeting vowel dropped, so that "Gradec" and
 //! "Gradcu", "Koper" and "Kopru" are one name whatever the stemmer does with them. A name of one
@@ -57,6 +59,8 @@ impl Name {
 #[derive(Debug, Clone, Default)]
 pub struct Places {
     names: Vec<Name>,
+    /// Does the vocabulary have the national value? Then "država" names it.
+    national: bool,
 }
 
 /// Words that put the next one in a place: "v Kranju", "na Ptuju", "pri Celju", "iz Kopra";
@@ -68,8 +72,10 @@ impl Places {
     /// English label, and each part of a bilingual label ("Koper/Capodistria").
     pub fn new(vocabulary: &Vocabulary) -> Places {
         let mut names: Vec<Name> = Vec::new();
+        let mut national = false;
         for (key, term) in &vocabulary.municipality {
             if key == NATIONAL {
+                national = true;
                 continue;
             }
             let labels = std::iter::once(term.label.as_str()).chain(term.label_en.as_deref());
@@ -104,7 +110,7 @@ impl Places {
         }
         // The longest name first: "Dol pri Ljubljani" before "Ljubljana".
         names.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()).then(a.key.cmp(&b.key)));
-        Places { names }
+        Places { names, national }
     }
 
     /// The words of the names of more than one word ("Novo mesto": nov, mest), each with the
@@ -123,7 +129,7 @@ impl Places {
     /// has in no form (given its folded form and stem) may be a name with a slip of the
     /// fingers ("Lwndava", "v Novem mestz"): one edit from a name's word counts as it.
     pub fn find(&self, text: &str, unknown: impl Fn(&str, &str) -> bool) -> Vec<Found> {
-        if self.names.is_empty() || text.contains('"') {
+        if (self.names.is_empty() && !self.national) || text.contains('"') {
             return Vec::new();
         }
         let all = analysis::analyze(text);
@@ -166,6 +172,17 @@ impl Places {
                 let first = near.next()?;
                 near.all(|n| n.key == first.key).then_some(first)
             });
+            if name.is_none() && self.national && words[i].stem == STATE {
+                match found.iter_mut().find(|f| f.key == NATIONAL) {
+                    Some(f) => f.words.push(i),
+                    None => found.push(Found {
+                        key: NATIONAL.to_string(),
+                        words: vec![i],
+                    }),
+                }
+                i += 1;
+                continue;
+            }
             match name {
                 Some(n) => {
                     let len = n.stems.len();
@@ -235,6 +252,10 @@ fn slipped(name: &NameWord<'_>, word: &Word<'_>, unknown: &impl Fn(&str, &str) -
         && (query::within(name.folded, word.folded, 1) || query::within(name.stem, word.stem, 1))
         && unknown(word.folded, word.stem)
 }
+
+/// The stem of "država", the state: a question that asks what the state gives means the
+/// national measures.
+const STATE: &str = "drzav";
 
 /// The shortest word taken for a name with a slip: search looks for typos from five letters.
 const MIN_SLIP: usize = 5;
@@ -410,6 +431,20 @@ mod tests {
             keys("Slovenija").is_empty(),
             "the national scope is not a place"
         );
+    }
+
+    #[test]
+    fn the_state_in_any_case_names_the_national_measures_and_its_adjective_does_not() {
+        assert_eq!(keys("ali država pomaga podjetjem"), ["slovenija"]);
+        assert_eq!(keys("kaj sofinancira drzava"), ["slovenija"]);
+        assert_eq!(keys("pomoč države v Kranju"), ["slovenija", "kranj"]);
+        // "Državna pomoč" is state aid, a rule municipal measures follow too.
+        assert!(keys("je to državna pomoč").is_empty());
+        // Without the national value, there is nothing for the state to name.
+        let mut v = vocabulary();
+        v.municipality.remove("slovenija");
+        let found = Places::new(&v).find("ali država pomaga", |_, _| false);
+        assert!(found.is_empty());
     }
 
     #[test]

@@ -345,8 +345,9 @@ fn amount_and_deadline(query: &SearchQuery) -> Markup {
     }
 }
 
-/// "Show only measures for Kranj (and national ones)" for each place the words name: the
-/// same search with the `applies_in` filter.
+/// "Show only measures for Kranj (and national ones)" for each place the words name, or
+/// "Show only national measures" where they name the state: the same search with the
+/// `applies_in` filter.
 fn place_links(query: &SearchQuery, results: &Results, snapshot: &Snapshot) -> Markup {
     let lang = query.lang;
     html! {
@@ -356,9 +357,11 @@ fn place_links(query: &SearchQuery, results: &Results, snapshot: &Snapshot) -> M
                 @let name = snapshot.label_in(Facet::Municipality, place, lang);
                 p.place {
                     a href={"/?" (params::to_query_string(&filtered, 1))} {
-                        @match lang {
-                            Lang::Sl => { "Pokaži samo ukrepe za " (name) " (in državne)" }
-                            Lang::En => { "Show only measures for " (name) " (and national ones)" }
+                        @match (lang, place == NATIONAL) {
+                            (Lang::Sl, true) => { "Pokaži samo državne ukrepe" }
+                            (Lang::En, true) => { "Show only national measures" }
+                            (Lang::Sl, false) => { "Pokaži samo ukrepe za " (name) " (in državne)" }
+                            (Lang::En, false) => { "Show only measures for " (name) " (and national ones)" }
                         }
                     }
                 }

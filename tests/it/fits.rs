@@ -512,6 +512,42 @@ async fn national_measures_come_before_other_towns_and_the_place_needs_no_other_
 }
 
 #[tokio::test]
+async fn a_question_what_the_state_gives_ranks_the_national_measures_first() {
+    let app = handbook().app();
+    let v = app
+        .json("/api/search?q=ali+dr%C5%BEava+sofinancira+pro%C4%8Delja")
+        .await;
+    assert_eq!(v["places"], serde_json::json!(["slovenija"]), "{v}");
+    let national: Vec<bool> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| municipalities(h).iter().any(|m| m == "slovenija"))
+        .collect();
+    assert!(
+        national.windows(2).all(|w| w[0] >= w[1]),
+        "{national:?}: {v}"
+    );
+    assert!(
+        national.contains(&true) && national.contains(&false),
+        "{national:?}"
+    );
+    // The page offers the national measures alone.
+    let page = app
+        .get("/?q=ali+dr%C5%BEava+sofinancira+pro%C4%8Delja")
+        .await;
+    assert!(
+        page.body.contains("Pokaži samo državne ukrepe"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("applies_in=slovenija"));
+    // State aid, the rule, is not the state.
+    let aid = app.json("/api/search?q=dr%C5%BEavna+pomo%C4%8D").await;
+    assert_eq!(aid["places"], serde_json::json!([]));
+}
+
+#[tokio::test]
 async fn places_are_found_in_any_case_form_with_or_without_diacritics() {
     let app = handbook().app();
     for (q, place, first) in [
