@@ -295,6 +295,9 @@ pub const QUESTION_WORDS: &[&str] = &[
     "lani",
     "letos",
     "vec",
+    // "Part" ("povrne del stroškov", "plača del promocije"): how much, never what. Its stem is
+    // that of "delo" (work), so matched it found the measures for jobs.
+    "del",
     // Prepositions of time and place ("med epidemijo", "pred dvema letoma", "okoli milijon").
     "med",
     "pred",

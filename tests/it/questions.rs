@@ -1,7 +1,7 @@
 //! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
 //! use another word of its family, below those that use the word itself, and so does a
-//! participle ("znižane": znižanje); pronouns and the verbs of getting do not decide what
-//! matches; a verb form never turns into a preposition; in a question of four words or more,
+//! participle ("znižane": znižanje); pronouns, the verbs of getting and "del" (a part, not
+//! work) do not decide what matches; a verb form never turns into a preposition; in a question of four words or more,
 //! how well the rare words match decides, not how many of the common ones, and a verb counts
 //! less than a noun, and a word of a place's name less where the place is not named; the
 //! calls of a recurring measure come together, around an editor's pin too.
@@ -170,6 +170,27 @@ async fn pronouns_and_the_verbs_of_getting_do_not_decide_what_matches() {
         .await;
     assert_eq!(ids.first().map(String::as_str), Some("prenos"), "{ids:?}");
     assert!(!ids.contains(&"svoj".to_string()), "{ids:?}");
+}
+
+#[tokio::test]
+async fn a_part_of_the_costs_is_not_a_job() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/promocija.toml",
+        &summarised_entry(
+            "Sofinanciranje promocije",
+            "Občina krije stroške oglaševanja.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/delo.toml",
+        &summarised_entry("Čakanje na delo", "Nadomestilo za delo, ki ga ni."),
+    );
+    let app = hb.app();
+    let ids = app.ids(&q("kdo plača del promocije")).await;
+    assert_eq!(ids, ["promocija"]);
+    // The work itself is still found.
+    assert_eq!(app.ids(&q("čakanje na delo")).await, ["delo"]);
 }
 
 #[tokio::test]
