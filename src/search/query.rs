@@ -5,9 +5,11 @@
 //! stem) → a synonym (`synonyms`) → for a verb or a word the index does not know, the words of
 //! its family (`FAMILY`) and the synonyms of a member of its family (`FAMILY_SYNONYM`) → for a
 //! word the index does not know at all, the words it
-//! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo
-//! (one edit from 5 letters, two from 9, from its stem or from the word as typed; in the first
-//! `MAX_TYPO_WORDS` words that need one, as typos are the dearest part of a search). A word the
+//! may become while it is being typed (the last word: "podjetn" → podjetnik) or else a typo:
+//! the word of the handbook it was meant as (one edit from 5 letters, two from 9, from the
+//! word as typed or from its stem, fewest edits then most entries first), matched as if typed
+//! with all its forms, synonyms and kin, a little below (`MEANT`); in the first
+//! `MAX_TYPO_WORDS` words that need one, as typos are the dearest part of a search. A word the
 //! text lacks whose stem lost more than any ending (`SLIP_CUT`) may be a slip that happens to
 //! stem like another word ("popalve" → "pop"), so it is looked up as typed too.
 //!
@@ -15,7 +17,7 @@
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
 //!    far above any text score, so the number of matched clauses is `score / COORDINATION`;
 //! 2. then where and how well they matched: BM25 per field, weighted by `FIELD_BOOSTS` and by
-//!    how exact the match was (`EXACT`, `STEMMED`, `PREFIX`, `TYPO`);
+//!    how exact the match was (`EXACT`, `STEMMED`, `PREFIX`, `MEANT`);
 //! 3. then closeness: words near each other in the title or summary get `PROXIMITY`.
 //!
 //! A question of `QUESTION_CLAUSES` words or more is different: a person writing a sentence
@@ -93,9 +95,12 @@ const FAMILY: Score = 0.5;
 const MAX_FAMILY: usize = 8;
 /// The fields whose words families are drawn from: where people read.
 const FAMILY_FIELDS: [Text; 4] = [Text::Title, Text::Summary, Text::Tags, Text::Body];
-/// Typo matches are constant-scored by Tantivy: a fraction of the field's weight, below any
-/// real match of the word.
-const TYPO: Score = 0.3;
+/// A word typed with a slip, matched as the word of the handbook meant (`meant`): scored as
+/// that word is, by how well each measure matches it (Tantivy's fuzzy queries give every
+/// match one constant score, so the slip said nothing about which measure is about the word).
+const MEANT: Score = 0.7;
+/// The same for a word two edits away.
+const MEANT_FAR: Score = 0.4;
 /// Letters cut from a word beyond which its stem is taken for a guess: one more than the
 /// longest ending (-ega, -ami, -oma).
 const SLIP_CUT: usize = 4;
@@ -645,6 +650,8 @@ fn word(
     if features.stemming {
         hl.stems.insert(stem.to_string());
     }
+    // Kept for the word a slip meant (`meant`): below, `synonyms` are this word's.
+    let groups = synonyms;
     let own = if features.synonyms {
         synonyms.of(stem)
     } else {
@@ -745,33 +752,25 @@ fn word(
         && let Some(d) = typo_distance(letters)
     {
         typo = true;
-        // Typos are looked for where people read, not in provider names and legal citations:
-        // each field costs a walk of a dictionary per lookup. Near the word as typed, and for
-        // an unknown word near its stem too: the lemma model guesses a lemma for a word it
-        // does not know, and for a misspelt one the guess can move the stem further from the
-        // meant word's than the slip did ("posoila" → posoiti, not posoj), while the word as
-        // typed is one slip from a form in the text ("posojila"). A text near both counts
-        // once. A slip's stem is a word of the text, matched above already.
-        for (t, boost) in FIELD_BOOSTS
-            .into_iter()
-            .filter(|(t, _)| TYPO_FIELDS.contains(t))
-        {
-            let near = |field, text| -> Box<dyn Query> {
-                Box::new(FuzzyTermQuery::new(
-                    Term::from_field_text(field, text),
-                    d,
-                    true,
-                ))
-            };
-            let mut lookups = vec![near(fields.exact(t), folded)];
-            if unknown_word {
-                lookups.push(near(fields.stemmed(t), stem));
-            }
+        if let Some(meant) = meant(searcher, fields, folded, stem, d, unknown_word) {
+            // The word as meant, matched as if typed (its forms, synonyms and kin, scored as
+            // such), a little below the word as typed would be.
+            let inner = word(
+                &meant.folded,
+                &meant.stem,
+                false,
+                searcher,
+                fields,
+                false,
+                features,
+                groups,
+                hl,
+            );
             parts.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    Box::new(DisjunctionMaxQuery::new(lookups)),
-                    boost * TYPO,
+                    Box::new(BooleanQuery::new(inner.queries)),
+                    meant.weight,
                 )),
             ));
         }
@@ -784,6 +783,102 @@ fn word(
         queries: parts,
         typo,
     }
+}
+
+/// The word a person meant who typed `folded` (stem `stem`), which the handbook has in no form
+/// or only as a slip's stem: the word of the handbook `d` edits from it or fewer (from the word
+/// as typed, or for a `by_stem` lookup from its stem too), fewest edits first, then the one the
+/// most entries have. Looked for where people read, not in provider names and legal
+/// citations: each field costs a walk of a dictionary. From the stem too, as the lemma model
+/// guesses a lemma for a word it does not know, and for a misspelt one the guess can move the
+/// stem further from the meant word's than the slip did ("posoila" → posoiti, not posoj),
+/// while the word as typed is one slip from a form in the text ("posojila").
+fn meant(
+    searcher: &Searcher,
+    fields: &Fields,
+    folded: &str,
+    stem: &str,
+    d: u8,
+    by_stem: bool,
+) -> Option<Meant> {
+    // (edits, entries, folded, stem) of each candidate.
+    let mut found: Vec<(u8, u64, String, String)> = Vec::new();
+    let mut add = |edits: u8, docs: u64, word: &str, word_stem: String| match found
+        .iter_mut()
+        .find(|c| c.3 == word_stem)
+    {
+        Some(c) => {
+            c.1 += docs;
+            if edits < c.0 {
+                c.0 = edits;
+                c.2 = word.to_string();
+            }
+        }
+        None => found.push((edits, docs, word.to_string(), word_stem)),
+    };
+    let edits = |a: &str, b: &str, d: u8| if within(a, b, 1) { 1 } else { d };
+    // A stem is as far from its word as the word it is short for: a short stem ("kol" of
+    // "kolesa") is as near other short words ("sol") as a short word is, and gets as few
+    // edits.
+    let stem_edits = typo_distance(stem.chars().count()).map(|e| e.min(d));
+    let lookups: Vec<(Field, &str, u8, bool)> = TYPO_FIELDS
+        .iter()
+        .flat_map(|&t| {
+            let exact = (fields.exact(t), folded, d, false);
+            let stemmed = stem_edits
+                .filter(|_| by_stem)
+                .map(|e| (fields.stemmed(t), stem, e, true));
+            std::iter::once(exact).chain(stemmed)
+        })
+        .collect();
+    for (field, text, d, stemmed) in lookups {
+        let Ok(automaton) =
+            FuzzyTermQuery::new(Term::from_field_text(field, text), d, true).automaton()
+        else {
+            continue;
+        };
+        for segment in searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().search(&automaton).into_stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(word) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                // A stop word is no word anyone meant: it is never searched for.
+                if analysis::is_stop_word(word) {
+                    continue;
+                }
+                let docs = u64::from(stream.value().doc_freq);
+                let word_stem = if stemmed {
+                    word.to_string()
+                } else {
+                    stemmer::stem(word)
+                };
+                add(edits(text, word, d), docs, word, word_stem);
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    found
+        .into_iter()
+        .next()
+        .map(|(edits, _, folded, stem)| Meant {
+            folded,
+            stem,
+            weight: if edits <= 1 { MEANT } else { MEANT_FAR },
+        })
+}
+
+/// A word of the handbook a person meant (`meant`): as it is written there, its stem, and
+/// how much its match counts: less for a word two edits away, more often another word.
+struct Meant {
+    folded: String,
+    stem: String,
+    weight: Score,
 }
 
 /// The words of the handbook in the family of `stem` (`text::family`), the most frequent

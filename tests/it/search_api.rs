@@ -780,3 +780,41 @@ async fn a_mistyped_word_finds_the_word_it_is_one_slip_from_as_the_text_writes_i
         v["hits"][0]["snippet"]
     );
 }
+
+/// A word with a slip is searched as the word meant: ranked by how well each measure matches
+/// that word, and with its synonyms, as if it had been typed right.
+#[tokio::test]
+async fn a_mistyped_word_is_searched_as_the_word_meant_with_its_weight_and_synonyms() {
+    let hb = crate::common::TempHandbook::empty();
+    let entry = crate::common::summarised_entry;
+    // Where every match of a slip scored alike, the title decided: "Ugodna" before "Za".
+    hb.write(
+        "measures/kranj/a-poplave.toml",
+        &entry("Za podjetja", "Pomoč po poplavah."),
+    );
+    hb.write(
+        "measures/kranj/b-posojila.toml",
+        &entry(
+            "Ugodna posojila",
+            "Posojila za mala podjetja, za opremo, zaloge in stroje, tudi po poplavi.",
+        ),
+    );
+    // One says "pročelja", the other only its synonym (a built-in group).
+    hb.write(
+        "measures/kranj/c-fasade.toml",
+        &entry(
+            "Obnova fasad",
+            "Sofinanciranje fasad v starem mestnem jedru.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/d-procelja.toml",
+        &entry("Pročelja", "Nova pročelja hiš."),
+    );
+    let app = hb.app();
+    assert_eq!(app.ids("q=popllave").await, ["a-poplave", "b-posojila"]);
+    assert_eq!(
+        app.ids("q=pro%C4%8Deelja").await,
+        ["d-procelja", "c-fasade"]
+    );
+}
