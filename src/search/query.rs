@@ -540,6 +540,7 @@ pub fn compile(
         COORDINATION
     };
     for clause in clauses {
+        let mut meant = None;
         let parts = match clause {
             Clause::Word { folded, stem, open } => {
                 let typos = features.typos && typos_left > 0;
@@ -549,6 +550,7 @@ pub fn compile(
                 if parts.typo {
                     typos_left -= 1;
                 }
+                meant = parts.meant;
                 parts.queries
             }
             Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
@@ -556,6 +558,7 @@ pub fn compile(
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
         let mut counted: Box<dyn Query> = Box::new(Plus::new(matched, coordination));
         if question && let Clause::Word { stem, .. } = clause {
+            let stem = meant.as_deref().unwrap_or(stem);
             counted = Box::new(BoostQuery::new(
                 counted,
                 question_weight(searcher, fields, stem, name_entries(stem)),
@@ -625,10 +628,12 @@ fn verb_weight(stem: &str) -> Score {
     }
 }
 
-/// The queries of one word, and whether it is looked up with typos.
+/// The queries of one word, whether it is looked up with typos, and the word of the handbook
+/// it was meant as, if one was found (`meant`): how common that word is is how much it counts.
 struct WordParts {
     queries: Vec<(Occur, Box<dyn Query>)>,
     typo: bool,
+    meant: Option<String>,
 }
 
 /// The ways one word may match, in every field: exactly, as another form, as a synonym, as a
@@ -748,6 +753,7 @@ fn word(
         && completions.is_empty()
         && letters >= stem.chars().count() + SLIP_CUT;
     let mut typo = false;
+    let mut meant_stem = None;
     if (unknown_word || slip)
         && let Some(d) = typo_distance(letters)
     {
@@ -773,6 +779,10 @@ fn word(
                     meant.weight,
                 )),
             ));
+            // A slip's stem is a word of the handbook: it counts as itself.
+            if unknown_word {
+                meant_stem = Some(meant.stem);
+            }
         }
         if unknown_word {
             hl.typos.push((stem.to_string(), usize::from(d)));
@@ -782,6 +792,7 @@ fn word(
     WordParts {
         queries: parts,
         typo,
+        meant: meant_stem,
     }
 }
 
