@@ -812,20 +812,22 @@ fn meant(
     d: u8,
     by_stem: bool,
 ) -> Option<Meant> {
-    // (edits, entries, folded, stem) of each candidate.
-    let mut found: Vec<(u8, u64, String, String)> = Vec::new();
-    let mut add = |edits: u8, docs: u64, word: &str, word_stem: String| match found
+    // (edits, entries, word, stem, whether the word is as written) of each candidate: a stem
+    // found in a stemmed field stands for its word until a written form of it turns up.
+    let mut found: Vec<(u8, u64, String, String, bool)> = Vec::new();
+    let mut add = |edits: u8, docs: u64, word: &str, word_stem: String, written: bool| match found
         .iter_mut()
         .find(|c| c.3 == word_stem)
     {
         Some(c) => {
             c.1 += docs;
-            if edits < c.0 {
-                c.0 = edits;
+            if edits < c.0 || (written && !c.4) {
+                c.0 = c.0.min(edits);
                 c.2 = word.to_string();
+                c.4 = written;
             }
         }
-        None => found.push((edits, docs, word.to_string(), word_stem)),
+        None => found.push((edits, docs, word.to_string(), word_stem, written)),
     };
     let edits = |a: &str, b: &str, d: u8| if within(a, b, 1) { 1 } else { d };
     // A stem is as far from its word as the word it is short for: a short stem ("kol" of
@@ -869,7 +871,7 @@ fn meant(
                 } else {
                     stemmer::stem(word)
                 };
-                add(edits(text, word, d), docs, word, word_stem);
+                add(edits(text, word, d), docs, word, word_stem, !stemmed);
             }
         }
     }
@@ -877,7 +879,7 @@ fn meant(
     found
         .into_iter()
         .next()
-        .map(|(edits, _, folded, stem)| Meant {
+        .map(|(edits, _, folded, stem, _)| Meant {
             folded,
             stem,
             weight: if edits <= 1 { MEANT } else { MEANT_FAR },
