@@ -1,10 +1,11 @@
 //! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
 //! use another word of its family, below those that use the word itself, and so does a
 //! participle ("znižane": znižanje); pronouns, the verbs of getting and "del" (a part, not
-//! work) do not decide what matches; a verb form never turns into a preposition; in a question of four words or more,
-//! how well the rare words match decides, not how many of the common ones, and a verb counts
-//! less than a noun, and a word of a place's name less where the place is not named; the
-//! calls of a recurring measure come together, around an editor's pin too.
+//! work) do not decide what matches; a verb form never turns into a preposition; in a
+//! question of four words or more, how well the rare words match decides, not how many of the
+//! common ones, and a verb counts less than a noun, a word with a slip as much as the word
+//! meant, and a word of a place's name less where the place is not named; the calls of a
+//! recurring measure come together, around an editor's pin too.
 
 use crate::common::{TempHandbook, VOCABULARY, hit_ids, summarised_entry};
 
