@@ -354,7 +354,9 @@ fn components() -> Value {
                     "description": "The municipalities (keys) the words name, in any case form \
                         (\"najemnine v Kranju\"): their measures, then the national ones, rank \
                         first among the matches of as many words, and the place words are not \
-                        required to match. `applies_in` with one of them keeps only those.",
+                        required to match. `applies_in` with one of them keeps only those. \
+                        The state (\"ali država pomaga\") names the national value, \
+                        `slovenija`: the national measures rank first.",
                 },
             },
         }),
