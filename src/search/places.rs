@@ -172,24 +172,18 @@ impl Places {
                 let first = near.next()?;
                 near.all(|n| n.key == first.key).then_some(first)
             });
-            if name.is_none() && self.national && words[i].stem == STATE {
-                match found.iter_mut().find(|f| f.key == NATIONAL) {
-                    Some(f) => f.words.push(i),
-                    None => found.push(Found {
-                        key: NATIONAL.to_string(),
-                        words: vec![i],
-                    }),
-                }
-                i += 1;
-                continue;
-            }
-            match name {
-                Some(n) => {
-                    let len = n.stems.len();
-                    match found.iter_mut().find(|f| f.key == n.key) {
+            let named = match name {
+                Some(n) => Some((n.key.as_str(), n.stems.len())),
+                // Where no municipality is named, the state may be: one word, the national value.
+                None if self.national && words[i].stem == STATE => Some((NATIONAL, 1)),
+                None => None,
+            };
+            match named {
+                Some((key, len)) => {
+                    match found.iter_mut().find(|f| f.key == key) {
                         Some(f) => f.words.extend(i..i + len),
                         None => found.push(Found {
-                            key: n.key.clone(),
+                            key: key.to_string(),
                             words: (i..i + len).collect(),
                         }),
                     }
