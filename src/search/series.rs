@@ -7,7 +7,10 @@
 //!
 //! Only questions: a search of a few words counts matched words first (`query`), and the
 //! calls of a series share those words or they do not. Only calls that matched a word: a call
-//! that shares none of the question's words is not lifted in.
+//! that shares none of the question's words is not lifted in. And the less of the question a
+//! call matched, the less it is lifted: a town's yearly call may fund rent one year and an
+//! incubator the next, and the year that matched a question about rent by its town's name
+//! alone does not answer it as the year about rent does.
 
 use std::sync::Arc;
 
@@ -18,6 +21,12 @@ use crate::search::records::{Record, Rows};
 /// How much of the best call's score each other call of its series keeps at least: below it,
 /// so the best-matched call still comes first.
 const SIBLING_SHARE: Score = 0.9;
+
+/// How the lift shrinks with how little of the question a call matched: a call scoring a
+/// share `r` of its series' best rises to `SIBLING_SHARE` × r^`SIBLING_EXPONENT` of it. A call
+/// near the best rises nearly to the share (r = 0.5 gives 0.76 of the best); one that matched
+/// a word in passing (r = 0.05) rises to less than half of it.
+const SIBLING_EXPONENT: Score = 0.25;
 
 /// Which series each row (a document, by its number across segments) belongs to, numbered
 /// from 0, or `NONE` (no series, or a row no longer live): one lookup per match, as a
@@ -59,8 +68,9 @@ impl Siblings {
         }
     }
 
-    /// Raises the score of each match (score, row number) in a series to `SIBLING_SHARE` of
-    /// the best match of its series, where that is more. A measure an editor pinned scores
+    /// Raises the score of each match (score, row number) in a series towards `SIBLING_SHARE`
+    /// of the best match of its series (less the less the match scored itself, by
+    /// `SIBLING_EXPONENT`), where that is more. A measure an editor pinned scores
     /// from `pin_floor` up, above anything words score: it neither lifts its series nor is
     /// lifted, or its series would follow it above every other answer.
     pub(super) fn lift(&self, found: &mut [(Score, u32)], pin_floor: Score) {
@@ -78,10 +88,18 @@ impl Siblings {
         }
         for m in found.iter_mut().filter(|m| m.0 < pin_floor) {
             if let Some(s) = series_of(m.1) {
-                m.0 = m.0.max(best[s as usize] * SIBLING_SHARE);
+                m.0 = m.0.max(lifted(m.0, best[s as usize]));
             }
         }
     }
+}
+
+/// What a call scoring `own` rises to in a series whose best call scores `best`.
+fn lifted(own: Score, best: Score) -> Score {
+    if best <= 0.0 || own <= 0.0 {
+        return own;
+    }
+    best * SIBLING_SHARE * (own / best).min(1.0).powf(SIBLING_EXPONENT)
 }
 
 #[cfg(test)]
@@ -113,13 +131,25 @@ mod tests {
             found,
             vec![
                 (10.0, 0),
-                (10.0 * SIBLING_SHARE, 1),
+                (lifted(2.0, 10.0), 1),
                 (3.0, 2),
                 (4.0, 3),
                 (50.0, 4),
                 (60.0, 9)
             ]
         );
+    }
+
+    #[test]
+    fn a_call_that_matched_less_of_the_question_is_lifted_less() {
+        let mut found = vec![(10.0, 0), (5.0, 1)];
+        siblings().lift(&mut found, 1000.0);
+        let mut barely = vec![(10.0, 0), (0.5, 1)];
+        siblings().lift(&mut barely, 1000.0);
+        // Both rise, the closer match further, and neither to the best call's score.
+        assert!(found[1].0 > 5.0 && barely[1].0 > 0.5);
+        assert!(barely[1].0 < found[1].0 && found[1].0 < 10.0 * SIBLING_SHARE);
+        assert!(barely[1].0 < 5.0, "{barely:?}");
     }
 
     #[test]
