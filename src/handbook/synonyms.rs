@@ -249,6 +249,11 @@ mod tests {
         // Stock is working capital; a camp is a lodging.
         assert!(syn("zaloge").contains(&stem("obratna")));
         assert!(syn("kampu").contains(&stem("nastanitev")));
+        // The verbs people ask with, beside the nouns measures use.
+        assert!(syn("subvencionirajo").contains(&stem("sofinanciranje")));
+        assert!(syn("promoviram").contains(&stem("promocija")));
+        assert!(syn("oglaševali").contains(&stem("oglasevanje")));
+        assert!(syn("tržimo").contains(&stem("trzenje")));
         assert!(syn("maribor").is_empty());
         // The shipped file has no problem, and no stem in two groups (which would warn).
         let read = read(SHIPPED).unwrap();

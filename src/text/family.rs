@@ -107,6 +107,13 @@ fn cut_once(key: &mut String) -> bool {
         key.push('d');
         return true;
     }
+    // A borrowed verb in -cionirati beside its noun in -cija: subvencionir → subvenc, as
+    // subvencija (then subven), funkcionir → funkc, as funkcija. One cut for -ion- and -ir-
+    // both, so that the verbal noun (subvencioniranje, three pieces) meets them too.
+    if n >= 8 && key.ends_with("cionir") {
+        key.truncate(n - 5);
+        return true;
+    }
     // The l after a labial that -vljati, -bljati add: prijavlj → prijav, usposablj → usposab.
     if n >= 6 && key.ends_with("lj") && matches!(b[n - 3], b'v' | b'b' | b'p' | b'm') {
         key.truncate(n - 2);
@@ -183,6 +190,15 @@ mod tests {
         &["oblikovalec", "oblikovalka", "oblikovalci"],
         &["gostinec", "gostinstvo", "gostinski", "gostincem"],
         &["investicija", "investirati", "investiram", "investicijo"],
+        // A verb in -cionirati, its participle and its verbal noun, with the noun in -cija.
+        &[
+            "subvencija",
+            "subvencionirati",
+            "subvencioniramo",
+            "subvencionirana",
+            "subvencioniranje",
+        ],
+        &["funkcija", "funkcionirati", "funkcionira"],
         &[
             "prodaja",
             "prodajalec",
