@@ -22,12 +22,6 @@ use crate::search::records::{Record, Rows};
 /// so the best-matched call still comes first.
 const SIBLING_SHARE: Score = 0.9;
 
-/// How the lift shrinks with how little of the question a call matched: a call scoring a
-/// share `r` of its series' best rises to `SIBLING_SHARE` × r^`SIBLING_EXPONENT` of it. A call
-/// near the best rises nearly to the share (r = 0.5 gives 0.76 of the best); one that matched
-/// a word in passing (r = 0.05) rises to less than half of it.
-const SIBLING_EXPONENT: Score = 0.25;
-
 /// Which series each row (a document, by its number across segments) belongs to, numbered
 /// from 0, or `NONE` (no series, or a row no longer live): one lookup per match, as a
 /// question may match most of a large handbook.
@@ -69,10 +63,10 @@ impl Siblings {
     }
 
     /// Raises the score of each match (score, row number) in a series towards `SIBLING_SHARE`
-    /// of the best match of its series (less the less the match scored itself, by
-    /// `SIBLING_EXPONENT`), where that is more. A measure an editor pinned scores
-    /// from `pin_floor` up, above anything words score: it neither lifts its series nor is
-    /// lifted, or its series would follow it above every other answer.
+    /// of the best match of its series (less the less the match scored itself: `lifted`),
+    /// where that is more. A measure an editor pinned scores from `pin_floor` up, above
+    /// anything words score: it neither lifts its series nor is lifted, or its series would
+    /// follow it above every other answer.
     pub(super) fn lift(&self, found: &mut [(Score, u32)], pin_floor: Score) {
         // Most handbooks with no series pay for nothing here.
         if self.count == 0 {
@@ -95,11 +89,18 @@ impl Siblings {
 }
 
 /// What a call scoring `own` rises to in a series whose best call scores `best`.
+///
+/// The lift shrinks with how little of the question the call matched: a call scoring a share
+/// `r` of the best rises to `SIBLING_SHARE` × the fourth root of `r` of it. A call near the
+/// best rises nearly to the share (r = 0.5 gives 0.76 of the best); one that matched a word in
+/// passing (r = 0.05) rises to less than half of it. (Two square roots: a question may lift
+/// most of a large handbook, and a square root is one instruction where a power is a call.)
 fn lifted(own: Score, best: Score) -> Score {
-    if best <= 0.0 || own <= 0.0 {
+    let share = best * SIBLING_SHARE;
+    if own >= share || own <= 0.0 {
         return own;
     }
-    best * SIBLING_SHARE * (own / best).min(1.0).powf(SIBLING_EXPONENT)
+    share * (own / best).sqrt().sqrt()
 }
 
 #[cfg(test)]
