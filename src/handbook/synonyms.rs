@@ -254,6 +254,8 @@ mod tests {
         assert!(syn("promoviram").contains(&stem("promocija")));
         assert!(syn("oglaševali").contains(&stem("oglasevanje")));
         assert!(syn("tržimo").contains(&stem("trzenje")));
+        assert!(syn("najemamo").contains(&stem("najemnina")));
+        assert!(syn("najela").contains(&stem("najem")));
         assert!(syn("maribor").is_empty());
         // The shipped file has no problem, and no stem in two groups (which would warn).
         let read = read(SHIPPED).unwrap();
