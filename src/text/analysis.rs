@@ -267,7 +267,7 @@ pub const QUESTION_WORDS: &[&str] = &[
     "midva",
     "medve",
     "vidva",
-    "vedve",
+    "vidve",
     "onadva",
     "onidve",
     "naju",
