@@ -812,22 +812,28 @@ fn meant(
     d: u8,
     by_stem: bool,
 ) -> Option<Meant> {
-    // (edits, entries, word, stem, whether the word is as written) of each candidate: a stem
-    // found in a stemmed field stands for its word until a written form of it turns up.
-    let mut found: Vec<(u8, u64, String, String, bool)> = Vec::new();
-    let mut add = |edits: u8, docs: u64, word: &str, word_stem: String, written: bool| match found
+    // One candidate per stem: a stem found in a stemmed field stands for its word until a
+    // written form of it turns up.
+    let mut found: Vec<Candidate> = Vec::new();
+    let mut add = |edits: u8, docs: u64, word: &str, stem: String, written: bool| match found
         .iter_mut()
-        .find(|c| c.3 == word_stem)
+        .find(|c| c.stem == stem)
     {
         Some(c) => {
-            c.1 += docs;
-            if edits < c.0 || (written && !c.4) {
-                c.0 = c.0.min(edits);
-                c.2 = word.to_string();
-                c.4 = written;
+            c.docs += docs;
+            if edits < c.edits || (written && !c.written) {
+                c.edits = c.edits.min(edits);
+                c.word = word.to_string();
+                c.written = written;
             }
         }
-        None => found.push((edits, docs, word.to_string(), word_stem, written)),
+        None => found.push(Candidate {
+            edits,
+            docs,
+            word: word.to_string(),
+            stem,
+            written,
+        }),
     };
     let edits = |a: &str, b: &str, d: u8| if within(a, b, 1) { 1 } else { d };
     // A stem is as far from its word as the word it is short for: a short stem ("kol" of
@@ -875,15 +881,30 @@ fn meant(
             }
         }
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    // Stems are unique among the candidates, so the order is total and the least is one.
     found
         .into_iter()
-        .next()
-        .map(|(edits, _, folded, stem, _)| Meant {
-            folded,
-            stem,
-            weight: if edits <= 1 { MEANT } else { MEANT_FAR },
+        .min_by(|a, b| {
+            (a.edits.cmp(&b.edits))
+                .then(b.docs.cmp(&a.docs))
+                .then(a.stem.cmp(&b.stem))
         })
+        .map(|c| Meant {
+            folded: c.word,
+            stem: c.stem,
+            weight: if c.edits <= 1 { MEANT } else { MEANT_FAR },
+        })
+}
+
+/// A word of the handbook near a slip (`meant`): how many edits away, how many entries have
+/// it, the word as found and its stem, and whether the word is as written (not a stem found
+/// in a stemmed field).
+struct Candidate {
+    edits: u8,
+    docs: u64,
+    word: String,
+    stem: String,
+    written: bool,
 }
 
 /// A word of the handbook a person meant (`meant`): as it is written there, its stem, and
