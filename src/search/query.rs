@@ -41,6 +41,7 @@ use crate::search::request::MAX_TYPO_WORDS;
 use crate::text::analysis;
 use crate::text::family;
 use crate::text::stemmer;
+use crate::text::stopwords;
 use crate::text::synonyms::Synonyms;
 
 /// Added once per matched clause. BM25 scores of a handbook entry stay far below this.
@@ -380,7 +381,7 @@ pub fn is_question(clauses: &[Clause], asks: bool) -> bool {
     clauses.len() >= QUESTION_CLAUSES || (asks && clauses.len() >= ASKED_CLAUSES)
 }
 
-/// Does the text ask, with a question word ("kje", "ali", "katere"; `analysis::INTERROGATIVES`),
+/// Does the text ask, with a question word ("kje", "ali", "katere"; `stopwords::INTERROGATIVES`),
 /// a leading "a", or a question mark?
 pub fn asks(text: &str) -> bool {
     if text.contains('?') {
@@ -391,7 +392,7 @@ pub fn asks(text: &str) -> bool {
     let mut first = true;
     let mut asking = false;
     analysis::words(&analysis::normalize(text), |_, folded| {
-        asking = (first && folded == "a") || analysis::INTERROGATIVES.contains(&folded);
+        asking = (first && folded == "a") || stopwords::INTERROGATIVES.contains(&folded);
         first = false;
         !asking
     });
@@ -868,7 +869,7 @@ fn meant(
                     continue;
                 };
                 // A stop word is no word anyone meant: it is never searched for.
-                if analysis::is_stop_word(word) {
+                if stopwords::is_stop_word(word) {
                     continue;
                 }
                 let docs = u64::from(stream.value().doc_freq);
@@ -942,7 +943,9 @@ fn kin(searcher: &Searcher, fields: &Fields, stem: &str) -> Vec<String> {
                 if !word.starts_with(key.as_str()) {
                     break;
                 }
-                if word == stem || family::family(word) != key {
+                // A word that never counts is no one's kin: "naj" (should) is no kin of
+                // najemati, though it starts the family.
+                if word == stem || family::family(word) != key || stopwords::is_stop_word(word) {
                     continue;
                 }
                 let docs = u64::from(stream.value().doc_freq);

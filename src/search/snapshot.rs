@@ -32,6 +32,7 @@ use crate::search::snippet;
 use crate::search::topics::Topics;
 use crate::text::analysis;
 use crate::text::lang::Lang;
+use crate::text::stopwords;
 
 /// Everything one search needs, consistent with itself: a Tantivy searcher and the entries
 /// that were committed with it. Swapped whole after each change; requests hold an `Arc`.
@@ -556,7 +557,7 @@ impl Snapshot {
             .with_min_word_length(3)
             .with_max_query_terms(30)
             .with_stop_words(
-                analysis::STOP_WORDS
+                stopwords::STOP_WORDS
                     .iter()
                     .map(|w| (*w).to_string())
                     .collect(),

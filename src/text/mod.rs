@@ -9,6 +9,7 @@ pub(crate) mod lang;
 pub mod lemma;
 pub mod markdown;
 pub mod stemmer;
+pub mod stopwords;
 pub(crate) mod synonyms;
 pub(crate) mod tokenizer;
 

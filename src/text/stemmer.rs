@@ -53,6 +53,10 @@
 //!    goes after m, r or l (razumel → razum, odprl → odpr, želel → zel); after other
 //!    consonants it belongs to a noun as often (posel, novela, svetel).
 //!
+//! No step cuts a word down to a function word: not to a preposition (`FUNCTION_WORDS`:
+//! predal is not pred), and not a word ending in a consonant to a word that never counts
+//! (`stopwords`: najem is not naj, which every "naj bi" of the handbook has).
+//!
 //! Words of three letters or fewer, and words with digits, are left alone.
 
 use std::sync::LazyLock;
@@ -60,6 +64,7 @@ use std::sync::LazyLock;
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
 use crate::text::lemma;
+use crate::text::stopwords;
 
 /// Inflectional endings of step 1, with the shortest stem each may leave.
 const ENDINGS: &[(&str, usize)] = &[
@@ -214,6 +219,15 @@ fn is_consonant(b: u8) -> bool {
 fn may_cut(word: &[u8], stem: usize, ending: &[u8]) -> bool {
     let before = &word[..stem];
     if FUNCTION_WORDS.iter().any(|f| f.as_bytes() == before) {
+        return false;
+    }
+    // A word that ends in a consonant may have no ending at all ("najem", a nominative), and
+    // then what would be cut is root: where that leaves a word that never counts ("naj"), the
+    // word would match every "naj bi" of the handbook. ("delo" may become "del": a vowel is an
+    // ending.)
+    if word.last().copied().is_some_and(is_consonant)
+        && std::str::from_utf8(before).is_ok_and(stopwords::is_stop_word)
+    {
         return false;
     }
     match ending {
@@ -482,6 +496,19 @@ mod tests {
             assert!(!FUNCTION_WORDS.contains(&s.as_str()), "{w} → {s}");
         }
         assert_eq!(stem("predal"), stem("predala"));
+    }
+
+    #[test]
+    fn a_word_ending_in_a_consonant_is_not_cut_down_to_a_word_that_never_counts() {
+        // "naj bi" and "prej" are in many entries; rent and receipt are not them.
+        for w in ["najem", "najema", "najemu", "najemom", "najemih", "prejem"] {
+            let s = stem(w);
+            assert!(!crate::text::stopwords::is_stop_word(&s), "{w} → {s}");
+        }
+        assert_eq!(stem("najem"), stem("najemom"));
+        assert_eq!(stem("najem"), stem("najemih"));
+        // A vowel is an ending: the forms of "delo" still meet those of "del" (part).
+        assert_eq!(stem("delo"), stem("delu"));
     }
 
     /// Whole paradigms: every form of a line must stem alike (written with diacritics, folded
