@@ -193,6 +193,10 @@ const FILLER: &[&str] = &[
     // The possessives of "you" and of two ("najino podjetje", "njun lokal"): no measure says
     // them, so as words the handbook lacks they were taken for slips of words it has.
     "tvoj", "najin", "vajin", "njun",
+    // The spoken "some" and "what kind of" people type as they say them ("kak denar", "kaka
+    // pomoč", "neki nasveta"): the stem of "kako" and "nekaj", so they matched the measures
+    // that say "kako" in passing.
+    "kak", "neki",
 ];
 
 static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
@@ -233,6 +237,11 @@ mod tests {
         assert_eq!(
             stop("najino njunega tvojo vajina midva naju vasi"),
             [true, true, true, true, true, true, false]
+        );
+        // Spoken "some" and "what kind of"; "kakovost" (quality) and "nekdanji" stay.
+        assert_eq!(
+            stop("kak kaka kakega neki nek kakovost nekdanji"),
+            [true, true, true, true, true, false, false]
         );
     }
 
