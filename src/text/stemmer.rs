@@ -54,8 +54,9 @@
 //!    consonants it belongs to a noun as often (posel, novela, svetel).
 //!
 //! No step cuts a word down to a function word: not to a preposition (`FUNCTION_WORDS`:
-//! predal is not pred), and not a word ending in a consonant to a word that never counts
-//! (`stopwords`: najem is not naj, which every "naj bi" of the handbook has).
+//! predal is not pred), and no lemma to a word that never counts (`stopwords`): najem is not
+//! naj, which every "naj bi" of the handbook has, and delo is not del ("del stroškov"); a
+//! lemma the steps would cut to one stays whole.
 //!
 //! Words of three letters or fewer, and words with digits, are left alone.
 
@@ -219,15 +220,6 @@ fn is_consonant(b: u8) -> bool {
 fn may_cut(word: &[u8], stem: usize, ending: &[u8]) -> bool {
     let before = &word[..stem];
     if FUNCTION_WORDS.iter().any(|f| f.as_bytes() == before) {
-        return false;
-    }
-    // A word that ends in a consonant may have no ending at all ("najem", a nominative), and
-    // then what would be cut is root: where that leaves a word that never counts ("naj"), the
-    // word would match every "naj bi" of the handbook. ("delo" may become "del": a vowel is an
-    // ending.)
-    if word.last().copied().is_some_and(is_consonant)
-        && std::str::from_utf8(before).is_ok_and(stopwords::is_stop_word)
-    {
         return false;
     }
     match ending {
@@ -398,8 +390,16 @@ pub fn term_of_lemma(lemma: &str) -> String {
 
 /// A lemma's term: a verb's infinitive stays, any other lemma loses its ending.
 fn lemma_to_term(lemma: &mut String) {
-    if !lemma::is_infinitive(lemma) {
-        strip_endings(lemma);
+    if lemma::is_infinitive(lemma) {
+        return;
+    }
+    let whole = lemma.clone();
+    strip_endings(lemma);
+    // What the rules cut from a word whose lemma ends in a consonant ("najem") or in a vowel
+    // that is its own ("radio", "terme") is root, and where that leaves a word that never
+    // counts ("naj", "radi", "ter"), the word would match every "naj bi" of the handbook.
+    if stopwords::is_stop_word(lemma) && !stopwords::is_stop_word(&whole) {
+        *lemma = whole;
     }
 }
 
@@ -499,16 +499,19 @@ mod tests {
     }
 
     #[test]
-    fn a_word_ending_in_a_consonant_is_not_cut_down_to_a_word_that_never_counts() {
-        // "naj bi" and "prej" are in many entries; rent and receipt are not them.
-        for w in ["najem", "najema", "najemu", "najemom", "najemih", "prejem"] {
+    fn no_lemma_is_cut_down_to_a_word_that_never_counts() {
+        // "naj bi", "prej", "ter" and "del stroškov" are in many entries; rent, receipt, spas
+        // and work are not them.
+        for w in [
+            "najem", "najema", "najemu", "najemom", "najemih", "prejem", "terme", "radio", "delo",
+            "dela",
+        ] {
             let s = stem(w);
             assert!(!crate::text::stopwords::is_stop_word(&s), "{w} → {s}");
         }
         assert_eq!(stem("najem"), stem("najemom"));
         assert_eq!(stem("najem"), stem("najemih"));
-        // A vowel is an ending: the forms of "delo" still meet those of "del" (part).
-        assert_eq!(stem("delo"), stem("delu"));
+        assert_eq!(stem("delo"), stem("dela"));
     }
 
     /// Whole paradigms: every form of a line must stem alike (written with diacritics, folded
