@@ -393,13 +393,23 @@ fn lemma_to_term(lemma: &mut String) {
     if lemma::is_infinitive(lemma) {
         return;
     }
-    let whole = lemma.clone();
+    // Kept on the stack: this runs for every word indexed and every word of a snippet.
+    let mut whole = [0u8; 32];
+    let n = lemma.len();
+    let kept = n <= whole.len() && !stopwords::is_stop_word(lemma);
+    if kept {
+        whole[..n].copy_from_slice(lemma.as_bytes());
+    }
     strip_endings(lemma);
     // What the rules cut from a word whose lemma ends in a consonant ("najem") or in a vowel
     // that is its own ("radio", "terme") is root, and where that leaves a word that never
     // counts ("naj", "radi", "ter"), the word would match every "naj bi" of the handbook.
-    if stopwords::is_stop_word(lemma) && !stopwords::is_stop_word(&whole) {
-        *lemma = whole;
+    if kept
+        && stopwords::is_stop_word(lemma)
+        && let Ok(whole) = std::str::from_utf8(&whole[..n])
+    {
+        lemma.clear();
+        lemma.push_str(whole);
     }
 }
 

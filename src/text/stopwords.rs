@@ -5,6 +5,8 @@
 //! Its own module so that the analyser and the stemmer, which the analyser is built from, can
 //! both read it.
 
+use std::sync::LazyLock;
+
 /// Words too common to narrow a search ("subvencije za najem v centru"), dropped from queries
 /// unless the query has nothing else. Folded forms, as the analyser makes them.
 pub const STOP_WORDS: &[&str] = &[
@@ -206,9 +208,14 @@ pub const INTERROGATIVES: &[&str] = &[
     "kaksno", "kaksne", "kaksni", "kaksnih",
 ];
 
+/// Every stop and question word, for `is_stop_word`: the stemmer asks of every word it stems
+/// (`stemmer`), and so does the highlighter of every word of a snippet.
+static NEVER_COUNTS: LazyLock<foldhash::HashSet<&'static str>> =
+    LazyLock::new(|| STOP_WORDS.iter().chain(QUESTION_WORDS).copied().collect());
+
 /// Is `term` (folded) a word that never counts: a stop word or a question word?
 pub fn is_stop_word(term: &str) -> bool {
-    STOP_WORDS.contains(&term) || QUESTION_WORDS.contains(&term)
+    NEVER_COUNTS.contains(term)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! Questions in plain Slovenian: a word the handbook has in no form finds the measures that
 //! use another word of its family, below those that use the word itself, and so does a
 //! participle ("znižane": znižanje); pronouns, the verbs of getting and "del" (a part, not
-//! work) do not decide what matches; a verb form never turns into a preposition; in a
+//! work) do not decide what matches; a verb form never turns into a preposition, nor any word
+//! into one that never counts ("najem" into the "naj" of "naj bi"); in a
 //! question of four words or more, how well the rare words match decides, not how many of the
 //! common ones, and a verb counts less than a noun, a word with a slip as much as the word
 //! meant, and a word of a place's name less where the place is not named; the calls of a
@@ -215,6 +216,29 @@ async fn a_verb_form_never_becomes_a_preposition() {
         assert!(!["pred", "pod"].contains(t), "{terms:?}");
     }
     assert_eq!(terms, ["predati", "podati"]);
+}
+
+#[tokio::test]
+async fn a_word_is_never_cut_down_to_a_word_that_never_counts() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/najem.toml",
+        &summarised_entry("Najem lokala", "Občina sofinancira najem praznih lokalov."),
+    );
+    hb.write(
+        "measures/kranj/hedge.toml",
+        &summarised_entry(
+            "Obnova fasad",
+            "Občina naj bi sofinancirala obnovo pročelij ter streh; delež prej ni bil znan.",
+        ),
+    );
+    let app = hb.app();
+    // "najem" is not "naj", "terme" not "ter", "prejem" not "prej": none of them matches
+    // the entry that has only those words.
+    assert_eq!(app.ids(&q("najem")).await, ["najem"]);
+    assert_eq!(app.ids(&q("najemu")).await, ["najem"]);
+    assert!(app.ids(&q("terme")).await.is_empty());
+    assert!(app.ids(&q("prejem")).await.is_empty());
 }
 
 /// `count` general measures (splosno-00, splosno-01, ...) with this title and a number, and
