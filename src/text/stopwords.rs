@@ -139,6 +139,7 @@ pub const QUESTION_WORDS: &[&str] = &[
     // words the handbook lacks, so the typo search took them for words it has ("vedno" for
     // "vidno", "drugje" for "druge").
     "vedno",
+    "sele",
     "nikoli",
     "pogosto",
     "vcasih",
@@ -211,6 +212,19 @@ pub const QUESTION_WORDS: &[&str] = &[
     "imajo",
     "obstaja",
     "obstajajo",
+    // Going ("šel sem na občino", "kam gre denar"): "šel" folds to the stem of "šele".
+    "iti",
+    "grem",
+    "gres",
+    "gre",
+    "gremo",
+    "greste",
+    "gredo",
+    "sel",
+    "sla",
+    "slo",
+    "sli",
+    "sle",
 ];
 
 /// The words that ask: a text with one of them (or a question mark, `search::query::asks`) is a
@@ -263,5 +277,7 @@ mod tests {
         assert!(!is_stop_word("pot") && !is_stop_word("brez"));
         // How often and where else, which the typo search took for "vidno" and "druge".
         assert!(is_stop_word("vedno") && is_stop_word("drugje"));
+        // "šel" (went) and "šele" (not until), which fold to one stem.
+        assert!(is_stop_word("sel") && is_stop_word("sele"));
     }
 }
