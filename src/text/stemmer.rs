@@ -197,7 +197,11 @@ const OWN_L: &[&str] = &[
 ];
 
 /// Words no stem may become: they are in nearly every text, so a word stemmed to one
-/// ("predal" to "pred", "podal" to "pod") would match nearly every entry.
+/// ("predal" to "pred", "podal" to "pod") would match nearly every entry. Checked at each cut
+/// (`may_cut`), so that a form refused one cut still takes another and meets the rest of its
+/// paradigm ("predala", "predal"); `lemma_to_term` then keeps any lemma whole that the cuts
+/// would leave as a word that never counts (`stopwords`), which also covers the words here
+/// that are stop words, and these that are not ("brez", "proti") only here.
 const FUNCTION_WORDS: &[&str] = &[
     "pred", "med", "nad", "pod", "brez", "proti", "prek", "preko", "okoli", "skozi", "mimo", "kot",
     "tudi", "kjer", "kako", "tako", "kdaj", "sedaj",
@@ -388,23 +392,26 @@ pub fn term_of_lemma(lemma: &str) -> String {
     out
 }
 
-/// A lemma's term: a verb's infinitive stays, any other lemma loses its ending.
+/// A lemma's term: a verb's infinitive stays, any other lemma loses its ending, unless that
+/// leaves a word that never counts.
 fn lemma_to_term(lemma: &mut String) {
     if lemma::is_infinitive(lemma) {
         return;
     }
-    // Kept on the stack: this runs for every word indexed and every word of a snippet.
+    // Kept on the stack: this runs for every word indexed and every word of a snippet. A
+    // lemma longer than the buffer is never cut down to a stop word, none of which has ten
+    // letters; nor is one that is a stop word itself ("vas", "del") guarded.
     let mut whole = [0u8; 32];
     let n = lemma.len();
-    let kept = n <= whole.len() && !stopwords::is_stop_word(lemma);
-    if kept {
+    let guarded = n <= whole.len() && !stopwords::is_stop_word(lemma);
+    if guarded {
         whole[..n].copy_from_slice(lemma.as_bytes());
     }
     strip_endings(lemma);
     // What the rules cut from a word whose lemma ends in a consonant ("najem") or in a vowel
     // that is its own ("radio", "terme") is root, and where that leaves a word that never
     // counts ("naj", "radi", "ter"), the word would match every "naj bi" of the handbook.
-    if kept
+    if guarded
         && stopwords::is_stop_word(lemma)
         && let Ok(whole) = std::str::from_utf8(&whole[..n])
     {
