@@ -240,8 +240,9 @@ pub fn word_count(text: &str) -> usize {
 /// Decides which words of a text to mark as matches, the same way the query matched them.
 #[derive(Debug, Clone, Default)]
 pub struct Highlighter {
-    exact: HashSet<String>,
-    stems: HashSet<String>,
+    /// Hashed with foldhash: every word of every passage shown is looked up here.
+    exact: foldhash::HashSet<String>,
+    stems: foldhash::HashSet<String>,
     prefixes: Vec<String>,
     /// Stems looked up with a typo, and how many edits each may have.
     typos: Vec<(String, usize)>,
@@ -254,7 +255,7 @@ impl Highlighter {
     /// capacity, one word per slot), for caches that count what they keep.
     pub fn heap_bytes(&self) -> usize {
         let word = std::mem::size_of::<String>();
-        let set = |s: &HashSet<String>| {
+        let set = |s: &foldhash::HashSet<String>| {
             s.capacity() * (word + 1) + s.iter().map(String::capacity).sum::<usize>()
         };
         set(&self.exact)
@@ -282,13 +283,11 @@ impl Highlighter {
         if self.stems.is_empty() && self.typos.is_empty() && self.typed.is_empty() {
             return false;
         }
-        let stem = stemmer::stem(folded);
-        if self.stems.contains(&stem) {
-            return true;
-        }
         // The distance Tantivy's fuzzy query counts (`within`).
         let near = |word: &str, of: &[(String, usize)]| of.iter().any(|(t, d)| within(t, word, *d));
-        near(&stem, &self.typos) || near(folded, &self.typed)
+        stemmer::with_stem(folded, |stem| {
+            self.stems.contains(stem) || near(stem, &self.typos)
+        }) || near(folded, &self.typed)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -1246,8 +1245,8 @@ mod tests {
     #[test]
     fn the_highlighter_matches_forms_prefixes_and_typos() {
         let hl = Highlighter {
-            exact: HashSet::from(["sredisce".into()]),
-            stems: HashSet::from(["najemnin".into()]),
+            exact: ["sredisce".to_string()].into_iter().collect(),
+            stems: ["najemnin".to_string()].into_iter().collect(),
             prefixes: vec!["podjetn".into()],
             typos: vec![(stemmer::stem("ljubjana"), 1)],
             typed: vec![("posoila".into(), 1)],

@@ -60,6 +60,7 @@
 //!
 //! Words of three letters or fewer, and words with digits, are left alone.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -372,6 +373,39 @@ pub fn stem(word: &str) -> String {
     out
 }
 
+/// Most words `with_stem` remembers per thread before it starts over: about twice the
+/// distinct words of the passages of a page of results, in about half a megabyte. Searches
+/// run on the blocking threads of a bounded number of search slots, so few threads hold one.
+const REMEMBERED_STEMS: usize = 4096;
+
+thread_local! {
+    /// Words and their terms, for `with_stem`.
+    static STEMS: RefCell<foldhash::HashMap<Box<str>, Box<str>>> =
+        RefCell::new(foldhash::HashMap::default());
+}
+
+/// Calls `f` with the term of a folded, lowercase word (`stem`), made once per thread and
+/// then remembered: marking the matches of a page of results asks for the term of every word
+/// of each passage shown, and most words come again, in the next passage or the next search.
+/// `f` must not call `with_stem` itself; if it does, the inner call stems afresh.
+pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    STEMS.with(|cell| {
+        let Ok(mut cache) = cell.try_borrow_mut() else {
+            return f(&stem(word));
+        };
+        if let Some(term) = cache.get(word) {
+            return f(term);
+        }
+        if cache.len() >= REMEMBERED_STEMS {
+            cache.clear();
+        }
+        let term = stem(word);
+        let out = f(&term);
+        cache.insert(word.into(), term.into_boxed_str());
+        out
+    })
+}
+
 /// Stems a folded, lowercase word where it is: the filter below runs on every token of every
 /// indexed text.
 pub fn stem_in_place(word: &mut String) {
@@ -513,6 +547,49 @@ mod tests {
             assert!(!FUNCTION_WORDS.contains(&s.as_str()), "{w} → {s}");
         }
         assert_eq!(stem("predal"), stem("predala"));
+    }
+
+    #[test]
+    fn a_remembered_term_is_the_term_of_the_word_asked_for() {
+        let words = [
+            "najemnino",
+            "prijavila",
+            "svetujem",
+            "pročelje",
+            "pravi",
+            "prava",
+        ];
+        let folded: Vec<String> = words
+            .iter()
+            .map(|w| crate::text::analysis::fold(w))
+            .collect();
+        // Twice: the first call makes each term, the second reads it back.
+        for _ in 0..2 {
+            for word in &folded {
+                assert_eq!(with_stem(word, str::to_string), stem(word), "{word}");
+            }
+        }
+        // Past the limit the memory starts over, and still answers for each word its own.
+        let letters = |mut n: usize| {
+            let mut out = String::from("najemnin");
+            while n > 0 {
+                out.push(char::from(b'a' + (n % 26) as u8));
+                n /= 26;
+            }
+            out + "ami"
+        };
+        for n in 0..REMEMBERED_STEMS + 10 {
+            let word = letters(n);
+            assert_eq!(with_stem(&word, str::to_string), stem(&word));
+        }
+        for word in &folded {
+            assert_eq!(with_stem(word, str::to_string), stem(word), "{word}");
+        }
+        // A call from inside another stems afresh rather than failing.
+        let nested = with_stem("najemnino", |outer| {
+            (outer.to_string(), with_stem("prijavila", str::to_string))
+        });
+        assert_eq!(nested, (stem("najemnino"), stem("prijavila")));
     }
 
     #[test]
