@@ -373,9 +373,10 @@ pub fn stem(word: &str) -> String {
     out
 }
 
-/// Most words `with_stem` remembers per thread before it starts over: about twice the
-/// distinct words of the passages of a page of results, in about half a megabyte. Searches
-/// run on the blocking threads of a bounded number of search slots, so few threads hold one.
+/// Most words `with_stem` remembers per thread before it starts over. A word has at most 60
+/// bytes (longer ones are dropped as junk), so the memory stays under a megabyte however long
+/// a server runs; searches run on the blocking threads of a bounded number of search slots, so
+/// few threads hold one.
 const REMEMBERED_STEMS: usize = 4096;
 
 thread_local! {
@@ -387,7 +388,7 @@ thread_local! {
 /// Calls `f` with the term of a folded, lowercase word (`stem`), made once per thread and
 /// then remembered: marking the matches of a page of results asks for the term of every word
 /// of each passage shown, and most words come again, in the next passage or the next search.
-/// `f` must not call `with_stem` itself; if it does, the inner call stems afresh.
+/// A call from inside `f` stems its word afresh, without the memory, which `f`'s caller holds.
 pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     STEMS.with(|cell| {
         let Ok(mut cache) = cell.try_borrow_mut() else {
