@@ -380,7 +380,10 @@ pub fn stem(word: &str) -> String {
 const REMEMBERED_STEMS: usize = 4096;
 
 thread_local! {
-    /// Words and their terms, for `with_stem`.
+    /// Words and their terms, for `with_stem`. Per thread, so no lock; a map that starts over
+    /// rather than `lru::ByteLru`, whose lookups take an owned key (an allocation per word,
+    /// what this saves) and whose recency is not worth its bookkeeping for terms this cheap
+    /// to make again.
     static STEMS: RefCell<foldhash::HashMap<Box<str>, Box<str>>> =
         RefCell::new(foldhash::HashMap::default());
 }
