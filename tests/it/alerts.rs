@@ -44,12 +44,18 @@ impl Received {
         })
     }
 
-    /// The whole message with quoted-printable undone, to read the parts' text.
+    /// The whole message with quoted-printable undone in its body, to read the parts' text.
+    /// The message's own head stays as sent: headers are not quoted-printable, and a link's
+    /// `token=3d…` there would otherwise be read as an escaped `=`, so that one mail in 256
+    /// yielded a token two characters short.
     fn text(&self) -> String {
-        quoted_printable_decode(&self.raw)
+        match self.raw.split_once("\r\n\r\n") {
+            Some((head, body)) => format!("{head}\r\n\r\n{}", quoted_printable_decode(body)),
+            None => self.raw.clone(),
+        }
     }
 
-    /// The token of the first `…/PATH?token=` link in the body.
+    /// The token of the first `…/PATH?token=` link in the message, headers included.
     fn token(&self, path: &str) -> String {
         let text = self.text();
         let at = text
@@ -80,6 +86,28 @@ fn quoted_printable_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn a_link_in_a_header_is_read_as_sent_even_when_its_token_looks_like_an_escape() {
+    let token = format!("3d{}", "a".repeat(62));
+    let mail = Received {
+        to: vec!["ana@example.si".into()],
+        raw: format!(
+            "List-Unsubscribe: <http://h/alerts/unsubscribe?token={token}&lang=en>\r\n\
+             Content-Transfer-Encoding: quoted-printable\r\n\r\n\
+             Odjava: http://h/alerts/unsubscribe?token=3D{token}&lang=3Den =C5=BEe\r\n"
+        ),
+    };
+    assert_eq!(mail.token("/alerts/unsubscribe"), token);
+    let text = mail.text();
+    assert!(text.contains(&format!("?token={token}&lang=en>")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Odjava: http://h/alerts/unsubscribe?token={token}&lang=en že"
+        )),
+        "{text}"
+    );
 }
 
 #[derive(Default)]
