@@ -23,7 +23,7 @@ pub const EXACT_ANALYZER: &str = "sl_exact";
 pub const ENGLISH_ANALYZER: &str = "en";
 
 /// Bumped whenever an analyser changes what terms it makes, so stale indexes are rebuilt.
-pub const ANALYZER_VERSION: u32 = 10;
+pub const ANALYZER_VERSION: u32 = 11;
 
 /// Words longer than this are junk (hashes, URLs glued together) and are dropped.
 const MAX_TOKEN_BYTES: usize = 60;
