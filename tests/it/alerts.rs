@@ -46,8 +46,8 @@ impl Received {
 
     /// The whole message with quoted-printable undone in its body, to read the parts' text.
     /// The message's own head stays as sent: headers are not quoted-printable, and a link's
-    /// `token=3d…` there would otherwise be read as an escaped `=`, so that one mail in 256
-    /// yielded a token two characters short.
+    /// `token=3d…` there would otherwise be read as an escaped `=`, so that for one mail in 256
+    /// the token read lost its first two characters and took two of what follows it.
     fn text(&self) -> String {
         match self.raw.split_once("\r\n\r\n") {
             Some((head, body)) => format!("{head}\r\n\r\n{}", quoted_printable_decode(body)),
