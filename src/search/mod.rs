@@ -3,8 +3,9 @@
 //! matches kept for the searches that follow (`matches`), the rows a search walks (`records`),
 //! the snapshot and its match loop (`snapshot`), the calls of a recurring measure
 //! ranked together in a question (`series`), the types of measure a question is about
-//! (`topics`), the passage shown under a hit (`snippet`), and
-//! a search's query string read and written (`params`), for the pages and the alerts alike.
+//! (`topics`), the index's counts one search reads (`statistics`), the passage shown under a
+//! hit (`snippet`), and a search's query string read and written (`params`), for the pages
+//! and the alerts alike.
 
 pub(crate) mod bonus;
 mod collect;
@@ -18,6 +19,7 @@ pub mod request;
 mod series;
 pub mod snapshot;
 pub mod snippet;
+mod statistics;
 mod topics;
 
 pub use facet::Facet;

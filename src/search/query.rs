@@ -38,6 +38,7 @@ use tantivy::{Score, Searcher, Term};
 use crate::index::schema::{Fields, Text};
 use crate::search::bonus::Plus;
 use crate::search::request::MAX_TYPO_WORDS;
+use crate::search::statistics::Statistics;
 use crate::text::analysis;
 use crate::text::family;
 use crate::text::stemmer;
@@ -417,18 +418,15 @@ fn typo_distance(letters: usize) -> Option<u8> {
 }
 
 /// Does the handbook have this word in no form: neither as written (`folded`) nor its `stem`?
-pub(super) fn unknown(searcher: &Searcher, fields: &Fields, folded: &str, stem: &str) -> bool {
-    !known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
-        && !known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem)
+pub(super) fn unknown(stats: &Statistics, fields: &Fields, folded: &str, stem: &str) -> bool {
+    !known(stats, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+        && !known(stats, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem)
 }
 
-fn known(searcher: &Searcher, fields: impl IntoIterator<Item = Field>, text: &str) -> bool {
-    fields.into_iter().any(|f| {
-        searcher
-            .doc_freq(&Term::from_field_text(f, text))
-            .unwrap_or(0)
-            > 0
-    })
+fn known(stats: &Statistics, fields: impl IntoIterator<Item = Field>, text: &str) -> bool {
+    fields
+        .into_iter()
+        .any(|f| stats.doc_freq(&Term::from_field_text(f, text)) > 0)
 }
 
 /// The groups of `synonyms` as a search over `searcher` uses them: only the synonyms some
@@ -443,7 +441,8 @@ pub(super) fn searched_synonyms(
         .filter(|(t, _)| *t != Text::English)
         .map(|(t, _)| fields.stemmed(*t))
         .collect::<Vec<_>>();
-    synonyms.keeping(|stem| known(searcher, stemmed.iter().copied(), stem))
+    let stats = Statistics::new(searcher, None);
+    synonyms.keeping(|stem| known(&stats, stemmed.iter().copied(), stem))
 }
 
 /// The words of `fields` that start with `prefix`, the most frequent first, at most
@@ -530,6 +529,29 @@ pub fn compile(
     synonyms: &Synonyms,
     name_entries: impl Fn(&str) -> u32,
 ) -> Compiled {
+    let stats = Statistics::new(searcher, None);
+    compile_with(
+        clauses,
+        question,
+        &stats,
+        fields,
+        features,
+        synonyms,
+        name_entries,
+    )
+}
+
+/// `compile`, reading the index's statistics through `stats`, which the search then scores
+/// the query with, so that each term's count is read once.
+pub(super) fn compile_with(
+    clauses: &[Clause],
+    question: bool,
+    stats: &Statistics,
+    fields: &Fields,
+    features: Features,
+    synonyms: &Synonyms,
+    name_entries: impl Fn(&str) -> u32,
+) -> Compiled {
     let mut hl = Highlighter::default();
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Typos are looked for in the first words that need them, up to the budget.
@@ -545,7 +567,7 @@ pub fn compile(
             Clause::Word { folded, stem, open } => {
                 let typos = features.typos && typos_left > 0;
                 let parts = word(
-                    folded, stem, *open, searcher, fields, typos, features, synonyms, &mut hl,
+                    folded, stem, *open, stats, fields, typos, features, synonyms, &mut hl,
                 );
                 if parts.typo {
                     typos_left -= 1;
@@ -561,7 +583,7 @@ pub fn compile(
             let stem = meant.as_deref().unwrap_or(stem);
             counted = Box::new(BoostQuery::new(
                 counted,
-                question_weight(searcher, fields, stem, name_entries(stem)),
+                question_weight(stats, fields, stem, name_entries(stem)),
             ));
         }
         top.push((Occur::Should, counted));
@@ -577,16 +599,12 @@ pub fn compile(
 
 /// How much a word of a question counts: as common as it is (`common_weight`), for being a
 /// verb (`verb_weight`), and for being part of a place's name (`name_weight`).
-fn question_weight(searcher: &Searcher, fields: &Fields, stem: &str, name_entries: u32) -> Score {
-    let entries = searcher.num_docs().max(1) as f64;
+fn question_weight(stats: &Statistics, fields: &Fields, stem: &str, name_entries: u32) -> Score {
+    let entries = stats.searcher().num_docs().max(1) as f64;
     let df = FIELD_BOOSTS
         .iter()
         .filter(|(t, _)| *t != Text::English)
-        .map(|(t, _)| {
-            searcher
-                .doc_freq(&Term::from_field_text(fields.stemmed(*t), stem))
-                .unwrap_or(0)
-        })
+        .map(|(t, _)| stats.doc_freq(&Term::from_field_text(fields.stemmed(*t), stem)))
         .max()
         .unwrap_or(0) as f64;
     let weight = common_weight(entries, df) * name_weight(df, f64::from(name_entries));
@@ -644,13 +662,14 @@ fn word(
     folded: &str,
     stem: &str,
     open: bool,
-    searcher: &Searcher,
+    stats: &Statistics,
     fields: &Fields,
     typos: bool,
     features: Features,
     synonyms: &Synonyms,
     hl: &mut Highlighter,
 ) -> WordParts {
+    let searcher = stats.searcher();
     hl.exact.insert(folded.to_string());
     if features.stemming {
         hl.stems.insert(stem.to_string());
@@ -662,9 +681,8 @@ fn word(
     } else {
         &[]
     };
-    let exact_known = known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded);
-    let is_known =
-        exact_known || known(searcher, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
+    let exact_known = known(stats, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded);
+    let is_known = exact_known || known(stats, FIELD_BOOSTS.map(|(t, _)| fields.stemmed(t)), stem);
     let letters = folded.chars().count();
     // A word being typed may be complete already ("najemn" is a stem too), so it is
     // completed whether or not the index knows it.
@@ -765,7 +783,7 @@ fn word(
                 &meant.folded,
                 &meant.stem,
                 false,
-                searcher,
+                stats,
                 fields,
                 false,
                 features,

@@ -72,18 +72,23 @@ impl Siblings {
         if self.count == 0 {
             return;
         }
-        let series_of = |n: u32| self.of_row.get(n as usize).copied().filter(|s| *s != NONE);
-        let mut best: Vec<Score> = vec![0.0; self.count];
-        for &(score, n) in found.iter().filter(|m| m.0 < pin_floor) {
-            if let Some(s) = series_of(n) {
-                let b = &mut best[s as usize];
-                *b = b.max(score);
-            }
+        // A match in no series (or pinned) counts in one more, last slot, cleared before the
+        // second pass so that it lifts nothing. The loops then do not branch on whether a
+        // match has a series: where about half the matches have one, in no order, that branch
+        // was mispredicted half the time (see docs/performance.md).
+        let none = self.count;
+        let slot = |&(score, n): &(Score, u32)| match self.of_row.get(n as usize) {
+            Some(&s) if s != NONE && score < pin_floor => s as usize,
+            _ => none,
+        };
+        let mut best: Vec<Score> = vec![0.0; self.count + 1];
+        for m in found.iter() {
+            let b = &mut best[slot(m)];
+            *b = b.max(m.0);
         }
-        for m in found.iter_mut().filter(|m| m.0 < pin_floor) {
-            if let Some(s) = series_of(m.1) {
-                m.0 = m.0.max(lifted(m.0, best[s as usize]));
-            }
+        best[none] = 0.0;
+        for m in found.iter_mut() {
+            m.0 = m.0.max(lifted(m.0, best[slot(m)]));
         }
     }
 }

@@ -29,6 +29,7 @@ use crate::search::records::{self, Interner, Record, Row, Rows};
 use crate::search::request::{FacetValue, Hit, NATIONAL, Results, SearchQuery};
 use crate::search::series::Siblings;
 use crate::search::snippet;
+use crate::search::statistics::{Statistics, Totals};
 use crate::search::topics::Topics;
 use crate::text::analysis;
 use crate::text::lang::Lang;
@@ -64,9 +65,9 @@ pub struct Snapshot {
     /// In id order.
     records: Vec<Arc<Record>>,
     interner: Interner,
-    /// Per language, facet and value id, the folded label: the order of facet values,
-    /// computed once.
-    collation: [[Vec<String>; 6]; 2],
+    /// Per language, facet and value id, the label people see and its place in the order
+    /// of labels: made once here, as every search lists every facet's values.
+    labels: [[Vec<Label>; 6]; 2],
     /// Every document's record, flat and in document order, for the loop over matches.
     rows: Rows,
     /// Above the serial of every record so far; the next new record's.
@@ -87,6 +88,8 @@ pub struct Snapshot {
     siblings: Siblings,
     /// How many entries have each type, for the types a question is about.
     topics: Topics,
+    /// The index's token and document counts, for BM25.
+    totals: Totals,
 }
 
 /// The content a reader can see: every entry (by the digest of its fields, taken when it was
@@ -201,19 +204,22 @@ impl Snapshot {
             serials,
             &interner,
         );
-        let collation = Lang::ALL.map(|lang| {
+        let labels = Lang::ALL.map(|lang| {
             Facet::ALL.map(|f| {
-                (0..interner.len(f))
-                    .map(|id| {
-                        let key = interner.name(f, u32::try_from(id).unwrap_or(u32::MAX));
-                        analysis::fold(&label_of(&vocabulary, f, key, lang))
-                    })
-                    .collect()
+                Label::all(
+                    (0..interner.len(f))
+                        .map(|id| {
+                            let key = interner.name(f, u32::try_from(id).unwrap_or(u32::MAX));
+                            label_of(&vocabulary, f, key, lang)
+                        })
+                        .collect(),
+                )
             })
         });
         let name_words = name_words(&places, &records);
         let siblings = Siblings::new(&records, &rows);
         let topics = Topics::new(&rows);
+        let totals = Totals::of(&searcher)?;
         let resolved_digest = digest_of(&resolved, &vocabulary);
         let searched_synonyms = query::searched_synonyms(&searcher, &fields, &resolved.synonyms);
         Ok(Snapshot {
@@ -232,7 +238,7 @@ impl Snapshot {
             loaded_at: Local::now(),
             took: std::time::Duration::ZERO,
             version: version_of(&resolved_digest),
-            collation,
+            labels,
             records,
             interner,
             rows,
@@ -243,6 +249,7 @@ impl Snapshot {
             name_words,
             siblings,
             topics,
+            totals,
         })
     }
 
@@ -342,8 +349,9 @@ impl Snapshot {
         reuse: Reuse,
     ) -> tantivy::Result<Results> {
         // The places the words name rank their measures first; their words are not matched.
+        let stats = Statistics::new(&self.searcher, Some(&self.totals));
         let found_places = self.places.find(&query.text, |folded, stem| {
-            query::unknown(&self.searcher, &self.fields, folded, stem)
+            query::unknown(&stats, &self.fields, folded, stem)
         });
         let all_clauses = query::parse(&query.text);
         // An editor's best bet is for the words as typed, place words included: they stay.
@@ -365,13 +373,13 @@ impl Snapshot {
         // (`query::is_question`).
         let asks = query::asks(&query.text);
         let ranges = split(self.rows.count(), parts);
-        let mut matches = self.matches_of(&clauses, asks, features, &ranges, reuse)?;
+        let mut matches = self.matches_of(&stats, &clauses, asks, features, &ranges, reuse)?;
         // When the other words match nothing, the place words are searched as words after
         // all ("title:Piranu"): leaving them out must never lose what they find.
         if matches.found.is_empty() && placed > 0 {
             clauses = query::distinct(all_clauses.clone());
             placed = 0;
-            matches = self.matches_of(&clauses, asks, features, &ranges, reuse)?;
+            matches = self.matches_of(&stats, &clauses, asks, features, &ranges, reuse)?;
         }
         let lift = u32::try_from(placed).unwrap_or(u32::MAX);
         let today_n = records::day(today);
@@ -653,55 +661,65 @@ impl Snapshot {
         selected: &[String],
         lang: Lang,
     ) -> Vec<FacetValue> {
-        let mut keyed: Vec<(FacetValue, String)> = counts
+        let labels = &self.labels[lang as usize][facet.index()];
+        let mut ids: Vec<usize> = counts
             .iter()
             .enumerate()
             .filter(|(_, count)| **count > 0)
-            .map(|(id, count)| {
+            .map(|(id, _)| id)
+            .collect();
+        if facet != Facet::Status {
+            // Most frequent first, then by label as a Slovenian reader expects (č with c):
+            // the label's place, computed once, so that no string is compared here.
+            ids.sort_unstable_by_key(|id| {
+                (
+                    std::cmp::Reverse(counts[*id]),
+                    labels.get(*id).map_or(u32::MAX, |l| l.rank),
+                )
+            });
+        }
+        let mut values: Vec<FacetValue> = ids
+            .into_iter()
+            .map(|id| {
                 let value = self
                     .interner
                     .name(facet, u32::try_from(id).unwrap_or(u32::MAX));
-                let value = FacetValue {
-                    label: label_of(&self.vocabulary, facet, value, lang),
+                FacetValue {
+                    label: labels.get(id).map_or_else(
+                        || label_of(&self.vocabulary, facet, value, lang),
+                        |l| l.text.clone(),
+                    ),
                     selected: selected.iter().any(|s| s == value),
                     value: value.to_string(),
-                    count: *count as usize,
-                };
-                (
-                    value,
-                    self.collation[lang as usize][facet.index()][id].clone(),
-                )
+                    count: counts[id] as usize,
+                }
             })
             .collect();
-        for s in selected {
-            if !keyed.iter().any(|(v, _)| &v.value == s) {
+        // A value asked for that no result has is listed too, after those that count, so
+        // that it can be unticked.
+        let mut missing: Vec<(FacetValue, String)> = selected
+            .iter()
+            .filter(|s| !values.iter().any(|v| &v.value == *s))
+            .map(|s| {
                 let label = label_of(&self.vocabulary, facet, s, lang);
                 let key = analysis::fold(&label);
-                keyed.push((
-                    FacetValue {
-                        value: s.clone(),
-                        label,
-                        count: 0,
-                        selected: true,
-                    },
-                    key,
-                ));
-            }
-        }
+                let value = FacetValue {
+                    value: s.clone(),
+                    label,
+                    count: 0,
+                    selected: true,
+                };
+                (value, key)
+            })
+            .collect();
         if facet == Facet::Status {
-            keyed.sort_by_key(|(v, _)| {
-                Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize)
-            });
+            values.extend(missing.into_iter().map(|(v, _)| v));
+            values.sort_by_key(|v| Status::from_key(&v.value).map_or(usize::MAX, |s| s as usize));
         } else {
-            // Most frequent first, then by label as a Slovenian reader expects (č with c).
-            keyed.sort_by(|(a, ka), (b, kb)| {
-                b.count
-                    .cmp(&a.count)
-                    .then_with(|| ka.cmp(kb))
-                    .then_with(|| a.label.cmp(&b.label))
-            });
+            missing.sort_by(|(a, ka), (b, kb)| ka.cmp(kb).then_with(|| a.label.cmp(&b.label)));
+            values.extend(missing.into_iter().map(|(v, _)| v));
         }
-        keyed.into_iter().map(|(v, _)| v).collect()
+        values
     }
 
     pub fn label(&self, facet: Facet, key: &str) -> String {
@@ -719,6 +737,7 @@ impl Snapshot {
     /// over the rows: cheaper than starting threads for it, and than caching it.
     fn matches_of(
         &self,
+        stats: &Statistics,
         clauses: &[Clause],
         asks: bool,
         features: Features,
@@ -744,10 +763,10 @@ impl Snapshot {
         {
             return Ok(cached);
         }
-        let compiled = query::compile(
+        let compiled = query::compile_with(
             clauses,
             question,
-            &self.searcher,
+            stats,
             &self.fields,
             features,
             &self.searched_synonyms,
@@ -755,7 +774,10 @@ impl Snapshot {
         );
         let weight = compiled
             .query
-            .weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+            .weight(EnableScoring::enabled_from_statistics_provider(
+                stats,
+                &self.searcher,
+            ))?;
         let mut parts = parallel::map(ranges, |rows| {
             self.matches(&*weight, compiled.counted, rows.clone())
         })
@@ -790,9 +812,9 @@ impl Snapshot {
                     Clause::Word { stem, .. } => Some(stem.as_str()),
                     Clause::Phrase { .. } => None,
                 });
-                let weights =
-                    self.topics
-                        .weights(stems, &self.searcher, &self.fields, &self.rows)?;
+                let weights = self
+                    .topics
+                    .weights(stems, stats, &self.fields, &self.rows)?;
                 self.topics
                     .lift(&mut found, &weights, &self.rows, pin_floor);
             }
@@ -1051,6 +1073,35 @@ fn needed(levels: &[usize]) -> u32 {
     u32::try_from(needed).unwrap_or(u32::MAX)
 }
 
+/// A facet value's label, as listed with the results.
+#[derive(Debug)]
+struct Label {
+    text: String,
+    /// Its place among the facet's labels, by the folded label, then the label itself.
+    rank: u32,
+}
+
+impl Label {
+    /// The labels of a facet's values, by value id, each with its place in their order.
+    fn all(texts: Vec<String>) -> Vec<Label> {
+        let mut order: Vec<(String, usize)> = texts
+            .iter()
+            .enumerate()
+            .map(|(id, text)| (analysis::fold(text), id))
+            .collect();
+        order.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| texts[*a].cmp(&texts[*b])));
+        let mut ranks = vec![0u32; texts.len()];
+        for (rank, (_, id)) in order.into_iter().enumerate() {
+            ranks[id] = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
+        texts
+            .into_iter()
+            .zip(ranks)
+            .map(|(text, rank)| Label { text, rank })
+            .collect()
+    }
+}
+
 /// The label people see for a facet value.
 fn label_of(vocabulary: &Vocabulary, facet: Facet, key: &str, lang: Lang) -> String {
     match facet.dimension() {
@@ -1083,6 +1134,39 @@ pub enum Lookup<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facet_labels_are_ranked_as_a_slovenian_reader_orders_them() {
+        // By value id: a raw byte order would put "Črnomelj" after "Dol", and "ajdovščina"
+        // before "Brežice".
+        let labels = Label::all(vec![
+            "Dol pri Ljubljani".into(),
+            "Črnomelj".into(),
+            "Celje".into(),
+            "Brežice".into(),
+            "ajdovščina".into(),
+            "Cerknica".into(),
+        ]);
+        let mut by_rank: Vec<&str> = Vec::new();
+        let mut order: Vec<&Label> = labels.iter().collect();
+        order.sort_by_key(|l| l.rank);
+        by_rank.extend(order.iter().map(|l| l.text.as_str()));
+        assert_eq!(
+            by_rank,
+            [
+                "ajdovščina",
+                "Brežice",
+                "Celje",
+                "Cerknica",
+                "Črnomelj",
+                "Dol pri Ljubljani"
+            ]
+        );
+        // Each place is given once.
+        let mut ranks: Vec<u32> = labels.iter().map(|l| l.rank).collect();
+        ranks.sort_unstable();
+        assert_eq!(ranks, (0..6).collect::<Vec<u32>>());
+    }
 
     #[test]
     fn a_question_keeps_a_share_of_the_best_score_and_at_most_its_best_matches() {

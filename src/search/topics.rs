@@ -19,12 +19,13 @@
 //! teaches its own. Only questions: a search of a few words counts matched words first.
 
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Score, Searcher, TERMINATED, Term};
+use tantivy::{DocSet, Score, TERMINATED, Term};
 
 use crate::index::schema::{Fields, Text};
 use crate::search::facet::Facet;
 use crate::search::query::COMMON_SHARE;
 use crate::search::records::Rows;
+use crate::search::statistics::Statistics;
 
 /// What a match scores more per unit of its types' best weight. The type a question is most
 /// about mostly weighs 1 to 2 (see `weights`), so its measures score 5 to 10 more, where a
@@ -81,7 +82,7 @@ impl Topics {
     pub(super) fn weights<'a>(
         &self,
         stems: impl IntoIterator<Item = &'a str>,
-        searcher: &Searcher,
+        stats: &Statistics,
         fields: &Fields,
         rows: &Rows,
     ) -> tantivy::Result<Vec<f64>> {
@@ -102,14 +103,12 @@ impl Topics {
             // A word more common than that in any one part is more common in all of them: its
             // postings, the longest, are never read.
             #[allow(clippy::cast_precision_loss)]
-            let common = terms
-                .iter()
-                .any(|t| searcher.doc_freq(t).unwrap_or(0) as f64 > most);
+            let common = terms.iter().any(|t| stats.doc_freq(t) as f64 > most);
             if common {
                 continue;
             }
             docs.clear();
-            for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            for (ordinal, segment) in stats.searcher().segment_readers().iter().enumerate() {
                 let base = rows.base(ordinal);
                 let segment_ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
                 for term in &terms {
