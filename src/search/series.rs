@@ -74,8 +74,8 @@ impl Siblings {
         }
         // A match in no series (or pinned) counts in one more, last slot, cleared before the
         // second pass so that it lifts nothing. The loops then do not branch on whether a
-        // match has a series: where about half the matches have one, in no order, that branch
-        // was mispredicted half the time (see docs/performance.md).
+        // match has a series, which cannot be predicted where about half the matches have one,
+        // in no order (see docs/performance.md).
         let none = self.count;
         let slot = |&(score, n): &(Score, u32)| match self.of_row.get(n as usize) {
             Some(&s) if s != NONE && score < pin_floor => s as usize,
