@@ -447,7 +447,8 @@ pub(super) fn searched_synonyms(
 
 /// The words of `fields` that start with `prefix`, the most frequent first, at most
 /// `MAX_COMPLETIONS`: what a word being typed may become.
-fn completions(searcher: &Searcher, fields: [Field; 7], prefix: &str) -> Vec<String> {
+fn completions(stats: &Statistics, fields: [Field; 7], prefix: &str) -> Vec<String> {
+    let searcher = stats.searcher();
     let mut found: Vec<String> = Vec::new();
     for field in fields {
         for segment in searcher.segment_readers() {
@@ -475,11 +476,7 @@ fn completions(searcher: &Searcher, fields: [Field; 7], prefix: &str) -> Vec<Str
     let frequency = |w: &str| -> u64 {
         fields
             .iter()
-            .map(|f| {
-                searcher
-                    .doc_freq(&Term::from_field_text(*f, w))
-                    .unwrap_or(0)
-            })
+            .map(|f| stats.doc_freq(&Term::from_field_text(*f, w)))
             .sum()
     };
     let mut ranked: Vec<(u64, String)> = found.into_iter().map(|w| (frequency(&w), w)).collect();
@@ -687,7 +684,7 @@ fn word(
     // A word being typed may be complete already ("najemn" is a stem too), so it is
     // completed whether or not the index knows it.
     let completions = if features.completions && open && letters >= MIN_PREFIX {
-        completions(searcher, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
+        completions(stats, FIELD_BOOSTS.map(|(t, _)| fields.exact(t)), folded)
     } else {
         Vec::new()
     };

@@ -2,8 +2,8 @@
 //! how many tokens each field holds and how many entries there are (the snapshot's, counted
 //! once when it is made), and how many entries have each term, looked up once per search.
 //! A word of a search asks for the same term's count several times: whether the handbook
-//! knows it, how much it counts in a question, what type of measure it points to, and the
-//! score of each of its queries; Tantivy alone would read the term dictionary of every
+//! knows it, how common each of its completions is, how much it counts in a question, what
+//! type of measure it points to, and the score of each of its queries; Tantivy alone would read the term dictionary of every
 //! segment each time, and sum every segment's token counts for every term query.
 
 use std::cell::RefCell;
