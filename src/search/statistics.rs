@@ -3,8 +3,9 @@
 //! once when it is made), and how many entries have each term, looked up once per search.
 //! A word of a search asks for the same term's count several times: whether the handbook
 //! knows it, how common each of its completions is, how much it counts in a question, what
-//! type of measure it points to, and the score of each of its queries; Tantivy alone would read the term dictionary of every
-//! segment each time, and sum every segment's token counts for every term query.
+//! type of measure it points to, and the score of each of its queries. Tantivy alone would
+//! read the term dictionary of every segment each time, and sum every segment's token counts
+//! for every term query.
 
 use std::cell::RefCell;
 
