@@ -11,7 +11,10 @@
 //! with all its forms, synonyms and kin, a little below (`MEANT`); in the first
 //! `MAX_TYPO_WORDS` words that need one, as typos are the dearest part of a search. A word the
 //! text lacks whose stem lost more than any ending (`SLIP_CUT`) may be a slip that happens to
-//! stem like another word ("popalve" → "pop"), so it is looked up as typed too.
+//! stem like another word ("popalve" → "pop"), so it is looked up as typed too; and one whose
+//! family the text has may owe that family to the slip ("investicie": only "investicijski"
+//! goes on from its stem), so a form of the text one slip from it, with the same first letter
+//! and of another family, is searched beside its kin.
 //!
 //! Scores are built so that ranking reads as a list of rules:
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
@@ -754,9 +757,9 @@ fn word(
             TIE_BREAKER,
         )),
     )];
-    // A word the handbook has in no form, and with nothing else to go by, may be a typo.
-    let unknown_word =
-        typos && !is_known && completions.is_empty() && synonyms.is_empty() && kin.is_empty();
+    // A word the handbook has in no form, and with no synonym to go by, may be a typo; if it
+    // has kin, only where a form the handbook writes is one slip from it (`near`, below).
+    let unknown_word = typos && !is_known && completions.is_empty() && synonyms.is_empty();
     // A slip can also make a form the text does not have of another word the text does have
     // ("popalve", meant as "poplave", goes to "pop"): where the analysers cut more letters
     // from a word the text does not have than any ending has (`SLIP_CUT`), they guessed, and
@@ -772,8 +775,28 @@ fn word(
     if (unknown_word || slip)
         && let Some(d) = typo_distance(letters)
     {
+        // Looked up with typos, whatever is found: the budget bounds the walks.
         typo = true;
-        if let Some(meant) = meant(searcher, fields, folded, stem, d, unknown_word) {
+        // Kin of a word the handbook does not have can be an accident of the slip: the key of
+        // "investicie" (meant as "investicije") is that stem itself, and what starts with it
+        // is the adjective "investicijski" alone. A written form one slip from the word is the
+        // likelier reading, and is searched beside the kin; a word further from any is left
+        // to its kin ("ustanavljam": ustanovitev).
+        let kin_first = unknown_word && !kin.is_empty();
+        let found = meant(searcher, fields, folded, stem, d, unknown_word).filter(|m| {
+            !kin_first
+                || (m.near
+                    && !kin.contains(&m.stem)
+                    && m.folded.chars().next() == folded.chars().next())
+        });
+        if kin_first && found.is_none() {
+            return WordParts {
+                queries: parts,
+                typo,
+                meant: None,
+            };
+        }
+        if let Some(meant) = found {
             // The word as meant, matched as if typed (its forms, synonyms and kin, scored as
             // such), a little below the word as typed would be.
             let inner = word(
@@ -836,6 +859,7 @@ fn meant(
     {
         Some(c) => {
             c.docs += docs;
+            c.near |= written && edits <= 1;
             if edits < c.edits || (written && !c.written) {
                 c.edits = c.edits.min(edits);
                 c.word = word.to_string();
@@ -848,6 +872,7 @@ fn meant(
             word: word.to_string(),
             stem,
             written,
+            near: written && edits <= 1,
         }),
     };
     let edits = |a: &str, b: &str, d: u8| if within(a, b, 1) { 1 } else { d };
@@ -908,26 +933,30 @@ fn meant(
             folded: c.word,
             stem: c.stem,
             weight: if c.edits <= 1 { MEANT } else { MEANT_FAR },
+            near: c.near,
         })
 }
 
 /// A word of the handbook near a slip (`meant`): how many edits away, how many entries have
 /// it, the word as found and its stem, and whether the word is as written (not a stem found
-/// in a stemmed field).
+/// in a stemmed field), and whether a form of it as written is one edit from the word typed.
 struct Candidate {
     edits: u8,
     docs: u64,
     word: String,
     stem: String,
     written: bool,
+    near: bool,
 }
 
 /// A word of the handbook a person meant (`meant`): as it is written there, its stem, and
-/// how much its match counts: less for a word two edits away, more often another word.
+/// how much its match counts: less for a word two edits away, more often another word; and
+/// whether a form of it, as the handbook writes it, is one slip from the word typed.
 struct Meant {
     folded: String,
     stem: String,
     weight: Score,
+    near: bool,
 }
 
 /// The words of the handbook in the family of `stem` (`text::family`), the most frequent

@@ -781,6 +781,54 @@ async fn a_mistyped_word_finds_the_word_it_is_one_slip_from_as_the_text_writes_i
     );
 }
 
+/// A slip can leave a word whose stem starts another word's family: "investicie" (for
+/// "investicije") has the key investici, which only the adjective "investicijski" goes on
+/// from. The word one slip away, as the text writes it, is found beside that kin and first. A
+/// word with kin and no neighbour but one of another first letter ("goste", guests; "pošte")
+/// keeps to its kin, as fuzzy matching usually keeps the first letter.
+#[tokio::test]
+async fn a_mistyped_word_with_kin_by_accident_finds_the_word_it_is_one_slip_from() {
+    let hb = crate::common::TempHandbook::empty();
+    let entry = crate::common::summarised_entry;
+    hb.write(
+        "measures/kranj/investicije.toml",
+        &entry(
+            "Spodbude za investicije",
+            "Nepovratna sredstva za investicije v opremo.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/dokumentacija.toml",
+        &entry(
+            "Investicijska dokumentacija",
+            "Sofinanciranje investicijske dokumentacije.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/gostovanje.toml",
+        &entry(
+            "Gostovanje na sejmih",
+            "Sofinanciranje gostovanja na tujih sejmih.",
+        ),
+    );
+    hb.write(
+        "measures/kranj/posta.toml",
+        &entry(
+            "Prostori stare pošte",
+            "Najem prostorov v stavbi stare pošte.",
+        ),
+    );
+    let app = hb.app();
+    let found = app.ids("q=investicie").await;
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("investicije"),
+        "{found:?}"
+    );
+    assert!(found.contains(&"dokumentacija".to_string()), "{found:?}");
+    assert_eq!(app.ids("q=goste").await, ["gostovanje"]);
+}
+
 /// A word with a slip is searched as the word meant: ranked by how well each measure matches
 /// that word, and with its synonyms, as if it had been typed right.
 #[tokio::test]
