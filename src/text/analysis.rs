@@ -188,15 +188,47 @@ pub fn terms(text: &str) -> Vec<String> {
 /// adjective ("denarna pomoč") stays a word. Folded forms (folding here would re-enter the
 /// analyser).
 const FILLER: &[&str] = &[
-    "svoj", "njihov", "njegov", "njen", "taksen", "tak", "nekaksen", "vsak", "dobivati", "bodo",
-    "denar", "bilo",
+    "svoj",
+    "njihov",
+    "njegov",
+    "njen",
+    "taksen",
+    "tak",
+    "nekaksen",
+    "vsak",
+    "dobivati",
+    "bodo",
+    "denar",
+    "bilo",
     // The possessives of "you" and of two ("najino podjetje", "njun lokal"): no measure says
     // them, so as words the handbook lacks they were taken for slips of words it has.
-    "tvoj", "najin", "vajin", "njun",
+    "tvoj",
+    "najin",
+    "vajin",
+    "njun",
     // The spoken "some" and "what kind of" people type as they say them ("kak denar", "kaka
     // pomoč", "neki nasveta"): the stem of "kako" and "nekaj", so they matched the measures
     // that say "kako" in passing.
-    "kak", "neki",
+    "kak",
+    "neki",
+    // The verbs of must, having, wanting, needing and looking for, in every person and
+    // tense ("sem moral", "smo želeli", "potrebujemo kredit", "ali je iskala"): the forms
+    // `QUESTION_WORDS` lists ("moram", "imam", "iščem") are only the commonest, and the
+    // lemma model gives every form the infinitive's term. The noun "hotel" is a term of its
+    // own (hotl), as are "moč" (moc), "potreba" (potreb) and "želja" (zelj).
+    "morati",
+    "imeti",
+    "hoteti",
+    "zeleti",
+    "potrebovati",
+    "iskati",
+    // Someone, some, somehow, any ("ali nekdo pomaga", "nekatere občine"): no measure is
+    // about them.
+    "nekdo",
+    "nekateri",
+    "nekako",
+    "kdorkoli",
+    "karkoli",
 ];
 
 static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
@@ -233,6 +265,13 @@ mod tests {
             [true; 6]
         );
         assert_eq!(stop("prenos obrti svetovanje denarna"), [false; 4]);
+        // Must, having, wanting, needing, looking for, in any person and tense; someone and
+        // some. The nouns beside them stay: a hotel, power, a need, a wish, job seekers.
+        assert_eq!(
+            stop("morala imeli nimam želeli potrebujemo iščejo nekdo nekatere"),
+            [true; 8]
+        );
+        assert_eq!(stop("hotel moč potrebe želja iskalci"), [false; 5]);
         // Two people and their possessives; "vasi" stays, as villages.
         assert_eq!(
             stop("najino njunega tvojo vajina midva naju vasi"),
