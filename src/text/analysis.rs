@@ -229,6 +229,19 @@ const FILLER: &[&str] = &[
     "nekako",
     "kdorkoli",
     "karkoli",
+    // How people ask around what they ask ("zanima me …", "kje najdem …", "a veste, kdo
+    // ponuja …", "ali obstaja možnost …", "informacije glede …", "je na voljo …").
+    "zanimati",
+    "najti",
+    "vedeti",
+    "povedati",
+    "ponujati",
+    "moznost",
+    "informacija",
+    "glede",
+    "volja",
+    // What it takes ("kakšni so pogoji za …"): every measure has conditions.
+    "pogoj",
 ];
 
 static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
@@ -272,6 +285,12 @@ mod tests {
             [true; 8]
         );
         assert_eq!(stop("hotel moč potrebe želja iskalci"), [false; 5]);
+        // How people ask around what they ask; an offer, a viewing, "conditional" stay.
+        assert_eq!(
+            stop("zanima najdem veste poveste ponuja možnosti informacije glede voljo pogoji"),
+            [true; 10]
+        );
+        assert_eq!(stop("ponudba informacijski ogled pogojno"), [false; 4]);
         // Two people and their possessives; "vasi" stays, as villages.
         assert_eq!(
             stop("najino njunega tvojo vajina midva naju vasi"),

@@ -174,6 +174,33 @@ async fn pronouns_and_the_verbs_of_getting_do_not_decide_what_matches() {
     assert!(!ids.contains(&"svoj".to_string()), "{ids:?}");
 }
 
+/// How people ask around what they ask ("zanima me", "kje najdem", "smo morali", "ali
+/// obstaja možnost", "kakšni so pogoji", "informacije glede") matches nothing: a measure
+/// that says those words and not what is asked is no answer.
+#[tokio::test]
+async fn the_words_people_ask_with_do_not_match_in_any_form() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/najem.toml",
+        &summarised_entry("Subvencija najemnine", "Občina krije del najemnine lokala."),
+    );
+    hb.write(
+        "measures/kranj/splosno.toml",
+        &summarised_entry(
+            "Informacije za podjetnike",
+            "Možnosti, pogoji in informacije: kaj morate imeti, kje najdete, kar vas zanima.",
+        ),
+    );
+    let app = hb.app();
+    for text in [
+        "zanima me, kakšni so pogoji za subvencijo najemnine",
+        "kje najdem informacije glede subvencije najemnine",
+        "ali obstaja možnost, da bi morali imeti subvencijo najemnine",
+    ] {
+        assert_eq!(app.ids(&q(text)).await, ["najem"], "{text}");
+    }
+}
+
 #[tokio::test]
 async fn a_part_of_the_costs_is_not_a_job() {
     let hb = TempHandbook::empty();
