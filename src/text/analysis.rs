@@ -242,6 +242,20 @@ const FILLER: &[&str] = &[
     "volja",
     // What it takes ("kakšni so pogoji za …"): every measure has conditions.
     "pogoj",
+    // Talking about asking ("kam se obrnem", "koga naj vprašam", "kako pridem do …", "ali še
+    // velja …", "kaj naj naredim", "mislim, da …", "slišal sem za …", "kaj se dogaja z …",
+    // "ali kdo ve", "ne vem"): "vem" and "ve" are terms of their own, the rest the
+    // infinitive's.
+    "obrniti",
+    "vprasati",
+    "priti",
+    "veljati",
+    "narediti",
+    "misliti",
+    "slisati",
+    "dogajati",
+    "vem",
+    "ve",
 ];
 
 static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
@@ -291,6 +305,12 @@ mod tests {
             [true; 10]
         );
         assert_eq!(stop("ponudba informacijski ogled pogojno"), [false; 4]);
+        // Talking about asking; a question, validity, an arrival and an event stay.
+        assert_eq!(
+            stop("obrnem vprašam pridem velja naredim mislim slišal dogaja vem ve"),
+            [true; 10]
+        );
+        assert_eq!(stop("vprašanje veljavnost prihod dogodek"), [false; 4]);
         // Two people and their possessives; "vasi" stays, as villages.
         assert_eq!(
             stop("najino njunega tvojo vajina midva naju vasi"),

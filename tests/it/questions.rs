@@ -188,7 +188,8 @@ async fn the_words_people_ask_with_do_not_match_in_any_form() {
         "measures/kranj/splosno.toml",
         &summarised_entry(
             "Informacije za podjetnike",
-            "Možnosti, pogoji in informacije: kaj morate imeti, kje najdete, kar vas zanima.",
+            "Možnosti, pogoji in informacije: kaj morate imeti, kje najdete, kar vas zanima. \
+             Obrnite se na nas, pridite, velja za vse.",
         ),
     );
     let app = hb.app();
@@ -196,6 +197,7 @@ async fn the_words_people_ask_with_do_not_match_in_any_form() {
         "zanima me, kakšni so pogoji za subvencijo najemnine",
         "kje najdem informacije glede subvencije najemnine",
         "ali obstaja možnost, da bi morali imeti subvencijo najemnine",
+        "kam se obrnem, kako pridem do subvencije najemnine, ali še velja",
     ] {
         assert_eq!(app.ids(&q(text)).await, ["najem"], "{text}");
     }
