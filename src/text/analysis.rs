@@ -214,8 +214,9 @@ const FILLER: &[&str] = &[
     // The verbs of must, having, wanting, needing and looking for, in every person and
     // tense ("sem moral", "smo želeli", "potrebujemo kredit", "ali je iskala"): the forms
     // `QUESTION_WORDS` lists ("moram", "imam", "iščem") are only the commonest, and the
-    // lemma model gives every form the infinitive's term. The noun "hotel" is a term of its
-    // own (hotl), as are "moč" (moc), "potreba" (potreb) and "želja" (zelj).
+    // lemma model gives every form the infinitive's term. The nouns "hotel", "potreba" and
+    // "želja" have terms of their own (hotl, potreb, zelj); "moči" (can) is not here, as it
+    // stems like "moč" (power).
     "morati",
     "imeti",
     "hoteti",
