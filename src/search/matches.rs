@@ -34,6 +34,8 @@ pub struct Matches {
     pub levels: Vec<usize>,
     /// Which words of a text to mark, the same way the query matched them.
     pub highlighter: Highlighter,
+    /// Whether the words were searched as a question (`query::Compiled::question`).
+    pub question: bool,
 }
 
 impl Matches {
@@ -167,6 +169,7 @@ mod tests {
             found,
             levels: vec![0, n],
             highlighter: Highlighter::default(),
+            question: false,
         })
     }
 

@@ -14,7 +14,8 @@
 //! stem like another word ("popalve" → "pop"), so it is looked up as typed too; and one whose
 //! family the text has may owe that family to the slip ("investicie": only "investicijski"
 //! goes on from its stem), so a form of the text one slip from it, with the same first letter
-//! and of another family, is searched beside its kin.
+//! and of another family, is searched beside its kin. A slip whose word meant is filler
+//! ("pgoji", "lahok") is filler, and is left out as filler is (`compile_with`).
 //!
 //! Scores are built so that ranking reads as a list of rules:
 //! 1. more of the query's words matched ranks higher: every matched clause adds `COORDINATION`,
@@ -381,7 +382,12 @@ impl Features {
 /// Are these clauses a question, whose matches need no word in particular and count matched
 /// words softly? `QUESTION_CLAUSES` or more, or `ASKED_CLAUSES` or more of a text that `asks`.
 pub fn is_question(clauses: &[Clause], asks: bool) -> bool {
-    clauses.len() >= QUESTION_CLAUSES || (asks && clauses.len() >= ASKED_CLAUSES)
+    is_question_of(clauses.len(), asks)
+}
+
+/// `is_question` of so many clauses.
+fn is_question_of(clauses: usize, asks: bool) -> bool {
+    clauses >= QUESTION_CLAUSES || (asks && clauses >= ASKED_CLAUSES)
 }
 
 /// Does the text ask, with a question word ("kje", "ali", "katere"; `stopwords::INTERROGATIVES`),
@@ -408,6 +414,9 @@ pub struct Compiled {
     /// How many clauses a document's score counts: it matched `score / COORDINATION` of them.
     /// All of them, or none for a question, whose matched words only add to its score.
     pub counted: usize,
+    /// Whether the words were read as a question: as asked, unless filler mistyped left
+    /// too few words that count.
+    pub question: bool,
     pub highlighter: Highlighter,
 }
 
@@ -533,6 +542,8 @@ pub fn compile(
     compile_with(
         clauses,
         question,
+        // A question as given asks, for all this can tell.
+        question,
         &stats,
         fields,
         features,
@@ -542,10 +553,14 @@ pub fn compile(
 }
 
 /// `compile`, reading the index's statistics through `stats`, which the search then scores
-/// the query with, so that each term's count is read once.
+/// the query with, so that each term's count is read once; and whether the text `asks`
+/// (`asks`), which with the words left once filler typed with a slip is left out decides
+/// whether a `question` stays one.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn compile_with(
     clauses: &[Clause],
     question: bool,
+    asks: bool,
     stats: &Statistics,
     fields: &Fields,
     features: Features,
@@ -556,14 +571,10 @@ pub(super) fn compile_with(
     let mut top: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Typos are looked for in the first words that need them, up to the budget.
     let mut typos_left = MAX_TYPO_WORDS;
-    let coordination = if question {
-        QUESTION_COORDINATION
-    } else {
-        COORDINATION
-    };
+    // Each clause's queries, the word a slip of it meant, and whether it is filler mistyped.
+    let mut each = Vec::with_capacity(clauses.len());
     for clause in clauses {
-        let mut meant = None;
-        let parts = match clause {
+        let (parts, meant, filler) = match clause {
             Clause::Word { folded, stem, open } => {
                 let typos = features.typos && typos_left > 0;
                 let parts = word(
@@ -572,11 +583,33 @@ pub(super) fn compile_with(
                 if parts.typo {
                     typos_left -= 1;
                 }
-                meant = parts.meant;
-                parts.queries
+                (parts.queries, parts.meant, parts.filler)
             }
-            Clause::Phrase { folded, stems } => phrase(folded, stems, fields, &mut hl),
+            Clause::Phrase { folded, stems } => {
+                (phrase(folded, stems, fields, &mut hl), None, false)
+            }
         };
+        each.push((clause, parts, meant, filler));
+    }
+    // Filler mistyped is left out as filler is (`analysis`), unless nothing else is left; and
+    // the words left decide whether the text is a question, as they would typed right.
+    let dropped = each.iter().filter(|e| e.3).count();
+    let dropped = if dropped == clauses.len() { 0 } else { dropped };
+    let question = question && (dropped == 0 || is_question_of(clauses.len() - dropped, asks));
+    let coordination = if question {
+        QUESTION_COORDINATION
+    } else {
+        COORDINATION
+    };
+    // The clauses that count, for the rules over several words (nearness, pins).
+    let mut kept: Vec<Clause> = Vec::new();
+    for (clause, parts, meant, filler) in each {
+        if filler && dropped > 0 {
+            continue;
+        }
+        if dropped > 0 {
+            kept.push(clause.clone());
+        }
         let matched: Box<dyn Query> = Box::new(BooleanQuery::new(parts));
         let mut counted: Box<dyn Query> = Box::new(Plus::new(matched, coordination));
         if question && let Clause::Word { stem, .. } = clause {
@@ -588,11 +621,13 @@ pub(super) fn compile_with(
         }
         top.push((Occur::Should, counted));
     }
-    top.extend(proximity(clauses, fields, features));
-    top.extend(pins(clauses, synonyms, fields));
+    let counting = if dropped > 0 { &kept[..] } else { clauses };
+    top.extend(proximity(counting, fields, features));
+    top.extend(pins(counting, synonyms, fields));
     Compiled {
         query: Box::new(BooleanQuery::new(top)),
-        counted: if question { 0 } else { clauses.len() },
+        counted: if question { 0 } else { clauses.len() - dropped },
+        question,
         highlighter: hl,
     }
 }
@@ -652,6 +687,8 @@ struct WordParts {
     queries: Vec<(Occur, Box<dyn Query>)>,
     typo: bool,
     meant: Option<String>,
+    /// The word is filler mistyped: its clause is left out, as filler is.
+    filler: bool,
 }
 
 /// The ways one word may match, in every field: exactly, as another form, as a synonym, as a
@@ -794,8 +831,13 @@ fn word(
                 queries: parts,
                 typo,
                 meant: None,
+                filler: false,
             };
         }
+        // Filler mistyped is left out where other words are (`compile_with`); searched alone,
+        // it is the filler meant, which as filler is not marked in passages.
+        let filler = found.as_ref().is_some_and(|m| m.filler);
+        let mut unmarked = Highlighter::default();
         if let Some(meant) = found {
             // The word as meant, matched as if typed (its forms, synonyms and kin, scored as
             // such), a little below the word as typed would be.
@@ -808,7 +850,7 @@ fn word(
                 false,
                 features,
                 groups,
-                hl,
+                if filler { &mut unmarked } else { hl },
             );
             parts.push((
                 Occur::Should,
@@ -822,6 +864,14 @@ fn word(
                 meant_stem = Some(meant.stem);
             }
         }
+        if filler {
+            return WordParts {
+                queries: parts,
+                typo,
+                meant: meant_stem,
+                filler,
+            };
+        }
         if unknown_word {
             hl.typos.push((stem.to_string(), usize::from(d)));
         }
@@ -831,6 +881,7 @@ fn word(
         queries: parts,
         typo,
         meant: meant_stem,
+        filler: false,
     }
 }
 
@@ -907,16 +958,19 @@ fn meant(
                 let Ok(word) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                // A stop word is no word anyone meant: it is never searched for.
-                if stopwords::is_stop_word(word) {
-                    continue;
-                }
                 let docs = u64::from(stream.value().doc_freq);
                 let word_stem = if stemmed {
                     word.to_string()
                 } else {
                     stemmer::stem(word)
                 };
+                // A slip of a word the handbook has is never one of filler, which is never
+                // searched for; a word it lacks may be filler mistyped (`Meant::filler`).
+                if !by_stem
+                    && (stopwords::is_stop_word(word) || analysis::is_filler_stem(&word_stem))
+                {
+                    continue;
+                }
                 add(edits(text, word, d), docs, word, word_stem, !stemmed);
             }
         }
@@ -930,6 +984,7 @@ fn meant(
                 .then(a.stem.cmp(&b.stem))
         })
         .map(|c| Meant {
+            filler: stopwords::is_stop_word(&c.word) || analysis::is_filler_stem(&c.stem),
             folded: c.word,
             stem: c.stem,
             weight: if c.edits <= 1 { MEANT } else { MEANT_FAR },
@@ -951,12 +1006,14 @@ struct Candidate {
 
 /// A word of the handbook a person meant (`meant`): as it is written there, its stem, and
 /// how much its match counts: less for a word two edits away, more often another word; and
-/// whether a form of it, as the handbook writes it, is one slip from the word typed.
+/// whether a form of it, as the handbook writes it, is one slip from the word typed; and
+/// whether it is filler ("lahok" for "lahko", "moarli" for "morali"), as the word typed then is.
 struct Meant {
     folded: String,
     stem: String,
     weight: Score,
     near: bool,
+    filler: bool,
 }
 
 /// The words of the handbook in the family of `stem` (`text::family`), the most frequent

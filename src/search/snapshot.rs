@@ -409,7 +409,7 @@ impl Snapshot {
         let found: &[(Score, u32)] = merged.as_deref().unwrap_or(&matches.found);
         // A question's words are not counted apart from its score: it keeps the matches that
         // score at least a share of what the best one scores, and the place's own measures.
-        let question = query::is_question(&clauses, asks);
+        let question = matches.question;
         let floor = if question {
             question_floor(&matches.found, query::pin_floor(clauses.len()))
         } else {
@@ -755,6 +755,7 @@ impl Snapshot {
                 found,
                 levels: vec![0],
                 highlighter: Highlighter::default(),
+                question: false,
             }));
         }
         let question = query::is_question(clauses, asks);
@@ -766,6 +767,7 @@ impl Snapshot {
         let compiled = query::compile_with(
             clauses,
             question,
+            asks,
             stats,
             &self.fields,
             features,
@@ -804,7 +806,7 @@ impl Snapshot {
         // A question only adds up what its words matched: there, the measures of the types
         // its words point to score more, and the calls of a recurring measure come together
         // (after, so that a call's type lifts its whole series).
-        if question {
+        if compiled.question {
             let pin_floor = query::pin_floor(clauses.len());
             if features.topics {
                 // The words of the question, as the stemmed fields have them; not its phrases.
@@ -824,6 +826,7 @@ impl Snapshot {
             found,
             levels,
             highlighter: compiled.highlighter,
+            question: compiled.question,
         });
         self.match_cache
             .put(clauses, question, features, matches.clone());

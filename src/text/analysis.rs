@@ -267,7 +267,7 @@ static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new
 });
 
 /// Is `stem` the stem of a word of `FILLER`?
-fn is_filler_stem(stem: &str) -> bool {
+pub fn is_filler_stem(stem: &str) -> bool {
     FILLER_STEMS.iter().any(|f| f == stem)
 }
 

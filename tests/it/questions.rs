@@ -203,6 +203,72 @@ async fn the_words_people_ask_with_do_not_match_in_any_form() {
     }
 }
 
+/// Filler typed with a slip ("pgoji" for "pogoji", "lahok" for "lahko") is still filler: the
+/// word it was meant as says so. It is left out, and the words left decide whether the text
+/// is a question, so the search finds what it finds typed right. Alone, it is searched for as
+/// the word meant.
+#[tokio::test]
+async fn filler_typed_with_a_slip_is_still_filler() {
+    let hb = TempHandbook::empty();
+    hb.write(
+        "measures/kranj/najem.toml",
+        &summarised_entry("Subvencija najemnine", "Občina krije del najemnine lokala."),
+    );
+    // Enough that match every word for a search of keywords to show those alone.
+    for n in 0..10 {
+        hb.write(
+            &format!("measures/kranj/najem-{n}.toml"),
+            &summarised_entry(
+                &format!("Subvencija najemnine {n}"),
+                "Za najemnine v središču.",
+            ),
+        );
+    }
+    hb.write(
+        "measures/kranj/fasade.toml",
+        &summarised_entry("Subvencija za fasade", "Občina krije del obnove pročelij."),
+    );
+    hb.write(
+        "measures/kranj/splosno.toml",
+        &summarised_entry(
+            "Splošno za podjetnike",
+            "Pogoji: lahko zaprosi vsak, velja za vse.",
+        ),
+    );
+    let app = hb.app();
+    for (slip, right) in [
+        (
+            "kakšni so pgoji za subvencijo najemnine",
+            "kakšni so pogoji za subvencijo najemnine",
+        ),
+        (
+            "ali lahok dobim subvencijo najemnine",
+            "ali lahko dobim subvencijo najemnine",
+        ),
+        ("pgoji najemnine", "pogoji najemnine"),
+    ] {
+        let found = app.ids(&q(slip)).await;
+        assert!(!found.contains(&"splosno".to_string()), "{slip}: {found:?}");
+        assert_eq!(found, app.ids(&q(right)).await, "{slip}");
+        // Scored and kept as typed right: as keywords, every word counted, not as a question.
+        let (a, b) = (
+            app.json(&format!("/api/search?per_page=20&{}", q(slip)))
+                .await,
+            app.json(&format!("/api/search?per_page=20&{}", q(right)))
+                .await,
+        );
+        assert_eq!(a["total"], b["total"], "{slip}");
+        let score = |v: &serde_json::Value| v["hits"][0]["score"].as_f64().unwrap_or(0.0);
+        assert!(
+            (score(&a) - score(&b)).abs() < 1e-3,
+            "{slip}: {} against {}",
+            score(&a),
+            score(&b)
+        );
+    }
+    assert_eq!(app.ids(&q("pgoji")).await, ["splosno"]);
+}
+
 #[tokio::test]
 async fn a_part_of_the_costs_is_not_a_job() {
     let hb = TempHandbook::empty();
