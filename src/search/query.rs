@@ -809,6 +809,7 @@ fn word(
         && letters >= stem.chars().count() + SLIP_CUT;
     let mut typo = false;
     let mut meant_stem = None;
+    let mut filler = false;
     if (unknown_word || slip)
         && let Some(d) = typo_distance(letters)
     {
@@ -826,62 +827,51 @@ fn word(
                     && !kin.contains(&m.stem)
                     && m.folded.chars().next() == folded.chars().next())
         });
-        if kin_first && found.is_none() {
-            return WordParts {
-                queries: parts,
-                typo,
-                meant: None,
-                filler: false,
-            };
-        }
-        // Filler mistyped is left out where other words are (`compile_with`); searched alone,
-        // it is the filler meant, which as filler is not marked in passages.
-        let filler = found.as_ref().is_some_and(|m| m.filler);
-        let mut unmarked = Highlighter::default();
-        if let Some(meant) = found {
-            // The word as meant, matched as if typed (its forms, synonyms and kin, scored as
-            // such), a little below the word as typed would be.
-            let inner = word(
-                &meant.folded,
-                &meant.stem,
-                false,
-                stats,
-                fields,
-                false,
-                features,
-                groups,
-                if filler { &mut unmarked } else { hl },
-            );
-            parts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(BooleanQuery::new(inner.queries)),
-                    meant.weight,
-                )),
-            ));
-            // A slip's stem is a word of the handbook: it counts as itself.
-            if unknown_word {
-                meant_stem = Some(meant.stem);
+        // With kin and no such slip, the word is its kin alone. Filler mistyped is left out
+        // where other words are (`compile_with`); searched alone, it is the filler meant,
+        // which as filler is not marked in passages.
+        if !(kin_first && found.is_none()) {
+            filler = found.as_ref().is_some_and(|m| m.filler);
+            let mut unmarked = Highlighter::default();
+            if let Some(meant) = found {
+                // The word as meant, matched as if typed (its forms, synonyms and kin, scored
+                // as such), a little below the word as typed would be.
+                let inner = word(
+                    &meant.folded,
+                    &meant.stem,
+                    false,
+                    stats,
+                    fields,
+                    false,
+                    features,
+                    groups,
+                    if filler { &mut unmarked } else { hl },
+                );
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(BooleanQuery::new(inner.queries)),
+                        meant.weight,
+                    )),
+                ));
+                // A slip's stem is a word of the handbook: it counts as itself.
+                if unknown_word {
+                    meant_stem = Some(meant.stem);
+                }
+            }
+            if !filler {
+                if unknown_word {
+                    hl.typos.push((stem.to_string(), usize::from(d)));
+                }
+                hl.typed.push((folded.to_string(), usize::from(d)));
             }
         }
-        if filler {
-            return WordParts {
-                queries: parts,
-                typo,
-                meant: meant_stem,
-                filler,
-            };
-        }
-        if unknown_word {
-            hl.typos.push((stem.to_string(), usize::from(d)));
-        }
-        hl.typed.push((folded.to_string(), usize::from(d)));
     }
     WordParts {
         queries: parts,
         typo,
         meant: meant_stem,
-        filler: false,
+        filler,
     }
 }
 
@@ -966,9 +956,7 @@ fn meant(
                 };
                 // A slip of a word the handbook has is never one of filler, which is never
                 // searched for; a word it lacks may be filler mistyped (`Meant::filler`).
-                if !by_stem
-                    && (stopwords::is_stop_word(word) || analysis::is_filler_stem(&word_stem))
-                {
+                if !by_stem && analysis::never_counts(word, &word_stem) {
                     continue;
                 }
                 add(edits(text, word, d), docs, word, word_stem, !stemmed);
@@ -984,7 +972,7 @@ fn meant(
                 .then(a.stem.cmp(&b.stem))
         })
         .map(|c| Meant {
-            filler: stopwords::is_stop_word(&c.word) || analysis::is_filler_stem(&c.stem),
+            filler: analysis::never_counts(&c.word, &c.stem),
             folded: c.word,
             stem: c.stem,
             weight: if c.edits <= 1 { MEANT } else { MEANT_FAR },

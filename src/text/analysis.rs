@@ -103,7 +103,7 @@ pub fn analyze(text: &str) -> Vec<Analyzed> {
     exact_tokens(text, |t, normalized| {
         let lemma = crate::text::lemma::lemma(&t.text);
         let term = crate::text::stemmer::term_of_lemma(&lemma);
-        let stop = is_stop_word(&t.text) || is_filler_stem(&term);
+        let stop = never_counts(&t.text, &term);
         out.push(Analyzed {
             text: normalized[t.offset_from..t.offset_to].to_string(),
             start: t.offset_from,
@@ -267,8 +267,14 @@ static FILLER_STEMS: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new
 });
 
 /// Is `stem` the stem of a word of `FILLER`?
-pub fn is_filler_stem(stem: &str) -> bool {
+fn is_filler_stem(stem: &str) -> bool {
     FILLER_STEMS.iter().any(|f| f == stem)
+}
+
+/// Is a word (`folded`, with its `stem`) one that never counts in a query: a stop or
+/// question word as written, or filler in any form?
+pub fn never_counts(folded: &str, stem: &str) -> bool {
+    is_stop_word(folded) || is_filler_stem(stem)
 }
 
 /// Lowercase, diacritic-free form of a short label, for comparisons and for slugs.
