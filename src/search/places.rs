@@ -16,6 +16,19 @@
 //! …), or as the whole query. A word the handbook has in no form that is one slip of the
 //! fingers from one municipality's name, and no other's, is that name ("Lwndava", "v Novem
 //! mestz"), as search would look it up as a typo anyway.
+//!
+//! People name a town by its adjective as often as by its name ("mariborski podjetniki", "v
+//! novomeškem mestnem jedru", "škofjeloška občina"). The adjective is made from the name the
+//! regular ways Slovenian makes one ("Maribor" → mariborski, "Loka" → loški, "Gradec" →
+//! graški; a name of two words joins them: "Novo mesto" → novomeški), so no list is kept by
+//! hand; the irregular ones ("Bled" → blejski) are not found. Adjectives are lowercase, so a
+//! capital cannot tell a place from a word here ("ruski" is Russian, and also the adjective
+//! of Ruše): an adjective names a place only where the handbook says so, as search's caller
+//! decides (`Places::find`'s `of_place`): the place has measures, and the handbook does not
+//! use the word more in other measures than in its own. An adjective that is also the first
+//! word of a longer name ("kranjski": Kranj, or Kranjska Gora) names both.
+
+use std::collections::HashMap;
 
 use crate::handbook::vocabulary::Vocabulary;
 use crate::search::query::{self, Clause};
@@ -59,6 +72,8 @@ impl Name {
 #[derive(Debug, Clone, Default)]
 pub struct Places {
     names: Vec<Name>,
+    /// The stems of the adjectives the names make, each with the municipalities it may mean.
+    adjectives: HashMap<String, Vec<String>>,
     /// Does the vocabulary have the national value? Then "država" names it.
     national: bool,
 }
@@ -73,10 +88,20 @@ impl Places {
     pub fn new(vocabulary: &Vocabulary) -> Places {
         let mut names: Vec<Name> = Vec::new();
         let mut national = false;
+        // Each adjective stem and the municipalities whose names make it.
+        let mut adjectives: HashMap<String, Vec<String>> = HashMap::new();
         for (key, term) in &vocabulary.municipality {
             if key == NATIONAL {
                 national = true;
                 continue;
+            }
+            // The Slovenian name only, its first part where it is bilingual ("Koper").
+            let name = term.label.split('/').next().unwrap_or_default();
+            for adjective in adjective_stems(name) {
+                let of = adjectives.entry(adjective).or_default();
+                if !of.contains(key) {
+                    of.push(key.clone());
+                }
             }
             let labels = std::iter::once(term.label.as_str()).chain(term.label_en.as_deref());
             for written in labels.flat_map(|l| l.split('/')) {
@@ -110,7 +135,30 @@ impl Places {
         }
         // The longest name first: "Dol pri Ljubljani" before "Ljubljana".
         names.sort_by(|a, b| b.stems.len().cmp(&a.stems.len()).then(a.key.cmp(&b.key)));
-        Places { names, national }
+        // An adjective that is another municipality's name of one word is that name, not an
+        // adjective. One that is the first word of a longer name ("kranjski", and Kranjska
+        // Gora; "rogaški", and Rogaška Slatina) may mean either, and names both.
+        adjectives.retain(|stem, of| {
+            !names
+                .iter()
+                .any(|n| n.stems.len() == 1 && n.stems[0] == *stem && !of.contains(&n.key))
+        });
+        for (stem, of) in &mut adjectives {
+            for n in names
+                .iter()
+                .filter(|n| n.stems.len() > 1 && n.stems[0] == *stem)
+            {
+                if !of.contains(&n.key) {
+                    of.push(n.key.clone());
+                }
+            }
+            of.sort();
+        }
+        Places {
+            names,
+            adjectives,
+            national,
+        }
     }
 
     /// The words of the names of more than one word ("Novo mesto": nov, mest), each with the
@@ -127,8 +175,15 @@ impl Places {
     /// as `query::parse` counts clauses: words that are not stop words) name them. A text with
     /// quotes names none: its words are meant as written. A word `unknown` says the handbook
     /// has in no form (given its folded form and stem) may be a name with a slip of the
-    /// fingers ("Lwndava", "v Novem mestz"): one edit from a name's word counts as it.
-    pub fn find(&self, text: &str, unknown: impl Fn(&str, &str) -> bool) -> Vec<Found> {
+    /// fingers ("Lwndava", "v Novem mestz"): one edit from a name's word counts as it. A
+    /// word that is the adjective of a name names the municipalities it may mean where
+    /// `of_place` (given the adjective's stem and their keys) says the handbook uses it so.
+    pub fn find(
+        &self,
+        text: &str,
+        unknown: impl Fn(&str, &str) -> bool,
+        of_place: impl Fn(&str, &[String]) -> bool,
+    ) -> Vec<Found> {
         if (self.names.is_empty() && !self.national) || text.contains('"') {
             return Vec::new();
         }
@@ -172,25 +227,32 @@ impl Places {
                 let first = near.next()?;
                 near.all(|n| n.key == first.key).then_some(first)
             });
-            let named = match name {
-                Some(n) => Some((n.key.as_str(), n.stems.len())),
+            let (keys, len): (Vec<&str>, usize) = match name {
+                Some(n) => (vec![n.key.as_str()], n.stems.len()),
                 // Where no municipality is named, the state may be: one word, the national value.
-                None if self.national && words[i].stem == STATE => Some((NATIONAL, 1)),
-                None => None,
-            };
-            match named {
-                Some((key, len)) => {
-                    match found.iter_mut().find(|f| f.key == key) {
-                        Some(f) => f.words.extend(i..i + len),
-                        None => found.push(Found {
-                            key: key.to_string(),
-                            words: (i..i + len).collect(),
-                        }),
+                None if self.national && words[i].stem == STATE => (vec![NATIONAL], 1),
+                // Failing both, the adjective of a name: "mariborski", "novomeškem".
+                None => match self.adjectives.get(words[i].stem) {
+                    Some(of) if of_place(words[i].stem, of) => {
+                        (of.iter().map(String::as_str).collect(), 1)
                     }
-                    i += len;
-                }
-                None => i += 1,
+                    _ => (Vec::new(), 1),
+                },
+            };
+            if keys.is_empty() {
+                i += 1;
+                continue;
             }
+            for key in keys {
+                match found.iter_mut().find(|f| f.key == key) {
+                    Some(f) => f.words.extend(i..i + len),
+                    None => found.push(Found {
+                        key: key.to_string(),
+                        words: (i..i + len).collect(),
+                    }),
+                }
+            }
+            i += len;
         }
         found
     }
@@ -278,6 +340,55 @@ fn without_fleeting_vowel(word: &str) -> Option<String> {
     })
 }
 
+/// The stems of the adjective a municipality's name makes, by the regular ways Slovenian
+/// makes one: the name's last word without its final vowel (and its fleeting one) + "-ski",
+/// where a final c, k, t, z, s or j (folded č, ž, š) gives way ("Loka" → loški, "Ormož" →
+/// ormoški, "Kočevje" → kočevski, "Žalec" → žalski), and a final pair of consonants ending in
+/// c, k or t gives way whole ("Gradec" → graški, "Logatec" → logaški, "mesto" → -meški). A
+/// name of two words puts the first word's root before it, with "o", "e" or nothing between
+/// ("novomeški", "škofjeloški", "slovenjgraški"); a longer name, or one with a preposition
+/// ("Ravne na Koroškem" → ravenski), makes none that can be told by rule. Stems are folded,
+/// as the analyser makes them ("mariborsk", "novomesk"); some are not words at all, and
+/// match nothing.
+fn adjective_stems(name: &str) -> Vec<String> {
+    let words = analysis::analyze(name);
+    let roots = |w: &analysis::Analyzed| -> Vec<String> {
+        let base = w.folded.trim_end_matches(|c| "aeiou".contains(c));
+        let mut bases = vec![base.to_string()];
+        bases.extend(without_fleeting_vowel(base));
+        let mut roots = Vec::new();
+        for base in &bases {
+            let chars: Vec<char> = base.chars().collect();
+            let n = chars.len();
+            if n < 2 {
+                continue;
+            }
+            roots.push(base.clone());
+            if "cktzsj".contains(chars[n - 1]) {
+                roots.push(chars[..n - 1].iter().collect());
+                if "ckt".contains(chars[n - 1]) && !"aeiour".contains(chars[n - 2]) {
+                    roots.push(chars[..n - 2].iter().collect());
+                }
+            }
+        }
+        roots
+    };
+    let mut stems: Vec<String> = match words.as_slice() {
+        [one] if !one.stop => roots(one).into_iter().map(|r| r + "sk").collect(),
+        [first, last] if !first.stop && !last.stop => {
+            let first = first.folded.trim_end_matches(|c| "aeiou".contains(c));
+            roots(last)
+                .into_iter()
+                .flat_map(|r| ["", "o", "e"].map(|link| format!("{first}{link}{r}sk")))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    stems.sort();
+    stems.dedup();
+    stems
+}
+
 /// `clauses` without the words that name a place, unless they are all there is: "Kranj"
 /// alone still searches for the word, and ranks Kranj's measures first.
 pub fn without_places(clauses: Vec<Clause>, found: &[Found]) -> Vec<Clause> {
@@ -324,6 +435,11 @@ mod tests {
             ("dol-pri-ljubljani", "Dol pri Ljubljani"),
             ("ravne-na-koroskem", "Ravne na Koroškem"),
             ("murska-sobota", "Murska Sobota"),
+            ("maribor", "Maribor"),
+            ("skofja-loka", "Škofja Loka"),
+            ("logatec", "Logatec"),
+            ("zalec", "Žalec"),
+            ("bled", "Bled"),
         ] {
             add(&mut v, key, label);
         }
@@ -346,7 +462,7 @@ mod tests {
 
     fn keys(text: &str) -> Vec<String> {
         Places::new(&vocabulary())
-            .find(text, |_, _| false)
+            .find(text, |_, _| false, |_, _| true)
             .into_iter()
             .map(|f| f.key)
             .collect()
@@ -380,7 +496,7 @@ mod tests {
         let places = Places::new(&vocabulary());
         let find = |text: &str, lacks: &[&str]| -> Vec<String> {
             places
-                .find(text, |folded, _| lacks.contains(&folded))
+                .find(text, |folded, _| lacks.contains(&folded), |_, _| true)
                 .into_iter()
                 .map(|f| f.key)
                 .collect()
@@ -397,8 +513,11 @@ mod tests {
         add(&mut v, "lendava", "Lendava");
         add(&mut v, "lendova", "Lendova");
         let lacks = |folded: &str, _: &str| folded == "lendxva" || folded == "lendavx";
-        assert_eq!(Places::new(&v).find("v Lendavx", lacks).len(), 1);
-        let both = Places::new(&v).find("v Lendxva", lacks);
+        assert_eq!(
+            Places::new(&v).find("v Lendavx", lacks, |_, _| true).len(),
+            1
+        );
+        let both = Places::new(&v).find("v Lendxva", lacks, |_, _| true);
         assert!(both.is_empty(), "{both:?}");
     }
 
@@ -437,8 +556,105 @@ mod tests {
         // Without the national value, there is nothing for the state to name.
         let mut v = vocabulary();
         v.municipality.remove("slovenija");
-        let found = Places::new(&v).find("ali država pomaga", |_, _| false);
+        let found = Places::new(&v).find("ali država pomaga", |_, _| false, |_, _| true);
         assert!(found.is_empty());
+    }
+
+    #[test]
+    fn a_town_named_by_its_adjective_is_that_place_in_any_form() {
+        for (text, key) in [
+            ("mariborski podjetniki", "maribor"),
+            ("spodbude za mariborske obrtnike", "maribor"),
+            ("v novomeškem mestnem jedru", "novo-mesto"),
+            ("novomeske subvencije", "novo-mesto"),
+            ("murskosoboški podjetniki", "murska-sobota"),
+            ("slovenjgraških trgovin", "slovenj-gradec"),
+            ("koprske najemnine", "koper"),
+            ("ljubljanska občina", "ljubljana"),
+            ("ptujski tržnici", "ptuj"),
+            ("škofjeloško mestno jedro", "skofja-loka"),
+            ("logaški obrtniki", "logatec"),
+            ("žalske fasade", "zalec"),
+        ] {
+            assert_eq!(keys(text), [key], "{text}");
+        }
+        // Its words are the place's, not words to match, as a name's are.
+        let text = "mariborski podjetniki";
+        let found = Places::new(&vocabulary()).find(text, |_, _| false, |_, _| true);
+        assert_eq!(found[0].words, [0]);
+        // Irregular adjectives are not made by rule, and other words are not adjectives.
+        assert!(keys("blejski hoteli").is_empty());
+        assert!(keys("slovenski podjetniki").is_empty());
+        assert!(keys("mestni podjetniki").is_empty());
+    }
+
+    #[test]
+    fn an_adjective_names_a_place_only_where_the_handbook_says_so() {
+        let places = Places::new(&vocabulary());
+        let asked = std::cell::RefCell::new(Vec::new());
+        let found = places.find(
+            "kaj ponuja mariborska občina",
+            |_, _| false,
+            |stem, keys| {
+                asked.borrow_mut().push((stem.to_string(), keys.to_vec()));
+                false
+            },
+        );
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(
+            asked.into_inner(),
+            [("mariborsk".to_string(), vec!["maribor".to_string()])]
+        );
+        // A name is a name whatever the handbook says.
+        let found = places.find("v Mariboru", |_, _| false, |_, _| false);
+        assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn an_adjective_that_begins_a_longer_name_names_both_places_and_the_name_names_one() {
+        let mut v = vocabulary();
+        add(&mut v, "kranjska-gora", "Kranjska Gora");
+        let places = Places::new(&v);
+        let keys = |text: &str| -> Vec<String> {
+            places
+                .find(text, |_, _| false, |_, _| true)
+                .into_iter()
+                .map(|f| f.key)
+                .collect()
+        };
+        assert_eq!(keys("kranjski obrtniki"), ["kranj", "kranjska-gora"]);
+        assert_eq!(keys("v Kranjski Gori"), ["kranjska-gora"]);
+        // An adjective of two names of one word is both's; another's name is that name.
+        add(&mut v, "gradec", "Gradec");
+        add(&mut v, "mariborsk", "Mariborsk");
+        let places = Places::new(&v);
+        let found = places.find("mariborski", |_, _| false, |_, _| true);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].key, "mariborsk", "{found:?}");
+    }
+
+    #[test]
+    fn adjectives_are_made_from_the_whole_name_by_rule() {
+        let made = |name: &str| adjective_stems(name);
+        for (name, stem) in [
+            ("Maribor", "mariborsk"),
+            ("Celje", "celjsk"),
+            ("Koper", "koprsk"),
+            ("Škofja Loka", "skofjelosk"),
+            ("Slovenj Gradec", "slovenjgrask"),
+            ("Kamnik", "kamnisk"),
+            ("Ormož", "ormosk"),
+            ("Kočevje", "kocevsk"),
+            ("Radenci", "radensk"),
+        ] {
+            assert!(
+                made(name).contains(&stem.to_string()),
+                "{name}: {:?}",
+                made(name)
+            );
+        }
+        assert!(made("Ravne na Koroškem").is_empty());
+        assert!(made("Sveti Jurij ob Ščavnici").is_empty());
     }
 
     #[test]
@@ -455,13 +671,13 @@ mod tests {
         let places = Places::new(&vocabulary());
         let text = "najemnine v Kranju";
         let clauses = crate::search::query::parse(text);
-        let kept = without_places(clauses, &places.find(text, |_, _| false));
+        let kept = without_places(clauses, &places.find(text, |_, _| false, |_, _| true));
         assert_eq!(kept.len(), 1);
         assert!(matches!(&kept[0], Clause::Word { folded, .. } if folded == "najemnine"));
         let text = "Kranj";
         let clauses = crate::search::query::parse(text);
         assert_eq!(
-            without_places(clauses, &places.find(text, |_, _| false)).len(),
+            without_places(clauses, &places.find(text, |_, _| false, |_, _| true)).len(),
             1
         );
     }

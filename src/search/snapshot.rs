@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
 use tantivy::query::{EnableScoring, Weight};
-use tantivy::{DocSet, Score, Searcher};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Score, Searcher, TERMINATED, Term};
 
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
@@ -107,6 +108,16 @@ fn digest_of(resolved: &Resolved, vocabulary: &Vocabulary) -> u64 {
     d.eat(resolved.synonyms.canonical().as_bytes());
     d.value()
 }
+
+/// The parts of a measure whose words tell whether the handbook uses a place's adjective as
+/// one: its text and who provides it ("Mariborska razvojna agencija").
+const ADJECTIVE_PARTS: [Text; 5] = [
+    Text::Title,
+    Text::Summary,
+    Text::Body,
+    Text::Provider,
+    Text::Tags,
+];
 
 /// For each word of a municipality's name of more than one word, how many entries apply in
 /// the municipalities whose names have it (each entry once). One pass over the records, as a
@@ -350,9 +361,11 @@ impl Snapshot {
     ) -> tantivy::Result<Results> {
         // The places the words name rank their measures first; their words are not matched.
         let stats = Statistics::new(&self.searcher, Some(&self.totals));
-        let found_places = self.places.find(&query.text, |folded, stem| {
-            query::unknown(&stats, &self.fields, folded, stem)
-        });
+        let found_places = self.places.find(
+            &query.text,
+            |folded, stem| query::unknown(&stats, &self.fields, folded, stem),
+            |stem, keys| self.says_of_place(&stats, stem, keys),
+        );
         let all_clauses = query::parse(&query.text);
         // An editor's best bet is for the words as typed, place words included: they stay.
         let pinned = self.synonyms.has_pins()
@@ -627,6 +640,65 @@ impl Snapshot {
 
     /// `found` (matches in row order) with every live row of a place `order` names that is
     /// not among them, scored 0, in row order too.
+    /// Does the handbook use a place's adjective (its stem) as one, for the municipalities
+    /// `keys` it may mean: they have measures, and no more of the measures that say the word
+    /// are other places' than theirs? "mariborski" is said in Maribor's measures; "ruski"
+    /// (Russian, and Ruše's adjective) is not, or names a place with no measures. A failed
+    /// read of the index answers no: the word is then searched as a word.
+    fn says_of_place(&self, stats: &Statistics, stem: &str, keys: &[String]) -> bool {
+        let offset = self.rows.offset(Facet::Municipality);
+        let ids: Vec<u32> = keys
+            .iter()
+            .filter_map(|key| self.interner.get(Facet::Municipality, key))
+            .map(|id| id + offset)
+            .collect();
+        if ids.is_empty() {
+            return false;
+        }
+        let of_place = |row: &Row| {
+            self.rows
+                .ids(row, Facet::Municipality)
+                .iter()
+                .any(|m| ids.contains(m))
+        };
+        let mut rows: Vec<u32> = Vec::new();
+        for (ordinal, segment) in stats.searcher().segment_readers().iter().enumerate() {
+            let base = self.rows.base(ordinal);
+            let ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
+            for text in ADJECTIVE_PARTS {
+                let term = Term::from_field_text(self.fields.stemmed(text), stem);
+                let Ok(index) = segment.inverted_index(term.field()) else {
+                    return false;
+                };
+                let Ok(Some(mut postings)) = index.read_postings(&term, IndexRecordOption::Basic)
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if self.rows.at(ordinal, doc).is_some() {
+                        rows.push(base.saturating_add(doc));
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        if rows.is_empty() {
+            // Not said at all: a place if it has measures.
+            return (0..u32::try_from(self.rows.count()).unwrap_or(u32::MAX))
+                .filter_map(|n| self.rows.get(n).filter(|r| r.is_live()))
+                .any(of_place);
+        }
+        let own = rows
+            .iter()
+            .filter_map(|n| self.rows.get(*n))
+            .filter(|r| of_place(r))
+            .count();
+        own > 0 && own * 2 >= rows.len()
+    }
+
     fn with_places_matched(&self, found: &[(Score, u32)], order: &Order) -> Vec<(Score, u32)> {
         let mut out = Vec::with_capacity(found.len());
         let mut rest = found.iter().peekable();

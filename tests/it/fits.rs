@@ -588,6 +588,59 @@ async fn places_are_found_in_any_case_form_with_or_without_diacritics() {
 }
 
 #[tokio::test]
+async fn a_town_named_by_its_adjective_ranks_its_measures_first_unless_the_handbook_says_it_of_others()
+ {
+    let app = handbook().app();
+    for (q, place, first) in [
+        // "pročelja kranjskih hiš": no measure says "kranjski".
+        (
+            "pro%C4%8Delja+kranjskih+hi%C5%A1",
+            "kranj",
+            "kranj-procelja",
+        ),
+        ("koprske+najemnine", "koper", "koper-najemnine"),
+        (
+            "novome%C5%A1ke+spodbude",
+            "novo-mesto",
+            "novo-mesto-spodbude",
+        ),
+        ("mariborska+ob%C4%8Dina", "maribor", "maribor-spodbude"),
+    ] {
+        let v = app.json(&format!("/api/search?q={q}")).await;
+        assert_eq!(v["places"], serde_json::json!([place]), "{q}");
+        assert_eq!(
+            ids(&v).first().map(String::as_str),
+            Some(first),
+            "{q}: {:?}",
+            ids(&v)
+        );
+    }
+    // Ptuj has no measures: its adjective names nothing.
+    let v = app.json("/api/search?q=ptujske+fasade").await;
+    assert_eq!(v["places"], serde_json::json!([]), "{v}");
+    // Where the handbook says the adjective of other things (the Carniolan bee is "kranjska
+    // čebela"), it is a word, and finds what says it.
+    let hb = handbook();
+    hb.write(
+        "measures/slovenija/kranjska-cebela.toml",
+        &fixture_entry(
+            r#"title = "Promocija kranjske čebele"
+summary = "Čebelarji dobijo denar za stojnice z medom kranjske čebele."
+municipalities = ["slovenija"]
+types = ["vavcer"]
+sources = ["evropski-skladi"]
+beneficiaries = ["mikro-podjetja"]
+updated = 2024-03-01
+"#,
+        ),
+    );
+    let app = hb.app();
+    let v = app.json("/api/search?q=kranjske+%C4%8Debele").await;
+    assert_eq!(v["places"], serde_json::json!([]), "{v}");
+    assert_eq!(ids(&v), ["kranjska-cebela"]);
+}
+
+#[tokio::test]
 async fn the_page_offers_to_turn_a_place_in_the_words_into_the_filter() {
     let app = handbook().app();
     let page = app.get("/?q=najemnine+v+Kranju").await;
