@@ -64,12 +64,17 @@ pub fn family(term: &str) -> String {
     // prirejati), and the stemmer cuts that -ej as it cuts ideja's: meet the perfective first.
     // So does an imperfective in -ganjati its noun's o: zaganjati, zagon; poganjati, pogon.
     // Only the verb: in a verbal noun the g is the root's (vlaganje, vlagati).
-    let term = match (term.strip_suffix("rejati"), term.strip_suffix("ganjati")) {
-        (Some(head), _) if !head.is_empty() => format!("{head}rediti"),
-        (_, Some(head)) if !head.is_empty() => format!("{head}gon"),
-        _ => term.to_string(),
+    // And a verb in -emati keeps its -em, which the stemmer would cut as it cuts a case
+    // ending: najemati, najem, najemnik; prejemati, prejemnik (not "naj", "pred").
+    let mut key = if let Some(head) = term.strip_suffix("rejati").filter(|h| !h.is_empty()) {
+        crate::text::stemmer::root(&format!("{head}rediti"))
+    } else if let Some(head) = term.strip_suffix("ganjati").filter(|h| !h.is_empty()) {
+        crate::text::stemmer::root(&format!("{head}gon"))
+    } else if let Some(head) = term.strip_suffix("emati").filter(|h| h.len() >= 2) {
+        format!("{head}em")
+    } else {
+        crate::text::stemmer::root(term)
     };
-    let mut key = crate::text::stemmer::root(&term);
     for _ in 0..MAX_CUTS {
         if !cut_once(&mut key) {
             break;
@@ -224,6 +229,8 @@ mod tests {
         &["zgraditi", "zgrajen", "zgrajena", "zgradili"],
         &["zagon", "zaganjati", "zaganjamo", "zagona"],
         &["vlaganje", "vlagati", "vlagamo"],
+        &["najem", "najemati", "najemam", "najemamo", "najemnik"],
+        &["prejemnik", "prejemati", "prejemam", "prejem"],
         &[
             "prireditev",
             "prirejati",
@@ -258,6 +265,7 @@ mod tests {
             ("lokal", "loka"),
             ("prostor", "prost"),
             ("strojni", "stroški"),
+            ("najemati", "najava"),
         ] {
             assert_ne!(key(a), key(b), "{a} and {b}");
         }
