@@ -11,7 +11,8 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use foldhash::HashMap;
-use tantivy::{DocId, SegmentReader};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use crate::handbook::entry::{Entry, Status};
 use crate::handbook::vocabulary::Vocabulary;
@@ -390,6 +391,38 @@ impl Rows {
         let base = *self.bases.get(segment as usize)?;
         let n = base.checked_add(doc)?;
         self.rows.get(n as usize).filter(|r| r.is_live())
+    }
+
+    /// The live rows whose documents have any of `terms`, each once and in order, into `out`
+    /// (cleared first): what a word's postings say, in the rows' numbering.
+    pub fn containing(
+        &self,
+        searcher: &Searcher,
+        terms: &[Term],
+        out: &mut Vec<u32>,
+    ) -> tantivy::Result<()> {
+        out.clear();
+        for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+            let base = self.base(ordinal);
+            let ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
+            for term in terms {
+                let index = segment.inverted_index(term.field())?;
+                let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)?
+                else {
+                    continue;
+                };
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if self.at(ordinal, doc).is_some() {
+                        out.push(base.saturating_add(doc));
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(())
     }
 
     /// The first row of each segment, by segment ordinal.

@@ -12,8 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{DateTime, Local, NaiveDate};
 use foldhash::{HashMap, HashMapExt};
 use tantivy::query::{EnableScoring, Weight};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Score, Searcher, TERMINATED, Term};
+use tantivy::{DocSet, Score, Searcher, Term};
 
 use crate::handbook::diagnostic::Diagnostic;
 use crate::handbook::entry::{Entry, Status};
@@ -661,30 +660,16 @@ impl Snapshot {
                 .iter()
                 .any(|m| ids.contains(m))
         };
+        let terms =
+            ADJECTIVE_PARTS.map(|text| Term::from_field_text(self.fields.stemmed(text), stem));
         let mut rows: Vec<u32> = Vec::new();
-        for (ordinal, segment) in stats.searcher().segment_readers().iter().enumerate() {
-            let base = self.rows.base(ordinal);
-            let ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
-            for text in ADJECTIVE_PARTS {
-                let term = Term::from_field_text(self.fields.stemmed(text), stem);
-                let Ok(index) = segment.inverted_index(term.field()) else {
-                    return false;
-                };
-                let Ok(Some(mut postings)) = index.read_postings(&term, IndexRecordOption::Basic)
-                else {
-                    continue;
-                };
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    if self.rows.at(ordinal, doc).is_some() {
-                        rows.push(base.saturating_add(doc));
-                    }
-                    doc = postings.advance();
-                }
-            }
+        if self
+            .rows
+            .containing(stats.searcher(), &terms, &mut rows)
+            .is_err()
+        {
+            return false;
         }
-        rows.sort_unstable();
-        rows.dedup();
         if rows.is_empty() {
             // Not said at all: a place if it has measures.
             return (0..u32::try_from(self.rows.count()).unwrap_or(u32::MAX))

@@ -18,8 +18,7 @@
 //! Nothing here is a list of words: a handbook with other types, or other words for them,
 //! teaches its own. Only questions: a search of a few words counts matched words first.
 
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Score, TERMINATED, Term};
+use tantivy::{Score, Term};
 
 use crate::index::schema::{Fields, Text};
 use crate::search::facet::Facet;
@@ -107,27 +106,7 @@ impl Topics {
             if common {
                 continue;
             }
-            docs.clear();
-            for (ordinal, segment) in stats.searcher().segment_readers().iter().enumerate() {
-                let base = rows.base(ordinal);
-                let segment_ordinal = u32::try_from(ordinal).unwrap_or(u32::MAX);
-                for term in &terms {
-                    let index = segment.inverted_index(term.field())?;
-                    let Some(mut postings) = index.read_postings(term, IndexRecordOption::Basic)?
-                    else {
-                        continue;
-                    };
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        if rows.at(segment_ordinal, doc).is_some() {
-                            docs.push(base.saturating_add(doc));
-                        }
-                        doc = postings.advance();
-                    }
-                }
-            }
-            docs.sort_unstable();
-            docs.dedup();
+            rows.containing(stats.searcher(), &terms, &mut docs)?;
             #[allow(clippy::cast_precision_loss)]
             let df = docs.len() as f64;
             if df == 0.0 || df > most {
